@@ -1,0 +1,217 @@
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Instructions;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Wasm.Decoding;
+
+/// <summary>Decodes instruction sequences up to and including the <c>end</c> that closes the outermost level.
+/// Reuses its buffers across calls; one instance per decoding thread.</summary>
+internal sealed class InstructionDecoder
+{
+    private Instruction[] _buffer = new Instruction[256];
+    private readonly List<long> _pool = [];
+
+    /// <summary>Set when a decoded instruction uses a data index (which requires the data count section).</summary>
+    public int FirstDataIndexUse { get; private set; } = -1;
+
+    public Expression Decode(WasmReader r)
+    {
+        int count = 0;
+        int depth = 0;
+        _pool.Clear();
+        while (true)
+        {
+            if (count == _buffer.Length) Array.Resize(ref _buffer, count * 2);
+            var instruction = DecodeOne(r);
+            _buffer[count++] = instruction;
+            switch (instruction.Opcode)
+            {
+                case Opcode.Block:
+                case Opcode.Loop:
+                case Opcode.If:
+                case Opcode.Try:
+                case Opcode.TryTable:
+                    depth++;
+                    break;
+                case Opcode.End:
+                case Opcode.Delegate:
+                    if (depth == 0)
+                    {
+                        if (instruction.Opcode == Opcode.Delegate) throw r.Error(instruction.Offset, "delegate outside of a try block");
+                        var instructions = new Instruction[count];
+                        Array.Copy(_buffer, instructions, count);
+                        return new Expression(instructions, _pool.Count == 0 ? [] : _pool.ToArray());
+                    }
+                    depth--;
+                    break;
+            }
+        }
+    }
+
+    private Instruction DecodeOne(WasmReader r)
+    {
+        int start = r.Position;
+        byte b = r.ReadByte();
+        OpcodeInfo? info;
+        if (b >= 0xFB)
+        {
+            uint sub = r.ReadU32();
+            if (!OpcodeTable.TryGet(b, sub, out info)) throw r.Error(start, $"illegal opcode 0x{b:x2} 0x{sub:x}");
+        }
+        else if (!OpcodeTable.TryGet(0, b, out info))
+        {
+            throw r.Error(start, $"illegal opcode 0x{b:x2}");
+        }
+
+        long a = 0, bb = 0;
+        int c = 0;
+        switch (info.Immediates)
+        {
+            case ImmediateKind.None:
+                break;
+            case ImmediateKind.BlockType:
+                a = TypeDecoder.ReadBlockType(r).ToBits();
+                break;
+            case ImmediateKind.Label:
+            case ImmediateKind.Function:
+            case ImmediateKind.Local:
+            case ImmediateKind.Global:
+            case ImmediateKind.Table:
+            case ImmediateKind.Memory:
+            case ImmediateKind.Type:
+            case ImmediateKind.Tag:
+            case ImmediateKind.Element:
+                a = r.ReadIndex();
+                break;
+            case ImmediateKind.Data:
+                NoteDataIndexUse(start);
+                a = r.ReadIndex();
+                break;
+            case ImmediateKind.CallIndirect:
+            case ImmediateKind.TypeField:
+            case ImmediateKind.TypeType:
+            case ImmediateKind.TypeCount:
+            case ImmediateKind.TypeElem:
+            case ImmediateKind.MemoryCopy:
+            case ImmediateKind.TableInit:
+            case ImmediateKind.TableCopy:
+                a = r.ReadIndex();
+                bb = r.ReadIndex();
+                break;
+            case ImmediateKind.TypeData:
+            case ImmediateKind.MemoryInit:
+                if (info.Immediates == ImmediateKind.MemoryInit || info.Opcode is Opcode.ArrayNewData or Opcode.ArrayInitData) NoteDataIndexUse(start);
+                a = r.ReadIndex();
+                bb = r.ReadIndex();
+                break;
+            case ImmediateKind.BrTable:
+            {
+                int n = r.ReadCount();
+                bb = _pool.Count;
+                c = n;
+                for (int i = 0; i < n; i++) _pool.Add(r.ReadIndex());
+                a = r.ReadIndex();
+                break;
+            }
+            case ImmediateKind.MemArg:
+                ReadMemArg(r, out a, out bb, out c);
+                break;
+            case ImmediateKind.MemArgLane:
+                ReadMemArg(r, out a, out bb, out c);
+                bb |= (long)r.ReadByte() << 32;
+                break;
+            case ImmediateKind.Lane:
+                a = r.ReadByte();
+                break;
+            case ImmediateKind.Shuffle:
+            case ImmediateKind.V128:
+                a = (long)r.ReadFixed64();
+                bb = (long)r.ReadFixed64();
+                break;
+            case ImmediateKind.I32:
+                a = r.ReadS32();
+                break;
+            case ImmediateKind.I64:
+                a = r.ReadS64();
+                break;
+            case ImmediateKind.F32:
+                a = r.ReadFixed32();
+                break;
+            case ImmediateKind.F64:
+                a = (long)r.ReadFixed64();
+                break;
+            case ImmediateKind.SelectTypes:
+            {
+                int n = r.ReadCount();
+                bb = _pool.Count;
+                c = n;
+                for (int i = 0; i < n; i++) _pool.Add(TypeDecoder.ReadValType(r).ToBits());
+                break;
+            }
+            case ImmediateKind.HeapType:
+            case ImmediateKind.RefTest:
+            case ImmediateKind.RefTestNull:
+                a = TypeDecoder.ReadHeapType(r).Code;
+                break;
+            case ImmediateKind.BrOnCast:
+            {
+                int flagsAt = r.Position;
+                byte flags = r.ReadByte();
+                if (flags > 3) throw r.Error(flagsAt, $"malformed br_on_cast flags 0x{flags:x2}");
+                uint label = (uint)r.ReadIndex();
+                bb = TypeDecoder.ReadHeapType(r).Code;
+                long target = TypeDecoder.ReadHeapType(r).Code;
+                if (target < int.MinValue || target > int.MaxValue) throw r.Error(start, "br_on_cast target type index too large");
+                c = (int)target;
+                a = label | (long)flags << 32;
+                break;
+            }
+            case ImmediateKind.TryTable:
+            {
+                a = TypeDecoder.ReadBlockType(r).ToBits();
+                int n = r.ReadCount(2);
+                bb = _pool.Count;
+                c = n;
+                for (int i = 0; i < n; i++)
+                {
+                    int kindAt = r.Position;
+                    byte kind = r.ReadByte();
+                    if (kind > 3) throw r.Error(kindAt, $"malformed try_table catch kind 0x{kind:x2}");
+                    uint tag = kind <= 1 ? (uint)r.ReadIndex() : 0;
+                    _pool.Add((long)kind << 32 | tag);
+                    _pool.Add(r.ReadIndex());
+                }
+                break;
+            }
+            case ImmediateKind.ZeroByte:
+            {
+                int at = r.Position;
+                if (r.ReadByte() != 0) throw r.Error(at, "zero byte expected");
+                break;
+            }
+            default:
+                throw new InvalidOperationException($"unhandled immediate kind {info.Immediates}");
+        }
+        return new Instruction(info.Opcode, start, r.Position - start, a, bb, c);
+    }
+
+    private static void ReadMemArg(WasmReader r, out long offset, out long align, out int memory)
+    {
+        int at = r.Position;
+        uint flags = r.ReadU32();
+        if (flags >= 0x80) throw r.Error(at, $"malformed memop flags 0x{flags:x}");
+        memory = 0;
+        if ((flags & 0x40) != 0)
+        {
+            memory = r.ReadIndex();
+            if (memory == 0) r.NonCanonical = true;
+        }
+        align = flags & ~0x40u;
+        offset = (long)r.ReadU64();
+    }
+
+    private void NoteDataIndexUse(int offset)
+    {
+        if (FirstDataIndexUse < 0) FirstDataIndexUse = offset;
+    }
+}

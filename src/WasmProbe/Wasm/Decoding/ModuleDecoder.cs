@@ -1,0 +1,268 @@
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Instructions;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Wasm.Decoding;
+
+/// <summary>Decodes a module binary into a <see cref="Module"/>. Rejects malformed input with
+/// <see cref="WasmFormatException"/> (never another exception type); does not validate typing rules.</summary>
+public static class ModuleDecoder
+{
+    public static Module Decode(byte[] bytes)
+    {
+        if (bytes is null) throw new ArgumentNullException(nameof(bytes));
+        return new Session(bytes).Run();
+    }
+
+    private sealed class Session(byte[] bytes)
+    {
+        private readonly WasmReader _r = new(bytes);
+        private readonly InstructionDecoder _instructions = new();
+        private readonly Module _module = new();
+        private int _functionSectionCount = -1;
+        private int _dataSectionCount = -1;
+
+        public Module Run()
+        {
+            ReadHeader();
+            int lastRank = 0;
+            while (!_r.AtEnd)
+            {
+                int sectionStart = _r.Position;
+                byte rawId = _r.ReadByte();
+                _r.NonCanonical = false;
+                int size = (int)Math.Min(_r.ReadU32(), int.MaxValue);
+                if (size > _r.Remaining) throw _r.Error(sectionStart, $"section size {size} out of bounds ({_r.Remaining} bytes left): unexpected end");
+                int payloadEnd = _r.Position + size;
+                int outerEnd = _r.End;
+                _r.End = payloadEnd;
+
+                if (rawId > (byte)SectionId.Tag) throw _r.Error(sectionStart, $"malformed section id {rawId}");
+                var id = (SectionId)rawId;
+                if (id == SectionId.Custom)
+                {
+                    _module.Layout.Add(new SectionSlot(id, _module.CustomSections.Count));
+                    string name = _r.ReadName();
+                    var payload = _r.ReadBytes(_r.Remaining);
+                    _module.CustomSections.Add(new CustomSection(name, payload) { OriginalEncoding = _r.NonCanonical ? Slice(sectionStart, payloadEnd) : null });
+                }
+                else
+                {
+                    int rank = SectionOrder.Rank(id);
+                    if (rank <= lastRank) throw _r.Error(sectionStart, $"unexpected content after last section: {id} section out of order or repeated");
+                    lastRank = rank;
+                    _module.Layout.Add(new SectionSlot(id));
+                    ReadKnownSection(id);
+                    if (_r.NonCanonical) _module.OriginalSections[id] = Slice(sectionStart, payloadEnd);
+                }
+                if (_r.Position != payloadEnd) throw _r.Error(_r.Position, $"section size mismatch: {id} section declared {size} bytes but its contents end at 0x{_r.Position:x}");
+                _r.End = outerEnd;
+            }
+            CheckCounts();
+            return _module;
+        }
+
+        private void ReadHeader()
+        {
+            if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0x61 || bytes[2] != 0x73 || bytes[3] != 0x6D)
+                throw new WasmFormatException(0, "magic header not detected");
+            if (bytes.Length < 8) throw new WasmFormatException(bytes.Length, "unexpected end: truncated version");
+            if (bytes[4] != 1 || bytes[5] != 0 || bytes[6] != 0 || bytes[7] != 0)
+                throw new WasmFormatException(4, "unknown binary version (components and other layers are not core modules)");
+            _r.Position = 8;
+        }
+
+        private void CheckCounts()
+        {
+            int functions = Math.Max(0, _functionSectionCount);
+            if (functions != _module.Bodies.Count)
+                throw new WasmFormatException(bytes.Length, $"function and code section have inconsistent lengths ({functions} declared, {_module.Bodies.Count} bodies)");
+            if (_module.DataCount is { } dataCount && dataCount != (uint)Math.Max(0, _dataSectionCount))
+                throw new WasmFormatException(bytes.Length, $"data count and data section have inconsistent lengths ({dataCount} vs {Math.Max(0, _dataSectionCount)})");
+        }
+
+        private byte[] Slice(int start, int end)
+        {
+            var result = new byte[end - start];
+            Buffer.BlockCopy(bytes, start, result, 0, result.Length);
+            return result;
+        }
+
+        private void ReadKnownSection(SectionId id)
+        {
+            switch (id)
+            {
+                case SectionId.Type: ReadVector(() => _module.RecGroups.Add(TypeDecoder.ReadRecGroup(_r))); break;
+                case SectionId.Import: ReadVector(ReadImport, minSize: 4); break;
+                case SectionId.Function:
+                    _functionSectionCount = ReadVector(() => _module.FunctionTypeIndices.Add(_r.ReadIndex()));
+                    break;
+                case SectionId.Table: ReadVector(ReadTable, minSize: 3); break;
+                case SectionId.Memory: ReadVector(() => _module.Memories.Add(new MemoryType(TypeDecoder.ReadLimits(_r, isMemory: true))), minSize: 2); break;
+                case SectionId.Tag: ReadVector(() => _module.Tags.Add(new TagType(ReadTagType())), minSize: 2); break;
+                case SectionId.Global: ReadVector(ReadGlobal, minSize: 3); break;
+                case SectionId.Export: ReadVector(ReadExport, minSize: 3); break;
+                case SectionId.Start: _module.Start = _r.ReadIndex(); break;
+                case SectionId.Element: ReadVector(ReadElement, minSize: 2); break;
+                case SectionId.DataCount: _module.DataCount = _r.ReadU32(); break;
+                case SectionId.Code: ReadCodeSection(); break;
+                case SectionId.Data: _dataSectionCount = ReadVector(ReadData, minSize: 2); break;
+            }
+        }
+
+        private int ReadVector(Action readOne, int minSize = 1)
+        {
+            int count = _r.ReadCount(minSize);
+            for (int i = 0; i < count; i++) readOne();
+            return count;
+        }
+
+        private int ReadTagType()
+        {
+            int at = _r.Position;
+            byte attribute = _r.ReadByte();
+            if (attribute != 0) throw _r.Error(at, $"malformed tag attribute 0x{attribute:x2} (only exceptions, 0x00, exist)");
+            return _r.ReadIndex();
+        }
+
+        private void ReadImport()
+        {
+            string moduleName = _r.ReadName();
+            string name = _r.ReadName();
+            int at = _r.Position;
+            byte kind = _r.ReadByte();
+            var import = kind switch
+            {
+                0 => new Import(moduleName, name, ExternalKind.Function) { TypeIndex = _r.ReadIndex() },
+                1 => new Import(moduleName, name, ExternalKind.Table) { Table = TypeDecoder.ReadTableType(_r) },
+                2 => new Import(moduleName, name, ExternalKind.Memory) { Memory = new MemoryType(TypeDecoder.ReadLimits(_r, isMemory: true)) },
+                3 => new Import(moduleName, name, ExternalKind.Global) { Global = TypeDecoder.ReadGlobalType(_r) },
+                4 => new Import(moduleName, name, ExternalKind.Tag) { TypeIndex = ReadTagType() },
+                _ => throw _r.Error(at, $"malformed import kind 0x{kind:x2}"),
+            };
+            _module.Imports.Add(import);
+        }
+
+        private void ReadTable()
+        {
+            if (_r.PeekByte() != 0x40)
+            {
+                _module.Tables.Add(new TableDefinition(TypeDecoder.ReadTableType(_r), null));
+                return;
+            }
+            _r.Position++;
+            int at = _r.Position;
+            if (_r.ReadByte() != 0) throw _r.Error(at, "malformed table: 0x40 must be followed by 0x00");
+            var type = TypeDecoder.ReadTableType(_r);
+            _module.Tables.Add(new TableDefinition(type, ReadExpression()));
+        }
+
+        private void ReadGlobal()
+        {
+            var type = TypeDecoder.ReadGlobalType(_r);
+            _module.Globals.Add(new GlobalDefinition(type, ReadExpression()));
+        }
+
+        private void ReadExport()
+        {
+            string name = _r.ReadName();
+            int at = _r.Position;
+            byte kind = _r.ReadByte();
+            if (kind > 4) throw _r.Error(at, $"malformed export kind 0x{kind:x2}");
+            _module.Exports.Add(new Export(name, (ExternalKind)kind, _r.ReadIndex()));
+        }
+
+        private void ReadElement()
+        {
+            int at = _r.Position;
+            uint flags = _r.ReadU32();
+            if (flags > 7) throw _r.Error(at, $"malformed elements segment kind {flags}");
+            var mode = (flags & 1) == 0 ? SegmentMode.Active : (flags & 2) == 0 ? SegmentMode.Passive : SegmentMode.Declarative;
+            int table = 0;
+            Expression? offset = null;
+            if (mode == SegmentMode.Active)
+            {
+                if ((flags & 2) != 0) table = _r.ReadIndex();
+                offset = ReadExpression();
+            }
+            bool usesExpressions = (flags & 4) != 0;
+            bool hasTypeField = (flags & 3) != 0;
+            var elementType = ValType.FuncRef;
+            if (usesExpressions)
+            {
+                if (hasTypeField) elementType = TypeDecoder.ReadReferenceType(_r);
+                int count = _r.ReadCount();
+                var expressions = new Expression[count];
+                for (int i = 0; i < count; i++) expressions[i] = ReadExpression();
+                _module.Elements.Add(new ElementSegment((byte)flags, mode, table, offset, elementType) { Expressions = expressions });
+            }
+            else
+            {
+                if (hasTypeField)
+                {
+                    int kindAt = _r.Position;
+                    if (_r.ReadByte() != 0) throw _r.Error(kindAt, "malformed element kind (only funcref, 0x00, exists)");
+                }
+                int count = _r.ReadCount();
+                var functions = new int[count];
+                for (int i = 0; i < count; i++) functions[i] = _r.ReadIndex();
+                _module.Elements.Add(new ElementSegment((byte)flags, mode, table, offset, elementType) { FunctionIndices = functions });
+            }
+        }
+
+        private void ReadData()
+        {
+            int at = _r.Position;
+            uint flags = _r.ReadU32();
+            if (flags > 2) throw _r.Error(at, $"malformed data segment kind {flags}");
+            var mode = flags == 1 ? SegmentMode.Passive : SegmentMode.Active;
+            int memory = flags == 2 ? _r.ReadIndex() : 0;
+            var offset = mode == SegmentMode.Active ? ReadExpression() : null;
+            int length = _r.ReadCount();
+            _module.Data.Add(new DataSegment((byte)flags, mode, memory, offset, _r.ReadBytes(length)));
+        }
+
+        private void ReadCodeSection()
+        {
+            _module.CodeSectionPayloadOffset = _r.Position;
+            int count = _r.ReadCount();
+            for (int i = 0; i < count; i++) _module.Bodies.Add(ReadBody());
+            if (_instructions.FirstDataIndexUse >= 0 && _module.DataCount is null)
+                throw _r.Error(_instructions.FirstDataIndexUse, "data count section required: code uses a data index but the module has no data count section");
+        }
+
+        private FunctionBody ReadBody()
+        {
+            int bodyStart = _r.Position;
+            bool outerNonCanonical = _r.NonCanonical;
+            _r.NonCanonical = false;
+            int size = _r.ReadCount();
+            int bodyEnd = _r.Position + size;
+            int outerEnd = _r.End;
+            _r.End = bodyEnd;
+
+            int groupCount = _r.ReadCount(2);
+            var locals = groupCount == 0 ? [] : new LocalGroup[groupCount];
+            ulong total = 0;
+            for (int i = 0; i < groupCount; i++)
+            {
+                int at = _r.Position;
+                uint n = _r.ReadU32();
+                total += n;
+                if (total > uint.MaxValue) throw _r.Error(at, "too many locals");
+                locals[i] = new LocalGroup(n, TypeDecoder.ReadValType(_r));
+            }
+            var code = _instructions.Decode(_r);
+            if (_r.Position != bodyEnd) throw _r.Error(_r.Position, "section size mismatch: function body continues after its final end");
+            _r.End = outerEnd;
+
+            // A body keeps its own verbatim copy, so its quirks do not make the whole section verbatim.
+            var original = _r.NonCanonical ? Slice(bodyStart, bodyEnd) : null;
+            _r.NonCanonical = outerNonCanonical;
+            return new FunctionBody(locals, code) { Offset = bodyStart, OriginalEncoding = original };
+        }
+
+        private Expression ReadExpression() => _instructions.Decode(_r);
+    }
+}

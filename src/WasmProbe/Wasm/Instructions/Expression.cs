@@ -1,0 +1,43 @@
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Wasm.Instructions;
+
+/// <summary>A sequence of instructions ending with its final <c>end</c>: a function body's code or a constant
+/// expression.</summary>
+public sealed class Expression(Instruction[] instructions, long[] pool)
+{
+    public Instruction[] Instructions { get; } = instructions;
+
+    /// <summary>Variable-length immediates referenced by <see cref="Instruction.PoolStart"/>.</summary>
+    public long[] Pool { get; } = pool;
+
+    public int Count => Instructions.Length;
+
+    public Instruction this[int index] => Instructions[index];
+
+    /// <summary>br_table: the labels without the default (<see cref="Instruction.Index"/> is the default).</summary>
+    public int BrTableLabel(in Instruction instruction, int i) => (int)Pool[instruction.PoolStart + i];
+
+    public CatchClause Catch(in Instruction tryTable, int i)
+    {
+        long head = Pool[tryTable.PoolStart + 2 * i];
+        return new CatchClause((CatchKind)(head >> 32), (int)(uint)head, (int)Pool[tryTable.PoolStart + 2 * i + 1]);
+    }
+
+    public ValType SelectType(in Instruction select, int i) => ValType.FromBits(Pool[select.PoolStart + i]);
+
+    /// <summary>The index of the instruction whose opcode starts at <paramref name="pc"/>, or -1.</summary>
+    public int IndexOfOffset(int pc)
+    {
+        int lo = 0, hi = Instructions.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int offset = Instructions[mid].Offset;
+            if (offset == pc) return mid;
+            if (offset < pc) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        return -1;
+    }
+}

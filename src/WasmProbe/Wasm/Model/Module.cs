@@ -1,0 +1,54 @@
+using WasmProbe.Wasm.Names;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Wasm.Model;
+
+/// <summary>A decoded WebAssembly module. Decode with <see cref="Decoding.ModuleDecoder"/>, encode with
+/// <see cref="Encoding.ModuleEncoder"/>. Transformations build new modules (see <see cref="Rewriting.ModuleRewriter"/>)
+/// rather than editing a decoded one, because a decoded module may carry verbatim encodings of its sections.</summary>
+public sealed class Module
+{
+    public List<RecGroup> RecGroups { get; } = [];
+    public List<Import> Imports { get; } = [];
+
+    /// <summary>The type index of each function the module defines (the function section).</summary>
+    public List<int> FunctionTypeIndices { get; } = [];
+
+    public List<TableDefinition> Tables { get; } = [];
+    public List<MemoryType> Memories { get; } = [];
+    public List<TagType> Tags { get; } = [];
+    public List<GlobalDefinition> Globals { get; } = [];
+    public List<Export> Exports { get; } = [];
+    public int? Start { get; set; }
+    public List<ElementSegment> Elements { get; } = [];
+
+    /// <summary>The data count section's value, if the module has that section.</summary>
+    public uint? DataCount { get; set; }
+
+    public List<FunctionBody> Bodies { get; } = [];
+    public List<DataSegment> Data { get; } = [];
+    public List<CustomSection> CustomSections { get; } = [];
+
+    /// <summary>The sections in input order. The encoder follows it and places sections it lacks by the required order.</summary>
+    public List<SectionSlot> Layout { get; } = [];
+
+    /// <summary>Whole sections (id and size included) whose input encoding was not canonical; the encoder copies them.</summary>
+    internal Dictionary<SectionId, byte[]> OriginalSections { get; } = [];
+
+    /// <summary>Module offset of the code section's payload (its size field excluded): DWARF code addresses count from here.</summary>
+    public int CodeSectionPayloadOffset { get; set; } = -1;
+
+    private IndexSpaces? _indexSpaces;
+    private ModuleNames? _names;
+
+    /// <summary>Types, functions, tables, memories, globals and tags in their index spaces (imports first).
+    /// Computed once; build a new module rather than changing this one after the first call.</summary>
+    public IndexSpaces IndexSpaces => _indexSpaces ??= new IndexSpaces(this);
+
+    /// <summary>Names from the name section, with export names as fallback.</summary>
+    public ModuleNames Names => _names ??= new ModuleNames(this);
+
+    public int ImportedFunctionCount => IndexSpaces.ImportedFunctionCount;
+
+    public CustomSection? FindCustomSection(string name) => CustomSections.FirstOrDefault(s => s.Name == name);
+}

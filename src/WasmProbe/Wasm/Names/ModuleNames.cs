@@ -1,0 +1,64 @@
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Wasm.Names;
+
+/// <summary>Human names for a module's entities: the name section first, export names as fallback. A malformed name
+/// section is ignored (as engines do), which <see cref="NameSectionError"/> reports.</summary>
+public sealed class ModuleNames
+{
+    private readonly Module _module;
+
+    internal ModuleNames(Module module)
+    {
+        _module = module;
+        var section = module.FindCustomSection("name");
+        if (section is null)
+        {
+            Section = new NameSection();
+            return;
+        }
+        try
+        {
+            Section = NameSection.Parse(section.Payload);
+        }
+        catch (WasmFormatException e)
+        {
+            Section = new NameSection();
+            NameSectionError = e;
+        }
+    }
+
+    public NameSection Section { get; }
+    public WasmFormatException? NameSectionError { get; }
+
+    public string? Function(int index) => Lookup(NameKind.Function, ExternalKind.Function, index);
+    public string? Global(int index) => Lookup(NameKind.Global, ExternalKind.Global, index);
+    public string? Memory(int index) => Lookup(NameKind.Memory, ExternalKind.Memory, index);
+    public string? Table(int index) => Lookup(NameKind.Table, ExternalKind.Table, index);
+    public string? Tag(int index) => Lookup(NameKind.Tag, ExternalKind.Tag, index);
+    public string? Type(int index) => Section.Maps.TryGetValue(NameKind.Type, out var map) && map.TryGetValue(index, out var name) ? name : null;
+
+    public string? Local(int function, int local) =>
+        Section.IndirectMaps.TryGetValue(NameKind.Local, out var map) && map.TryGetValue(function, out var locals) && locals.TryGetValue(local, out var name) ? name : null;
+
+    /// <summary>A function's name, or <c>func[N]</c> when it has none.</summary>
+    public string FunctionOrIndex(int index) => Function(index) ?? $"func[{index}]";
+
+    private string? Lookup(NameKind kind, ExternalKind exportKind, int index)
+    {
+        if (Section.Maps.TryGetValue(kind, out var map) && map.TryGetValue(index, out var name)) return name;
+        foreach (var export in _module.Exports)
+        {
+            if (export.Kind == exportKind && export.Index == index) return export.Name;
+        }
+        int seen = 0;
+        foreach (var import in _module.Imports)
+        {
+            if (import.Kind != exportKind) continue;
+            if (seen++ == index) return $"{import.ModuleName}.{import.Name}";
+        }
+        return null;
+    }
+}
