@@ -15,6 +15,12 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
     public ImmediateKind Immediates { get; } = immediates;
     public string? StackEffect { get; } = stackEffect;
 
+    /// <summary>The popped part of <see cref="StackEffect"/> (bottom first), or null.</summary>
+    public string? Pops { get; } = stackEffect?.Substring(0, stackEffect.IndexOf('>'));
+
+    /// <summary>The pushed part of <see cref="StackEffect"/>, or null.</summary>
+    public string? Pushes { get; } = stackEffect?.Substring(stackEffect.IndexOf('>') + 1);
+
     /// <summary>0 for single-byte opcodes, otherwise the prefix byte (0xFB, 0xFC, 0xFD, 0xFE).</summary>
     public byte Prefix => (byte)((int)Opcode >> 16);
 

@@ -2,6 +2,8 @@ namespace WasmProbe.Wasm.Types;
 
 public enum ValueKind : byte
 {
+    /// <summary>The type of a value popped in unreachable (stack-polymorphic) code: any type.</summary>
+    Unknown = 0,
     I32 = 0x7F,
     I64 = 0x7E,
     F32 = 0x7D,
@@ -13,6 +15,7 @@ public enum ValueKind : byte
 /// <summary>A value type: a number, a vector or a (possibly nullable) reference to a heap type.</summary>
 public readonly struct ValType : IEquatable<ValType>
 {
+    public static readonly ValType Unknown = new(ValueKind.Unknown);
     public static readonly ValType I32 = new(ValueKind.I32);
     public static readonly ValType I64 = new(ValueKind.I64);
     public static readonly ValType F32 = new(ValueKind.F32);
@@ -67,6 +70,7 @@ public readonly struct ValType : IEquatable<ValType>
         ValueKind.F32 => "f32",
         ValueKind.F64 => "f64",
         ValueKind.V128 => "v128",
+        ValueKind.Unknown => "unknown",
         _ => Nullable && !Heap.IsConcrete ? Heap + "ref" : Nullable ? $"(ref null {Heap})" : $"(ref {Heap})",
     };
 }

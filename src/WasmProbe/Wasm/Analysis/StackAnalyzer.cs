@@ -1,0 +1,647 @@
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Instructions;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Wasm.Analysis;
+
+/// <summary>Computes a <see cref="FunctionAnalysis"/> by running the validation algorithm's operand and control
+/// stacks over a body. It assumes a valid module but never trusts it: a bad index or a stack underflow in reachable
+/// code raises <see cref="WasmValidationException"/> with the instruction's offset.</summary>
+public sealed class StackAnalyzer
+{
+    private readonly Module _module;
+    private readonly IndexSpaces _spaces;
+
+    public StackAnalyzer(Module module)
+    {
+        _module = module;
+        _spaces = module.IndexSpaces;
+    }
+
+    /// <summary>Analyzes the body of a function the module defines (not an import).</summary>
+    public FunctionAnalysis Analyze(int functionIndex)
+    {
+        int defined = functionIndex - _spaces.ImportedFunctionCount;
+        if (functionIndex < 0 || defined >= _module.Bodies.Count)
+            throw new ArgumentOutOfRangeException(nameof(functionIndex), $"function {functionIndex} does not exist (the module has {_spaces.FunctionCount} functions)");
+        if (defined < 0)
+            throw new ArgumentOutOfRangeException(nameof(functionIndex), $"function {functionIndex} is imported and has no body");
+        var body = _module.Bodies[defined];
+        FunctionType type;
+        try
+        {
+            type = _spaces.FunctionTypeOfFunction(functionIndex);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new WasmValidationException(body.Offset, e.Message);
+        }
+        return new Run(this, functionIndex, type, body).Execute();
+    }
+
+    private struct Frame
+    {
+        public Opcode Kind;
+        public ValType[] Params;
+        public ValType[] Results;
+        public int Height;
+        public int BaseNode;
+        public bool Unreachable;
+        public int StartIndex;
+        public int ElseIndex;
+
+        public readonly ValType[] LabelTypes => Kind == Opcode.Loop ? Params : Results;
+    }
+
+    private sealed class Run
+    {
+        private readonly IndexSpaces _spaces;
+        private readonly int _functionIndex;
+        private readonly FunctionType _type;
+        private readonly FunctionBody _body;
+        private readonly LocalTypes _locals;
+        private readonly Expression _code;
+
+        private readonly int[] _stackNode;
+        private readonly int[] _height;
+        private readonly int[] _depth;
+        private readonly bool[] _reachable;
+        private readonly int[] _partner;
+        private int[] _nodeParent;
+        private ValType[] _nodeType;
+        private int _nodeCount;
+
+        private Frame[] _frames = new Frame[16];
+        private int _frameCount;
+        private int _top = -1;
+        private int _stackHeight;
+        private int _pc;
+
+        public Run(StackAnalyzer owner, int functionIndex, FunctionType type, FunctionBody body)
+        {
+            _spaces = owner._spaces;
+            _functionIndex = functionIndex;
+            _type = type;
+            _body = body;
+            _code = body.Code;
+            _locals = new LocalTypes(type.Parameters, body.Locals);
+            int n = _code.Count;
+            _stackNode = new int[n];
+            _height = new int[n];
+            _depth = new int[n];
+            _reachable = new bool[n];
+            _partner = new int[n];
+            _nodeParent = new int[Math.Max(16, n)];
+            _nodeType = new ValType[Math.Max(16, n)];
+        }
+
+        public FunctionAnalysis Execute()
+        {
+            PushFrame(Opcode.Block, [], _type.Results, -1);
+            var instructions = _code.Instructions;
+            for (int i = 0; i < instructions.Length; i++)
+            {
+                if (_frameCount == 0) throw Invalid(instructions[i].Offset, "instructions after the function's final end");
+                _stackNode[i] = _top;
+                _height[i] = _stackHeight;
+                _depth[i] = _frameCount;
+                _reachable[i] = !_frames[_frameCount - 1].Unreachable;
+                _partner[i] = -1;
+                _pc = instructions[i].Offset;
+                Apply(i, instructions[i]);
+            }
+            if (_frameCount != 0) throw Invalid(_body.Offset, "function body does not close all its blocks");
+            var nodeParent = _nodeParent;
+            var nodeType = _nodeType;
+            Array.Resize(ref nodeParent, _nodeCount);
+            Array.Resize(ref nodeType, _nodeCount);
+            return new FunctionAnalysis(_functionIndex, _type, _body, _locals, _stackNode, _height, _depth, _reachable, _partner, nodeParent, nodeType);
+        }
+
+        private WasmValidationException Invalid(long offset, string reason) => new(offset, reason);
+        private WasmValidationException Invalid(string reason) => new(_pc, reason);
+
+        // ----- operand stack -----
+
+        private void Push(ValType type)
+        {
+            if (_nodeCount == _nodeParent.Length)
+            {
+                Array.Resize(ref _nodeParent, _nodeCount * 2);
+                Array.Resize(ref _nodeType, _nodeCount * 2);
+            }
+            _nodeParent[_nodeCount] = _top;
+            _nodeType[_nodeCount] = type;
+            _top = _nodeCount++;
+            _stackHeight++;
+        }
+
+        private void PushAll(ValType[] types)
+        {
+            foreach (var t in types) Push(t);
+        }
+
+        private ValType Pop()
+        {
+            ref var frame = ref _frames[_frameCount - 1];
+            if (_stackHeight == frame.Height)
+            {
+                if (frame.Unreachable) return ValType.Unknown;
+                throw Invalid("type mismatch: operand stack underflow");
+            }
+            var type = _nodeType[_top];
+            _top = _nodeParent[_top];
+            _stackHeight--;
+            return type;
+        }
+
+        private void PopAll(ValType[] types)
+        {
+            for (int i = types.Length - 1; i >= 0; i--) Pop();
+        }
+
+        private void PopCount(int count)
+        {
+            for (int i = 0; i < count; i++) Pop();
+        }
+
+        private void SetUnreachable()
+        {
+            ref var frame = ref _frames[_frameCount - 1];
+            _top = frame.BaseNode;
+            _stackHeight = frame.Height;
+            frame.Unreachable = true;
+        }
+
+        // ----- control stack -----
+
+        private void PushFrame(Opcode kind, ValType[] parameters, ValType[] results, int startIndex)
+        {
+            if (_frameCount == _frames.Length) Array.Resize(ref _frames, _frameCount * 2);
+            _frames[_frameCount++] = new Frame
+            {
+                Kind = kind,
+                Params = parameters,
+                Results = results,
+                Height = _stackHeight,
+                BaseNode = _top,
+                StartIndex = startIndex,
+                ElseIndex = -1,
+            };
+            PushAll(parameters);
+        }
+
+        private ref Frame Label(int label)
+        {
+            if ((uint)label >= (uint)_frameCount) throw Invalid($"unknown label {label}: only {_frameCount} enclosing blocks");
+            return ref _frames[_frameCount - 1 - label];
+        }
+
+        private (ValType[] Params, ValType[] Results) BlockSignature(BlockType type)
+        {
+            if (type.IsEmpty) return ([], []);
+            if (type.IsValueType) return ([], [type.ValType]);
+            var function = FunctionType(type.TypeIndex);
+            return (function.Parameters, function.Results);
+        }
+
+        private void EndFrame(int index)
+        {
+            ref var frame = ref _frames[_frameCount - 1];
+            PopAll(frame.Results);
+            if (_stackHeight != frame.Height && !frame.Unreachable)
+                throw Invalid($"type mismatch: {_stackHeight - frame.Height} values remain on the stack at the end of the block");
+            _partner[index] = frame.StartIndex;
+            if (frame.StartIndex >= 0) _partner[frame.StartIndex] = index;
+            if (frame.ElseIndex >= 0) _partner[frame.ElseIndex] = index;
+            var results = frame.Results;
+            _top = frame.BaseNode;
+            _stackHeight = frame.Height;
+            _frameCount--;
+            if (_frameCount > 0) PushAll(results);
+        }
+
+        private void ElseLike(int index, Opcode kind)
+        {
+            ref var frame = ref _frames[_frameCount - 1];
+            if (frame.StartIndex < 0) throw Invalid($"{OpcodeTable.Get(kind).Name} outside of a block");
+            PopAll(frame.Results);
+            if (_stackHeight != frame.Height && !frame.Unreachable)
+                throw Invalid($"type mismatch: {_stackHeight - frame.Height} values remain on the stack before {OpcodeTable.Get(kind).Name}");
+            _top = frame.BaseNode;
+            _stackHeight = frame.Height;
+            frame.Unreachable = false;
+            frame.Kind = kind;
+            frame.ElseIndex = index;
+        }
+
+        // ----- index spaces -----
+
+        private FunctionType FunctionType(int typeIndex)
+        {
+            if ((uint)typeIndex >= (uint)_spaces.Types.Length || _spaces.Types[typeIndex].Composite.Kind != CompositeKind.Func)
+                throw Invalid($"type {typeIndex} is not a function type");
+            return _spaces.Types[typeIndex].Composite.Function;
+        }
+
+        private CompositeType Composite(int typeIndex, CompositeKind kind)
+        {
+            if ((uint)typeIndex >= (uint)_spaces.Types.Length || _spaces.Types[typeIndex].Composite.Kind != kind)
+                throw Invalid($"type {typeIndex} is not a {kind.ToString().ToLowerInvariant()} type");
+            return _spaces.Types[typeIndex].Composite;
+        }
+
+        private FieldType Field(int typeIndex, int field)
+        {
+            var fields = Composite(typeIndex, CompositeKind.Struct).Fields;
+            if ((uint)field >= (uint)fields.Length) throw Invalid($"struct type {typeIndex} has no field {field}");
+            return fields[field];
+        }
+
+        private FieldType ArrayElement(int typeIndex) => Composite(typeIndex, CompositeKind.Array).ArrayElement;
+
+        private ValType Local(int index) =>
+            _locals.TryGet(index, out var type) ? type : throw Invalid($"unknown local {index}: the function has {_locals.Count} locals");
+
+        private GlobalType Global(int index) =>
+            (uint)index < (uint)_spaces.Globals.Length ? _spaces.Globals[index] : throw Invalid($"unknown global {index}");
+
+        private TableType Table(int index) =>
+            (uint)index < (uint)_spaces.Tables.Length ? _spaces.Tables[index] : throw Invalid($"unknown table {index}");
+
+        private ValType MemoryAddress(int index) =>
+            (uint)index < (uint)_spaces.Memories.Length ? _spaces.Memories[index].Limits.AddressType : throw Invalid($"unknown memory {index}");
+
+        private FunctionType TagType(int index) =>
+            (uint)index < (uint)_spaces.TagTypes.Length ? FunctionType(_spaces.TagTypes[index].TypeIndex) : throw Invalid($"unknown tag {index}");
+
+        private int FunctionTypeIndex(int function) =>
+            (uint)function < (uint)_spaces.FunctionTypeIndices.Length ? _spaces.FunctionTypeIndices[function] : throw Invalid($"unknown function {function}");
+
+        private static ValType Letter(char c, ValType address) => c switch
+        {
+            'i' => ValType.I32,
+            'l' => ValType.I64,
+            'f' => ValType.F32,
+            'd' => ValType.F64,
+            'v' => ValType.V128,
+            _ => address,
+        };
+
+        // ----- effects -----
+
+        private void Apply(int index, in Instruction ins)
+        {
+            var info = OpcodeTable.Get(ins.Opcode);
+            if (info.Pops is { } pops)
+            {
+                var address = info.Immediates is ImmediateKind.MemArg or ImmediateKind.MemArgLane ? MemoryAddress(ins.C) : ValType.I32;
+                PopCount(pops.Length);
+                foreach (char c in info.Pushes!) Push(Letter(c, address));
+                return;
+            }
+            switch (ins.Opcode)
+            {
+                case Opcode.Unreachable:
+                    SetUnreachable();
+                    break;
+                case Opcode.Block:
+                case Opcode.Loop:
+                case Opcode.Try:
+                {
+                    var (p, r) = BlockSignature(ins.BlockType);
+                    PopAll(p);
+                    PushFrame(ins.Opcode, p, r, index);
+                    break;
+                }
+                case Opcode.If:
+                {
+                    var (p, r) = BlockSignature(ins.BlockType);
+                    Pop();
+                    PopAll(p);
+                    PushFrame(Opcode.If, p, r, index);
+                    break;
+                }
+                case Opcode.TryTable:
+                {
+                    var (p, r) = BlockSignature(ins.BlockType);
+                    for (int i = 0; i < ins.PoolCount; i++)
+                    {
+                        var clause = _code.Catch(ins, i);
+                        if (clause.HasTag) TagType(clause.Tag);
+                        Label(clause.Label);
+                    }
+                    PopAll(p);
+                    PushFrame(Opcode.TryTable, p, r, index);
+                    break;
+                }
+                case Opcode.Else:
+                    if (_frames[_frameCount - 1].Kind != Opcode.If) throw Invalid("else without a matching if");
+                    ElseLike(index, Opcode.Else);
+                    PushAll(_frames[_frameCount - 1].Params);
+                    break;
+                case Opcode.Catch:
+                    ElseLike(index, Opcode.Catch);
+                    PushAll(TagType(ins.Index).Parameters);
+                    break;
+                case Opcode.CatchAll:
+                    ElseLike(index, Opcode.CatchAll);
+                    break;
+                case Opcode.End:
+                case Opcode.Delegate:
+                    if (ins.Opcode == Opcode.Delegate) Label(ins.Index);
+                    EndFrame(index);
+                    break;
+                case Opcode.Br:
+                    PopAll(Label(ins.Index).LabelTypes);
+                    SetUnreachable();
+                    break;
+                case Opcode.BrIf:
+                {
+                    Pop();
+                    var types = Label(ins.Index).LabelTypes;
+                    PopAll(types);
+                    PushAll(types);
+                    break;
+                }
+                case Opcode.BrTable:
+                {
+                    Pop();
+                    for (int i = 0; i < ins.PoolCount; i++) Label(_code.BrTableLabel(ins, i));
+                    PopAll(Label(ins.Index).LabelTypes);
+                    SetUnreachable();
+                    break;
+                }
+                case Opcode.Return:
+                    PopAll(_type.Results);
+                    SetUnreachable();
+                    break;
+                case Opcode.Call:
+                case Opcode.ReturnCall:
+                {
+                    var function = FunctionType(FunctionTypeIndex(ins.Index));
+                    PopAll(function.Parameters);
+                    if (ins.Opcode == Opcode.Call) PushAll(function.Results);
+                    else SetUnreachable();
+                    break;
+                }
+                case Opcode.CallIndirect:
+                case Opcode.ReturnCallIndirect:
+                {
+                    var function = FunctionType(ins.Index);
+                    Table(ins.Index2);
+                    Pop();
+                    PopAll(function.Parameters);
+                    if (ins.Opcode == Opcode.CallIndirect) PushAll(function.Results);
+                    else SetUnreachable();
+                    break;
+                }
+                case Opcode.CallRef:
+                case Opcode.ReturnCallRef:
+                {
+                    var function = FunctionType(ins.Index);
+                    Pop();
+                    PopAll(function.Parameters);
+                    if (ins.Opcode == Opcode.CallRef) PushAll(function.Results);
+                    else SetUnreachable();
+                    break;
+                }
+                case Opcode.Throw:
+                    PopAll(TagType(ins.Index).Parameters);
+                    SetUnreachable();
+                    break;
+                case Opcode.ThrowRef:
+                    Pop();
+                    SetUnreachable();
+                    break;
+                case Opcode.Rethrow:
+                    Label(ins.Index);
+                    SetUnreachable();
+                    break;
+                case Opcode.Drop:
+                    Pop();
+                    break;
+                case Opcode.Select:
+                {
+                    Pop();
+                    var second = Pop();
+                    var first = Pop();
+                    Push(first.Kind == ValueKind.Unknown ? second : first);
+                    break;
+                }
+                case Opcode.SelectTyped:
+                    if (ins.PoolCount != 1) throw Invalid("typed select must declare exactly one type");
+                    PopCount(3);
+                    Push(_code.SelectType(ins, 0));
+                    break;
+                case Opcode.LocalGet:
+                    Push(Local(ins.Index));
+                    break;
+                case Opcode.LocalSet:
+                    Local(ins.Index);
+                    Pop();
+                    break;
+                case Opcode.LocalTee:
+                    Pop();
+                    Push(Local(ins.Index));
+                    break;
+                case Opcode.GlobalGet:
+                    Push(Global(ins.Index).Type);
+                    break;
+                case Opcode.GlobalSet:
+                    Global(ins.Index);
+                    Pop();
+                    break;
+                case Opcode.TableGet:
+                {
+                    var table = Table(ins.Index);
+                    Pop();
+                    Push(table.ElementType);
+                    break;
+                }
+                case Opcode.TableSet:
+                    Table(ins.Index);
+                    PopCount(2);
+                    break;
+                case Opcode.TableSize:
+                    Push(Table(ins.Index).Limits.AddressType);
+                    break;
+                case Opcode.TableGrow:
+                    PopCount(2);
+                    Push(Table(ins.Index).Limits.AddressType);
+                    break;
+                case Opcode.TableFill:
+                    Table(ins.Index);
+                    PopCount(3);
+                    break;
+                case Opcode.TableCopy:
+                    Table(ins.Index);
+                    Table(ins.Index2);
+                    PopCount(3);
+                    break;
+                case Opcode.TableInit:
+                    Table(ins.Index2);
+                    PopCount(3);
+                    break;
+                case Opcode.MemorySize:
+                    Push(MemoryAddress(ins.Index));
+                    break;
+                case Opcode.MemoryGrow:
+                    Pop();
+                    Push(MemoryAddress(ins.Index));
+                    break;
+                case Opcode.MemoryFill:
+                    MemoryAddress(ins.Index);
+                    PopCount(3);
+                    break;
+                case Opcode.MemoryCopy:
+                    MemoryAddress(ins.Index);
+                    MemoryAddress(ins.Index2);
+                    PopCount(3);
+                    break;
+                case Opcode.MemoryInit:
+                    MemoryAddress(ins.Index2);
+                    PopCount(3);
+                    break;
+                case Opcode.RefNull:
+                    Push(ValType.Ref(ins.HeapType, nullable: true));
+                    break;
+                case Opcode.RefIsNull:
+                case Opcode.RefTest:
+                case Opcode.RefTestNull:
+                case Opcode.I31GetS:
+                case Opcode.I31GetU:
+                case Opcode.ArrayLen:
+                    Pop();
+                    Push(ValType.I32);
+                    break;
+                case Opcode.RefEq:
+                    PopCount(2);
+                    Push(ValType.I32);
+                    break;
+                case Opcode.RefFunc:
+                    Push(ValType.Ref(HeapType.Concrete(FunctionTypeIndex(ins.Index)), nullable: false));
+                    break;
+                case Opcode.RefAsNonNull:
+                    Push(Pop().AsNonNullable());
+                    break;
+                case Opcode.BrOnNull:
+                {
+                    var reference = Pop();
+                    var types = Label(ins.Index).LabelTypes;
+                    PopAll(types);
+                    PushAll(types);
+                    Push(reference.AsNonNullable());
+                    break;
+                }
+                case Opcode.BrOnNonNull:
+                    Pop();
+                    PassThroughAllButLast(Label(ins.Index).LabelTypes);
+                    break;
+                case Opcode.BrOnCast:
+                case Opcode.BrOnCastFail:
+                {
+                    Pop();
+                    PassThroughAllButLast(Label(ins.CastLabel).LabelTypes);
+                    var source = ins.CastSource;
+                    var target = ins.CastTarget;
+                    Push(ins.Opcode == Opcode.BrOnCastFail ? target : ValType.Ref(source.Heap, source.Nullable && !target.Nullable));
+                    break;
+                }
+                case Opcode.RefCast:
+                case Opcode.RefCastNull:
+                    Pop();
+                    Push(ValType.Ref(ins.HeapType, nullable: ins.Opcode == Opcode.RefCastNull));
+                    break;
+                case Opcode.AnyConvertExtern:
+                case Opcode.ExternConvertAny:
+                {
+                    var input = Pop();
+                    var heap = ins.Opcode == Opcode.AnyConvertExtern ? HeapType.Any : HeapType.Extern;
+                    Push(ValType.Ref(heap, input.Kind == ValueKind.Unknown || input.Nullable));
+                    break;
+                }
+                case Opcode.RefI31:
+                    Pop();
+                    Push(ValType.Ref(HeapType.I31, nullable: false));
+                    break;
+                case Opcode.StructNew:
+                    PopCount(Composite(ins.Index, CompositeKind.Struct).Fields.Length);
+                    Push(ValType.Ref(HeapType.Concrete(ins.Index), nullable: false));
+                    break;
+                case Opcode.StructNewDefault:
+                    Composite(ins.Index, CompositeKind.Struct);
+                    Push(ValType.Ref(HeapType.Concrete(ins.Index), nullable: false));
+                    break;
+                case Opcode.StructGet:
+                case Opcode.StructGetS:
+                case Opcode.StructGetU:
+                {
+                    var field = Field(ins.Index, ins.Index2);
+                    Pop();
+                    Push(field.Unpacked);
+                    break;
+                }
+                case Opcode.StructSet:
+                    Field(ins.Index, ins.Index2);
+                    PopCount(2);
+                    break;
+                case Opcode.ArrayNew:
+                case Opcode.ArrayNewData:
+                case Opcode.ArrayNewElem:
+                    ArrayElement(ins.Index);
+                    PopCount(2);
+                    Push(ValType.Ref(HeapType.Concrete(ins.Index), nullable: false));
+                    break;
+                case Opcode.ArrayNewDefault:
+                    ArrayElement(ins.Index);
+                    Pop();
+                    Push(ValType.Ref(HeapType.Concrete(ins.Index), nullable: false));
+                    break;
+                case Opcode.ArrayNewFixed:
+                    ArrayElement(ins.Index);
+                    if (ins.Index2 < 0 || ins.Index2 > 10_000) throw Invalid($"array.new_fixed of {ins.B} elements exceeds the implementation limit of 10000");
+                    PopCount(ins.Index2);
+                    Push(ValType.Ref(HeapType.Concrete(ins.Index), nullable: false));
+                    break;
+                case Opcode.ArrayGet:
+                case Opcode.ArrayGetS:
+                case Opcode.ArrayGetU:
+                {
+                    var element = ArrayElement(ins.Index);
+                    PopCount(2);
+                    Push(element.Unpacked);
+                    break;
+                }
+                case Opcode.ArraySet:
+                    ArrayElement(ins.Index);
+                    PopCount(3);
+                    break;
+                case Opcode.ArrayFill:
+                case Opcode.ArrayInitData:
+                case Opcode.ArrayInitElem:
+                    ArrayElement(ins.Index);
+                    PopCount(4);
+                    break;
+                case Opcode.ArrayCopy:
+                    ArrayElement(ins.Index);
+                    ArrayElement(ins.Index2);
+                    PopCount(5);
+                    break;
+                default:
+                    throw new InvalidOperationException($"the stack analysis has no rule for {info.Name}");
+            }
+        }
+
+        /// <summary>For br_on_non_null / br_on_cast: the label's types but the last (the reference) stay on the stack.</summary>
+        private void PassThroughAllButLast(ValType[] labelTypes)
+        {
+            if (labelTypes.Length == 0) throw Invalid("type mismatch: the branch target must take a reference");
+            var kept = new ValType[labelTypes.Length - 1];
+            Array.Copy(labelTypes, kept, kept.Length);
+            PopAll(kept);
+            PushAll(kept);
+        }
+    }
+}
