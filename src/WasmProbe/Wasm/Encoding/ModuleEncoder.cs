@@ -10,7 +10,11 @@ namespace WasmProbe.Wasm.Encoding;
 /// byte for byte. Sections follow <see cref="Module.Layout"/>; sections it lacks go where the format requires.</summary>
 public static class ModuleEncoder
 {
-    public static byte[] Encode(Module module)
+    public static byte[] Encode(Module module) => Encode(module, pcMap: null);
+
+    /// <summary>Encodes and, when <paramref name="pcMap"/> is given, records where every function-body instruction
+    /// landed relative to its original pc.</summary>
+    public static byte[] Encode(Module module, PcMap? pcMap)
     {
         var output = new WasmWriter(4096);
         output.Bytes([0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]);
@@ -27,9 +31,15 @@ public static class ModuleEncoder
                 continue;
             }
             payload.Clear();
-            WritePayload(payload, scratch, module, slot);
+            var bodyOffsets = slot.Id == SectionId.Code && pcMap is not null ? new List<(int, int)>() : null;
+            WritePayload(payload, scratch, module, slot, bodyOffsets);
             output.Byte((byte)slot.Id);
-            output.Sized(payload);
+            output.U32(payload.Length);
+            if (bodyOffsets is not null)
+            {
+                foreach (var (offset, pc) in bodyOffsets) pcMap!.Add(output.Length + offset, pc);
+            }
+            output.Bytes(payload);
         }
         return output.ToArray();
     }
@@ -68,7 +78,7 @@ public static class ModuleEncoder
         if (m.Data.Count > 0) yield return SectionId.Data;
     }
 
-    private static void WritePayload(WasmWriter w, WasmWriter scratch, Module m, SectionSlot slot)
+    private static void WritePayload(WasmWriter w, WasmWriter scratch, Module m, SectionSlot slot, List<(int, int)>? bodyOffsets)
     {
         switch (slot.Id)
         {
@@ -143,7 +153,7 @@ public static class ModuleEncoder
                 break;
             case SectionId.Code:
                 w.U32(m.Bodies.Count);
-                foreach (var body in m.Bodies) WriteBody(w, scratch, body);
+                foreach (var body in m.Bodies) WriteBody(w, scratch, body, bodyOffsets);
                 break;
             case SectionId.Data:
                 w.U32(m.Data.Count);
@@ -152,10 +162,16 @@ public static class ModuleEncoder
         }
     }
 
-    public static void WriteBody(WasmWriter w, WasmWriter scratch, FunctionBody body)
+    /// <summary>Writes a body with its size; <paramref name="offsets"/> collects (offset in <paramref name="w"/>,
+    /// original pc) per instruction.</summary>
+    private static void WriteBody(WasmWriter w, WasmWriter scratch, FunctionBody body, List<(int, int)>? offsets)
     {
         if (body.OriginalEncoding is { } original)
         {
+            if (offsets is not null)
+            {
+                foreach (var ins in body.Code.Instructions) offsets.Add((w.Length + ins.Offset - body.Offset, ins.Offset));
+            }
             w.Bytes(original);
             return;
         }
@@ -166,8 +182,22 @@ public static class ModuleEncoder
             scratch.U32(group.Count);
             InstructionEncoder.WriteValType(scratch, group.Type);
         }
-        InstructionEncoder.Write(scratch, body.Code);
-        w.Sized(scratch);
+        if (offsets is null)
+        {
+            InstructionEncoder.Write(scratch, body.Code);
+            w.Sized(scratch);
+            return;
+        }
+        var starts = new int[body.Code.Count];
+        for (int i = 0; i < starts.Length; i++)
+        {
+            starts[i] = scratch.Length;
+            InstructionEncoder.Write(scratch, body.Code.Instructions[i], body.Code.Pool);
+        }
+        w.U32(scratch.Length);
+        int baseOffset = w.Length;
+        for (int i = 0; i < starts.Length; i++) offsets.Add((baseOffset + starts[i], body.Code.Instructions[i].Offset));
+        w.Bytes(scratch);
     }
 
     private static void WriteRecGroup(WasmWriter w, RecGroup group)

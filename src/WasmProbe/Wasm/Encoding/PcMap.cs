@@ -1,0 +1,58 @@
+namespace WasmProbe.Wasm.Encoding;
+
+/// <summary>Maps instruction offsets of an encoded (rewritten) module back to the pcs of the module it was derived
+/// from. Instructions a rewrite inserted map to the next original instruction, the one they run before.</summary>
+public sealed class PcMap
+{
+    private int[] _newOffsets = new int[256];
+    private int[] _originalOffsets = new int[256];
+    private int _count;
+    private bool _sorted = true;
+
+    internal void Add(int newOffset, int originalOffset)
+    {
+        if (_count == _newOffsets.Length)
+        {
+            Array.Resize(ref _newOffsets, _count * 2);
+            Array.Resize(ref _originalOffsets, _count * 2);
+        }
+        if (_count > 0 && newOffset < _newOffsets[_count - 1]) _sorted = false;
+        _newOffsets[_count] = newOffset;
+        _originalOffsets[_count] = originalOffset;
+        _count++;
+    }
+
+    public int Count => _count;
+
+    /// <summary>The original pc for an offset in the encoded module (exact instruction start or anywhere inside an
+    /// instruction), or -1 when the offset lies outside any mapped code.</summary>
+    public int ToOriginal(int newOffset)
+    {
+        EnsureSorted();
+        int i = Array.BinarySearch(_newOffsets, 0, _count, newOffset);
+        if (i < 0) i = ~i - 1;
+        if (i < 0) return -1;
+        for (; i < _count; i++)
+        {
+            if (_originalOffsets[i] >= 0) return _originalOffsets[i];
+        }
+        return -1;
+    }
+
+    /// <summary>The offset in the encoded module of the instruction that had <paramref name="originalOffset"/>, or -1.</summary>
+    public int ToNew(int originalOffset)
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (_originalOffsets[i] == originalOffset) return _newOffsets[i];
+        }
+        return -1;
+    }
+
+    private void EnsureSorted()
+    {
+        if (_sorted) return;
+        Array.Sort(_newOffsets, _originalOffsets, 0, _count);
+        _sorted = true;
+    }
+}

@@ -1,0 +1,73 @@
+using WasmProbe.Wasm.Instructions;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Wasm.Rewriting;
+
+/// <summary>Builds a new function body: copies of original instructions (renumbered into the rewritten module's index
+/// spaces, keeping their original pc for offset mapping) interleaved with new instructions (already in the new index
+/// spaces).</summary>
+public sealed class BodyBuilder
+{
+    private readonly IndexRemap _remap;
+    private readonly Expression _source;
+    private readonly List<Instruction> _instructions;
+    private readonly List<long> _pool = [];
+    private readonly List<LocalGroup> _locals;
+
+    internal BodyBuilder(IndexRemap remap, FunctionBody source, long localCount)
+    {
+        _remap = remap;
+        _source = source.Code;
+        _instructions = new List<Instruction>(source.Code.Count + 16);
+        _locals = new List<LocalGroup>(source.Locals);
+        LocalCount = localCount;
+    }
+
+    /// <summary>Parameters plus declared locals, including those added with <see cref="AddLocal"/>.</summary>
+    public long LocalCount { get; private set; }
+
+    /// <summary>Declares a new local and returns its index.</summary>
+    public int AddLocal(ValType type)
+    {
+        if (_locals.Count > 0 && _locals[^1].Type == type) _locals[^1] = new LocalGroup(_locals[^1].Count + 1, type);
+        else _locals.Add(new LocalGroup(1, type));
+        return (int)LocalCount++;
+    }
+
+    /// <summary>Copies instruction <paramref name="index"/> of the original body.</summary>
+    public void CopyOriginal(int index)
+    {
+        var ins = _source.Instructions[index];
+        var immediates = OpcodeTable.Get(ins.Opcode).Immediates;
+        if (immediates is ImmediateKind.BrTable or ImmediateKind.TryTable or ImmediateKind.SelectTypes)
+        {
+            int width = immediates == ImmediateKind.TryTable ? 2 : 1;
+            int start = _pool.Count;
+            for (int i = 0; i < ins.PoolCount * width; i++) _pool.Add(_source.Pool[ins.PoolStart + i]);
+            ins = new Instruction(ins.Opcode, ins.Offset, ins.Length, ins.A, start, ins.C);
+        }
+        _instructions.Add(_remap.Apply(ins));
+    }
+
+    /// <summary>Copies all original instructions from <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive).</summary>
+    public void CopyOriginal(int start, int end)
+    {
+        for (int i = start; i < end; i++) CopyOriginal(i);
+    }
+
+    /// <summary>Emits a new instruction with no pool immediates, in the new index spaces.</summary>
+    public void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => _instructions.Add(new Instruction(opcode, -1, 0, a, b, c));
+
+    public void I32Const(int value) => Emit(Opcode.I32Const, value);
+    public void LocalGet(int local) => Emit(Opcode.LocalGet, local);
+    public void LocalSet(int local) => Emit(Opcode.LocalSet, local);
+    public void GlobalGet(int global) => Emit(Opcode.GlobalGet, global);
+    public void GlobalSet(int global) => Emit(Opcode.GlobalSet, global);
+    public void Call(int function) => Emit(Opcode.Call, function);
+
+    /// <summary>A load or store with a memarg.</summary>
+    public void Memory(Opcode opcode, int memory, ulong offset, uint alignExponent) => Emit(opcode, (long)offset, alignExponent, memory);
+
+    internal FunctionBody Build() => new([.. _locals], new Expression([.. _instructions], [.. _pool]));
+}
