@@ -12,13 +12,14 @@ public sealed class FunctionAnalysis
     private readonly int[] _stackNode;
     private readonly int[] _height;
     private readonly int[] _depth;
+    private readonly int[] _blockBase;
     private readonly bool[] _reachable;
     private readonly int[] _partner;
     private readonly int[] _nodeParent;
     private readonly ValType[] _nodeType;
 
     internal FunctionAnalysis(int functionIndex, FunctionType type, FunctionBody body, LocalTypes locals,
-        int[] stackNode, int[] height, int[] depth, bool[] reachable, int[] partner, int[] nodeParent, ValType[] nodeType)
+        int[] stackNode, int[] height, int[] depth, int[] blockBase, bool[] reachable, int[] partner, int[] nodeParent, ValType[] nodeType)
     {
         FunctionIndex = functionIndex;
         Type = type;
@@ -27,6 +28,7 @@ public sealed class FunctionAnalysis
         _stackNode = stackNode;
         _height = height;
         _depth = depth;
+        _blockBase = blockBase;
         _reachable = reachable;
         _partner = partner;
         _nodeParent = nodeParent;
@@ -47,6 +49,10 @@ public sealed class FunctionAnalysis
 
     /// <summary>Number of enclosing control frames before the instruction (1 = only the function's own frame).</summary>
     public int ControlDepth(int index) => _depth[index];
+
+    /// <summary>The stack height at which the innermost enclosing block began: values below it belong to outer blocks
+    /// and cannot be touched by this instruction.</summary>
+    public int BlockBase(int index) => _blockBase[index];
 
     /// <summary>False for code that follows unreachable, br, br_table, return, throw and the like within its block.</summary>
     public bool IsReachable(int index) => _reachable[index];

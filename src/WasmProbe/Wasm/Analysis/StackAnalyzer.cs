@@ -66,6 +66,7 @@ public sealed class StackAnalyzer
         private readonly int[] _stackNode;
         private readonly int[] _height;
         private readonly int[] _depth;
+        private readonly int[] _blockBase;
         private readonly bool[] _reachable;
         private readonly int[] _partner;
         private int[] _nodeParent;
@@ -90,6 +91,7 @@ public sealed class StackAnalyzer
             _stackNode = new int[n];
             _height = new int[n];
             _depth = new int[n];
+            _blockBase = new int[n];
             _reachable = new bool[n];
             _partner = new int[n];
             _nodeParent = new int[Math.Max(16, n)];
@@ -106,6 +108,7 @@ public sealed class StackAnalyzer
                 _stackNode[i] = _top;
                 _height[i] = _stackHeight;
                 _depth[i] = _frameCount;
+                _blockBase[i] = _frames[_frameCount - 1].Height;
                 _reachable[i] = !_frames[_frameCount - 1].Unreachable;
                 _partner[i] = -1;
                 _pc = instructions[i].Offset;
@@ -116,7 +119,7 @@ public sealed class StackAnalyzer
             var nodeType = _nodeType;
             Array.Resize(ref nodeParent, _nodeCount);
             Array.Resize(ref nodeType, _nodeCount);
-            return new FunctionAnalysis(_functionIndex, _type, _body, _locals, _stackNode, _height, _depth, _reachable, _partner, nodeParent, nodeType);
+            return new FunctionAnalysis(_functionIndex, _type, _body, _locals, _stackNode, _height, _depth, _blockBase, _reachable, _partner, nodeParent, nodeType);
         }
 
         private WasmValidationException Invalid(long offset, string reason) => new(offset, reason);

@@ -1,0 +1,55 @@
+using WasmProbe.Wasm.Encoding;
+using WasmProbe.Wasm.Model;
+
+namespace WasmProbe.Instrumentation;
+
+/// <summary>The instrumented binary and everything the host needs to make sense of it.</summary>
+public sealed class InstrumentedModule
+{
+    public const string ImportModule = "wasmprobe";
+    public const string StopImport = "stop";
+
+    internal InstrumentedModule(Module original, byte[] bytes, PcMap pcMap, ProbeSite[] sites, FrameLayout?[] layouts,
+        DebugMemory memory, InstrumentationMode mode, ExportNames exports)
+    {
+        Original = original;
+        Bytes = bytes;
+        PcMap = pcMap;
+        Sites = sites;
+        Layouts = layouts;
+        Memory = memory;
+        Mode = mode;
+        Exports = exports;
+        foreach (var site in sites) _sitesByLocation[new CodeLocation(site.Function, site.Pc)] = site;
+    }
+
+    private readonly Dictionary<CodeLocation, ProbeSite> _sitesByLocation = [];
+
+    public Module Original { get; }
+    public byte[] Bytes { get; }
+    public PcMap PcMap { get; }
+    public ProbeSite[] Sites { get; }
+
+    /// <summary>Shadow frame layout per function index; null for functions without shadow frames.</summary>
+    public FrameLayout?[] Layouts { get; }
+
+    public DebugMemory Memory { get; }
+    public InstrumentationMode Mode { get; }
+    public ExportNames Exports { get; }
+
+    public ProbeSite? SiteAt(CodeLocation location) => _sitesByLocation.TryGetValue(location, out var site) ? site : null;
+}
+
+/// <summary>Export names under which the instrumented module exposes its debug state and the original module's
+/// globals, memories and tables (null where the type cannot cross into the .NET host safely).</summary>
+public sealed class ExportNames
+{
+    public required string DebugMemory { get; init; }
+    public required string Armed { get; init; }
+    public required string StepLimit { get; init; }
+    public required string FrameTop { get; init; }
+    public required string StackPointer { get; init; }
+    public required string?[] Globals { get; init; }
+    public required string?[] Memories { get; init; }
+    public required string?[] Tables { get; init; }
+}

@@ -1,0 +1,18 @@
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Instrumentation;
+
+[Flags]
+public enum SiteKinds : byte
+{
+    None = 0,
+    /// <summary>The guest calls the host before the instruction (a breakpoint or step can stop here).</summary>
+    Probe = 1,
+    /// <summary>A call instruction: its frame records the site so parent frames know their pc.</summary>
+    Call = 2,
+    /// <summary>throw / throw_ref: the host is always told, to report exception events.</summary>
+    Throw = 4,
+}
+
+/// <summary>An instrumented instruction of the original module, identified in the guest by <see cref="Id"/>.</summary>
+public sealed record ProbeSite(int Id, int Function, int InstructionIndex, int Pc, SiteKinds Kinds, ValType[] StackTypes);
