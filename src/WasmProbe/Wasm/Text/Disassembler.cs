@@ -1,0 +1,299 @@
+using System.Globalization;
+using System.Text;
+using WasmProbe.Wasm.Analysis;
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Instructions;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Wasm.Text;
+
+/// <summary>Writes function bodies as one line per instruction, with the instruction's pc (its module byte offset,
+/// the same one <c>wasm-objdump -d</c> prints), indentation by block nesting, the instruction in text syntax and the
+/// operand stack types before it:
+/// <code>
+/// func[1] &lt;fib&gt; (param i32) (result i32) (local i32 i32 i64)
+/// 0x0060:   local.get $n       ;; stack: []
+/// 0x0062:   i32.const 2        ;; stack: [i32]
+/// </code>
+/// Unreachable instructions show <c>;; unreachable</c> instead of a stack. Stacks deeper than
+/// <see cref="MaxStackShown"/> show their top values only (<c>[+40 ... i32 i64]</c>). When the stack analysis rejects
+/// a body, its instructions are still listed, without stacks, after a <c>;; stack analysis failed</c> line.</summary>
+public static class Disassembler
+{
+    /// <summary>The most stack entries printed per line; deeper stacks show their top entries.</summary>
+    public const int MaxStackShown = 16;
+
+    private const string Indent = "  ";
+    private const int MinInstructionColumn = 28;
+    private const int MaxInstructionColumn = 48;
+
+    /// <summary>Disassembles every function the module defines, or only <paramref name="onlyFunction"/> (an index in the
+    /// function index space, imports first; see <see cref="ResolveFunction"/>).</summary>
+    public static void Write(TextWriter output, Module module, int? onlyFunction = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(module);
+        var spaces = module.IndexSpaces;
+        int first = spaces.ImportedFunctionCount;
+        int end = first + module.Bodies.Count;
+        if (onlyFunction is { } only)
+        {
+            CheckDefined(module, only, only.ToString(CultureInfo.InvariantCulture));
+            first = only;
+            end = only + 1;
+        }
+
+        int pcDigits = PcDigits(module);
+        var analyzer = new StackAnalyzer(module);
+        for (int f = first; f < end; f++)
+        {
+            if (f > first) output.WriteLine();
+            WriteFunction(output, module, analyzer, f, pcDigits);
+        }
+    }
+
+    /// <summary>Resolves a function given on a command line: a decimal index in the function index space, a name from
+    /// the name section, or an export name, each with or without a leading <c>$</c> (<c>$5</c> is a name, <c>5</c> an
+    /// index). Throws <see cref="ArgumentException"/> for an unknown function (listing some known names) and for an
+    /// imported function, which has no body.</summary>
+    public static int ResolveFunction(Module module, string nameOrIndex)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(nameOrIndex);
+        string text = nameOrIndex.Trim();
+        if (text.Length == 0) throw new ArgumentException("empty function name");
+        var spaces = module.IndexSpaces;
+
+        if (text[0] != '$' && text.All(char.IsAsciiDigit))
+        {
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int index) || index >= spaces.FunctionCount)
+            {
+                throw new ArgumentException(spaces.FunctionCount == 0
+                    ? $"function index {text} is out of range: the module has no functions"
+                    : $"function index {text} is out of range: the module has functions 0 to {spaces.FunctionCount - 1}");
+            }
+            CheckDefined(module, index, text);
+            return index;
+        }
+
+        string name = text[0] == '$' && text.Length > 1 ? text[1..] : text;
+        int found = -1;
+        if (module.Names.Section.Maps.TryGetValue(Names.NameKind.Function, out var map))
+        {
+            foreach (var (index, entry) in map)
+            {
+                if (entry == name && index < spaces.FunctionCount)
+                {
+                    found = index;
+                    break;
+                }
+            }
+        }
+        if (found < 0)
+        {
+            foreach (var export in module.Exports)
+            {
+                if (export.Kind == ExternalKind.Function && export.Name == name && export.Index < spaces.FunctionCount)
+                {
+                    found = export.Index;
+                    break;
+                }
+            }
+        }
+        if (found < 0) throw new ArgumentException($"no function named '{InstructionFormatter.Escape(name)}'{Available(module)}");
+        CheckDefined(module, found, $"'{InstructionFormatter.Escape(name)}'");
+        return found;
+    }
+
+    private static void CheckDefined(Module module, int index, string shownAs)
+    {
+        var spaces = module.IndexSpaces;
+        if (index < 0 || index >= spaces.ImportedFunctionCount + module.Bodies.Count)
+            throw new ArgumentException($"function {shownAs} does not exist (the module has {spaces.FunctionCount} functions)");
+        if (spaces.IsImportedFunction(index))
+        {
+            string import = ImportName(module, index) ?? "an import";
+            throw new ArgumentException($"function {shownAs} (index {index}) is imported from {import} and has no body to disassemble");
+        }
+    }
+
+    private static string? ImportName(Module module, int functionIndex)
+    {
+        int seen = 0;
+        foreach (var import in module.Imports)
+        {
+            if (import.Kind != ExternalKind.Function) continue;
+            if (seen++ == functionIndex) return $"\"{import.ModuleName}\" \"{import.Name}\"";
+        }
+        return null;
+    }
+
+    /// <summary>"; known functions: a, b, c (and 12 more)" for an error message, or a hint when there are no names.</summary>
+    private static string Available(Module module)
+    {
+        var spaces = module.IndexSpaces;
+        var known = new List<string>();
+        if (module.Names.Section.Maps.TryGetValue(Names.NameKind.Function, out var map))
+        {
+            foreach (var (index, name) in map)
+            {
+                if (!spaces.IsImportedFunction(index) && index < spaces.FunctionCount && !known.Contains(name)) known.Add(name);
+            }
+        }
+        foreach (var export in module.Exports)
+        {
+            if (export.Kind == ExternalKind.Function && !spaces.IsImportedFunction(export.Index) && !known.Contains(export.Name)) known.Add(export.Name);
+        }
+        int defined = module.Bodies.Count;
+        string indices = defined == 0
+            ? "the module defines no functions"
+            : $"defined function indices are {spaces.ImportedFunctionCount} to {spaces.ImportedFunctionCount + defined - 1}";
+        if (known.Count == 0) return $"; the module has no function names ({indices})";
+        const int shown = 8;
+        string list = string.Join(", ", known.Take(shown).Select(n => InstructionFormatter.Escape(n)));
+        if (known.Count > shown) list += $" (and {known.Count - shown} more)";
+        return $"; known functions: {list} ({indices})";
+    }
+
+    private static void WriteFunction(TextWriter output, Module module, StackAnalyzer analyzer, int functionIndex, int pcDigits)
+    {
+        var body = module.Bodies[functionIndex - module.IndexSpaces.ImportedFunctionCount];
+        output.WriteLine(Header(module, functionIndex, body));
+
+        FunctionAnalysis? analysis = null;
+        try
+        {
+            analysis = analyzer.Analyze(functionIndex);
+        }
+        catch (WasmValidationException e)
+        {
+            output.WriteLine($";; stack analysis failed: {e.Reason} at 0x{e.Offset:x}");
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // A bad function type index in a module that only decodes.
+            output.WriteLine($";; stack analysis failed: {e.Message}");
+        }
+
+        var code = body.Code;
+        int n = code.Count;
+        var texts = new string[n];
+        int width = 0;
+        int depth = 1; // fallback nesting when there is no analysis
+        for (int i = 0; i < n; i++)
+        {
+            var instruction = code[i];
+            int level = analysis?.ControlDepth(i) ?? depth;
+            if (analysis is null) depth = NextDepth(depth, instruction.Opcode);
+            if (IsBlockMiddleOrEnd(instruction.Opcode)) level--;
+            var sb = new StringBuilder();
+            for (int k = 1; k < level; k++) sb.Append(Indent);
+            sb.Append(InstructionFormatter.Format(module, functionIndex, code, instruction));
+            texts[i] = sb.ToString();
+            width = Math.Max(width, texts[i].Length);
+        }
+        width = Math.Clamp(width, MinInstructionColumn, MaxInstructionColumn);
+
+        var line = new StringBuilder();
+        for (int i = 0; i < n; i++)
+        {
+            line.Clear();
+            int pc = code[i].Offset;
+            if (pc >= 0) line.Append("0x").Append(pc.ToString("x" + pcDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+            else line.Append(' ', 2 + pcDigits);
+            line.Append(":   ").Append(texts[i]);
+            if (analysis is not null)
+            {
+                line.Append(' ', Math.Max(1, width - texts[i].Length + 2));
+                if (analysis.IsReachable(i)) AppendStack(line, module, analysis, i);
+                else line.Append(";; unreachable");
+            }
+            output.WriteLine(line.ToString());
+        }
+    }
+
+    /// <summary><c>func[3] &lt;fib&gt; (param i32) (result i32) (local i32 i64)</c>.</summary>
+    private static string Header(Module module, int functionIndex, FunctionBody body)
+    {
+        var sb = new StringBuilder("func[").Append(functionIndex.ToString(CultureInfo.InvariantCulture)).Append(']');
+        if (module.Names.Function(functionIndex) is { } name) sb.Append(" <").Append(InstructionFormatter.Escape(name)).Append('>');
+        FunctionType? type = null;
+        try
+        {
+            type = module.IndexSpaces.FunctionTypeOfFunction(functionIndex);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            sb.Append(" (type ").Append(module.IndexSpaces.FunctionTypeIndices[functionIndex].ToString(CultureInfo.InvariantCulture)).Append(')');
+        }
+        if (type is not null)
+        {
+            AppendTypes(sb, module, "param", type.Parameters);
+            AppendTypes(sb, module, "result", type.Results);
+        }
+        if (body.LocalCount > 0)
+        {
+            sb.Append(" (local");
+            foreach (var group in body.Locals)
+            {
+                if (group.Count == 0) continue;
+                string text = InstructionFormatter.FormatValType(module, group.Type);
+                // Long runs of one type (up to 2^32 in odd modules) print as "i32*1000" rather than spelled out.
+                if (group.Count > 8) sb.Append(' ').Append(text).Append('*').Append(group.Count.ToString(CultureInfo.InvariantCulture));
+                else for (uint k = 0; k < group.Count; k++) sb.Append(' ').Append(text);
+            }
+            sb.Append(')');
+        }
+        return sb.ToString();
+    }
+
+    private static void AppendTypes(StringBuilder sb, Module module, string keyword, ValType[] types)
+    {
+        if (types.Length == 0) return;
+        sb.Append(" (").Append(keyword);
+        foreach (var type in types) sb.Append(' ').Append(InstructionFormatter.FormatValType(module, type));
+        sb.Append(')');
+    }
+
+    private static void AppendStack(StringBuilder line, Module module, FunctionAnalysis analysis, int index)
+    {
+        int height = analysis.StackHeight(index);
+        line.Append(";; stack: [");
+        int from = 0;
+        if (height > MaxStackShown)
+        {
+            from = height - (MaxStackShown - 1);
+            line.Append('+').Append(from.ToString(CultureInfo.InvariantCulture)).Append(" ...");
+        }
+        for (int slot = from; slot < height; slot++)
+        {
+            if (slot > 0) line.Append(' ');
+            line.Append(InstructionFormatter.FormatValType(module, analysis.StackSlot(index, slot)));
+        }
+        line.Append(']');
+    }
+
+    private static bool IsBlockMiddleOrEnd(Opcode opcode) =>
+        opcode is Opcode.End or Opcode.Else or Opcode.Catch or Opcode.CatchAll or Opcode.Delegate;
+
+    private static int NextDepth(int depth, Opcode opcode) => opcode switch
+    {
+        Opcode.Block or Opcode.Loop or Opcode.If or Opcode.Try or Opcode.TryTable => depth + 1,
+        Opcode.End or Opcode.Delegate => Math.Max(1, depth - 1),
+        _ => depth,
+    };
+
+    /// <summary>Hex digits for pcs: at least 4, enough for the largest instruction offset in the module.</summary>
+    private static int PcDigits(Module module)
+    {
+        int max = 0;
+        foreach (var body in module.Bodies)
+        {
+            if (body.Code.Count > 0) max = Math.Max(max, body.Code[body.Code.Count - 1].Offset);
+        }
+        int digits = 4;
+        while (digits < 8 && (uint)max >> (4 * digits) != 0) digits++;
+        return digits;
+    }
+}
