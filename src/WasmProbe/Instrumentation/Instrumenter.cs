@@ -53,12 +53,10 @@ public static class Instrumenter
         var builder = new ModuleBuilder(module);
         int stop = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, new FunctionType([ValType.I32, ValType.I32], []));
         int debugMemory = builder.AddMemory(new MemoryType(new Limits(memory.Pages, null)));
-        var initialFlags = InitialFlags(options, sites, memory);
-        int armed = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(initialFlags is null ? 0 : 1));
+        int armed = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
         int stepLimit = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
         int frameTop = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
         int stackPointer = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(memory.FramesBase));
-        if (initialFlags is not null) builder.AddActiveData(debugMemory, DebugMemory.FlagsBase, initialFlags);
 
         var layouts = new FrameLayout?[spaces.FunctionCount];
         var context = new EmitContext(builder, stop, debugMemory, armed, stepLimit, frameTop, stackPointer, options.Mode);
@@ -134,18 +132,6 @@ public static class Instrumenter
             }
         }
         return new CallGraph(module).CanReach(targets);
-    }
-
-    private static byte[]? InitialFlags(InstrumentationOptions options, List<ProbeSite> sites, DebugMemory memory)
-    {
-        if (options.Mode != InstrumentationMode.Debug || options.InitialBreakpoints.Count == 0) return null;
-        var flags = new byte[memory.SiteCount];
-        var wanted = new HashSet<CodeLocation>(options.InitialBreakpoints);
-        foreach (var site in sites)
-        {
-            if ((site.Kinds & SiteKinds.Probe) != 0 && wanted.Contains(new CodeLocation(site.Function, site.Pc))) flags[site.Id] = 1;
-        }
-        return flags;
     }
 
     private static ExportNames AddExports(ModuleBuilder builder, Module module, int debugMemory, int armed, int stepLimit, int frameTop, int stackPointer)

@@ -46,6 +46,32 @@ public sealed class ModuleNames
     /// <summary>A function's name, or <c>func[N]</c> when it has none.</summary>
     public string FunctionOrIndex(int index) => Function(index) ?? $"func[{index}]";
 
+    /// <summary>A function index from a decimal index, a name-section name or an export name (a leading <c>$</c> is
+    /// ignored). Throws <see cref="ArgumentException"/> naming some known functions when there is no such function.</summary>
+    public int ResolveFunction(string nameOrIndex)
+    {
+        int count = _module.IndexSpaces.FunctionCount;
+        if (int.TryParse(nameOrIndex, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+        {
+            if (index < count) return index;
+            throw new ArgumentException($"function index {index} is out of range: the module has {count} functions", nameof(nameOrIndex));
+        }
+        string name = nameOrIndex.StartsWith("$", StringComparison.Ordinal) ? nameOrIndex.Substring(1) : nameOrIndex;
+        if (Section.Maps.TryGetValue(NameKind.Function, out var functions))
+        {
+            foreach (var pair in functions)
+            {
+                if (pair.Value == name) return pair.Key;
+            }
+        }
+        foreach (var export in _module.Exports)
+        {
+            if (export.Kind == ExternalKind.Function && export.Name == name) return export.Index;
+        }
+        var known = Enumerable.Range(0, Math.Min(count, 12)).Select(i => Function(i)).Where(n => n is not null);
+        throw new ArgumentException($"no function named '{nameOrIndex}' (known functions include: {string.Join(", ", known)})", nameof(nameOrIndex));
+    }
+
     private string? Lookup(NameKind kind, ExternalKind exportKind, int index)
     {
         if (Section.Maps.TryGetValue(kind, out var map) && map.TryGetValue(index, out var name)) return name;

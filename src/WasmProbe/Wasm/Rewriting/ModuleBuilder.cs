@@ -20,7 +20,7 @@ public sealed class ModuleBuilder
     private readonly List<MemoryType> _addedMemories = [];
     private readonly List<TableDefinition> _addedTables = [];
     private readonly List<Export> _addedExports = [];
-    private readonly List<DataSegment> _addedData = [];
+
     private readonly List<(int TypeIndex, FunctionBody Body, string? Name)> _addedFunctions = [];
     private readonly Dictionary<int, FunctionBody> _rewrittenBodies = [];
     private bool _frozenImports;
@@ -91,13 +91,6 @@ public sealed class ModuleBuilder
         return _sourceSpaces.Tables.Length + _addedTables.Count - 1;
     }
 
-    /// <summary>Adds an active data segment (kept after the module's own, so it initializes last).</summary>
-    public void AddActiveData(int memory, int offset, byte[] bytes)
-    {
-        var init = new Expression([new Instruction(Opcode.I32Const, -1, 0, offset), new Instruction(Opcode.End, -1, 0)], []);
-        _addedData.Add(new DataSegment(memory == 0 ? (byte)0 : (byte)2, SegmentMode.Active, memory, init, bytes));
-    }
-
     public void AddExport(string name, ExternalKind kind, int index)
     {
         if (kind == ExternalKind.Function) _frozenImports = true;
@@ -156,7 +149,7 @@ public sealed class ModuleBuilder
         m.Exports.AddRange(_addedExports);
         m.Start = _source.Start is { } start ? remap.Function(start) : null;
         m.Elements.AddRange(_source.Elements.Select(e => RemapElement(e, remap)));
-        m.DataCount = _source.DataCount is null ? null : (uint)(_source.Data.Count + _addedData.Count);
+        m.DataCount = _source.DataCount;
         for (int i = 0; i < _source.Bodies.Count; i++)
         {
             if (_rewrittenBodies.TryGetValue(i, out var rewritten)) m.Bodies.Add(rewritten);
@@ -164,7 +157,6 @@ public sealed class ModuleBuilder
         }
         m.Bodies.AddRange(_addedFunctions.Select(f => f.Body));
         m.Data.AddRange(_source.Data);
-        m.Data.AddRange(_addedData);
 
         foreach (var slot in _source.Layout)
         {

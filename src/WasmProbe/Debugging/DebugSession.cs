@@ -1,0 +1,276 @@
+using WasmProbe.Engine;
+using WasmProbe.Inspection;
+using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Analysis;
+using WasmProbe.Wasm.Decoding;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Debugging;
+
+/// <summary>Debugs one run of a WebAssembly module on Wasmtime. The session starts paused before instantiation, so
+/// breakpoints can be set first; each resume returns the next <see cref="StopEvent"/>. While paused, frames (with
+/// locals and operand stack), globals, memories and tables can be read and written.
+/// Drive it either with the async API (<see cref="ContinueAsync"/>, <see cref="StepIntoAsync"/>, ...; the guest runs
+/// on its own thread) or with <see cref="Run"/>, which calls a handler at each stop on the calling thread.</summary>
+public sealed class DebugSession : IAsyncDisposable, IDisposable
+{
+    private readonly DebugSessionOptions _options;
+    private readonly StackAnalyzer _analyzer;
+    private readonly Dictionary<int, FunctionAnalysis> _analyses = [];
+    private readonly List<Breakpoint> _breakpoints = [];
+    private readonly FunctionType? _entryType;
+    private readonly WasmValue[] _arguments;
+    private InstrumentedModule? _instrumented;
+    private GuestRun? _run;
+    private ThreadStopController? _thread;
+    private bool _started;
+    private bool _disposed;
+
+    private DebugSession(Module module, DebugSessionOptions options)
+    {
+        Module = module;
+        _options = options;
+        _analyzer = new StackAnalyzer(module);
+        ModuleSafety.ThrowIfUnsupported(module);
+        if (options.Entry is { } entry)
+        {
+            var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
+                ?? throw new ArgumentException($"the module exports no function named '{entry}' (exported functions: {string.Join(", ", module.Exports.Where(e => e.Kind == ExternalKind.Function).Select(e => e.Name))})", nameof(options));
+            _entryType = module.IndexSpaces.FunctionTypeOfFunction(export.Index);
+            if (options.Arguments.Count != _entryType.Parameters.Length)
+                throw new ArgumentException($"'{entry}' takes {_entryType.Parameters.Length} arguments {_entryType} but {options.Arguments.Count} were given", nameof(options));
+            _arguments = [.. options.Arguments.Select((a, i) => WasmValue.From(a, _entryType.Parameters[i]))];
+        }
+        else
+        {
+            _arguments = [];
+        }
+    }
+
+    /// <summary>Decodes and checks <paramref name="wasm"/>; throws <see cref="Wasm.Binary.WasmFormatException"/> for a
+    /// malformed module and <see cref="NotSupportedException"/> for one Wasmtime .NET cannot host.</summary>
+    public static DebugSession Create(byte[] wasm, DebugSessionOptions? options = null)
+    {
+        var session = new DebugSession(ModuleDecoder.Decode(wasm), options ?? new DebugSessionOptions());
+        if (session._options.Mode == InstrumentationMode.Debug) session.Instrumented();
+        return session;
+    }
+
+    public static DebugSession Open(string path, DebugSessionOptions? options = null) => Create(File.ReadAllBytes(path), options);
+
+    public Module Module { get; }
+
+    public IReadOnlyList<Breakpoint> Breakpoints => _breakpoints;
+
+    /// <summary>The stop the guest is paused at, or the final stop once the run has ended.</summary>
+    public StopEvent? LastStop { get; private set; }
+
+    public bool IsFinished => _run?.Final is not null;
+
+    public string Stdout => _run?.Guest.Stdout ?? "";
+    public string Stderr => _run?.Guest.Stderr ?? "";
+
+    public FunctionAnalysis Analysis(int function)
+    {
+        if (!_analyses.TryGetValue(function, out var analysis)) _analyses[function] = analysis = _analyzer.Analyze(function);
+        return analysis;
+    }
+
+    public FunctionType FunctionType(int function) => Module.IndexSpaces.FunctionTypeOfFunction(function);
+    public FunctionType TagType(int tag) => Module.IndexSpaces.TagFunctionType(tag);
+
+    // ----- breakpoints -----
+
+    public Breakpoint AddBreakpoint(string function, int pc) => AddBreakpoint(Module.Names.ResolveFunction(function), pc);
+
+    /// <summary>Sets a breakpoint before the instruction at <paramref name="pc"/> of <paramref name="function"/>.
+    /// Throws <see cref="ArgumentException"/> naming the nearest valid pcs when pc is not a reachable instruction.</summary>
+    public Breakpoint AddBreakpoint(int function, int pc)
+    {
+        ThrowIfDisposed();
+        var location = Locations.Check(this, function, pc);
+        var existing = _breakpoints.FirstOrDefault(b => b.Location == location);
+        if (existing is not null) return existing;
+        if (_started && _options.Mode == InstrumentationMode.Static)
+            throw new InvalidOperationException("a static session's breakpoints are fixed once it runs; use InstrumentationMode.Debug to change them while paused");
+        var breakpoint = new Breakpoint(location, Module.Names.FunctionOrIndex(function), _instrumented?.SiteAt(location)?.Id ?? -1);
+        _breakpoints.Add(breakpoint);
+        _run?.SetBreakpoint(breakpoint, enabled: true);
+        return breakpoint;
+    }
+
+    public bool RemoveBreakpoint(Breakpoint breakpoint)
+    {
+        ThrowIfDisposed();
+        if (_started && _options.Mode == InstrumentationMode.Static)
+            throw new InvalidOperationException("a static session's breakpoints are fixed once it runs");
+        if (!_breakpoints.Remove(breakpoint)) return false;
+        _run?.SetBreakpoint(breakpoint, enabled: false);
+        return true;
+    }
+
+    // ----- running -----
+
+    public Task<StopEvent> ContinueAsync() => ResumeAsync(ResumeAction.Continue);
+    public Task<StopEvent> StepIntoAsync() => ResumeAsync(ResumeAction.StepInto);
+    public Task<StopEvent> StepOverAsync() => ResumeAsync(ResumeAction.StepOver);
+    public Task<StopEvent> StepOutAsync() => ResumeAsync(ResumeAction.StepOut);
+    public Task<StopEvent> RunToCompletionAsync() => ResumeAsync(ResumeAction.RunToCompletion);
+
+    public async Task<StopEvent> ResumeAsync(ResumeAction action)
+    {
+        ThrowIfDisposed();
+        if (_run?.Final is { } final) return final;
+        CheckStepping(action);
+        if (_thread is null && _started) throw new InvalidOperationException("this session is driven by Run; it cannot also be resumed asynchronously");
+        _thread ??= new ThreadStopController();
+        var run = Start(_thread);
+        var stop = await _thread.Resume(action, first => run.Execute(first, _options.Entry, _entryType, _arguments)).ConfigureAwait(false);
+        LastStop = stop;
+        return stop;
+    }
+
+    /// <summary>Runs the guest on this thread, calling <paramref name="handler"/> at every stop (inside the guest's call
+    /// to the host, so frames, globals and memory are readable there); returns the final stop.</summary>
+    public StopEvent Run(Func<StopEvent, ResumeAction> handler, ResumeAction first = ResumeAction.Continue)
+    {
+        ThrowIfDisposed();
+        if (_started) throw new InvalidOperationException("the session has already run");
+        CheckStepping(first);
+        var run = Start(new InlineStopController(stop =>
+        {
+            LastStop = stop;
+            var action = handler(stop);
+            CheckStepping(action);
+            return action;
+        }));
+        run.Execute(first, _options.Entry, _entryType, _arguments);
+        return LastStop = run.Final!;
+    }
+
+    private GuestRun Start(IStopController controller)
+    {
+        if (_run is not null) return _run;
+        _started = true;
+        var instrumented = Instrumented();
+        _run = new GuestRun(instrumented, _options.Host, controller, _options.ExceptionStops);
+        foreach (var breakpoint in _breakpoints)
+        {
+            breakpoint.SiteId = instrumented.SiteAt(breakpoint.Location)!.Id;
+            _run.SetBreakpoint(breakpoint, enabled: true);
+        }
+        return _run;
+    }
+
+    private InstrumentedModule Instrumented() => _instrumented ??= Instrumenter.Instrument(Module, new InstrumentationOptions
+    {
+        Mode = _options.Mode,
+        Probes = [.. _breakpoints.Select(b => b.Location)],
+        ReportThrows = _options.ExceptionStops != ExceptionStops.None,
+    });
+
+    private void CheckStepping(ResumeAction action)
+    {
+        if (action is ResumeAction.StepInto or ResumeAction.StepOver or ResumeAction.StepOut && _options.Mode != InstrumentationMode.Debug)
+            throw new InvalidOperationException("stepping needs a session in InstrumentationMode.Debug");
+    }
+
+    // ----- inspection while paused -----
+
+    private GuestRun Paused([System.Runtime.CompilerServices.CallerMemberName] string what = "")
+    {
+        ThrowIfDisposed();
+        return _run is { Frames: not null } run ? run : throw new InvalidOperationException($"{what} is available once the guest has been instantiated (after the first resume)");
+    }
+
+    /// <summary>The wasm frames of the current stop, innermost first (for a final trap, its backtrace).</summary>
+    public IReadOnlyList<StackFrame> Frames
+    {
+        get
+        {
+            if (LastStop is TrapStop trap) return trap.Frames;
+            if (LastStop is HostErrorStop host) return host.Frames;
+            if (LastStop is InterruptedStop interrupted) return interrupted.Frames;
+            var run = Paused();
+            return run.CurrentFrame < 0 ? [] : run.Frames!.ReadChain(run.CurrentFrame);
+        }
+    }
+
+    /// <summary>A local of the innermost frame at the current stop, without reading the whole backtrace.</summary>
+    public WasmValue Local(int index)
+    {
+        var run = Paused();
+        if (run.CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
+        var record = run.Frames!.Read(run.CurrentFrame);
+        var layout = _instrumented!.Layouts[record.Function]!;
+        if ((uint)index >= (uint)layout.LocalTypes.Length) throw new ArgumentOutOfRangeException(nameof(index), $"local {index} does not exist: {Module.Names.FunctionOrIndex(record.Function)} has {layout.LocalTypes.Length} locals");
+        return run.Frames.ReadLocal(run.CurrentFrame, layout, index);
+    }
+
+    public IReadOnlyList<GlobalAccess> Globals
+    {
+        get
+        {
+            var run = Paused();
+            var spaces = Module.IndexSpaces;
+            return [.. spaces.Globals.Select((type, i) => new GlobalAccess(i, Module.Names.Global(i), type, run.Guest.Global(i, type)))];
+        }
+    }
+
+    public GlobalAccess Global(int index)
+    {
+        var run = Paused();
+        var spaces = Module.IndexSpaces;
+        if ((uint)index >= (uint)spaces.Globals.Length) throw new ArgumentOutOfRangeException(nameof(index), $"global {index} does not exist (the module has {spaces.Globals.Length})");
+        return new GlobalAccess(index, Module.Names.Global(index), spaces.Globals[index], run.Guest.Global(index, spaces.Globals[index]));
+    }
+
+    public GlobalAccess Global(string name)
+    {
+        for (int i = 0; i < Module.IndexSpaces.Globals.Length; i++)
+        {
+            if (Module.Names.Global(i) == name) return Global(i);
+        }
+        throw new ArgumentException($"no global named '{name}'", nameof(name));
+    }
+
+    public MemoryAccess Memory(int index = 0)
+    {
+        var run = Paused();
+        var spaces = Module.IndexSpaces;
+        if ((uint)index >= (uint)spaces.Memories.Length) throw new ArgumentOutOfRangeException(nameof(index), $"memory {index} does not exist (the module has {spaces.Memories.Length})");
+        return new MemoryAccess(index, spaces.Memories[index], run.Guest.Memory(index)!);
+    }
+
+    public TableAccess Table(int index)
+    {
+        var run = Paused();
+        var spaces = Module.IndexSpaces;
+        if ((uint)index >= (uint)spaces.Tables.Length) throw new ArgumentOutOfRangeException(nameof(index), $"table {index} does not exist (the module has {spaces.Tables.Length})");
+        return new TableAccess(index, spaces.Tables[index], run.Guest.Table(index, spaces.Tables[index]));
+    }
+
+    // ----- disposal -----
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_thread is not null && _run is not null)
+        {
+            if (_thread.IsPaused)
+            {
+                _run.Abort();
+                _thread.Release(ResumeAction.RunToCompletion);
+            }
+            if (_thread.Pending is { } pending) await pending.ConfigureAwait(false);
+            _thread.Join(TimeSpan.FromSeconds(30));
+        }
+        _run?.Dispose();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using WasmProbe.Engine;
+using WasmProbe.Inspection;
+using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Debugging;
+
+/// <summary>Reads shadow frames (see <see cref="FrameLayout"/>) out of the debug memory.</summary>
+internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory)
+{
+    private const int MaxFrames = 1_000_000;
+    private readonly ModuleNamesCache _names = new(module.Original);
+
+    public readonly record struct Record(int Parent, int Function, int Site, int StackHeight);
+
+    public Record Read(int frame)
+    {
+        var header = memory.Read(frame, FrameLayout.HeaderSize);
+        return new Record(
+            BinaryPrimitives.ReadInt32LittleEndian(header),
+            BinaryPrimitives.ReadInt32LittleEndian(header[4..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[8..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[12..]));
+    }
+
+    /// <summary>The frames from <paramref name="frame"/> outwards, innermost first.</summary>
+    public List<StackFrame> ReadChain(int frame)
+    {
+        var frames = new List<StackFrame>();
+        while (frame >= module.Memory.FramesBase && frames.Count < MaxFrames)
+        {
+            var record = Read(frame);
+            if ((uint)record.Site >= (uint)module.Sites.Length) break;
+            frames.Add(ToFrame(frame, record, includeStack: true));
+            if (record.Parent >= frame) break;
+            frame = record.Parent;
+        }
+        return frames;
+    }
+
+    public StackFrame ToFrame(int frame, Record record, bool includeStack)
+    {
+        var site = module.Sites[record.Site];
+        var layout = module.Layouts[record.Function]!;
+        var locals = new WasmValue[layout.LocalTypes.Length];
+        for (int i = 0; i < locals.Length; i++) locals[i] = ReadLocal(frame, layout, i);
+        WasmValue[]? stack = null;
+        if (includeStack && record.StackHeight >= 0)
+        {
+            stack = new WasmValue[Math.Min(record.StackHeight, site.StackTypes.Length)];
+            for (int k = 0; k < stack.Length; k++) stack[k] = ReadValue(site.StackTypes[k], frame + layout.StackSlotOffset(k));
+        }
+        int function = record.Function;
+        return new StackFrame(new CodeLocation(function, site.Pc), _names.Function(function), locals, stack, i => _names.Local(function, i));
+    }
+
+    public WasmValue ReadLocal(int frame, FrameLayout layout, int local)
+    {
+        var type = layout.LocalTypes[local];
+        return FrameLayout.IsSpillable(type) ? ReadValue(type, frame + layout.LocalOffsets[local]) : WasmValue.Unavailable(type);
+    }
+
+    public WasmValue ReadStackSlot(int frame, FrameLayout layout, ValType type, int slot) => ReadValue(type, frame + layout.StackSlotOffset(slot));
+
+    private WasmValue ReadValue(ValType type, long address)
+    {
+        switch (type.Kind)
+        {
+            case ValueKind.I32: return WasmValue.I32(BinaryPrimitives.ReadInt32LittleEndian(memory.Read(address, 4)));
+            case ValueKind.I64: return WasmValue.I64(BinaryPrimitives.ReadInt64LittleEndian(memory.Read(address, 8)));
+            case ValueKind.F32: return WasmValue.F32Bits(BinaryPrimitives.ReadUInt32LittleEndian(memory.Read(address, 4)));
+            case ValueKind.F64: return WasmValue.F64Bits(BinaryPrimitives.ReadUInt64LittleEndian(memory.Read(address, 8)));
+            case ValueKind.V128:
+                var bytes = memory.Read(address, 16);
+                return WasmValue.V128(BinaryPrimitives.ReadUInt64LittleEndian(bytes), BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]));
+            default:
+                return WasmValue.OpaqueReference(type, isNull: BinaryPrimitives.ReadInt32LittleEndian(memory.Read(address, 4)) == 0);
+        }
+    }
+}
+
+/// <summary>Function and local names, computed once per module.</summary>
+internal sealed class ModuleNamesCache(Module module)
+{
+    private readonly Dictionary<int, string> _functions = [];
+
+    public string Function(int index)
+    {
+        lock (_functions)
+        {
+            if (!_functions.TryGetValue(index, out var name)) _functions[index] = name = module.Names.FunctionOrIndex(index);
+            return name;
+        }
+    }
+
+    public string? Local(int function, int local) => module.Names.Local(function, local);
+}

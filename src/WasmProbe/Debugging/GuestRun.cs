@@ -1,0 +1,214 @@
+using WasmProbe.Engine;
+using WasmProbe.Inspection;
+using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Debugging;
+
+/// <summary>One execution of the guest: instantiation, the entry call, and the decision at every probe whether to
+/// stop. Runs on whichever thread executes the guest; the controller decides how to resume.</summary>
+internal sealed class GuestRun : IDisposable
+{
+    private readonly InstrumentedModule _module;
+    private readonly IStopController _controller;
+    private readonly Breakpoint?[] _breakpointsBySite;
+    private readonly CodeMap _codeMap;
+    private readonly ExceptionStops _exceptionStops;
+    private readonly TimeSpan _deadline;
+    private int _breakpointCount;
+    private uint _stepLimit;
+    private bool _runToCompletion;
+    private volatile bool _aborting;
+
+    public GuestRun(InstrumentedModule module, GuestOptions host, IStopController controller, ExceptionStops exceptionStops)
+    {
+        _module = module;
+        _controller = controller;
+        _exceptionStops = exceptionStops;
+        _deadline = host.Deadline;
+        _breakpointsBySite = new Breakpoint?[module.Sites.Length];
+        _codeMap = new CodeMap(module.Original);
+        Guest = new GuestInstance(module, host, OnStop);
+    }
+
+    public GuestInstance Guest { get; }
+    public FrameReader? Frames { get; private set; }
+
+    /// <summary>The frame address of the current stop, or -1 when not paused at a probe.</summary>
+    public int CurrentFrame { get; private set; } = -1;
+
+    public StopEvent? Final { get; private set; }
+
+    public void SetBreakpoint(Breakpoint breakpoint, bool enabled)
+    {
+        int site = breakpoint.SiteId;
+        if (site < 0) return;
+        bool wasSet = _breakpointsBySite[site] is not null;
+        _breakpointsBySite[site] = enabled ? breakpoint : null;
+        _breakpointCount += (enabled ? 1 : 0) - (wasSet ? 1 : 0);
+        if (Frames is not null && _module.Mode == InstrumentationMode.Debug)
+        {
+            Guest.DebugMemory.Write(DebugMemory.FlagsBase + site, [enabled ? (byte)1 : (byte)0]);
+            UpdateArmed();
+        }
+    }
+
+    public void Execute(ResumeAction first, string? entry, FunctionType? entryType, IReadOnlyList<WasmValue> arguments)
+    {
+        try
+        {
+            Guest.Instantiate();
+            Frames = new FrameReader(_module, Guest.DebugMemory);
+            if (_module.Mode == InstrumentationMode.Debug)
+            {
+                foreach (var breakpoint in _breakpointsBySite)
+                {
+                    if (breakpoint is not null) Guest.DebugMemory.Write(DebugMemory.FlagsBase + breakpoint.SiteId, [1]);
+                }
+            }
+            Apply(first, frame: -1);
+            var results = entry is null ? [] : Guest.Invoke(entry, entryType!.Parameters, entryType.Results, arguments);
+            Final = new FinishedStop(results);
+        }
+        catch (GuestFaultException fault) when (_aborting)
+        {
+            Final = new HostErrorStop(new OperationCanceledException("the session was disposed while the guest was paused", fault), []);
+        }
+        catch (GuestFaultException fault)
+        {
+            Final = ToFinalStop(fault);
+        }
+        CurrentFrame = -1;
+        _controller.Finish(Final);
+    }
+
+    /// <summary>Makes a paused guest unwind at once (it resumes into an exception that ends the run).</summary>
+    public void Abort() => _aborting = true;
+
+    private void OnStop(int siteId, int frame)
+    {
+        if (_runToCompletion || Frames is null || (uint)siteId >= (uint)_module.Sites.Length) return;
+        var site = _module.Sites[siteId];
+        if ((site.Kinds & SiteKinds.Probe) != 0)
+        {
+            var breakpoint = _breakpointsBySite[siteId];
+            if (breakpoint is not null)
+            {
+                breakpoint.HitCount++;
+                Pause(new BreakpointStop(breakpoint, breakpoint.HitCount), frame);
+            }
+            else if (_stepLimit != 0 && (uint)frame <= _stepLimit)
+            {
+                Pause(new StepStop(new CodeLocation(site.Function, site.Pc)), frame);
+            }
+        }
+        if ((site.Kinds & SiteKinds.Throw) != 0 && _exceptionStops != ExceptionStops.None && !_runToCompletion)
+        {
+            var stop = ExceptionAt(site, frame);
+            if (_exceptionStops == ExceptionStops.All || stop.Caught != true) Pause(stop, frame);
+        }
+    }
+
+    private void Pause(StopEvent stop, int frame)
+    {
+        CurrentFrame = frame;
+        var action = _controller.Pause(stop);
+        CurrentFrame = -1;
+        if (_aborting) throw new OperationCanceledException("the debug session was disposed");
+        Apply(action, frame);
+        Guest.ResetDeadline();
+    }
+
+    private void Apply(ResumeAction action, int frame)
+    {
+        _stepLimit = action switch
+        {
+            ResumeAction.StepInto => uint.MaxValue,
+            ResumeAction.StepOver when frame >= 0 => (uint)frame,
+            ResumeAction.StepOver => uint.MaxValue,
+            ResumeAction.StepOut when frame >= 0 => (uint)frame - 1,
+            _ => 0,
+        };
+        if (action == ResumeAction.RunToCompletion) _runToCompletion = true;
+        UpdateArmed();
+    }
+
+    private void UpdateArmed()
+    {
+        if (_module.Mode != InstrumentationMode.Debug) return;
+        Guest.StepLimit = _stepLimit;
+        Guest.Armed = !_runToCompletion && (_breakpointCount > 0 || _stepLimit != 0) ? 1 : 0;
+    }
+
+    private ExceptionStop ExceptionAt(ProbeSite site, int frame)
+    {
+        var location = new CodeLocation(site.Function, site.Pc);
+        var original = _module.Original;
+        if (_module.Original.Bodies[site.Function - original.IndexSpaces.ImportedFunctionCount].Code[site.InstructionIndex].Opcode != Wasm.Instructions.Opcode.Throw)
+            return new ExceptionStop(location, null, [], CaughtAlongChain(site, frame, null));
+        int tag = original.Bodies[site.Function - original.IndexSpaces.ImportedFunctionCount].Code[site.InstructionIndex].Index;
+        int count = original.IndexSpaces.TagFunctionType(tag).Parameters.Length;
+        var top = Frames!.ToFrame(frame, Frames.Read(frame), includeStack: true);
+        var stack = top.Stack;
+        var payload = stack.Skip(Math.Max(0, stack.Count - count)).ToArray();
+        return new ExceptionStop(location, tag, payload, CaughtAlongChain(site, frame, tag));
+    }
+
+    private bool? CaughtAlongChain(ProbeSite site, int frame, int? tag)
+    {
+        if (ExceptionHandlers.Catches(_module.Original, site.Function, site.InstructionIndex, tag)) return true;
+        int parent = Frames!.Read(frame).Parent;
+        while (parent >= _module.Memory.FramesBase)
+        {
+            var record = Frames.Read(parent);
+            if ((uint)record.Site >= (uint)_module.Sites.Length) return null;
+            var call = _module.Sites[record.Site];
+            if (ExceptionHandlers.Catches(_module.Original, call.Function, call.InstructionIndex, tag)) return true;
+            if (record.Parent >= parent) break;
+            parent = record.Parent;
+        }
+        return tag is null ? null : false;
+    }
+
+    private StopEvent ToFinalStop(GuestFaultException fault)
+    {
+        var frames = FaultFrames(fault.ModuleOffsets);
+        return fault.Kind switch
+        {
+            GuestFaultKind.Interrupted => new InterruptedStop(_deadline, frames),
+            GuestFaultKind.HostError => new HostErrorStop(fault.HostException!, frames),
+            _ => new TrapStop(fault.TrapCode, fault.Message, frames),
+        };
+    }
+
+    /// <summary>The engine's backtrace mapped to original pcs; locals attached from the shadow frames when the two
+    /// agree (same functions from the outermost frame up).</summary>
+    private List<StackFrame> FaultFrames(IReadOnlyList<int> moduleOffsets)
+    {
+        var locations = new List<CodeLocation>();
+        foreach (int offset in moduleOffsets)
+        {
+            int pc = _module.PcMap.ToOriginal(offset);
+            int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
+            if (function >= 0) locations.Add(new CodeLocation(function, pc));
+        }
+        var shadow = Frames is null ? [] : Frames.ReadChain(Guest.FrameTop);
+        const int EngineBacktraceLimit = 20;
+        bool complete = moduleOffsets.Count < EngineBacktraceLimit;
+        var frames = new List<StackFrame>(locations.Count);
+        int skip = shadow.Count - locations.Count;
+        bool aligned = complete && skip >= 0 && locations.Select((l, i) => shadow[skip + i].Function == l.Function).All(x => x);
+        var names = new ModuleNamesCache(_module.Original);
+        for (int i = 0; i < locations.Count; i++)
+        {
+            var location = locations[i];
+            var match = aligned ? shadow[skip + i] : null;
+            var stack = match is not null && match.Pc == location.Pc && i > 0 ? match.StackOrNull : null;
+            frames.Add(new StackFrame(location, names.Function(location.Function), match?.LocalsOrNull, stack, l => names.Local(location.Function, l)));
+        }
+        return frames;
+    }
+
+    public void Dispose() => Guest.Dispose();
+}

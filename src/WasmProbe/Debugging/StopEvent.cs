@@ -1,0 +1,68 @@
+using WasmProbe.Inspection;
+using WasmProbe.Wasm.Model;
+
+namespace WasmProbe.Debugging;
+
+public enum StopKind
+{
+    Breakpoint,
+    Step,
+    Exception,
+    Trap,
+    HostError,
+    Interrupted,
+    Finished,
+}
+
+/// <summary>Why the guest stopped. Breakpoint, step and exception stops are pauses (the guest can be resumed);
+/// the others end the run (<see cref="IsFinal"/>).</summary>
+public abstract record StopEvent(StopKind Kind)
+{
+    public bool IsFinal => Kind is StopKind.Trap or StopKind.HostError or StopKind.Interrupted or StopKind.Finished;
+
+    /// <summary>Where the guest is stopped (before the instruction at this pc executes), when known.</summary>
+    public abstract CodeLocation? Location { get; }
+}
+
+/// <param name="Hit">How many times this breakpoint has been hit so far, this stop included (1-based).</param>
+public sealed record BreakpointStop(Breakpoint Breakpoint, int Hit) : StopEvent(StopKind.Breakpoint)
+{
+    public override CodeLocation? Location => Breakpoint.Location;
+}
+
+public sealed record StepStop(CodeLocation At) : StopEvent(StopKind.Step)
+{
+    public override CodeLocation? Location => At;
+}
+
+/// <summary>An exception is being thrown at <see cref="At"/> and has not unwound yet. <see cref="Tag"/> and
+/// <see cref="Payload"/> are unknown (null, empty) for throw_ref, which rethrows an exception reference.
+/// <see cref="Caught"/> says whether a try_table of a frame on the stack will catch it (null: cannot tell).</summary>
+public sealed record ExceptionStop(CodeLocation At, int? Tag, IReadOnlyList<WasmValue> Payload, bool? Caught) : StopEvent(StopKind.Exception)
+{
+    public override CodeLocation? Location => At;
+}
+
+/// <param name="Code">A stable trap name such as integer_divide_by_zero, unreachable, memory_out_of_bounds, stack_overflow.</param>
+/// <param name="Frames">The wasm backtrace, innermost first.</param>
+public sealed record TrapStop(string Code, string Message, IReadOnlyList<StackFrame> Frames) : StopEvent(StopKind.Trap)
+{
+    public override CodeLocation? Location => Frames.Count > 0 ? Frames[0].Location : null;
+}
+
+/// <summary>A host import threw <see cref="Exception"/>; <see cref="Frames"/> are the wasm frames that called it.</summary>
+public sealed record HostErrorStop(Exception Exception, IReadOnlyList<StackFrame> Frames) : StopEvent(StopKind.HostError)
+{
+    public override CodeLocation? Location => Frames.Count > 0 ? Frames[0].Location : null;
+}
+
+/// <summary>The guest ran longer than the deadline without stopping.</summary>
+public sealed record InterruptedStop(TimeSpan Deadline, IReadOnlyList<StackFrame> Frames) : StopEvent(StopKind.Interrupted)
+{
+    public override CodeLocation? Location => Frames.Count > 0 ? Frames[0].Location : null;
+}
+
+public sealed record FinishedStop(IReadOnlyList<WasmValue> Results) : StopEvent(StopKind.Finished)
+{
+    public override CodeLocation? Location => null;
+}

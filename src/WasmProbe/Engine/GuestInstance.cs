@@ -1,0 +1,155 @@
+using WasmProbe.Inspection;
+using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Engine;
+
+/// <summary>One instrumented module instantiated in its own Wasmtime store. Everything WasmProbe does with Wasmtime
+/// goes through here; callers see <see cref="IGuestMemory"/>, <see cref="IGuestGlobal"/>, <see cref="IGuestTable"/>
+/// and <see cref="GuestFaultException"/>. Not thread-safe: use it from one thread at a time.</summary>
+public sealed class GuestInstance : IDisposable
+{
+    private readonly InstrumentedModule _module;
+    private readonly GuestOptions _options;
+    private readonly Wasmtime.Store _store;
+    private readonly Wasmtime.Linker _linker;
+    private readonly CapturedText _stdout = new();
+    private readonly CapturedText _stderr = new();
+    private Wasmtime.Instance? _instance;
+    private Wasmtime.Global? _armed;
+    private Wasmtime.Global? _stepLimit;
+    private Wasmtime.Global? _frameTop;
+
+    /// <param name="onStop">Called on the guest's thread at every probe with the site id and the frame address.</param>
+    public GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop)
+    {
+        _module = module;
+        _options = options;
+        _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
+        _linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
+        _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, onStop);
+        if (options.Wasi)
+        {
+            _linker.DefineWasi();
+            var wasi = new Wasmtime.WasiConfiguration()
+                .WithArgs(options.WasiArguments)
+                .WithStandardOutputCallback(_stdout.Append)
+                .WithStandardErrorCallback(_stderr.Append);
+            _store.SetWasiConfiguration(wasi);
+        }
+        options.ConfigureLinker?.Invoke(_linker, _store);
+    }
+
+    public string Stdout => _stdout.Text;
+    public string Stderr => _stderr.Text;
+
+    public bool IsInstantiated => _instance is not null;
+
+    public IGuestMemory DebugMemory { get; private set; } = null!;
+
+    /// <summary>Instantiates (running the start function, which may stop). Faults surface as <see cref="GuestFaultException"/>.</summary>
+    public void Instantiate()
+    {
+        var compiled = Run(() => WasmtimeRuntime.Compile(_module.Bytes, "guest"), compiling: true);
+        ResetDeadline();
+        _instance = Run(() => _linker.Instantiate(_store, compiled));
+        var exports = _module.Exports;
+        DebugMemory = new WasmtimeMemory(_instance.GetMemory(exports.DebugMemory)!);
+        _armed = _instance.GetGlobal(exports.Armed);
+        _stepLimit = _instance.GetGlobal(exports.StepLimit);
+        _frameTop = _instance.GetGlobal(exports.FrameTop);
+    }
+
+    /// <summary>Gives the guest a fresh run budget (call before running and whenever it resumes from a stop).</summary>
+    public void ResetDeadline() => _store.SetEpochDeadline(WasmtimeRuntime.Ticks(_options.Deadline));
+
+    public int Armed
+    {
+        set => _armed!.SetValue(value);
+    }
+
+    public uint StepLimit
+    {
+        set => _stepLimit!.SetValue(unchecked((int)value));
+    }
+
+    public int FrameTop => (int)_frameTop!.GetValue()!;
+
+    public WasmValue[] Invoke(string export, ValType[] parameters, ValType[] results, IReadOnlyList<WasmValue> arguments)
+    {
+        var function = Instance.GetFunction(export) ?? throw new ArgumentException($"the module exports no function named '{export}'");
+        var boxes = new Wasmtime.ValueBox[arguments.Count];
+        for (int i = 0; i < boxes.Length; i++) boxes[i] = Values.ToBox(arguments[i]);
+        ResetDeadline();
+        object? returned = Run(() => function.Invoke(boxes));
+        if (results.Length == 0) return [];
+        if (results.Length == 1) return [Values.FromHost(returned, results[0])];
+        var values = (object?[])returned!;
+        return [.. values.Select((v, i) => Values.FromHost(v, results[i]))];
+    }
+
+    private Wasmtime.Instance Instance => _instance ?? throw new InvalidOperationException("the guest has not been instantiated yet");
+
+    public IGuestMemory? Memory(int index) =>
+        _module.Exports.Memories[index] is { } name ? new WasmtimeMemory(Instance.GetMemory(name)!) : null;
+
+    public IGuestGlobal? Global(int index, GlobalType type) =>
+        _module.Exports.Globals[index] is { } name ? new WasmtimeGlobal(Instance.GetGlobal(name)!, type) : null;
+
+    public IGuestTable? Table(int index, TableType type) =>
+        _module.Exports.Tables[index] is { } name ? new WasmtimeTable(Instance.GetTable(name)!, type) : null;
+
+    private static T Run<T>(Func<T> action, bool compiling = false)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Wasmtime.TrapException trap)
+        {
+            var kind = trap.Type == Wasmtime.TrapCode.Interrupt ? GuestFaultKind.Interrupted : GuestFaultKind.Trap;
+            throw new GuestFaultException(kind, TrapCodeName(trap), TrapMessage(trap.Message), Offsets(trap.Frames), null);
+        }
+        catch (Wasmtime.WasmtimeException error) when (!compiling)
+        {
+            var host = error.InnerException;
+            throw new GuestFaultException(host is null ? GuestFaultKind.Trap : GuestFaultKind.HostError, host is null ? "error" : "host",
+                host?.Message ?? TrapMessage(error.Message), Offsets(error.Frames), host);
+        }
+    }
+
+    private static IReadOnlyList<int> Offsets(IReadOnlyList<Wasmtime.TrapFrame>? frames) =>
+        frames is null ? [] : [.. frames.Select(f => (int)f.ModuleOffset)];
+
+    private static string TrapCodeName(Wasmtime.TrapException trap) => trap.Message.Contains("thrown Wasm exception", StringComparison.Ordinal)
+        ? "uncaught_exception"
+        : trap.Type switch
+        {
+            Wasmtime.TrapCode.IntegerDivisionByZero => "integer_divide_by_zero",
+            Wasmtime.TrapCode.IntegerOverflow => "integer_overflow",
+            Wasmtime.TrapCode.Unreachable => "unreachable",
+            Wasmtime.TrapCode.MemoryOutOfBounds => "memory_out_of_bounds",
+            Wasmtime.TrapCode.TableOutOfBounds => "table_out_of_bounds",
+            Wasmtime.TrapCode.IndirectCallToNull => "indirect_call_to_null",
+            Wasmtime.TrapCode.BadSignature => "bad_signature",
+            Wasmtime.TrapCode.BadConversionToInteger => "bad_conversion_to_integer",
+            Wasmtime.TrapCode.StackOverflow => "stack_overflow",
+            Wasmtime.TrapCode.Interrupt => "interrupt",
+            Wasmtime.TrapCode.NullReference => "null_reference",
+            Wasmtime.TrapCode.ArrayOutOfBounds => "array_out_of_bounds",
+            Wasmtime.TrapCode.CastFailure => "cast_failure",
+            Wasmtime.TrapCode.HeapMisaligned => "heap_misaligned",
+            Wasmtime.TrapCode.AllocationTooLarge => "allocation_too_large",
+            _ => trap.Type.ToString().ToLowerInvariant(),
+        };
+
+    /// <summary>Wasmtime's message repeats a backtrace in the instrumented module's numbering; keep only the cause.</summary>
+    private static string TrapMessage(string message)
+    {
+        int cause = message.LastIndexOf("Caused by:", StringComparison.Ordinal);
+        string text = cause >= 0 ? message[(cause + "Caused by:".Length)..] : message;
+        return text.Trim().Replace("wasm trap: ", "", StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _store.Dispose();
+}
