@@ -5,11 +5,35 @@ using WasmProbe.Wasm.Types;
 namespace WasmProbe.Wasm.Decoding;
 
 /// <summary>Decodes instruction sequences up to and including the <c>end</c> that closes the outermost level.
-/// Reuses its buffers across calls; one instance per decoding thread.</summary>
+/// Reuses its buffers across calls; one instance per decoding thread (see <see cref="Rent"/>).</summary>
 internal sealed class InstructionDecoder
 {
+    // Buffers grown past these sizes are not kept for the next module, so one huge function does not pin memory.
+    private const int MaxCachedInstructions = 1 << 16;
+    private const int MaxCachedPool = 1 << 16;
+
+    [ThreadStatic] private static InstructionDecoder? t_cached;
+
     private Instruction[] _buffer = new Instruction[256];
     private readonly List<long> _pool = [];
+
+    private InstructionDecoder() { }
+
+    /// <summary>This thread's decoder with the buffers the previous module grew, or a new one; give it back with
+    /// <see cref="Return"/>. Growing them afresh for every module cost more than decoding (large functions and br_tables
+    /// grow them onto the large object heap, whose allocations trigger full GCs).</summary>
+    public static InstructionDecoder Rent()
+    {
+        var decoder = t_cached ?? new InstructionDecoder();
+        t_cached = null;
+        decoder.FirstDataIndexUse = -1;
+        return decoder;
+    }
+
+    public void Return()
+    {
+        if (_buffer.Length <= MaxCachedInstructions && _pool.Capacity <= MaxCachedPool) t_cached = this;
+    }
 
     /// <summary>Set when a decoded instruction uses a data index (which requires the data count section).</summary>
     public int FirstDataIndexUse { get; private set; } = -1;

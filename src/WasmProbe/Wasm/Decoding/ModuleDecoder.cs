@@ -12,13 +12,21 @@ public static class ModuleDecoder
     public static Module Decode(byte[] bytes)
     {
         if (bytes is null) throw new ArgumentNullException(nameof(bytes));
-        return new Session(bytes).Run();
+        var instructions = InstructionDecoder.Rent();
+        try
+        {
+            return new Session(bytes, instructions).Run();
+        }
+        finally
+        {
+            instructions.Return();
+        }
     }
 
-    private sealed class Session(byte[] bytes)
+    private sealed class Session(byte[] bytes, InstructionDecoder instructions)
     {
         private readonly WasmReader _r = new(bytes);
-        private readonly InstructionDecoder _instructions = new();
+        private readonly InstructionDecoder _instructions = instructions;
         private readonly Module _module = new();
         private int _functionSectionCount = -1;
         private int _dataSectionCount = -1;

@@ -54,9 +54,15 @@ public static class ModuleEncoder
             int insertAt = slots.FindLastIndex(s => s.Id != SectionId.Custom && SectionOrder.Rank(s.Id) < rank) + 1;
             slots.Insert(insertAt, new SectionSlot(id));
         }
-        for (int i = 0; i < module.CustomSections.Count; i++)
+        // One pass to mark the custom sections the layout places (a search per section is quadratic in their number).
+        var placed = new bool[module.CustomSections.Count];
+        foreach (var slot in module.Layout)
         {
-            if (!slots.Any(s => s.Id == SectionId.Custom && s.CustomIndex == i)) slots.Add(new SectionSlot(SectionId.Custom, i));
+            if (slot.Id == SectionId.Custom && (uint)slot.CustomIndex < (uint)placed.Length) placed[slot.CustomIndex] = true;
+        }
+        for (int i = 0; i < placed.Length; i++)
+        {
+            if (!placed[i]) slots.Add(new SectionSlot(SectionId.Custom, i));
         }
         return slots;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Instructions;
@@ -5,6 +6,8 @@ namespace WasmProbe.Wasm.Instructions;
 /// <summary>One decoded instruction. Immediates are stored in three raw fields whose meaning depends on
 /// <see cref="OpcodeInfo.Immediates"/>; use the typed accessors. Variable-length immediates (br_table labels,
 /// try_table catch clauses, typed select types) live in the owning <see cref="Expression.Pool"/>.</summary>
+/// <remarks>Auto layout puts the two longs first: 32 bytes instead of the 40 that declaration order pads to.</remarks>
+[StructLayout(LayoutKind.Auto)]
 public readonly struct Instruction
 {
     public Instruction(Opcode opcode, int offset, int length, long a = 0, long b = 0, int c = 0)
