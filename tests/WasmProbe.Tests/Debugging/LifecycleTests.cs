@@ -1,0 +1,108 @@
+using WasmProbe.Debugging;
+using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Binary;
+
+namespace WasmProbe.Tests.Debugging;
+
+public class LifecycleTests
+{
+    private const string Counter = """
+        (module
+          (func $count (export "count") (param $n i32) (result i32) (local $i i32)
+            (loop $l
+              local.get $i
+              i32.const 1
+              i32.add
+              local.tee $i
+              local.get $n
+              i32.lt_s
+              br_if $l)
+            local.get $i))
+        """;
+
+    [Fact]
+    public async Task Disposing_while_paused_ends_the_guest_thread()
+    {
+        var session = Wat.Session(Counter, new DebugSessionOptions { Entry = "count", Arguments = [1000] });
+        session.AddBreakpoint("count", Wat.Pcs(session, "count")[2]);
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+        int threadsBefore = GuestThreads();
+
+        await session.DisposeAsync();
+
+        GuestThreads().ShouldBe(threadsBefore - 1);
+        Should.Throw<ObjectDisposedException>(() => session.ContinueAsync());
+    }
+
+    private static int GuestThreads()
+    {
+        // The guest thread is named; count live ones through a fresh snapshot of managed threads is not possible,
+        // so count OS threads of this process, which drop when the guest thread exits.
+        return System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+    }
+
+    [Fact]
+    public async Task Stepping_requested_before_start_stops_at_the_entrys_first_instruction()
+    {
+        await using var session = Wat.Session(Counter, new DebugSessionOptions { Entry = "count", Arguments = [3] });
+        (await session.StepIntoAsync()).ShouldBeOfType<StepStop>().At.Pc.ShouldBe(Wat.Pcs(session, "count")[0]);
+    }
+
+    [Fact]
+    public async Task Run_to_completion_ignores_breakpoints()
+    {
+        await using var session = Wat.Session(Counter, new DebugSessionOptions { Entry = "count", Arguments = [50] });
+        var breakpoint = session.AddBreakpoint("count", Wat.Pcs(session, "count")[2]);
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+        (await session.RunToCompletionAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(50);
+        breakpoint.HitCount.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Many_sessions_run_in_parallel_without_interfering()
+    {
+        var bytes = Wat.ToBinary(Counter);
+        var results = await Task.WhenAll(Enumerable.Range(1, 16).Select(async n =>
+        {
+            await using var session = DebugSession.Create(bytes, new DebugSessionOptions { Entry = "count", Arguments = [n] });
+            session.AddBreakpoint("count", Wat.Pcs(session, "count")[2]);
+            int hits = 0;
+            StopEvent stop;
+            while ((stop = await session.ContinueAsync()) is BreakpointStop) hits++;
+            return (n, hits, result: ((FinishedStop)stop).Results[0].AsInt32());
+        }));
+        results.ShouldAllBe(r => r.hits == r.n && r.result == r.n);
+    }
+
+    [Fact]
+    public void Static_sessions_fix_breakpoints_and_refuse_stepping()
+    {
+        using var session = Wat.Session(Counter, new DebugSessionOptions { Entry = "count", Arguments = [2], Mode = InstrumentationMode.Static });
+        var pcs = Wat.Pcs(session, "count");
+        session.AddBreakpoint("count", pcs[2]);
+        Should.Throw<InvalidOperationException>(() => session.StepIntoAsync()).Message.ShouldContain("InstrumentationMode.Debug");
+        var final = session.Run(_ => ResumeAction.Continue);
+        final.ShouldBeOfType<FinishedStop>();
+        session.Breakpoints[0].HitCount.ShouldBe(2);
+        Should.Throw<InvalidOperationException>(() => session.AddBreakpoint("count", pcs[3])).Message.ShouldContain("fixed");
+    }
+
+    [Fact]
+    public void Malformed_and_unsupported_modules_are_rejected_before_reaching_wasmtime()
+    {
+        Should.Throw<WasmFormatException>(() => DebugSession.Create([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0])).Offset.ShouldBe(4);
+        var anyref = Wat.ToBinary("""(module (func (export "f") (param anyref)))""");
+        Should.Throw<NotSupportedException>(() => DebugSession.Create(anyref)).Message.ShouldContain("export \"f\" uses anyref");
+        var exnref = Wat.ToBinary("""(module (global (export "g") exnref (ref.null exn)))""");
+        Should.Throw<NotSupportedException>(() => DebugSession.Create(exnref)).Message.ShouldContain("exnref");
+    }
+
+    [Fact]
+    public void Entry_and_arguments_are_checked_against_the_exports()
+    {
+        var bytes = Wat.ToBinary(Counter);
+        Should.Throw<ArgumentException>(() => DebugSession.Create(bytes, new DebugSessionOptions { Entry = "nope" })).Message.ShouldContain("exported functions: count");
+        Should.Throw<ArgumentException>(() => DebugSession.Create(bytes, new DebugSessionOptions { Entry = "count" })).Message.ShouldContain("takes 1 arguments");
+        Should.Throw<ArgumentException>(() => DebugSession.Create(bytes, new DebugSessionOptions { Entry = "count", Arguments = ["x"] })).Message.ShouldContain("cannot be passed as i32");
+    }
+}
