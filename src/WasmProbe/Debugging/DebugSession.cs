@@ -208,6 +208,17 @@ public sealed class DebugSession : IAsyncDisposable, IDisposable
         return run.Frames.ReadLocal(run.CurrentFrame, layout, index);
     }
 
+    /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>
+    public WasmValue StackSlot(int slot)
+    {
+        var run = Paused();
+        if (run.CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
+        var record = run.Frames!.Read(run.CurrentFrame);
+        var site = _instrumented!.Sites[record.Site];
+        if ((uint)slot >= (uint)site.StackTypes.Length) throw new ArgumentOutOfRangeException(nameof(slot), $"stack slot {slot} does not exist: the operand stack holds {site.StackTypes.Length} values here");
+        return run.Frames.ReadStackSlot(run.CurrentFrame, _instrumented.Layouts[record.Function]!, site.StackTypes[slot], slot);
+    }
+
     public IReadOnlyList<GlobalAccess> Globals
     {
         get
