@@ -33,8 +33,8 @@ public static class Instrumenter
             var perInstruction = new ProbeSite?[analysis.InstructionCount];
             for (int i = 0; i < analysis.InstructionCount; i++)
             {
-                if (!analysis.IsReachable(i)) continue;
                 var ins = analysis.Code[i];
+                if (!analysis.IsReachable(i) || ins.Offset < 0) continue;
                 var kinds = SiteKinds.None;
                 if (probes is not null && probes.Contains(i)) kinds |= SiteKinds.Probe;
                 if (IsCall(ins.Opcode) && (reaching is null || reaching.CallMayReach(analysis.Code, ins))) kinds |= SiteKinds.Call;
@@ -101,7 +101,7 @@ public static class Instrumenter
                 var all = new HashSet<int>();
                 for (int i = 0; i < a.InstructionCount; i++)
                 {
-                    if (a.IsReachable(i)) all.Add(i);
+                    if (a.IsReachable(i) && a.Code[i].Offset >= 0) all.Add(i);
                 }
                 result[f] = all;
             }

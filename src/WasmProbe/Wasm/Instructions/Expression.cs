@@ -26,18 +26,32 @@ public sealed class Expression(Instruction[] instructions, long[] pool)
 
     public ValType SelectType(in Instruction select, int i) => ValType.FromBits(Pool[select.PoolStart + i]);
 
-    /// <summary>The index of the instruction whose opcode starts at <paramref name="pc"/>, or -1.</summary>
+    private int[]? _originalIndices;
+
+    /// <summary>The index of the instruction whose opcode starts at <paramref name="pc"/>, or -1. Instructions a
+    /// transformation inserted (offset -1) have no pc and are skipped.</summary>
     public int IndexOfOffset(int pc)
     {
-        int lo = 0, hi = Instructions.Length - 1;
+        var indices = _originalIndices ??= OriginalIndices();
+        int lo = 0, hi = indices.Length - 1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            int offset = Instructions[mid].Offset;
-            if (offset == pc) return mid;
+            int offset = Instructions[indices[mid]].Offset;
+            if (offset == pc) return indices[mid];
             if (offset < pc) lo = mid + 1;
             else hi = mid - 1;
         }
         return -1;
+    }
+
+    private int[] OriginalIndices()
+    {
+        var indices = new List<int>(Instructions.Length);
+        for (int i = 0; i < Instructions.Length; i++)
+        {
+            if (Instructions[i].Offset >= 0) indices.Add(i);
+        }
+        return indices.ToArray();
     }
 }

@@ -14,6 +14,7 @@ public sealed class BodyBuilder
     private readonly List<Instruction> _instructions;
     private readonly List<long> _pool = [];
     private readonly List<LocalGroup> _locals;
+    private readonly int _sourceOffset;
 
     internal BodyBuilder(IndexRemap remap, FunctionBody source, long localCount)
     {
@@ -21,6 +22,7 @@ public sealed class BodyBuilder
         _source = source.Code;
         _instructions = new List<Instruction>(source.Code.Count + 16);
         _locals = new List<LocalGroup>(source.Locals);
+        _sourceOffset = source.Offset;
         LocalCount = localCount;
     }
 
@@ -69,5 +71,6 @@ public sealed class BodyBuilder
     /// <summary>A load or store with a memarg.</summary>
     public void Memory(Opcode opcode, int memory, ulong offset, uint alignExponent) => Emit(opcode, (long)offset, alignExponent, memory);
 
-    internal FunctionBody Build() => new([.. _locals], new Expression([.. _instructions], [.. _pool]));
+    /// <summary>The new body keeps the original body's <see cref="FunctionBody.Offset"/>, so pcs still find their function.</summary>
+    internal FunctionBody Build() => new([.. _locals], new Expression([.. _instructions], [.. _pool])) { Offset = _sourceOffset };
 }
