@@ -1,7 +1,7 @@
 namespace WasmProbe.Cli.Commands;
 
 /// <summary>An option a command accepts: <c>--func NAME</c> (<see cref="ValueName"/> set) or a flag.</summary>
-public sealed record OptionSpec(string Name, string? ShortName, string? ValueName, string Help)
+public sealed record OptionSpec(string Name, string? ShortName, string? ValueName, string Help, bool Repeatable = false)
 {
     public bool TakesValue => ValueName is not null;
 
@@ -9,12 +9,15 @@ public sealed record OptionSpec(string Name, string? ShortName, string? ValueNam
 }
 
 /// <summary>Positional arguments and options of one command invocation.</summary>
-public sealed class ParsedArguments(IReadOnlyList<string> positionals, IReadOnlyDictionary<string, string?> options)
+public sealed class ParsedArguments(IReadOnlyList<string> positionals, IReadOnlyDictionary<string, List<string?>> options)
 {
     public IReadOnlyList<string> Positionals { get; } = positionals;
 
     /// <summary>The value of an option that takes one, or null when it was not given.</summary>
-    public string? Option(string name) => options.TryGetValue(name, out var value) ? value : null;
+    public string? Option(string name) => options.TryGetValue(name, out var values) ? values[0] : null;
+
+    /// <summary>Every value of a repeatable option, in command-line order.</summary>
+    public IReadOnlyList<string> Values(string name) => options.TryGetValue(name, out var values) ? [.. values.Select(v => v!)] : [];
 
     public bool Flag(string name) => options.ContainsKey(name);
 
@@ -33,12 +36,12 @@ public static class ArgumentParser
     public static ParsedArguments Parse(IReadOnlyList<string> args, IReadOnlyList<OptionSpec> specs)
     {
         var positionals = new List<string>();
-        var options = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var options = new Dictionary<string, List<string?>>(StringComparer.Ordinal);
         bool optionsEnded = false;
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
-            if (optionsEnded || arg == "-" || !arg.StartsWith('-'))
+            if (optionsEnded || arg == "-" || !arg.StartsWith('-') || IsNegativeNumber(arg))
             {
                 positionals.Add(arg);
                 continue;
@@ -69,12 +72,12 @@ public static class ArgumentParser
                 spec = specs.FirstOrDefault(s => s.ShortName == key);
             }
             if (spec is null) throw new UsageException($"unknown option '{arg}'");
-            if (options.ContainsKey(spec.Name)) throw new UsageException($"option --{spec.Name} given more than once");
+            if (options.ContainsKey(spec.Name) && !spec.Repeatable) throw new UsageException($"option --{spec.Name} given more than once");
 
             if (!spec.TakesValue)
             {
                 if (inlineValue is not null) throw new UsageException($"option --{spec.Name} takes no value");
-                options[spec.Name] = null;
+                Add(options, spec.Name, null);
                 continue;
             }
             if (inlineValue is null)
@@ -82,8 +85,18 @@ public static class ArgumentParser
                 if (i + 1 >= args.Count) throw new UsageException($"option --{spec.Name} needs a value ({spec.ValueName})");
                 inlineValue = args[++i];
             }
-            options[spec.Name] = inlineValue;
+            Add(options, spec.Name, inlineValue);
         }
         return new ParsedArguments(positionals, options);
     }
+
+    private static void Add(Dictionary<string, List<string?>> options, string name, string? value)
+    {
+        if (!options.TryGetValue(name, out var values)) options[name] = values = [];
+        values.Add(value);
+    }
+
+    /// <summary>"-5", "-1.5", "-inf", "-nan": guest arguments, not options.</summary>
+    private static bool IsNegativeNumber(string arg) =>
+        arg.Length > 1 && (char.IsDigit(arg[1]) || arg[1] == '.' || arg is "-inf" or "-nan" || arg.StartsWith("-nan:", StringComparison.Ordinal));
 }

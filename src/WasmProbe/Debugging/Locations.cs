@@ -9,9 +9,9 @@ internal static class Locations
     {
         var spaces = session.Module.IndexSpaces;
         if (function < 0 || function >= spaces.FunctionCount)
-            throw new ArgumentException($"function {function} does not exist (the module has {spaces.FunctionCount} functions)", nameof(function));
+            throw new ArgumentException($"function {function} does not exist (the module has {spaces.FunctionCount} functions)");
         if (spaces.IsImportedFunction(function))
-            throw new ArgumentException($"function {function} ({session.Module.Names.FunctionOrIndex(function)}) is imported and has no code", nameof(function));
+            throw new ArgumentException($"function {function} ({session.Module.Names.FunctionOrIndex(function)}) is imported and has no code");
         var analysis = session.Analysis(function);
         string name = session.Module.Names.FunctionOrIndex(function);
         int index = analysis.IndexOfPc(pc);
@@ -20,11 +20,11 @@ internal static class Locations
             var code = analysis.Code;
             int first = code[0].Offset, last = code[code.Count - 1].Offset;
             if (pc < first || pc > last)
-                throw new ArgumentException($"pc 0x{pc:x} is outside {name} (its instructions span 0x{first:x}..0x{last:x})", nameof(pc));
-            throw new ArgumentException($"pc 0x{pc:x} is not the start of an instruction in {name}; nearest valid pcs: {Nearby(analysis, pc)}", nameof(pc));
+                throw new ArgumentException($"pc 0x{pc:x} is outside {name} (its instructions span 0x{first:x}..0x{last:x})");
+            throw new ArgumentException($"pc 0x{pc:x} is not the start of an instruction in {name}; nearest valid pcs: {Nearby(analysis, pc)}");
         }
         if (!analysis.IsReachable(index))
-            throw new ArgumentException($"pc 0x{pc:x} in {name} is unreachable code and can never stop; nearest reachable pcs: {Nearby(analysis, pc)}", nameof(pc));
+            throw new ArgumentException($"pc 0x{pc:x} in {name} is unreachable code and can never stop; nearest reachable pcs: {Nearby(analysis, pc)}");
         return new CodeLocation(function, pc);
     }
 

@@ -54,7 +54,7 @@ public sealed class ModuleNames
         if (int.TryParse(nameOrIndex, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
         {
             if (index < count) return index;
-            throw new ArgumentException($"function index {index} is out of range: the module has {count} functions", nameof(nameOrIndex));
+            throw new ArgumentException($"function index {index} is out of range: the module has {count} functions");
         }
         string name = nameOrIndex.StartsWith("$", StringComparison.Ordinal) ? nameOrIndex.Substring(1) : nameOrIndex;
         if (Section.Maps.TryGetValue(NameKind.Function, out var functions))
@@ -69,7 +69,7 @@ public sealed class ModuleNames
             if (export.Kind == ExternalKind.Function && export.Name == name) return export.Index;
         }
         var known = Enumerable.Range(0, Math.Min(count, 12)).Select(i => Function(i)).Where(n => n is not null);
-        throw new ArgumentException($"no function named '{nameOrIndex}' (known functions include: {string.Join(", ", known)})", nameof(nameOrIndex));
+        throw new ArgumentException($"no function named '{nameOrIndex}' (known functions include: {string.Join(", ", known)})");
     }
 
     private string? Lookup(NameKind kind, ExternalKind exportKind, int index)

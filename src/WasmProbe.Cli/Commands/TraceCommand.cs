@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using WasmProbe.Debugging;
+using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Cli.Commands;
+
+/// <summary><c>wasmprobe trace &lt;file.wasm&gt; --invoke EXPORT [ARGS...] [--break FUNC@PC]... [--step] [--max-stops N]</c>:
+/// runs an export and prints one JSON object per stop (JSON Lines), then the final event.</summary>
+public sealed class TraceCommand : ICommand
+{
+    public string Name => "trace";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC]... [--step] [--max-stops N]";
+    public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("invoke", "i", "EXPORT", "the exported function to run; ARGS after the file are its arguments"),
+        new("break", "b", "FUNC@PC", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index); repeatable", Repeatable: true),
+        new("step", null, null, "stop before every instruction"),
+        new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),
+        new("wasi", null, null, "provide WASI imports (the guest's output goes to stderr)"),
+    ];
+
+    public int Execute(ParsedArguments arguments, CommandContext context)
+    {
+        if (arguments.Positionals.Count == 0) throw new UsageException("missing <file.wasm>");
+        string path = arguments.Positionals[0];
+        string entry = arguments.Option("invoke") ?? throw new UsageException("missing --invoke EXPORT");
+        var module = ModuleLoader.Load(path);
+        var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
+            ?? throw new CommandException($"{path}: no exported function '{entry}'");
+        var type = module.IndexSpaces.FunctionTypeOfFunction(export.Index);
+        var rawArguments = arguments.Positionals.Skip(1).ToArray();
+        if (rawArguments.Length != type.Parameters.Length)
+            throw new UsageException($"'{entry}' takes {type.Parameters.Length} arguments {type} but {rawArguments.Length} were given");
+        var values = rawArguments.Select((a, i) => (object?)ValueText.Parse(a, type.Parameters[i])).ToArray();
+        int maxStops = arguments.Option("max-stops") is { } max
+            ? int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"--max-stops needs a whole number, not '{max}'")
+            : 100_000;
+        bool step = arguments.Flag("step");
+
+        DebugSession session;
+        try
+        {
+            session = DebugSession.Create(File.ReadAllBytes(path), new DebugSessionOptions
+            {
+                Entry = entry,
+                Arguments = values,
+                Mode = step ? InstrumentationMode.Debug : InstrumentationMode.Static,
+                Host = new Engine.GuestOptions { Wasi = arguments.Flag("wasi") },
+            });
+        }
+        catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException)
+        {
+            throw new CommandException($"{path}: {e.Message}");
+        }
+
+        using (session)
+        {
+            foreach (string location in arguments.Values("break")) AddBreakpoint(session, location);
+            using var json = new Utf8JsonWriter(new StreamAdapter(context.Out));
+            int stops = 0;
+            var final = session.Run(stop =>
+            {
+                WriteStop(json, context.Out, session, stop);
+                if (++stops >= maxStops) return ResumeAction.RunToCompletion;
+                return step ? ResumeAction.StepInto : ResumeAction.Continue;
+            }, step ? ResumeAction.StepInto : ResumeAction.Continue);
+            WriteStop(json, context.Out, session, final);
+            if (arguments.Flag("wasi")) context.Error.Write(session.Stdout + session.Stderr);
+            return final is FinishedStop ? 0 : 1;
+        }
+    }
+
+    private static void AddBreakpoint(DebugSession session, string location)
+    {
+        int at = location.LastIndexOf('@');
+        if (at <= 0) throw new UsageException($"--break takes FUNC@PC, not '{location}'");
+        string function = location[..at], pcText = location[(at + 1)..];
+        bool hex = pcText.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+        if (!int.TryParse(hex ? pcText[2..] : pcText, hex ? NumberStyles.HexNumber : NumberStyles.None, CultureInfo.InvariantCulture, out int pc))
+            throw new UsageException($"'{pcText}' is not a pc (use 0x2a or 42)");
+        try
+        {
+            session.AddBreakpoint(function, pc);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandException($"--break {location}: {e.Message}");
+        }
+    }
+
+    private static void WriteStop(Utf8JsonWriter json, TextWriter output, DebugSession session, StopEvent stop)
+    {
+        json.Reset();
+        json.WriteStartObject();
+        json.WriteString("event", stop.Kind switch
+        {
+            StopKind.HostError => "trap",
+            StopKind.Exception => "exception",
+            _ => stop.Kind.ToString().ToLowerInvariant(),
+        });
+        if (stop is FinishedStop finished)
+        {
+            json.WriteStartArray("results");
+            foreach (var value in finished.Results) ValueText.Write(json, value);
+            json.WriteEndArray();
+        }
+        else
+        {
+            var frames = session.Frames;
+            if (stop.Location is { } location)
+            {
+                json.WriteNumber("func", location.Function);
+                json.WriteNumber("pc", location.Pc);
+            }
+            switch (stop)
+            {
+                case TrapStop trap:
+                    json.WriteString("code", trap.Code);
+                    json.WriteString("message", trap.Message);
+                    break;
+                case HostErrorStop host:
+                    json.WriteString("code", "host");
+                    json.WriteString("message", host.Exception.Message);
+                    break;
+                case ExceptionStop exception:
+                    if (exception.Tag is { } tag) json.WriteNumber("tag", tag);
+                    json.WriteStartArray("payload");
+                    foreach (var value in exception.Payload) ValueText.Write(json, value);
+                    json.WriteEndArray();
+                    if (exception.Caught is { } caught) json.WriteBoolean("caught", caught);
+                    break;
+                case InterruptedStop interrupted:
+                    json.WriteNumber("deadline_ms", (long)interrupted.Deadline.TotalMilliseconds);
+                    break;
+            }
+            if (frames.Count > 0)
+            {
+                WriteValues(json, "locals", frames[0].LocalsOrNull);
+                WriteValues(json, "stack", frames[0].StackOrNull);
+            }
+            json.WriteStartArray("frames");
+            foreach (var frame in frames)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("func", frame.Function);
+                json.WriteNumber("pc", frame.Pc);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+        json.Flush();
+        output.WriteLine();
+    }
+
+    private static void WriteValues(Utf8JsonWriter json, string name, IReadOnlyList<Inspection.WasmValue>? values)
+    {
+        if (values is null) return;
+        json.WriteStartArray(name);
+        foreach (var value in values) ValueText.Write(json, value);
+        json.WriteEndArray();
+    }
+
+    /// <summary>Lets <see cref="Utf8JsonWriter"/> write into the command's <see cref="TextWriter"/>.</summary>
+    private sealed class StreamAdapter(TextWriter writer) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => writer.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => writer.Write(System.Text.Encoding.UTF8.GetString(buffer, offset, count));
+    }
+}

@@ -1,0 +1,96 @@
+using WasmProbe.Cli;
+using WasmProbe.Tests.Debugging;
+
+namespace WasmProbe.Tests.Cli;
+
+public sealed class TraceCommandTests : IDisposable
+{
+    private const string Guest = """
+        (module
+          (tag $boom (param i64))
+          (func $add (export "add") (param i32 i32) (result i32)
+            local.get 0 local.get 1 i32.add)
+          (func $div (export "div") (param i32 i32) (result i32)
+            local.get 0 local.get 1 i32.div_s)
+          (func $values (export "values") (param f32 i64) (result f64 i64 f32)
+            f64.const inf local.get 1 local.get 0)
+          (func $throw (export "throw") (param i64)
+            local.get 0 throw $boom))
+        """;
+
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"wasmprobe-trace-{Guid.NewGuid():N}.wasm");
+
+    public TraceCommandTests() => File.WriteAllBytes(_path, Wat.ToBinary(Guest));
+
+    public void Dispose() => File.Delete(_path);
+
+    private (int Code, string[] Lines, string Error) Trace(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(["trace", _path, .. args], stdout, stderr);
+        return (code, stdout.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries), stderr.ToString());
+    }
+
+    private int Pc(string function, int index) => Wat.Pcs(WasmProbe.Wasm.Decoding.ModuleDecoder.Decode(File.ReadAllBytes(_path)), function)[index];
+
+    [Fact]
+    public void Stepping_add_prints_one_json_line_per_instruction_then_the_results()
+    {
+        var (code, lines, error) = Trace("--invoke", "add", "1", "2", "--step");
+
+        code.ShouldBe(0, error);
+        const string locals = "\"locals\":[{\"type\":\"i32\",\"value\":1},{\"type\":\"i32\",\"value\":2}]";
+        string Step(int i, string stack) => $$"""{"event":"step","func":0,"pc":{{Pc("add", i)}},{{locals}},"stack":[{{stack}}],"frames":[{"func":0,"pc":{{Pc("add", i)}}}]}""";
+        lines.ShouldBe(
+        [
+            Step(0, ""),
+            Step(1, """{"type":"i32","value":1}"""),
+            Step(2, """{"type":"i32","value":1},{"type":"i32","value":2}"""),
+            Step(3, """{"type":"i32","value":3}"""),
+            """{"event":"finished","results":[{"type":"i32","value":3}]}""",
+        ]);
+    }
+
+    [Fact]
+    public void Breakpoint_and_trap_events_name_function_pc_and_frames()
+    {
+        var (code, lines, _) = Trace("--invoke", "div", "7", "0", "--break", $"div@0x{Pc("div", 2):x}");
+
+        code.ShouldBe(1);
+        lines.Length.ShouldBe(2);
+        lines[0].ShouldStartWith($$"""{"event":"breakpoint","func":1,"pc":{{Pc("div", 2)}},"locals":""");
+        lines[1].ShouldBe($$"""{"event":"trap","func":1,"pc":{{Pc("div", 2)}},"code":"integer_divide_by_zero","message":"integer divide by zero","locals":[{"type":"i32","value":7},{"type":"i32","value":0}],"frames":[{"func":1,"pc":{{Pc("div", 2)}}}]}""");
+    }
+
+    [Fact]
+    public void Large_i64_special_floats_and_exceptions_use_the_documented_encodings()
+    {
+        var (_, values, _) = Trace("--invoke", "values", "nan:0x1234", "9007199254740993");
+        values.Last().ShouldBe("""{"event":"finished","results":[{"type":"f64","value":"inf"},{"type":"i64","value":"9007199254740993"},{"type":"f32","value":"nan:0x1234"}]}""");
+
+        var (_, thrown, _) = Trace("--invoke", "throw", "-5");
+        thrown[0].ShouldStartWith($$"""{"event":"exception","func":3,"pc":{{Pc("throw", 1)}},"tag":0,"payload":[{"type":"i64","value":-5}],"caught":false,""");
+        thrown[^1].ShouldContain("\"code\":\"uncaught_exception\"");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--invoke", "add", "1" }, "'add' takes 2 arguments")]
+    [InlineData(new[] { "--invoke", "add", "1", "x" }, "'x' is not a valid i32 argument")]
+    [InlineData(new[] { "--invoke", "add", "1", "2", "--break", "add" }, "--break takes FUNC@PC")]
+    [InlineData(new[] { "1", "2" }, "missing --invoke EXPORT")]
+    public void Bad_arguments_are_usage_errors(string[] args, string message)
+    {
+        var (code, _, error) = Trace(args);
+        code.ShouldBe(2);
+        error.ShouldContain(message);
+    }
+
+    [Fact]
+    public void Breakpoint_at_a_bad_pc_is_an_error_naming_valid_pcs()
+    {
+        var (code, _, error) = Trace("--invoke", "add", "1", "2", "--break", $"add@{Pc("add", 0) + 1}");
+        code.ShouldBe(1);
+        error.ShouldContain("is not the start of an instruction in add; nearest valid pcs:");
+    }
+}
