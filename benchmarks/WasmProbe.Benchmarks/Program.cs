@@ -6,6 +6,7 @@ using WasmProbe.Benchmarks;
 IBenchmark[] benchmarks =
 [
     new CodecBenchmark(),
+    new DebuggerBenchmark(),
 ];
 
 var output = Console.Out;

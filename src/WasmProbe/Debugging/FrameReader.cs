@@ -44,9 +44,14 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
     {
         var site = module.Sites[record.Site];
         var layout = module.Layouts[record.Function]!;
-        var locals = new WasmValue[layout.LocalTypes.Length];
-        for (int i = 0; i < locals.Length; i++) locals[i] = ReadLocal(frame, layout, i);
+        // A negative height says the frame was not stored at its last call (nothing was armed then).
+        WasmValue[]? locals = null;
         WasmValue[]? stack = null;
+        if (record.StackHeight >= 0 || layout.WritesThrough)
+        {
+            locals = new WasmValue[layout.LocalTypes.Length];
+            for (int i = 0; i < locals.Length; i++) locals[i] = ReadLocal(frame, layout, i);
+        }
         if (includeStack && record.StackHeight >= 0)
         {
             stack = new WasmValue[Math.Min(record.StackHeight, site.StackTypes.Length)];

@@ -16,8 +16,9 @@ internal sealed class GuestRun : IDisposable
     private readonly CodeMap _codeMap;
     private readonly ExceptionStops _exceptionStops;
     private readonly TimeSpan _deadline;
-    private int _breakpointCount;
+    private readonly int[] _breakpointsByFunction;
     private uint _stepLimit;
+    private bool _flagsStepping;
     private bool _runToCompletion;
     private volatile bool _aborting;
 
@@ -28,6 +29,7 @@ internal sealed class GuestRun : IDisposable
         _exceptionStops = exceptionStops;
         _deadline = host.Deadline;
         _breakpointsBySite = new Breakpoint?[module.Sites.Length];
+        _breakpointsByFunction = new int[module.Memory.FunctionCount];
         _codeMap = new CodeMap(module.Original);
         Guest = new GuestInstance(module, host, OnStop);
     }
@@ -46,10 +48,12 @@ internal sealed class GuestRun : IDisposable
         if (site < 0) return;
         bool wasSet = _breakpointsBySite[site] is not null;
         _breakpointsBySite[site] = enabled ? breakpoint : null;
-        _breakpointCount += (enabled ? 1 : 0) - (wasSet ? 1 : 0);
+        int function = breakpoint.Location.Function;
+        _breakpointsByFunction[function] += (enabled ? 1 : 0) - (wasSet ? 1 : 0);
         if (Frames is not null && _module.Mode == InstrumentationMode.Debug)
         {
             Guest.DebugMemory.Write(DebugMemory.FlagsBase + site, [enabled ? (byte)1 : (byte)0]);
+            WriteFunctionFlags(function, function + 1);
             UpdateArmed();
         }
     }
@@ -66,6 +70,7 @@ internal sealed class GuestRun : IDisposable
                 {
                     if (breakpoint is not null) Guest.DebugMemory.Write(DebugMemory.FlagsBase + breakpoint.SiteId, [1]);
                 }
+                WriteFunctionFlags(0, _breakpointsByFunction.Length);
             }
             Apply(first, frame: -1);
             var results = entry is null ? [] : Guest.Invoke(entry, entryType!.Parameters, entryType.Results, arguments);
@@ -136,9 +141,23 @@ internal sealed class GuestRun : IDisposable
 
     private void UpdateArmed()
     {
-        if (_module.Mode != InstrumentationMode.Debug) return;
+        if (_module.Mode != InstrumentationMode.Debug || Frames is null) return;
         Guest.StepLimit = _stepLimit;
-        Guest.Armed = !_runToCompletion && (_breakpointCount > 0 || _stepLimit != 0) ? 1 : 0;
+        bool stepping = _stepLimit != 0 && !_runToCompletion;
+        Guest.Armed = !_runToCompletion && (stepping || _breakpointsByFunction.Any(count => count > 0)) ? 1 : 0;
+        if (stepping != _flagsStepping || _runToCompletion)
+        {
+            _flagsStepping = stepping;
+            WriteFunctionFlags(0, _breakpointsByFunction.Length);
+        }
+    }
+
+    /// <summary>A function's flag lets its probes run: set while it has a breakpoint or a step is under way.</summary>
+    private void WriteFunctionFlags(int from, int to)
+    {
+        var flags = new byte[to - from];
+        for (int f = from; f < to; f++) flags[f - from] = !_runToCompletion && (_flagsStepping || _breakpointsByFunction[f] > 0) ? (byte)1 : (byte)0;
+        Guest.DebugMemory.Write(_module.Memory.FunctionFlagsBase + from, flags);
     }
 
     private ExceptionStop ExceptionAt(ProbeSite site, int frame)
@@ -182,8 +201,9 @@ internal sealed class GuestRun : IDisposable
         };
     }
 
-    /// <summary>The engine's backtrace mapped to original pcs; locals attached from the shadow frames when the two
-    /// agree (same functions from the outermost frame up).</summary>
+    /// <summary>The engine's backtrace mapped to original pcs. Values come from the shadow frames: matched from the
+    /// outermost frame inwards (the engine's backtrace is complete below 20 frames), a frame gets its locals and stack
+    /// when its record was stored at that very pc (its call, or a stop at the trapping instruction).</summary>
     private List<StackFrame> FaultFrames(IReadOnlyList<int> moduleOffsets)
     {
         var locations = new List<CodeLocation>();
@@ -193,21 +213,20 @@ internal sealed class GuestRun : IDisposable
             int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
             if (function >= 0) locations.Add(new CodeLocation(function, pc));
         }
-        var shadow = Frames is null ? [] : Frames.ReadChain(Guest.FrameTop);
         const int EngineBacktraceLimit = 20;
-        bool complete = moduleOffsets.Count < EngineBacktraceLimit;
-        var frames = new List<StackFrame>(locations.Count);
-        int skip = shadow.Count - locations.Count;
-        bool aligned = complete && skip >= 0 && locations.Select((l, i) => shadow[skip + i].Function == l.Function).All(x => x);
+        var shadow = Frames is null || moduleOffsets.Count >= EngineBacktraceLimit ? [] : Frames.ReadChain(Guest.FrameTop);
         var names = new ModuleNamesCache(_module.Original);
-        for (int i = 0; i < locations.Count; i++)
+        var frames = new StackFrame[locations.Count];
+        int s = shadow.Count - 1;
+        for (int i = locations.Count - 1; i >= 0; i--)
         {
             var location = locations[i];
-            var match = aligned ? shadow[skip + i] : null;
-            var stack = match is not null && match.Pc == location.Pc && i > 0 ? match.StackOrNull : null;
-            frames.Add(new StackFrame(location, names.Function(location.Function), match?.LocalsOrNull, stack, l => names.Local(location.Function, l)));
+            var match = s >= 0 && shadow[s].Function == location.Function ? shadow[s--] : null;
+            bool atThisCall = match is not null && match.Pc == location.Pc;
+            frames[i] = new StackFrame(location, names.Function(location.Function), atThisCall ? match!.LocalsOrNull : null,
+                atThisCall ? match!.StackOrNull : null, l => names.Local(location.Function, l));
         }
-        return frames;
+        return [.. frames];
     }
 
     public void Dispose() => Guest.Dispose();

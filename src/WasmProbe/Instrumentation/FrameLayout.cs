@@ -14,8 +14,13 @@ public sealed class FrameLayout
     public const int HeaderSize = 16;
     public const int StackSlotSize = 16;
 
+    /// <summary>Beyond this many locals, storing them all at every stop and call costs too much code: such functions
+    /// store each local when it is written instead.</summary>
+    public const int MaxLocalsStoredAtStops = 64;
+
     public FrameLayout(int function, ValType[] localTypes, int maxSpilledStack)
     {
+        WritesThrough = localTypes.Length > MaxLocalsStoredAtStops;
         Function = function;
         LocalTypes = localTypes;
         LocalOffsets = new int[localTypes.Length];
@@ -30,6 +35,9 @@ public sealed class FrameLayout
     }
 
     public int Function { get; }
+
+    /// <summary>Locals are stored on every write (and zeroed on entry) rather than at stops and calls.</summary>
+    public bool WritesThrough { get; }
     public ValType[] LocalTypes { get; }
     public int[] LocalOffsets { get; }
     public int StackOffset { get; }

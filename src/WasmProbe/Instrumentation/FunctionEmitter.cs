@@ -6,72 +6,210 @@ using WasmProbe.Wasm.Types;
 namespace WasmProbe.Instrumentation;
 
 /// <summary>Indices of what the instrumenter added to the module, shared by all rewritten functions.</summary>
-internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int DebugMemory, int Armed, int StepLimit,
-    int FrameTop, int StackPointer, InstrumentationMode Mode);
+internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int DebugMemory, DebugMemory Layout, int Armed,
+    int StepLimit, int FrameTop, int StackPointer, InstrumentationMode Mode);
 
-/// <summary>Rewrites one function: a prologue that opens its shadow frame, then each original instruction preceded by
-/// the code its site needs (probe, call bookkeeping, tail-call fix-up).
-/// Code inside a block cannot touch operand-stack values below the block, so those are stored when the block is
-/// entered, and a site stores only the values of its own block. Debug builds keep locals current in the frame on
-/// every write; static builds store all locals at each site instead.</summary>
+/// <summary>Rewrites one function for the debugger.
+/// <list type="bullet">
+/// <item>Entry: the frame address (<c>$sp</c>) and the parent frame (<c>$fpTop</c>) go into locals; functions that
+/// call write their frame header at once, leaf functions only when they stop.</item>
+/// <item>Before a call: the frame records the call site, becomes the top frame and puts <c>$sp</c> above itself;
+/// while anything is armed it also stores its locals and operand stack, so parent frames can be shown.</item>
+/// <item>Probes: in static builds an unconditional stop; in debug builds straight-line runs of instructions are
+/// emitted twice, and one check of the function's flag picks the copy with a guarded probe before each instruction
+/// or the original code.</item>
+/// <item>Code inside a block cannot touch operand-stack values below the block, so those are stored when the block is
+/// entered, and a stop stores only the values of its own block.</item>
+/// </list></summary>
 internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, FunctionAnalysis analysis, FrameLayout layout, ProbeSite?[] sites)
 {
     private readonly Dictionary<(ValType, int), int> _temps = [];
     private int _frame = -1;
+    private int _parent = -1;
+    private int _flag = -1;
 
-    private bool WriteThroughLocals => context.Mode == InstrumentationMode.Debug;
+    private bool IsDebug => context.Mode == InstrumentationMode.Debug;
 
     public void Emit()
     {
-        _frame = body.AddLocal(ValType.I32);
         EmitPrologue();
-        for (int i = 0; i < analysis.InstructionCount; i++)
+        int i = 0;
+        while (i < analysis.InstructionCount)
         {
-            var opcode = analysis.Code[i].Opcode;
-            bool reachable = analysis.IsReachable(i);
-            var site = sites[i];
-            if (site is not null)
+            int end = IsDebug ? RunEnd(i) : i;
+            if (end - i >= 2)
             {
-                if ((site.Kinds & SiteKinds.Throw) != 0 || ((site.Kinds & SiteKinds.Probe) != 0 && context.Mode == InstrumentationMode.Static))
-                    EmitStop(site, i);
-                else if ((site.Kinds & SiteKinds.Probe) != 0)
-                    EmitGuardedStop(site, i);
-                if ((site.Kinds & SiteKinds.Call) != 0) EmitCallBookkeeping(site, i);
-                if (opcode is Opcode.ReturnCall or Opcode.ReturnCallIndirect or Opcode.ReturnCallRef) EmitTailCallFixup();
+                EmitGuardedRun(i, end);
+                i = end;
+                continue;
             }
-            if (reachable && IsBlockOpener(opcode) && i + 1 < analysis.InstructionCount && analysis.BlockBase(i + 1) > analysis.BlockBase(i))
-                EmitStackSpill(i);
-            body.CopyOriginal(i);
-            if (reachable && WriteThroughLocals && opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
+            var site = sites[i];
+            if (site is not null && (site.Kinds & (SiteKinds.Probe | SiteKinds.Throw)) != 0)
+            {
+                if ((site.Kinds & SiteKinds.Throw) != 0 || !IsDebug) EmitStop(site, i);
+                else EmitGuardedStop(site, i, checkFunctionFlag: true);
+            }
+            EmitInstruction(i);
+            i++;
         }
+    }
+
+    private void EmitPrologue()
+    {
+        _frame = body.AddLocal(ValType.I32);
+        _parent = body.AddLocal(ValType.I32);
+        body.GlobalGet(context.StackPointer);
+        body.LocalSet(_frame);
+        body.GlobalGet(context.FrameTop);
+        body.LocalSet(_parent);
+        if (sites.Any(s => s is not null && (s.Kinds & SiteKinds.Call) != 0)) EmitHeader();
+        if (layout.WritesThrough) EmitLocalsOnEntry();
+        if (!IsDebug) return;
+        _flag = body.AddLocal(ValType.I32);
+        ReloadFunctionFlag();
+    }
+
+    /// <summary>The original instruction with what must surround it in every copy: call bookkeeping and tail-call
+    /// fix-up before, the block-entry stack spill, and the function flag reload after a call returns.</summary>
+    private void EmitInstruction(int i)
+    {
+        var opcode = analysis.Code[i].Opcode;
+        var site = sites[i];
+        bool call = site is not null && (site.Kinds & SiteKinds.Call) != 0;
+        if (call) EmitCallBookkeeping(site!, i);
+        if (site is not null && opcode is Opcode.ReturnCall or Opcode.ReturnCallIndirect or Opcode.ReturnCallRef) EmitTailCallFixup();
+        if (analysis.IsReachable(i) && IsBlockOpener(opcode) && i + 1 < analysis.InstructionCount && analysis.BlockBase(i + 1) > analysis.BlockBase(i))
+            EmitStackSpill(i);
+        body.CopyOriginal(i);
+        if (layout.WritesThrough && analysis.IsReachable(i) && opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
+        if (call && IsDebug && opcode is Opcode.Call or Opcode.CallIndirect or Opcode.CallRef) ReloadFunctionFlag();
+    }
+
+    /// <summary>The end (exclusive) of the straight-line run of probe sites starting at <paramref name="start"/>: no
+    /// control instruction, no throw, no write to a non-nullable local (its initialization would not outlive the
+    /// guard's if/else).</summary>
+    private int RunEnd(int start)
+    {
+        int i = start;
+        while (i < analysis.InstructionCount && FitsInRun(i)) i++;
+        return i;
+    }
+
+    private bool FitsInRun(int i)
+    {
+        var site = sites[i];
+        if (site is null || (site.Kinds & SiteKinds.Probe) == 0 || (site.Kinds & SiteKinds.Throw) != 0) return false;
+        var ins = analysis.Code[i];
+        if (IsControl(ins.Opcode)) return false;
+        return ins.Opcode is not (Opcode.LocalSet or Opcode.LocalTee) || FrameLayout.IsSpillable(layout.LocalTypes[ins.Index]);
     }
 
     private static bool IsBlockOpener(Opcode opcode) => opcode is Opcode.Block or Opcode.Loop or Opcode.If or Opcode.TryTable or Opcode.Try;
 
-    private void EmitPrologue()
+    private static bool IsControl(Opcode opcode) => IsBlockOpener(opcode) || opcode is Opcode.Else or Opcode.End or Opcode.Delegate
+        or Opcode.Catch or Opcode.CatchAll or Opcode.Br or Opcode.BrIf or Opcode.BrTable or Opcode.BrOnNull or Opcode.BrOnNonNull
+        or Opcode.BrOnCast or Opcode.BrOnCastFail or Opcode.Return or Opcode.ReturnCall or Opcode.ReturnCallIndirect
+        or Opcode.ReturnCallRef or Opcode.Unreachable or Opcode.Throw or Opcode.ThrowRef or Opcode.Rethrow;
+
+    /// <summary>One check of the function's flag for a whole run: while it is clear the original instructions run as
+    /// they are; while set, each instruction is preceded by its probe.</summary>
+    private void EmitGuardedRun(int start, int end)
     {
-        body.GlobalGet(context.StackPointer);
-        body.Emit(Opcode.LocalTee, _frame);
-        body.GlobalGet(context.FrameTop);
-        Store32(FrameLayout.ParentOffset);
-        StoreConst32(FrameLayout.FunctionOffset, layout.Function);
-        StoreConst32(FrameLayout.StackHeightOffset, -1);
+        body.LocalGet(_flag);
+        body.Emit(Opcode.If, BlockType(Accessible(start), Accessible(end)));
+        for (int i = start; i < end; i++)
+        {
+            EmitGuardedStop(sites[i]!, i, checkFunctionFlag: false);
+            EmitInstruction(i);
+        }
+        body.Emit(Opcode.Else);
+        for (int i = start; i < end; i++) EmitInstruction(i);
+        body.Emit(Opcode.End);
+    }
+
+    /// <summary>Stops when this site's breakpoint flag is set or a step wants this frame (frame address at or below
+    /// the step limit); with <paramref name="checkFunctionFlag"/>, only looks at all while the function's flag is set.</summary>
+    private void EmitGuardedStop(ProbeSite site, int index, bool checkFunctionFlag)
+    {
+        var accessible = Accessible(index);
+        long blockType = BlockType(accessible, accessible);
+        if (checkFunctionFlag)
+        {
+            body.LocalGet(_flag);
+            body.Emit(Opcode.If, blockType);
+        }
+        body.I32Const(site.Id);
+        body.Memory(Opcode.I32Load8U, context.DebugMemory, DebugMemory.FlagsBase, 0);
+        body.LocalGet(_frame);
+        body.GlobalGet(context.StepLimit);
+        body.Emit(Opcode.I32LeU);
+        body.Emit(Opcode.I32Or);
+        body.Emit(Opcode.If, blockType);
+        EmitStop(site, index);
+        body.Emit(Opcode.End);
+        if (checkFunctionFlag) body.Emit(Opcode.End);
+    }
+
+    private void EmitStop(ProbeSite site, int index)
+    {
+        EmitHeader();
+        EmitSpill(site, index);
         body.LocalGet(_frame);
         body.GlobalSet(context.FrameTop);
-        SetStackPointerAboveFrame();
-        if (!WriteThroughLocals) return;
+        body.I32Const(site.Id);
+        body.LocalGet(_frame);
+        body.Call(context.StopFunction);
+        if (IsDebug) ReloadFunctionFlag();
+    }
+
+    /// <summary>Before a call: record the call site, make this frame the top, put the stack pointer above it, and
+    /// (static builds always, debug builds while armed) store what a parent frame shows.</summary>
+    private void EmitCallBookkeeping(ProbeSite site, int index)
+    {
+        StoreConst32(FrameLayout.SiteOffset, site.Id);
+        body.LocalGet(_frame);
+        body.GlobalSet(context.FrameTop);
+        body.LocalGet(_frame);
+        body.I32Const(layout.Size);
+        body.Emit(Opcode.I32Add);
+        body.GlobalSet(context.StackPointer);
+        if (!IsDebug)
+        {
+            EmitSpill(site, index);
+            return;
+        }
+        var accessible = Accessible(index);
+        body.GlobalGet(context.Armed);
+        body.Emit(Opcode.If, BlockType(accessible, accessible));
+        EmitSpill(site, index);
+        body.Emit(Opcode.Else);
+        StoreConst32(FrameLayout.StackHeightOffset, -1);
+        body.Emit(Opcode.End);
+    }
+
+    /// <summary>A tail call replaces this frame: the callee's frame takes its place, with this frame's parent.</summary>
+    private void EmitTailCallFixup()
+    {
+        body.LocalGet(_frame);
+        body.GlobalSet(context.StackPointer);
+        body.LocalGet(_parent);
+        body.GlobalSet(context.FrameTop);
+    }
+
+    /// <summary>Write-through functions: parameters stored, declared locals zeroed (their defaults; a zero reference
+    /// slot means null).</summary>
+    private void EmitLocalsOnEntry()
+    {
         int parameters = analysis.Locals.ParameterCount;
         for (int j = 0; j < parameters; j++) EmitLocalWrite(j);
-        if (parameters < layout.LocalTypes.Length)
-        {
-            int start = layout.LocalOffsets[parameters];
-            body.LocalGet(_frame);
-            body.I32Const(start);
-            body.Emit(Opcode.I32Add);
-            body.I32Const(0);
-            body.I32Const(layout.StackOffset - start);
-            body.Emit(Opcode.MemoryFill, context.DebugMemory);
-        }
+        if (parameters == layout.LocalTypes.Length) return;
+        int start = layout.LocalOffsets[parameters];
+        body.LocalGet(_frame);
+        body.I32Const(start);
+        body.Emit(Opcode.I32Add);
+        body.I32Const(0);
+        body.I32Const(layout.StackOffset - start);
+        body.Emit(Opcode.MemoryFill, context.DebugMemory);
     }
 
     private void EmitLocalWrite(int local)
@@ -83,54 +221,19 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         StoreValue(type, layout.LocalOffsets[local]);
     }
 
-    /// <summary>Before a call: record the call site, make this frame the top, put the stack pointer above it, and store
-    /// what a parent frame shows (locals where not written through, and the operand stack).</summary>
-    private void EmitCallBookkeeping(ProbeSite site, int index)
+    private void EmitHeader()
     {
-        StoreConst32(FrameLayout.SiteOffset, site.Id);
         body.LocalGet(_frame);
-        body.GlobalSet(context.FrameTop);
-        SetStackPointerAboveFrame();
-        EmitSpill(site, index);
+        body.LocalGet(_parent);
+        Store32(FrameLayout.ParentOffset);
+        StoreConst32(FrameLayout.FunctionOffset, layout.Function);
     }
 
-    /// <summary>A tail call replaces this frame: the callee's frame takes its place, with this frame's parent.</summary>
-    private void EmitTailCallFixup()
+    private void ReloadFunctionFlag()
     {
-        body.LocalGet(_frame);
-        body.GlobalSet(context.StackPointer);
-        body.LocalGet(_frame);
-        body.Memory(Opcode.I32Load, context.DebugMemory, FrameLayout.ParentOffset, 2);
-        body.GlobalSet(context.FrameTop);
-    }
-
-    private void EmitStop(ProbeSite site, int index)
-    {
-        EmitSpill(site, index);
-        body.LocalGet(_frame);
-        body.GlobalSet(context.FrameTop);
-        body.I32Const(site.Id);
-        body.LocalGet(_frame);
-        body.Call(context.StopFunction);
-    }
-
-    /// <summary>Stops only while something is armed and either this site's breakpoint flag is set or a step wants
-    /// this frame (frame address at or below the step limit).</summary>
-    private void EmitGuardedStop(ProbeSite site, int index)
-    {
-        long blockType = PassThroughBlockType(Accessible(index));
-        body.GlobalGet(context.Armed);
-        body.Emit(Opcode.If, blockType);
-        body.I32Const(site.Id);
-        body.Memory(Opcode.I32Load8U, context.DebugMemory, DebugMemory.FlagsBase, 0);
-        body.LocalGet(_frame);
-        body.GlobalGet(context.StepLimit);
-        body.Emit(Opcode.I32LeU);
-        body.Emit(Opcode.I32Or);
-        body.Emit(Opcode.If, blockType);
-        EmitStop(site, index);
-        body.Emit(Opcode.End);
-        body.Emit(Opcode.End);
+        body.I32Const(layout.Function);
+        body.Memory(Opcode.I32Load8U, context.DebugMemory, (ulong)context.Layout.FunctionFlagsBase, 0);
+        body.LocalSet(_flag);
     }
 
     /// <summary>The stack values of the innermost block before instruction <paramref name="index"/>.</summary>
@@ -141,10 +244,11 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         return stack[from..];
     }
 
-    /// <summary>Stores locals (unless written through) and this block's operand-stack values, then the site.</summary>
+    /// <summary>Stores the locals (unless written through) and this block's operand-stack values, then the stack height
+    /// and the site.</summary>
     private void EmitSpill(ProbeSite site, int index)
     {
-        if (!WriteThroughLocals)
+        if (!layout.WritesThrough)
         {
             for (int j = 0; j < layout.LocalTypes.Length; j++) EmitLocalWrite(j);
         }
@@ -179,8 +283,10 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         return local;
     }
 
-    private long PassThroughBlockType(ValType[] stack) =>
-        stack.Length == 0 ? BlockType.Empty.ToBits() : BlockType.Function(context.Builder.AddFunctionType(new FunctionType(stack, stack))).ToBits();
+    private long BlockType(ValType[] parameters, ValType[] results) =>
+        parameters.Length == 0 && results.Length == 0
+            ? Wasm.Types.BlockType.Empty.ToBits()
+            : Wasm.Types.BlockType.Function(context.Builder.AddFunctionType(new FunctionType(parameters, results))).ToBits();
 
     private void StoreValue(ValType type, int offset)
     {
@@ -192,8 +298,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             case ValueKind.F64: body.Memory(Opcode.F64Store, context.DebugMemory, (ulong)offset, 3); break;
             case ValueKind.V128: body.Memory(Opcode.V128Store, context.DebugMemory, (ulong)offset, 4); break;
             default:
-                // References cannot live in linear memory; the frame records whether they are non-null (zero = null,
-                // which is also what a fresh frame holds).
+                // References cannot live in linear memory; the frame records whether they are non-null.
                 body.Emit(Opcode.RefIsNull);
                 body.Emit(Opcode.I32Eqz);
                 body.Memory(Opcode.I32Store, context.DebugMemory, (ulong)offset, 2);
@@ -209,13 +314,5 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.LocalGet(_frame);
         body.I32Const(value);
         Store32(offset);
-    }
-
-    private void SetStackPointerAboveFrame()
-    {
-        body.LocalGet(_frame);
-        body.I32Const(layout.Size);
-        body.Emit(Opcode.I32Add);
-        body.GlobalSet(context.StackPointer);
     }
 }

@@ -49,7 +49,7 @@ public static class Instrumenter
             sitesByFunction[f] = perInstruction;
         }
 
-        var memory = new DebugMemory(sites.Count);
+        var memory = new DebugMemory(sites.Count, spaces.FunctionCount);
         var builder = new ModuleBuilder(module);
         int stop = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, new FunctionType([ValType.I32, ValType.I32], []));
         int debugMemory = builder.AddMemory(new MemoryType(new Limits(memory.Pages, null)));
@@ -59,7 +59,7 @@ public static class Instrumenter
         int stackPointer = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(memory.FramesBase));
 
         var layouts = new FrameLayout?[spaces.FunctionCount];
-        var context = new EmitContext(builder, stop, debugMemory, armed, stepLimit, frameTop, stackPointer, options.Mode);
+        var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, options.Mode);
         foreach (var (f, perInstruction) in sitesByFunction)
         {
             var analysis = Analysis(f);

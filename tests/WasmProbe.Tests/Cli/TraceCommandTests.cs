@@ -60,7 +60,7 @@ public sealed class TraceCommandTests : IDisposable
         code.ShouldBe(1);
         lines.Length.ShouldBe(2);
         lines[0].ShouldStartWith($$"""{"event":"breakpoint","func":1,"pc":{{Pc("div", 2)}},"locals":""");
-        lines[1].ShouldBe($$"""{"event":"trap","func":1,"pc":{{Pc("div", 2)}},"code":"integer_divide_by_zero","message":"integer divide by zero","locals":[{"type":"i32","value":7},{"type":"i32","value":0}],"frames":[{"func":1,"pc":{{Pc("div", 2)}}}]}""");
+        lines[1].ShouldBe($$"""{"event":"trap","func":1,"pc":{{Pc("div", 2)}},"code":"integer_divide_by_zero","message":"integer divide by zero","locals":[{"type":"i32","value":7},{"type":"i32","value":0}],"stack":[{"type":"i32","value":7},{"type":"i32","value":0}],"frames":[{"func":1,"pc":{{Pc("div", 2)}}}]}""");
     }
 
     [Fact]

@@ -102,13 +102,29 @@ public class FrameAndFaultTests
     }
 
     [Fact]
-    public async Task Trap_frames_carry_locals_in_debug_builds()
+    public async Task Trap_frames_carry_the_callers_values_while_breakpoints_are_set()
     {
         await using var session = Wat.Session(Calls, new DebugSessionOptions { Entry = "divide", Arguments = [9, 0] });
+        session.AddBreakpoint("inner", Wat.Pcs(session, "inner")[0]);
+
         var trap = (await session.ContinueAsync()).ShouldBeOfType<TrapStop>();
-        trap.Frames[0].Locals.Select(v => v.AsInt32()).ShouldBe([9, 0]);
+
+        trap.Frames[0].LocalsOrNull.ShouldBeNull("the trapping frame's values were not stored at the trapping instruction");
         trap.Frames[1].Locals.Select(v => v.AsInt32()).ShouldBe([9, 0]);
         trap.Frames[1].Stack.Select(v => v.AsInt32()).ShouldBe([9, 0]);
+    }
+
+    [Fact]
+    public async Task Trap_at_a_breakpoint_shows_the_values_seen_there()
+    {
+        await using var session = Wat.Session(Calls, new DebugSessionOptions { Entry = "divide", Arguments = [9, 0] });
+        session.AddBreakpoint("div", Wat.Pcs(session, "div")[2]);
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+
+        var trap = (await session.ContinueAsync()).ShouldBeOfType<TrapStop>();
+
+        trap.Frames[0].Locals.Select(v => v.AsInt32()).ShouldBe([9, 0]);
+        trap.Frames[0].Stack.Select(v => v.AsInt32()).ShouldBe([9, 0]);
     }
 
     [Fact]

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using WasmProbe.Debugging;
+using WasmProbe.Engine;
+using WasmProbe.Instrumentation;
+
+namespace WasmProbe.Benchmarks;
+
+/// <summary>Cost of debugging a compute-heavy guest, all measured in this process against the same module run without
+/// instrumentation on the same engine: (a) static build with breakpoints that are never hit, (b) debug build ready for
+/// dynamic breakpoints (idle, and armed by a breakpoint elsewhere), (c) a breakpoint hit in the hot loop with an
+/// expectation evaluated at each hit, (d) single-stepping with the controller inside the callback and with the async
+/// pause/resume API.</summary>
+public sealed class DebuggerBenchmark : IBenchmark
+{
+    private const string Guest = """
+        (module
+          (memory 1)
+          (func $mix (param $x i32) (result i32)
+            local.get $x  local.get $x i32.const 13 i32.shl  i32.xor  local.set $x
+            local.get $x  local.get $x i32.const 17 i32.shr_u  i32.xor  local.set $x
+            local.get $x  local.get $x i32.const 5 i32.shl  i32.xor)
+          (func $cold (param i32) (result i32)
+            local.get 0 i32.const 1 i32.add)
+          (func $work (export "work") (param $n i32) (result i32) (local $i i32) (local $acc i32) (local $x i32)
+            i32.const 12345 local.set $x
+            (loop $l
+              local.get $x call $mix local.set $x
+              local.get $x i32.const 1020 i32.and
+              local.get $x i32.const 1020 i32.and i32.load
+              local.get $x i32.add
+              i32.store
+              local.get $acc local.get $x i32.const 3 i32.shr_u i32.add local.set $acc
+              local.get $x i32.eqz
+              (if (then local.get $acc call $cold local.set $acc))
+              local.get $i i32.const 1 i32.add local.tee $i
+              local.get $n i32.lt_u br_if $l)
+            local.get $acc))
+        """;
+
+    private const int Iterations = 20_000_000;
+    private const int Repetitions = 5;
+
+    public string Name => "debugger";
+    public string Description => "debugger overhead and stop rates (targets: idle static <= 1.05x, debug build <= 2x, >= 5M hits/s, >= 1M / 300k steps/s)";
+
+    public bool Run(TextWriter output)
+    {
+        var bytes = Wasmtime.Module.ConvertText(Guest).ToArray();
+        var module = Wasm.Decoding.ModuleDecoder.Decode(bytes);
+        int work = module.Names.ResolveFunction("work");
+        int cold = module.Names.ResolveFunction("cold");
+        var workCode = module.Bodies[work - module.IndexSpaces.ImportedFunctionCount].Code;
+        int coldPc = module.Bodies[cold - module.IndexSpaces.ImportedFunctionCount].Code[0].Offset;
+        int hotPc = workCode.Instructions.First(i => i.Opcode == Wasm.Instructions.Opcode.LocalGet && i.Index == 2).Offset;
+
+        double plain = Median(() => TimePlain(bytes));
+        double idleStatic = Median(() => TimeSession(bytes, InstrumentationMode.Static, coldPc, "cold"));
+        double idleDebug = Median(() => TimeSession(bytes, InstrumentationMode.Debug, null, null));
+        double armedDebug = Median(() => TimeSession(bytes, InstrumentationMode.Debug, coldPc, "cold"));
+        double hitsPerSecond = HotBreakpoint(bytes, hotPc);
+        double inlineSteps = InlineSteps(bytes);
+        double asyncSteps = AsyncSteps(bytes).GetAwaiter().GetResult();
+
+        output.WriteLine($"guest: loop of {Iterations:N0} iterations (xorshift, memory read-modify-write, a call per iteration)");
+        output.WriteLine($"{"case",-58} {"time",10} {"ratio",8}");
+        output.WriteLine($"{"uninstrumented",-58} {plain,8:F1}ms {1.0,8:F2}");
+        output.WriteLine($"{"(a) static build, breakpoint set but never hit",-58} {idleStatic,8:F1}ms {idleStatic / plain,8:F2}");
+        output.WriteLine($"{"(b) debug build, no breakpoint set",-58} {idleDebug,8:F1}ms {idleDebug / plain,8:F2}");
+        output.WriteLine($"{"(b) debug build, armed by a breakpoint never hit",-58} {armedDebug,8:F1}ms {armedDebug / plain,8:F2}");
+        output.WriteLine($"(c) breakpoint in the hot loop + expectation: {hitsPerSecond / 1e6:F2} M hits/s");
+        output.WriteLine($"(d) single-step, controller inside the callback: {inlineSteps / 1e6:F2} M steps/s");
+        output.WriteLine($"(d) single-step, async pause/resume API: {asyncSteps / 1e3:F0} k steps/s");
+
+        bool pass = true;
+        pass &= Verdict(output, "(a) idle static overhead <= 1.05x", idleStatic / plain <= 1.05);
+        pass &= Verdict(output, "(b) debug build (armed) <= 2x", armedDebug / plain <= 2.0);
+        pass &= Verdict(output, "(c) >= 5M hits/s", hitsPerSecond >= 5e6);
+        pass &= Verdict(output, "(d) inline >= 1M steps/s", inlineSteps >= 1e6);
+        pass &= Verdict(output, "(d) async >= 300k steps/s", asyncSteps >= 3e5);
+        return pass;
+    }
+
+    private static bool Verdict(TextWriter output, string target, bool met)
+    {
+        output.WriteLine($"{(met ? "PASS" : "FAIL")}: {target}");
+        return met;
+    }
+
+    private static double Median(Func<double> measure)
+    {
+        measure();
+        var samples = Enumerable.Range(0, Repetitions).Select(_ => measure()).OrderBy(x => x).ToArray();
+        return samples[samples.Length / 2];
+    }
+
+    private static double TimePlain(byte[] bytes)
+    {
+        var compiled = WasmtimeRuntime.Compile(bytes, "plain");
+        using var store = new Wasmtime.Store(WasmtimeRuntime.Engine);
+        store.SetEpochDeadline(WasmtimeRuntime.Ticks(TimeSpan.FromMinutes(1)));
+        var instance = new Wasmtime.Linker(WasmtimeRuntime.Engine).Instantiate(store, compiled);
+        var run = instance.GetFunction<int, int>("work")!;
+        var clock = Stopwatch.StartNew();
+        run(Iterations);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static double TimeSession(byte[] bytes, InstrumentationMode mode, int? breakpointPc, string? function)
+    {
+        using var session = DebugSession.Create(bytes, new DebugSessionOptions { Entry = "work", Arguments = [Iterations], Mode = mode, Host = new GuestOptions { Deadline = TimeSpan.FromMinutes(1) } });
+        if (breakpointPc is { } pc) session.AddBreakpoint(function!, pc);
+        var clock = Stopwatch.StartNew();
+        var final = session.Run(_ => ResumeAction.Continue);
+        if (final is not FinishedStop) throw new InvalidOperationException($"unexpected {final}");
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static double HotBreakpoint(byte[] bytes, int pc)
+    {
+        const int hits = 2_000_000;
+        double best = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            using var session = DebugSession.Create(bytes, new DebugSessionOptions { Entry = "work", Arguments = [hits], Mode = InstrumentationMode.Static });
+            session.AddBreakpoint("work", pc);
+            int failures = 0;
+            var clock = Stopwatch.StartNew();
+            session.Run(_ =>
+            {
+                if (session.Local(3).AsInt32() == 0) failures++;
+                return ResumeAction.Continue;
+            });
+            double rate = session.Breakpoints[0].HitCount / clock.Elapsed.TotalSeconds;
+            if (failures != 0 || session.Breakpoints[0].HitCount != hits) throw new InvalidOperationException("the expectation failed");
+            best = Math.Max(best, rate);
+        }
+        return best;
+    }
+
+    private static double InlineSteps(byte[] bytes)
+    {
+        const int steps = 2_000_000;
+        double best = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            using var session = DebugSession.Create(bytes, new DebugSessionOptions { Entry = "work", Arguments = [Iterations] });
+            int count = 0;
+            var clock = Stopwatch.StartNew();
+            session.Run(_ => ++count < steps ? ResumeAction.StepInto : ResumeAction.RunToCompletion, ResumeAction.StepInto);
+            clock.Stop();
+            best = Math.Max(best, count / clock.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+
+    private static async Task<double> AsyncSteps(byte[] bytes)
+    {
+        const int steps = 200_000;
+        double best = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            await using var session = DebugSession.Create(bytes, new DebugSessionOptions { Entry = "work", Arguments = [Iterations] });
+            await session.StepIntoAsync();
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < steps; i++) await session.StepIntoAsync();
+            clock.Stop();
+            best = Math.Max(best, steps / clock.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+}
