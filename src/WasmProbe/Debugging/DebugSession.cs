@@ -283,5 +283,7 @@ public sealed class DebugSession : IAsyncDisposable, IDisposable
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    internal bool IsGuestThreadAlive => _thread?.IsGuestThreadAlive ?? false;
+
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

@@ -92,4 +92,6 @@ internal sealed class ThreadStopController : IStopController
     }
 
     public bool Join(TimeSpan timeout) => _thread?.Join(timeout) ?? true;
+
+    public bool IsGuestThreadAlive => _thread?.IsAlive ?? false;
 }
