@@ -163,13 +163,12 @@ internal sealed class GuestRun : IDisposable
     private ExceptionStop ExceptionAt(ProbeSite site, int frame)
     {
         var location = new CodeLocation(site.Function, site.Pc);
-        var original = _module.Original;
-        if (_module.Original.Bodies[site.Function - original.IndexSpaces.ImportedFunctionCount].Code[site.InstructionIndex].Opcode != Wasm.Instructions.Opcode.Throw)
-            return new ExceptionStop(location, null, [], CaughtAlongChain(site, frame, null));
-        int tag = original.Bodies[site.Function - original.IndexSpaces.ImportedFunctionCount].Code[site.InstructionIndex].Index;
-        int count = original.IndexSpaces.TagFunctionType(tag).Parameters.Length;
-        var top = Frames!.ToFrame(frame, Frames.Read(frame), includeStack: true);
-        var stack = top.Stack;
+        var spaces = _module.Original.IndexSpaces;
+        var thrower = _module.Original.Bodies[site.Function - spaces.ImportedFunctionCount].Code[site.InstructionIndex];
+        if (thrower.Opcode != Wasm.Instructions.Opcode.Throw) return new ExceptionStop(location, null, [], CaughtAlongChain(site, frame, null));
+        int tag = thrower.Index;
+        int count = spaces.TagFunctionType(tag).Parameters.Length;
+        var stack = Frames!.ToFrame(frame, Frames.Read(frame), includeStack: true).Stack;
         var payload = stack.Skip(Math.Max(0, stack.Count - count)).ToArray();
         return new ExceptionStop(location, tag, payload, CaughtAlongChain(site, frame, tag));
     }
