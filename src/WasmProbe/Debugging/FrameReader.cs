@@ -33,14 +33,14 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
         {
             var record = Read(frame);
             if ((uint)record.Site >= (uint)module.Sites.Length) break;
-            frames.Add(ToFrame(frame, record, includeStack: true));
+            frames.Add(ToFrame(frame, record));
             if (record.Parent >= frame) break;
             frame = record.Parent;
         }
         return frames;
     }
 
-    public StackFrame ToFrame(int frame, Record record, bool includeStack)
+    public StackFrame ToFrame(int frame, Record record)
     {
         var site = module.Sites[record.Site];
         var layout = module.Layouts[record.Function]!;
@@ -52,7 +52,7 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
             locals = new WasmValue[layout.LocalTypes.Length];
             for (int i = 0; i < locals.Length; i++) locals[i] = ReadLocal(frame, layout, i);
         }
-        if (includeStack && record.StackHeight >= 0)
+        if (record.StackHeight >= 0)
         {
             stack = new WasmValue[Math.Min(record.StackHeight, site.StackTypes.Length)];
             for (int k = 0; k < stack.Length; k++) stack[k] = ReadValue(site.StackTypes[k], frame + layout.StackSlotOffset(k));

@@ -168,7 +168,7 @@ internal sealed class GuestRun : IDisposable
         if (thrower.Opcode != Wasm.Instructions.Opcode.Throw) return new ExceptionStop(location, null, [], CaughtAlongChain(site, frame, null));
         int tag = thrower.Index;
         int count = spaces.TagFunctionType(tag).Parameters.Length;
-        var stack = Frames!.ToFrame(frame, Frames.Read(frame), includeStack: true).Stack;
+        var stack = Frames!.ToFrame(frame, Frames.Read(frame)).Stack;
         var payload = stack.Skip(Math.Max(0, stack.Count - count)).ToArray();
         return new ExceptionStop(location, tag, payload, CaughtAlongChain(site, frame, tag));
     }

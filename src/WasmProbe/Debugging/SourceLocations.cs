@@ -1,0 +1,201 @@
+using WasmProbe.Wasm.Dwarf;
+using WasmProbe.Wasm.Model;
+
+namespace WasmProbe.Debugging;
+
+/// <summary>How a source-level step (<see cref="DebugSession.StepLineAsync"/>, <see cref="DebugSession.BeginLineStep"/>)
+/// moves.</summary>
+public enum StepKind
+{
+    /// <summary>To the next line, entering calls: stops at the first line (after the prologue) of a called function
+    /// that has line information; calls into functions without line information are stepped over.</summary>
+    Into,
+    /// <summary>To the next line of this function (calls run to completion), or of the caller once this one returns.</summary>
+    Over,
+    /// <summary>Out of this function: runs until it returns, then on to the start of the caller's next line.</summary>
+    Out,
+}
+
+/// <summary>A breakpoint on a source line: one instruction breakpoint per pc where the line starts (every inlined
+/// copy). <see cref="HitCount"/> counts the stops at any of them.</summary>
+public sealed class LineBreakpoint
+{
+    internal LineBreakpoint(LineResolution resolution, IReadOnlyList<Breakpoint> breakpoints)
+    {
+        File = resolution.File;
+        Line = resolution.Line;
+        Files = resolution.MatchedFiles;
+        Breakpoints = breakpoints;
+    }
+
+    /// <summary>The file as given to <see cref="DebugSession.AddBreakpointAtLine"/>.</summary>
+    public string File { get; }
+
+    public int Line { get; }
+
+    /// <summary>The full paths (from DWARF) the file resolved to.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    public IReadOnlyList<Breakpoint> Breakpoints { get; }
+
+    public int HitCount => Breakpoints.Sum(b => b.HitCount);
+
+    public bool Contains(Breakpoint breakpoint) => Breakpoints.Contains(breakpoint);
+
+    public override string ToString() => $"{string.Join(", ", Files)}:{Line} ({string.Join(", ", Breakpoints)})";
+}
+
+/// <summary>A session's view of the module's DWARF, read on first use. Malformed DWARF does not break the debugger:
+/// frames just have no source, and the source-level APIs throw the <see cref="DwarfFormatException"/>.</summary>
+internal sealed class SourceMap(Module module)
+{
+    private readonly Lazy<(DwarfInfo? Info, DwarfFormatException? Error)> _dwarf = new(() =>
+    {
+        try
+        {
+            return (DwarfInfo.Read(module), null);
+        }
+        catch (DwarfFormatException error)
+        {
+            return (null, error);
+        }
+    });
+
+    private readonly CodeMap _codeMap = new(module);
+    private Dictionary<int, int>? _prologues;
+
+    /// <summary>The DWARF; throws when it is malformed.</summary>
+    public DwarfInfo Info => _dwarf.Value.Info ?? throw _dwarf.Value.Error!;
+
+    public DwarfInfo? InfoOrNull => _dwarf.Value.Info;
+
+    public SourceLocation? Locate(int pc) => InfoOrNull?.Locate(pc);
+
+    public IReadOnlyList<SourceLocation> Symbolize(int pc) => InfoOrNull?.Symbolize(pc) ?? [];
+
+    public bool IsStatementStart(int pc) => InfoOrNull?.Lines.IsStatementStart(pc) ?? false;
+
+    public bool FunctionHasLines(int function) => Prologues().ContainsKey(function);
+
+    /// <summary>The pc where a function's prologue ends (its first is_stmt row flagged prologue_end), or -1.</summary>
+    public int PrologueEnd(int function) => Prologues().TryGetValue(function, out int pc) ? pc : -1;
+
+    /// <summary>Per function with line information: the pc where its prologue ends, or -1 when it has no
+    /// prologue_end row.</summary>
+    private Dictionary<int, int> Prologues()
+    {
+        if (_prologues is not null) return _prologues;
+        var prologues = new Dictionary<int, int>();
+        if (InfoOrNull is { } info)
+        {
+            var lines = info.Lines;
+            foreach (var row in lines.Rows)
+            {
+                if (!row.IsStatement || row.EndSequence || row.Line == 0) continue;
+                int pc = lines.InstructionPc(row.Pc);
+                int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
+                if (function < 0) continue;
+                if (!prologues.TryGetValue(function, out int end)) prologues[function] = end = -1;
+                if (row.PrologueEnd && (end < 0 || pc < end)) prologues[function] = pc;
+            }
+        }
+        return _prologues = prologues;
+    }
+}
+
+/// <summary>Runs source-level steps on top of instruction steps: sits between the guest run and the session's stop
+/// controller, and answers the instruction stops of a line step itself (no thread switch, no handler call) until the
+/// step is complete; breakpoints, exceptions and the end of the run surface at once and end the step.</summary>
+internal sealed class LineStepper(IStopController inner, SourceMap sources, Func<int> currentFrame, Func<CodeLocation, int> previousPc) : IStopController
+{
+    private LineStep? _step;
+
+    private sealed class LineStep
+    {
+        public StepKind Kind;
+        public ResumeAction Action;
+        public int Frame = -1;          // reference frame address (-1: none yet)
+        public SourceLocation? Line;    // the line being left (null: none)
+        public int PrologueFunction = -1, PrologueEnd = -1;
+    }
+
+    /// <summary>Starts a line step from the current stop (<paramref name="at"/>, frame <paramref name="frame"/>) and
+    /// returns the instruction action to resume with.</summary>
+    public ResumeAction Begin(StepKind kind, CodeLocation? at, int frame)
+    {
+        if (kind == StepKind.Out && frame < 0) throw new InvalidOperationException("there is no frame to step out of: the guest is not paused in a function");
+        var step = new LineStep { Kind = kind, Frame = frame };
+        if (at is { } location && frame >= 0)
+        {
+            step.Line = sources.Locate(location.Pc);
+        }
+        step.Action = kind switch
+        {
+            StepKind.Into => ResumeAction.StepInto,
+            StepKind.Over => frame >= 0 ? ResumeAction.StepOver : ResumeAction.StepInto,
+            _ => ResumeAction.StepOut,
+        };
+        _step = step;
+        return step.Action;
+    }
+
+    public ResumeAction Pause(StopEvent stop)
+    {
+        if (_step is { } step && stop is StepStop { At: var at })
+        {
+            var next = Decide(step, at, currentFrame());
+            if (next is { } action) return action;
+        }
+        _step = null;
+        var chosen = inner.Pause(stop);
+        if (_step is not null && chosen != _step.Action) _step = null; // a line step was prepared but not taken
+        return chosen;
+    }
+
+    public void Finish(StopEvent final)
+    {
+        _step = null;
+        inner.Finish(final);
+    }
+
+    /// <summary>Null to stop here; else how to go on.</summary>
+    private ResumeAction? Decide(LineStep step, CodeLocation at, int frame)
+    {
+        if (step.Frame >= 0 && frame > step.Frame)
+        {
+            // In a callee. Only a step into stops there, and only in a function with line information.
+            if (step.Kind != StepKind.Into || step.PrologueFunction >= 0 || !sources.FunctionHasLines(at.Function)) return ResumeAction.StepOut;
+            Enter(step, at.Function, frame);
+        }
+        else if (step.Frame >= 0 && frame < step.Frame)
+        {
+            // Returned to a caller, in the middle of the line that made the call: go on to the start of another line.
+            step.Frame = frame;
+            int call = previousPc(at);
+            step.Line = call >= 0 ? sources.Locate(call) : null;
+            step.PrologueFunction = -1;
+            if (step.Kind == StepKind.Out) step.Kind = StepKind.Over;
+        }
+        else if (step.Frame < 0)
+        {
+            Enter(step, at.Function, frame);
+        }
+
+        var go = step.Kind == StepKind.Into ? ResumeAction.StepInto : step.Kind == StepKind.Over ? ResumeAction.StepOver : ResumeAction.StepOut;
+        if (!sources.IsStatementStart(at.Pc)) return go;
+        if (step.PrologueFunction == at.Function && at.Pc < step.PrologueEnd) return go;
+        var here = sources.Locate(at.Pc);
+        if (here is null) return go;
+        if (step.Line is { } line && line.Line == here.Line && line.File == here.File) return go;
+        return null;
+    }
+
+    private void Enter(LineStep step, int function, int frame)
+    {
+        step.Frame = frame;
+        step.Line = null;
+        int prologueEnd = sources.PrologueEnd(function);
+        step.PrologueFunction = prologueEnd >= 0 ? function : -1;
+        step.PrologueEnd = prologueEnd;
+    }
+}
