@@ -87,9 +87,12 @@ public sealed partial class DebugSession
     /// <summary>The pc of the instruction before <paramref name="at"/> in its function (the call a frame returned from), or -1.</summary>
     private int PreviousPc(CodeLocation at)
     {
-        var analysis = Analysis(at.Function);
-        int index = analysis.IndexOfPc(at.Pc);
-        return index > 0 ? analysis.Code[index - 1].Offset : -1;
+        // Runs on the guest's thread during a line step: read the decoded module only, not the session's caches.
+        int body = at.Function - Module.ImportedFunctionCount;
+        if ((uint)body >= (uint)Module.Bodies.Count) return -1;
+        var code = Module.Bodies[body].Code;
+        int index = code.IndexOfOffset(at.Pc);
+        return index > 0 ? code[index - 1].Offset : -1;
     }
 
     /// <summary>Wraps the session's stop controller so that line steps are decided on the guest's thread.</summary>

@@ -89,10 +89,11 @@ internal sealed class SourceMap(Module module)
         if (InfoOrNull is { } info)
         {
             var lines = info.Lines;
-            foreach (var row in lines.Rows)
+            for (int i = 0; i < lines.Rows.Count; i++)
             {
+                var row = lines.Rows[i];
                 if (!row.IsStatement || row.EndSequence || row.Line == 0) continue;
-                int pc = lines.InstructionPc(row.Pc);
+                int pc = lines.StopPc(i);
                 int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
                 if (function < 0) continue;
                 if (!prologues.TryGetValue(function, out int end)) prologues[function] = end = -1;

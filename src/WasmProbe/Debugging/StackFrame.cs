@@ -33,5 +33,24 @@ public sealed class StackFrame
 
     public string? LocalName(int index) => _localName(index);
 
-    public override string ToString() => $"{FunctionName}+0x{Pc:x}";
+    /// <summary>Where the session finds source positions (DWARF); set by whoever creates the frame.</summary>
+    internal SourceMap? Sources { get; set; }
+
+    /// <summary>The source position of <see cref="Pc"/> (for a parent frame: of its call) from the module's DWARF,
+    /// with the DWARF function name (for inlined code: the inlined function's); null without line information.</summary>
+    public Wasm.Dwarf.SourceLocation? Source => Sources?.Locate(Pc);
+
+    /// <summary>The source-level frames at <see cref="Pc"/>, innermost first: with inlining, the inlined functions and
+    /// their call sites, then this wasm function's own position. Empty without line information.</summary>
+    public IReadOnlyList<Wasm.Dwarf.SourceLocation> SourceFrames => Sources?.Symbolize(Pc) ?? [];
+
+    /// <summary><c>function+0xpc</c>, followed by <c> at file:line:column</c> when the module has line information for
+    /// the pc (and <c> in name</c> when the DWARF function there, e.g. an inlined one, has another name).</summary>
+    public override string ToString()
+    {
+        string text = $"{FunctionName}+0x{Pc:x}";
+        if (Source is not { } source) return text;
+        text += $" at {source.Position}";
+        return source.Function is null || source.Function == FunctionName ? text : $"{text} in {source.Function}";
+    }
 }

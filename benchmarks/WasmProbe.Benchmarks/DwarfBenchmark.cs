@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using WasmProbe.Wasm.Decoding;
+using WasmProbe.Wasm.Dwarf;
+using WasmProbe.Wasm.Model;
+
+namespace WasmProbe.Benchmarks;
+
+/// <summary>DWARF reading speed on the C guests of examples/CGuest/guest: the line table alone (every line program of
+/// <c>.debug_line</c> run through the state machine, rows mapped to module pcs and sorted; compile units' root DIEs
+/// read for their directories) and the whole <see cref="DwarfInfo"/> (plus every DIE of <c>.debug_info</c>), then
+/// pc lookups. Throughput is <c>.debug_line</c> bytes per second (MB = 10^6 bytes). Target: the line table of the
+/// largest <c>.debug_line</c> (big-O0.wasm, 2,000 generated functions) >= 50 MB/s.</summary>
+public sealed class DwarfBenchmark : IBenchmark
+{
+    private const double TargetMegabytesPerSecond = 50;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan MinimumMeasuredTime = TimeSpan.FromSeconds(1);
+
+    public string Name => "dwarf";
+    public string Description => "DWARF .debug_line decoding throughput on the C guests (target: >= 50 MB/s on the largest .debug_line)";
+
+    public bool Run(TextWriter output)
+    {
+        var directory = Path.Combine(RepositoryPaths.RepositoryRoot(), "examples", "CGuest", "guest");
+        var guests = new[] { "big-O0.wasm", "sort-O0.wasm", "sort-O0-dwarf5.wasm", "sort-O2.wasm" }
+            .Select(name => (Name: name, Module: ModuleDecoder.Decode(File.ReadAllBytes(Path.Combine(directory, name)))))
+            .ToArray();
+        output.WriteLine($"guests: {directory}");
+        foreach (var (name, module) in guests)
+        {
+            var lines = DwarfInfo.ReadLineTable(module);
+            var dwarf = DwarfInfo.Read(module);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name,-20} .debug_line {LineBytes(module),9:N0} bytes, .debug_info {SectionBytes(module, ".debug_info"),9:N0} bytes: {lines.Programs.Count} line programs, {lines.Rows.Count:N0} rows, {lines.Files.Count} files, {dwarf.Functions.All.Count:N0} functions"));
+            if (lines.Rows.Count == 0 || !lines.Rows.SequenceEqual(dwarf.Lines.Rows)) throw new InvalidOperationException($"{name}: the line table is empty or differs between the two reads");
+        }
+
+        var results = new List<Result>();
+        foreach (var (name, module) in guests)
+        {
+            long bytes = LineBytes(module);
+            results.Add(Measure($"{name}: line table", bytes, () => DwarfInfo.ReadLineTable(module).Rows.Count));
+            results.Add(Measure($"{name}: all DWARF", bytes, () => DwarfInfo.Read(module).Lines.Rows.Count));
+        }
+
+        output.WriteLine();
+        output.WriteLine($"{"case",-34} {".debug_line",12} {"iterations",10} {"time/iter",11} {"MB/s",8} {"CPU MB/s",9} {"alloc/iter",12}");
+        output.WriteLine(new string('-', 34 + 12 + 10 + 11 + 8 + 9 + 12 + 6));
+        foreach (var r in results)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Name,-34} {r.InputBytes,12:N0} {r.Iterations,10:N0} {FormatTime(r.PerIteration),11} {r.MegabytesPerSecond,8:F1} {r.CpuMegabytesPerSecond,9:F1} {r.AllocatedPerIteration,12:N0}"));
+        }
+
+        // Lookups on the big guest's table: pc -> source line (with function), and line -> breakpoint pcs.
+        var big = DwarfInfo.Read(guests[0].Module);
+        var pcs = big.Lines.Rows.Where(r => !r.EndSequence).Select(r => r.Pc + 1).ToArray();
+        long locateCount = 0;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < MinimumMeasuredTime)
+        {
+            foreach (int pc in pcs) locateCount += big.Locate(pc) is null ? 0 : 1;
+        }
+        double locatesPerSecond = locateCount / watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        long resolved = 0, lookups = 0;
+        while (watch.Elapsed < MinimumMeasuredTime)
+        {
+            resolved += big.Lines.PcsForLine("unit2.c", 8 + (int)(lookups % 40)).Count;
+            lookups++;
+        }
+        double lineLookupsPerSecond = lookups / watch.Elapsed.TotalSeconds;
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"lookups on big-O0.wasm: Locate(pc) with function name {locatesPerSecond / 1e6:F2} M/s; PcsForLine(file, line) over all {big.Lines.Rows.Count:N0} rows {lineLookupsPerSecond:N0}/s"));
+        GC.KeepAlive(resolved);
+
+        var target = results[0];
+        bool pass = target.MegabytesPerSecond >= TargetMegabytesPerSecond;
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{(pass ? "PASS" : "FAIL")}: line table of the largest .debug_line ({guests[0].Name}, {target.InputBytes:N0} bytes) = {target.MegabytesPerSecond:F1} MB/s (target >= {TargetMegabytesPerSecond:F0} MB/s)"));
+        return pass;
+    }
+
+    private static long LineBytes(Module module) => SectionBytes(module, ".debug_line");
+
+    private static long SectionBytes(Module module, string name) => module.FindCustomSection(name)?.Payload.Length ?? 0;
+
+    private static Result Measure(string name, long inputBytes, Func<long> iteration)
+    {
+        long sink = 0;
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed < WarmUp) sink += iteration();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        long iterations = 0;
+        stopwatch.Restart();
+        do
+        {
+            sink += iteration();
+            iterations++;
+        }
+        while (stopwatch.Elapsed < MinimumMeasuredTime);
+        var elapsed = stopwatch.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        GC.KeepAlive(sink);
+        return new Result(name, inputBytes, iterations, elapsed, cpu, allocated / iterations);
+    }
+
+    private static string FormatTime(TimeSpan time) => time.TotalMilliseconds >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{time.TotalMilliseconds:F2} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{time.TotalMilliseconds * 1000:F1} us");
+
+    private sealed record Result(string Name, long InputBytes, long Iterations, TimeSpan Elapsed, TimeSpan Cpu, long AllocatedPerIteration)
+    {
+        public TimeSpan PerIteration => Elapsed / Iterations;
+        public double MegabytesPerSecond => InputBytes * Iterations / Elapsed.TotalSeconds / 1e6;
+        public double CpuMegabytesPerSecond => InputBytes * Iterations / Math.Max(Cpu.TotalSeconds, 1e-9) / 1e6;
+    }
+}

@@ -1,0 +1,569 @@
+namespace WasmProbe.Wasm.Dwarf;
+
+/// <summary>Reads <c>.debug_info</c> with <c>.debug_abbrev</c> (DWARF 2-5, 32- and 64-bit): compile units and the
+/// functions in the code (concrete subprograms and inlined subroutines), with names resolved through
+/// DW_AT_specification / DW_AT_abstract_origin, and ranges from low/high pc, <c>.debug_ranges</c> or
+/// <c>.debug_rnglists</c>. Other DIEs are walked but not kept.</summary>
+internal sealed class DebugInfoReader
+{
+    private const string Info = ".debug_info";
+    private const int MaxReferenceChain = 16;
+
+    private readonly DwarfSections _s;
+    private readonly CodeIndex _code;
+    private readonly Dictionary<int, Dictionary<ulong, Abbreviation>> _abbreviationTables = [];
+    private readonly Dictionary<long, NameInfo> _names = [];
+
+    public List<CompileUnit> Units { get; } = [];
+    public List<DwarfFunction> Functions { get; } = [];
+
+    /// <param name="unitsOnly">Read only each unit's root DIE (name, directories, line program, ranges).</param>
+    public DebugInfoReader(DwarfSections sections, CodeIndex code, bool unitsOnly = false)
+    {
+        _s = sections;
+        _code = code;
+        _unitsOnly = unitsOnly;
+    }
+
+    private readonly bool _unitsOnly;
+
+    private sealed class Abbreviation(int tag, bool hasChildren, (int Attribute, int Form, long Implicit)[] attributes)
+    {
+        public int Tag { get; } = tag;
+        public bool HasChildren { get; } = hasChildren;
+        public (int Attribute, int Form, long Implicit)[] Attributes { get; } = attributes;
+    }
+
+    /// <summary>What a DIE says about names, kept for every subprogram (and scope) DIE so references can be chased.</summary>
+    private sealed class NameInfo
+    {
+        public string? Name, LinkageName, Scope;
+        public long Specification = -1, AbstractOrigin = -1;
+    }
+
+    /// <summary>An attribute value before interpretation.</summary>
+    private struct Value
+    {
+        public int Form;
+        public ulong U;
+        public int Position; // DW_FORM_string: where the string starts in .debug_info
+    }
+
+    private sealed class UnitContext(CompileUnit unit)
+    {
+        public readonly CompileUnit Unit = unit;
+        public int Start;
+        public bool Is64;
+        public int AddressSize;
+        public ulong StrOffsetsBase, AddrBase, RnglistsBase;
+        public bool HasStrOffsetsBase, HasAddrBase, HasRnglistsBase;
+        public ulong BaseAddress;
+    }
+
+    public void Read()
+    {
+        if (!_s.Info.Exists) return;
+        var c = new DwarfCursor(_s.Info);
+        while (!c.AtEnd)
+        {
+            int unitStart = c.Position;
+            int unitEnd = c.UnitLength(out bool is64);
+            var u = new DwarfCursor(_s.Info, c.Position, unitEnd);
+            ReadUnit(ref u, unitStart, is64);
+            c.Position = unitEnd;
+        }
+        ResolveNames();
+    }
+
+    private void ReadUnit(ref DwarfCursor c, int unitStart, bool is64)
+    {
+        int versionAt = c.Position;
+        int version = c.U16();
+        if (version < 2 || version > 5) throw c.Error(versionAt, $"unsupported unit version {version} (2 to 5 are supported)");
+        int unitType = 1; // DW_UT_compile
+        int addressSize;
+        ulong abbrevOffset;
+        if (version >= 5)
+        {
+            unitType = c.U8();
+            addressSize = c.U8();
+            abbrevOffset = c.Offset(is64);
+            if (unitType is 2 or 6) return; // type units: no code
+            if (unitType is 4 or 5) c.U64(); // skeleton and split compile units carry a DWO id
+            else if (unitType is not (1 or 3)) return; // unknown unit types are skipped by their length
+        }
+        else
+        {
+            abbrevOffset = c.Offset(is64);
+            addressSize = c.U8();
+        }
+        if (addressSize is not (1 or 2 or 4 or 8)) throw c.Error(unitStart, $"unsupported address size {addressSize}");
+        var abbreviations = Abbreviations(abbrevOffset, unitStart);
+        var unit = new CompileUnit(unitStart, version, is64, addressSize);
+        var ctx = new UnitContext(unit) { Start = unitStart, Is64 = is64, AddressSize = addressSize };
+
+        // Walk the DIE tree without recursion: per depth, the function and qualified scope children inherit.
+        var functions = new List<DwarfFunction?> { null };
+        var scopes = new List<string?> { null };
+        int depth = 0;
+        bool first = true;
+        var values = new Value[64];
+        while (!c.AtEnd)
+        {
+            int dieOffset = c.Position;
+            ulong code = c.Uleb();
+            if (code == 0)
+            {
+                if (depth == 0)
+                {
+                    if (first) break;
+                    continue; // padding after the root DIE's children
+                }
+                depth--;
+                continue;
+            }
+            if (!abbreviations.TryGetValue(code, out var abbreviation))
+                throw c.Error(dieOffset, $"abbreviation code {code} is not in the abbreviation table at .debug_abbrev+0x{abbrevOffset:x}");
+            if (abbreviation.Attributes.Length > values.Length) values = new Value[abbreviation.Attributes.Length];
+            int tag = abbreviation.Tag;
+            bool interesting = first || tag is DwarfTag.Subprogram or DwarfTag.InlinedSubroutine or DwarfTag.Namespace
+                or DwarfTag.ClassType or DwarfTag.StructureType or DwarfTag.UnionType;
+            var attributes = abbreviation.Attributes;
+            for (int i = 0; i < attributes.Length; i++)
+            {
+                var (attribute, form, implicitValue) = attributes[i];
+                ReadValue(ref c, ctx, form, implicitValue, ref values[i], version);
+            }
+
+            var parentFunction = functions[depth];
+            var parentScope = scopes[depth];
+            DwarfFunction? function = parentFunction;
+            string? scope = parentScope;
+            if (first)
+            {
+                first = false;
+                ReadUnitDie(ctx, abbreviation, values);
+                Units.Add(unit);
+                if (_unitsOnly) return;
+            }
+            else if (interesting)
+            {
+                var info = new NameInfo { Scope = parentScope };
+                long lowPc = -1;
+                ulong highPc = 0;
+                bool highIsOffset = false, hasHigh = false, declaration = false;
+                Value? ranges = null;
+                int callLine = 0, callColumn = 0;
+                long callFile = -1;
+                for (int i = 0; i < attributes.Length; i++)
+                {
+                    ref var v = ref values[i];
+                    switch (attributes[i].Attribute)
+                    {
+                        case DwarfAttribute.Name: info.Name = String(ctx, v); break;
+                        case DwarfAttribute.LinkageName:
+                        case DwarfAttribute.MipsLinkageName: info.LinkageName = String(ctx, v); break;
+                        case DwarfAttribute.Specification: info.Specification = Reference(ctx, v); break;
+                        case DwarfAttribute.AbstractOrigin: info.AbstractOrigin = Reference(ctx, v); break;
+                        case DwarfAttribute.Declaration: declaration = v.U != 0; break;
+                        case DwarfAttribute.LowPc: lowPc = (long)Math.Min(Address(ctx, v), long.MaxValue); break;
+                        case DwarfAttribute.HighPc:
+                            hasHigh = true;
+                            highIsOffset = !IsAddressForm(v.Form);
+                            highPc = highIsOffset ? v.U : Address(ctx, v);
+                            break;
+                        case DwarfAttribute.Ranges: ranges = v; break;
+                        case DwarfAttribute.CallFile: callFile = (long)Math.Min(v.U, int.MaxValue); break;
+                        case DwarfAttribute.CallLine: callLine = (int)Math.Min(v.U, int.MaxValue); break;
+                        case DwarfAttribute.CallColumn: callColumn = (int)Math.Min(v.U, int.MaxValue); break;
+                    }
+                }
+                if (tag is DwarfTag.Subprogram or DwarfTag.InlinedSubroutine)
+                {
+                    _names[dieOffset] = info;
+                    List<PcRange>? pcRanges = null;
+                    if (!declaration)
+                    {
+                        if (ranges is { } r) pcRanges = Ranges(ctx, r);
+                        else if (lowPc >= 0 && hasHigh) pcRanges = Range(ctx, (ulong)lowPc, highIsOffset ? (ulong)lowPc + highPc : highPc);
+                    }
+                    // Code the linker removed has tombstone addresses: such functions (and what is inlined in them) are dropped.
+                    if (pcRanges is { Count: > 0 } && (tag == DwarfTag.Subprogram || parentFunction is not null))
+                    {
+                        bool inlined = tag == DwarfTag.InlinedSubroutine;
+                        function = new DwarfFunction(unit, dieOffset, inlined, inlined ? parentFunction : null)
+                        {
+                            Ranges = pcRanges,
+                            LinkageName = info.LinkageName,
+                            Specification = info.Specification,
+                            AbstractOrigin = info.AbstractOrigin,
+                            CallFile = (int)callFile,
+                        };
+                        if (inlined)
+                        {
+                            parentFunction!._inlined.Add(function);
+                            if (callLine > 0) function.CallSite = new SourceLocation("", callLine, callColumn);
+                        }
+                        else
+                        {
+                            Functions.Add(function);
+                        }
+                    }
+                    else if (tag == DwarfTag.InlinedSubroutine || (ranges is not null || lowPc >= 0))
+                    {
+                        function = null; // dead code: nothing below it is in the module
+                    }
+                }
+                else
+                {
+                    // A namespace, class, struct or union: qualifies the names of what it contains.
+                    string? name = null;
+                    for (int i = 0; i < attributes.Length; i++)
+                    {
+                        if (attributes[i].Attribute == DwarfAttribute.Name) name = String(ctx, values[i]);
+                    }
+                    scope = name is null ? parentScope : parentScope is null ? name : parentScope + "::" + name;
+                    _names[dieOffset] = new NameInfo { Name = name, Scope = parentScope };
+                }
+            }
+            if (abbreviation.HasChildren)
+            {
+                depth++;
+                if (functions.Count <= depth)
+                {
+                    functions.Add(null);
+                    scopes.Add(null);
+                }
+                functions[depth] = function;
+                scopes[depth] = scope;
+            }
+            else if (depth == 0)
+            {
+                break; // a root DIE without children
+            }
+        }
+    }
+
+    private void ReadUnitDie(UnitContext ctx, Abbreviation abbreviation, Value[] values)
+    {
+        var unit = ctx.Unit;
+        var attributes = abbreviation.Attributes;
+        // Bases first: other attributes of the same DIE may be indices relative to them.
+        for (int i = 0; i < attributes.Length; i++)
+        {
+            switch (attributes[i].Attribute)
+            {
+                case DwarfAttribute.StrOffsetsBase: ctx.StrOffsetsBase = values[i].U; ctx.HasStrOffsetsBase = true; break;
+                case DwarfAttribute.AddrBase:
+                case DwarfAttribute.GnuAddrBase: ctx.AddrBase = values[i].U; ctx.HasAddrBase = true; break;
+                case DwarfAttribute.RnglistsBase:
+                case DwarfAttribute.GnuRangesBase: ctx.RnglistsBase = values[i].U; ctx.HasRnglistsBase = true; break;
+            }
+        }
+        long lowPc = -1;
+        ulong highPc = 0;
+        bool hasHigh = false, highIsOffset = false;
+        Value? ranges = null;
+        for (int i = 0; i < attributes.Length; i++)
+        {
+            var v = values[i];
+            switch (attributes[i].Attribute)
+            {
+                case DwarfAttribute.Name: unit.Name = String(ctx, v); break;
+                case DwarfAttribute.CompDir: unit.CompilationDirectory = String(ctx, v); break;
+                case DwarfAttribute.Producer: unit.Producer = String(ctx, v); break;
+                case DwarfAttribute.Language: unit.Language = (int)Math.Min(v.U, int.MaxValue); break;
+                case DwarfAttribute.StmtList: unit.StatementList = (long)Math.Min(v.U, long.MaxValue); break;
+                case DwarfAttribute.LowPc: lowPc = (long)Math.Min(Address(ctx, v), long.MaxValue); break;
+                case DwarfAttribute.HighPc:
+                    hasHigh = true;
+                    highIsOffset = !IsAddressForm(v.Form);
+                    highPc = highIsOffset ? v.U : Address(ctx, v);
+                    break;
+                case DwarfAttribute.Ranges: ranges = v; break;
+            }
+        }
+        if (lowPc >= 0) ctx.BaseAddress = (ulong)lowPc;
+        if (ranges is { } r) unit.Ranges = Ranges(ctx, r);
+        else if (lowPc >= 0 && hasHigh) unit.Ranges = Range(ctx, (ulong)lowPc, highIsOffset ? (ulong)lowPc + highPc : highPc);
+    }
+
+    // ----- abbreviations -----
+
+    private Dictionary<ulong, Abbreviation> Abbreviations(ulong offset, int unitStart)
+    {
+        if (offset >= (ulong)_s.Abbrev.Data.Length)
+            throw new DwarfFormatException(Info, unitStart, $"abbreviation offset 0x{offset:x} is past the end of .debug_abbrev ({_s.Abbrev.Data.Length} bytes)");
+        if (_abbreviationTables.TryGetValue((int)offset, out var table)) return table;
+        table = [];
+        var c = new DwarfCursor(_s.Abbrev, (int)offset, _s.Abbrev.Data.Length);
+        var attributes = new List<(int, int, long)>();
+        while (true)
+        {
+            int at = c.Position;
+            ulong code = c.Uleb();
+            if (code == 0) break;
+            int tag = c.UlebInt("tag");
+            bool hasChildren = c.U8() != 0;
+            attributes.Clear();
+            while (true)
+            {
+                int attributeAt = c.Position;
+                int attribute = c.UlebInt("attribute");
+                int form = c.UlebInt("form");
+                if (attribute == 0 && form == 0) break;
+                if (!IsKnownForm(form)) throw c.Error(attributeAt, $"unknown form 0x{form:x}");
+                long implicitValue = form == DwarfForm.ImplicitConst ? c.Sleb() : 0;
+                attributes.Add((attribute, form, implicitValue));
+            }
+            if (table.ContainsKey(code)) throw c.Error(at, $"abbreviation code {code} is defined twice");
+            table[code] = new Abbreviation(tag, hasChildren, [.. attributes]);
+        }
+        _abbreviationTables[(int)offset] = table;
+        return table;
+    }
+
+    private static bool IsKnownForm(int form) =>
+        form is >= DwarfForm.Addr and <= DwarfForm.Addrx4 and not 0x02
+        || form is DwarfForm.GnuAddrIndex or DwarfForm.GnuStrIndex or DwarfForm.GnuRefAlt or DwarfForm.GnuStrpAlt;
+
+    // ----- values -----
+
+    private static void ReadValue(ref DwarfCursor c, UnitContext ctx, int form, long implicitValue, ref Value value, int version)
+    {
+        // DW_FORM_indirect names the form in the data; each level consumes a byte, so the loop ends.
+        while (form == DwarfForm.Indirect)
+        {
+            int at = c.Position;
+            form = c.UlebInt("form");
+            if (!IsKnownForm(form) || form == DwarfForm.ImplicitConst) throw c.Error(at, $"unknown or invalid indirect form 0x{form:x}");
+        }
+        value.Form = form;
+        value.Position = 0;
+        switch (form)
+        {
+            case DwarfForm.Addr: value.U = c.Unsigned(ctx.AddressSize); break;
+            case DwarfForm.Block2: value.U = 0; c.Skip(c.U16()); break;
+            case DwarfForm.Block4: value.U = 0; c.Skip(c.U32()); break;
+            case DwarfForm.Data2: case DwarfForm.Ref2: case DwarfForm.Strx2: case DwarfForm.Addrx2: value.U = c.U16(); break;
+            case DwarfForm.Data4: case DwarfForm.Ref4: case DwarfForm.RefSup4: case DwarfForm.Strx4: case DwarfForm.Addrx4: value.U = c.U32(); break;
+            case DwarfForm.Data8: case DwarfForm.Ref8: case DwarfForm.RefSig8: case DwarfForm.RefSup8: value.U = c.U64(); break;
+            case DwarfForm.String:
+                value.Position = c.Position;
+                int nul = Array.IndexOf(c.Data, (byte)0, c.Position, c.Remaining);
+                if (nul < 0) throw c.Error("string is not NUL-terminated before the end of the unit");
+                c.Position = nul + 1;
+                value.U = 0;
+                break;
+            case DwarfForm.Block: case DwarfForm.Exprloc: value.U = 0; c.Skip(c.Uleb()); break;
+            case DwarfForm.Block1: value.U = 0; c.Skip(c.U8()); break;
+            case DwarfForm.Data1: case DwarfForm.Ref1: case DwarfForm.Flag: case DwarfForm.Strx1: case DwarfForm.Addrx1: value.U = c.U8(); break;
+            case DwarfForm.Sdata: value.U = unchecked((ulong)c.Sleb()); break;
+            case DwarfForm.Strp: case DwarfForm.SecOffset: case DwarfForm.LineStrp: case DwarfForm.StrpSup:
+            case DwarfForm.GnuRefAlt: case DwarfForm.GnuStrpAlt:
+                value.U = c.Offset(ctx.Is64); break;
+            case DwarfForm.Udata: case DwarfForm.RefUdata: case DwarfForm.Strx: case DwarfForm.Addrx: case DwarfForm.Loclistx:
+            case DwarfForm.Rnglistx: case DwarfForm.GnuAddrIndex: case DwarfForm.GnuStrIndex:
+                value.U = c.Uleb(); break;
+            case DwarfForm.RefAddr: value.U = version <= 2 ? c.Unsigned(ctx.AddressSize) : c.Offset(ctx.Is64); break;
+            case DwarfForm.FlagPresent: value.U = 1; break;
+            case DwarfForm.Data16: value.U = 0; c.Skip(16); break;
+            case DwarfForm.ImplicitConst: value.U = unchecked((ulong)implicitValue); break;
+            case DwarfForm.Strx3: case DwarfForm.Addrx3: value.U = c.U24(); break;
+            default: throw c.Error($"unknown form 0x{form:x}");
+        }
+    }
+
+    private static bool IsAddressForm(int form) => form is DwarfForm.Addr or DwarfForm.Addrx or DwarfForm.Addrx1
+        or DwarfForm.Addrx2 or DwarfForm.Addrx3 or DwarfForm.Addrx4 or DwarfForm.GnuAddrIndex;
+
+    private string? String(UnitContext ctx, Value v)
+    {
+        switch (v.Form)
+        {
+            case DwarfForm.String:
+                var c = new DwarfCursor(_s.Info, v.Position, _s.Info.Data.Length);
+                return c.CString();
+            case DwarfForm.Strp: return _s.Str.StringAt(v.U, Info);
+            case DwarfForm.LineStrp: return _s.LineStr.StringAt(v.U, Info);
+            case DwarfForm.Strx: case DwarfForm.Strx1: case DwarfForm.Strx2: case DwarfForm.Strx3: case DwarfForm.Strx4:
+            case DwarfForm.GnuStrIndex:
+            {
+                int size = ctx.Is64 ? 8 : 4;
+                ulong baseOffset = ctx.HasStrOffsetsBase ? ctx.StrOffsetsBase : (ulong)(ctx.Is64 ? 16 : 8);
+                ulong at = baseOffset + v.U * (ulong)size;
+                if (v.U > int.MaxValue || at + (ulong)size > (ulong)_s.StrOffsets.Data.Length)
+                    throw new DwarfFormatException(Info, ctx.Start, $"string index {v.U} is outside .debug_str_offsets ({_s.StrOffsets.Data.Length} bytes)");
+                var entry = new DwarfCursor(_s.StrOffsets, (int)at, _s.StrOffsets.Data.Length);
+                return _s.Str.StringAt(entry.Unsigned(size), _s.StrOffsets.Name);
+            }
+            default:
+                return null; // strings in a supplementary file (DW_FORM_strp_sup, GNU alt) are not available
+        }
+    }
+
+    private ulong Address(UnitContext ctx, Value v)
+    {
+        if (v.Form == DwarfForm.Addr) return v.U;
+        if (!IsAddressForm(v.Form)) return v.U;
+        return IndexedAddress(ctx, v.U);
+    }
+
+    private ulong IndexedAddress(UnitContext ctx, ulong index)
+    {
+        ulong baseOffset = ctx.HasAddrBase ? ctx.AddrBase : 8;
+        ulong at = baseOffset + index * (ulong)ctx.AddressSize;
+        if (index > int.MaxValue || at + (ulong)ctx.AddressSize > (ulong)_s.Addr.Data.Length)
+            throw new DwarfFormatException(Info, ctx.Start, $"address index {index} is outside .debug_addr ({_s.Addr.Data.Length} bytes)");
+        var c = new DwarfCursor(_s.Addr, (int)at, _s.Addr.Data.Length);
+        return c.Unsigned(ctx.AddressSize);
+    }
+
+    private static long Reference(UnitContext ctx, Value v) => v.Form switch
+    {
+        DwarfForm.Ref1 or DwarfForm.Ref2 or DwarfForm.Ref4 or DwarfForm.Ref8 or DwarfForm.RefUdata =>
+            v.U > int.MaxValue ? -1 : ctx.Start + (long)v.U,
+        DwarfForm.RefAddr => v.U > int.MaxValue ? -1 : (long)v.U,
+        _ => -1, // type signatures and supplementary files: not followed
+    };
+
+    // ----- ranges -----
+
+    private List<PcRange> Range(UnitContext ctx, ulong low, ulong high)
+    {
+        var list = new List<PcRange>(1);
+        Add(list, low, high);
+        return list;
+    }
+
+    private void Add(List<PcRange> list, ulong low, ulong high)
+    {
+        if (high <= low) return;
+        int start = _code.ToPc(low);
+        if (start < 0) return; // dead code (tombstone) or garbage
+        int end = high > (ulong)(_code.CodeEnd - _code.CodeBase) ? _code.CodeEnd : _code.CodeBase + (int)high;
+        if (end > start) list.Add(new PcRange(start, end));
+    }
+
+    private List<PcRange> Ranges(UnitContext ctx, Value v)
+    {
+        var list = new List<PcRange>();
+        if (ctx.Unit.Version >= 5) ReadRnglist(ctx, v, list);
+        else ReadDebugRanges(ctx, v.U, list);
+        return list;
+    }
+
+    private void ReadDebugRanges(UnitContext ctx, ulong offset, List<PcRange> list)
+    {
+        var section = _s.Ranges;
+        if (offset >= (ulong)section.Data.Length)
+            throw new DwarfFormatException(Info, ctx.Start, $"range list offset 0x{offset:x} is past the end of .debug_ranges ({section.Data.Length} bytes)");
+        var c = new DwarfCursor(section, (int)offset, section.Data.Length);
+        int size = ctx.AddressSize;
+        ulong max = size == 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1;
+        ulong baseAddress = ctx.BaseAddress;
+        while (true)
+        {
+            ulong begin = c.Unsigned(size), end = c.Unsigned(size);
+            if (begin == 0 && end == 0) break;
+            if (begin == max)
+            {
+                baseAddress = end;
+                continue;
+            }
+            Add(list, baseAddress + begin, baseAddress + end);
+        }
+    }
+
+    private void ReadRnglist(UnitContext ctx, Value v, List<PcRange> list)
+    {
+        var section = _s.Rnglists;
+        ulong offset = v.U;
+        if (v.Form == DwarfForm.Rnglistx)
+        {
+            int entrySize = ctx.Is64 ? 8 : 4;
+            ulong baseOffset = ctx.HasRnglistsBase ? ctx.RnglistsBase : (ulong)(ctx.Is64 ? 20 : 12);
+            ulong at = baseOffset + v.U * (ulong)entrySize;
+            if (v.U > int.MaxValue || at + (ulong)entrySize > (ulong)section.Data.Length)
+                throw new DwarfFormatException(Info, ctx.Start, $"range list index {v.U} is outside .debug_rnglists ({section.Data.Length} bytes)");
+            var index = new DwarfCursor(section, (int)at, section.Data.Length);
+            offset = baseOffset + index.Unsigned(entrySize);
+        }
+        if (offset >= (ulong)section.Data.Length)
+            throw new DwarfFormatException(Info, ctx.Start, $"range list offset 0x{offset:x} is past the end of .debug_rnglists ({section.Data.Length} bytes)");
+        var c = new DwarfCursor(section, (int)offset, section.Data.Length);
+        ulong baseAddress = ctx.BaseAddress;
+        while (true)
+        {
+            int at = c.Position;
+            byte kind = c.U8();
+            switch (kind)
+            {
+                case 0: return; // DW_RLE_end_of_list
+                case 1: baseAddress = IndexedAddress(ctx, c.Uleb()); break; // base_addressx
+                case 2: // startx_endx
+                {
+                    ulong start = IndexedAddress(ctx, c.Uleb());
+                    Add(list, start, IndexedAddress(ctx, c.Uleb()));
+                    break;
+                }
+                case 3: // startx_length
+                {
+                    ulong start = IndexedAddress(ctx, c.Uleb());
+                    Add(list, start, start + c.Uleb());
+                    break;
+                }
+                case 4: // offset_pair
+                {
+                    ulong start = c.Uleb();
+                    Add(list, baseAddress + start, baseAddress + c.Uleb());
+                    break;
+                }
+                case 5: baseAddress = c.Unsigned(ctx.AddressSize); break; // base_address
+                case 6: // start_end
+                {
+                    ulong start = c.Unsigned(ctx.AddressSize);
+                    Add(list, start, c.Unsigned(ctx.AddressSize));
+                    break;
+                }
+                case 7: // start_length
+                {
+                    ulong start = c.Unsigned(ctx.AddressSize);
+                    Add(list, start, start + c.Uleb());
+                    break;
+                }
+                default: throw c.Error(at, $"unknown range list entry kind {kind}");
+            }
+        }
+    }
+
+    // ----- names -----
+
+    private void ResolveNames()
+    {
+        foreach (var function in Functions) Resolve(function);
+    }
+
+    private void Resolve(DwarfFunction function)
+    {
+        var (name, linkage) = NameOf(function.DieOffset);
+        function.Name = name;
+        function.LinkageName ??= linkage;
+        foreach (var inlined in function._inlined) Resolve(inlined);
+    }
+
+    /// <summary>The qualified name and linkage name of the DIE at <paramref name="offset"/>, following
+    /// specification and abstract-origin references (a bounded number of times: cycles end, too).</summary>
+    private (string? Name, string? Linkage) NameOf(long offset)
+    {
+        string? name = null, linkage = null;
+        for (int hops = 0; hops < MaxReferenceChain && offset >= 0 && _names.TryGetValue(offset, out var info); hops++)
+        {
+            linkage ??= info.LinkageName;
+            if (name is null && info.Name is not null) name = info.Scope is null ? info.Name : info.Scope + "::" + info.Name;
+            if (name is not null && linkage is not null) break;
+            offset = info.Specification >= 0 ? info.Specification : info.AbstractOrigin;
+        }
+        return (name, linkage);
+    }
+}

@@ -1,0 +1,132 @@
+using WasmProbe.Wasm.Model;
+
+namespace WasmProbe.Wasm.Dwarf;
+
+/// <summary>The DWARF debug information of a module: compile units, the line table and the functions (with inlined
+/// copies), all addressed by module pc. Code addresses in wasm DWARF count from the start of the code section's
+/// payload, so pc = <see cref="Module.CodeSectionPayloadOffset"/> + address; code the linker removed (tombstone
+/// addresses) is left out.
+/// <para>Read with <see cref="Read"/>: a module without DWARF gives an empty instance (no line table); malformed DWARF
+/// throws <see cref="DwarfFormatException"/>. Thread-safe once read.</para></summary>
+public sealed partial class DwarfInfo
+{
+    private readonly CodeIndex? _code;
+
+    private DwarfInfo(CodeIndex? code, IReadOnlyList<CompileUnit> units, LineTable lines, FunctionTable functions)
+    {
+        _code = code;
+        CompileUnits = units;
+        Lines = lines;
+        Functions = functions;
+    }
+
+    public static DwarfInfo Empty { get; } = new(null, [], LineTable.Empty, FunctionTable.Empty);
+
+    public IReadOnlyList<CompileUnit> CompileUnits { get; }
+    public LineTable Lines { get; }
+    public FunctionTable Functions { get; }
+
+    /// <summary>Whether the module has a line table with at least one row in its code.</summary>
+    public bool HasLineInfo => !Lines.IsEmpty;
+
+    /// <summary>Whether the module has any custom section whose name starts with <c>.debug_</c>.</summary>
+    public static bool HasDwarfSections(Module module) => module.CustomSections.Any(s => s.Name.StartsWith(".debug_", StringComparison.Ordinal));
+
+    /// <summary>Reads <c>.debug_info</c> (with <c>.debug_abbrev</c>, <c>.debug_str</c>, <c>.debug_line_str</c>,
+    /// <c>.debug_str_offsets</c>, <c>.debug_addr</c>, <c>.debug_ranges</c>, <c>.debug_rnglists</c>) and every
+    /// line-number program of <c>.debug_line</c>.</summary>
+    /// <exception cref="DwarfFormatException">The DWARF is malformed.</exception>
+    public static DwarfInfo Read(Module module)
+    {
+        if (!HasDwarfSections(module)) return Empty;
+        var sections = new DwarfSections(module);
+        var code = new CodeIndex(module);
+        var info = new DebugInfoReader(sections, code);
+        info.Read();
+        var lines = ReadLines(sections, code, info.Units);
+        foreach (var function in info.Functions) ResolveCallSites(function);
+        return new DwarfInfo(code, info.Units, lines, new FunctionTable(info.Functions));
+    }
+
+    /// <summary>Only the line table (compile units' root DIEs are read for their compilation directories).</summary>
+    /// <exception cref="DwarfFormatException">The DWARF is malformed.</exception>
+    public static LineTable ReadLineTable(Module module)
+    {
+        if (!HasDwarfSections(module)) return LineTable.Empty;
+        var sections = new DwarfSections(module);
+        var code = new CodeIndex(module);
+        var info = new DebugInfoReader(sections, code, unitsOnly: true);
+        info.Read();
+        return ReadLines(sections, code, info.Units);
+    }
+
+    private static LineTable ReadLines(DwarfSections sections, CodeIndex code, List<CompileUnit> units)
+    {
+        if (!sections.Line.Exists) return LineTable.Empty;
+        var directories = new Dictionary<long, string?>();
+        foreach (var unit in units)
+        {
+            if (unit.StatementList is { } offset && !directories.ContainsKey(offset)) directories[offset] = unit.CompilationDirectory;
+        }
+        var builder = new LineTableBuilder(code, sections.Line.Data.Length);
+        var programs = new List<LineProgram>();
+        var buffer = new RawLineRow[256];
+        int position = 0;
+        var data = sections.Line.Data;
+        while (position < data.Length)
+        {
+            position = LineProgramReader.ReadUnit(sections, position, offset => directories.TryGetValue(offset, out var dir) ? dir : null, builder, programs, ref buffer);
+        }
+        var byOffset = programs.ToDictionary(p => (long)p.Offset);
+        foreach (var unit in units)
+        {
+            if (unit.StatementList is { } offset && byOffset.TryGetValue(offset, out var program)) unit.LineProgram = program;
+        }
+        return builder.Build(programs);
+    }
+
+    private static void ResolveCallSites(DwarfFunction function)
+    {
+        foreach (var inlined in function.Inlined)
+        {
+            if (inlined.CallSite is { } site)
+            {
+                var file = inlined.Unit.LineProgram?.File(inlined.CallFile);
+                inlined.CallSite = file is null ? null : site with { File = file.Path };
+            }
+            ResolveCallSites(inlined);
+        }
+    }
+
+    /// <summary>The function index (imports first) whose body contains <paramref name="pc"/>, or -1.</summary>
+    public int FunctionIndexAt(int pc) => _code?.FunctionAt(pc) ?? -1;
+
+    /// <summary>The source position of <paramref name="pc"/> with the DWARF name of the (innermost inlined) function
+    /// there; null without line information for the pc.</summary>
+    public SourceLocation? Locate(int pc)
+    {
+        var position = Lines.Locate(pc);
+        if (position is null) return null;
+        var scopes = Functions.ScopesAt(pc);
+        return scopes.Count == 0 ? position : position with { Function = scopes[0].DisplayName };
+    }
+
+    /// <summary>The source-level frames at <paramref name="pc"/>, innermost first: the position in the innermost
+    /// inlined function, then each call site it was inlined at, up to the concrete function (one entry when nothing
+    /// is inlined there). Empty without line information for the pc.</summary>
+    public IReadOnlyList<SourceLocation> Symbolize(int pc)
+    {
+        var position = Lines.Locate(pc);
+        if (position is null) return [];
+        var scopes = Functions.ScopesAt(pc);
+        if (scopes.Count == 0) return [position];
+        var frames = new List<SourceLocation>(scopes.Count) { position with { Function = scopes[0].DisplayName } };
+        for (int i = 1; i < scopes.Count; i++)
+        {
+            var site = scopes[i - 1].CallSite;
+            if (site is null) break;
+            frames.Add(site with { Function = scopes[i].DisplayName });
+        }
+        return frames;
+    }
+}
