@@ -7,6 +7,8 @@ IBenchmark[] benchmarks =
 [
     new CodecBenchmark(),
     new DebuggerBenchmark(),
+    new CoverageBenchmark(),
+    new DwarfBenchmark(),
 ];
 
 var output = Console.Out;

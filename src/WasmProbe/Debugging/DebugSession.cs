@@ -13,7 +13,7 @@ namespace WasmProbe.Debugging;
 /// locals and operand stack), globals, memories and tables can be read and written.
 /// Drive it either with the async API (<see cref="ContinueAsync"/>, <see cref="StepIntoAsync"/>, ...; the guest runs
 /// on its own thread) or with <see cref="Run"/>, which calls a handler at each stop on the calling thread.</summary>
-public sealed class DebugSession : IAsyncDisposable, IDisposable
+public sealed partial class DebugSession : IAsyncDisposable, IDisposable
 {
     private readonly DebugSessionOptions _options;
     private readonly StackAnalyzer _analyzer;
@@ -53,11 +53,12 @@ public sealed class DebugSession : IAsyncDisposable, IDisposable
     public static DebugSession Create(byte[] wasm, DebugSessionOptions? options = null)
     {
         var session = new DebugSession(ModuleDecoder.Decode(wasm), options ?? new DebugSessionOptions());
+        session._wasm = wasm;
         if (session._options.Mode == InstrumentationMode.Debug) session.Instrumented();
         return session;
     }
 
-    public static DebugSession Open(string path, DebugSessionOptions? options = null) => Create(File.ReadAllBytes(path), options);
+    public static DebugSession Open(string path, DebugSessionOptions? options = null) => Named(Create(File.ReadAllBytes(path), options), path);
 
     public Module Module { get; }
 
@@ -154,7 +155,7 @@ public sealed class DebugSession : IAsyncDisposable, IDisposable
         if (_run is not null) return _run;
         _started = true;
         var instrumented = Instrumented();
-        _run = new GuestRun(instrumented, _options.Host, controller, _options.ExceptionStops);
+        _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops) { Sources = Sources, Coverage = StartCoverage() };
         foreach (var breakpoint in _breakpoints)
         {
             breakpoint.SiteId = instrumented.SiteAt(breakpoint.Location)!.Id;
@@ -163,7 +164,7 @@ public sealed class DebugSession : IAsyncDisposable, IDisposable
         return _run;
     }
 
-    private InstrumentedModule Instrumented() => _instrumented ??= Instrumenter.Instrument(Module, new InstrumentationOptions
+    private InstrumentedModule Instrumented() => _instrumented ??= Instrumenter.Instrument(CoverageInstrumentation?.Module ?? Module, new InstrumentationOptions
     {
         Mode = _options.Mode,
         Probes = [.. _breakpoints.Select(b => b.Location)],
@@ -193,7 +194,10 @@ public sealed class DebugSession : IAsyncDisposable, IDisposable
             if (LastStop is HostErrorStop host) return host.Frames;
             if (LastStop is InterruptedStop interrupted) return interrupted.Frames;
             var run = Paused();
-            return run.CurrentFrame < 0 ? [] : run.Frames!.ReadChain(run.CurrentFrame);
+            if (run.CurrentFrame < 0) return [];
+            var frames = run.Frames!.ReadChain(run.CurrentFrame);
+            AttachSources(frames);
+            return frames;
         }
     }
 

@@ -1,3 +1,4 @@
+using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Instrumentation;
 
@@ -20,4 +21,14 @@ public sealed class DebugSessionOptions
 
     /// <summary>WASI, extra host imports and the deadline.</summary>
     public GuestOptions Host { get; init; } = new();
+
+    /// <summary>Collect guest coverage (block and branch counters kept inside the guest, read when the run ends, traps or
+    /// the session is disposed; see <see cref="DebugSession.Coverage"/>). Null (default): as the process says
+    /// (<see cref="CoverageSettings.Enabled"/>: the test project's <c>WasmProbeCoverage</c> property or
+    /// <c>WASMPROBE_COVERAGE=1</c>); true or false: on or off for this session.</summary>
+    public bool? Coverage { get; init; }
+
+    /// <summary>Where the session's coverage is merged when its run ends; null: <see cref="CoverageCollector.Default"/>,
+    /// which writes the process's reports at exit when coverage is on for the process.</summary>
+    public CoverageCollector? CoverageCollector { get; init; }
 }

@@ -1,3 +1,4 @@
+using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
@@ -37,6 +38,12 @@ internal sealed class GuestRun : IDisposable
     public GuestInstance Guest { get; }
     public FrameReader? Frames { get; private set; }
 
+    /// <summary>The module's DWARF source positions, attached to the frames of final stops.</summary>
+    public SourceMap? Sources { get; init; }
+
+    /// <summary>Coverage of this run, read out of the guest when the run ends (null: coverage is off).</summary>
+    public CoverageRun? Coverage { get; init; }
+
     /// <summary>The frame address of the current stop, or -1 when not paused at a probe.</summary>
     public int CurrentFrame { get; private set; } = -1;
 
@@ -60,6 +67,7 @@ internal sealed class GuestRun : IDisposable
 
     public void Execute(ResumeAction first, string? entry, FunctionType? entryType, IReadOnlyList<WasmValue> arguments)
     {
+        IReadOnlyList<int> faultOffsets = [];
         try
         {
             Guest.Instantiate();
@@ -78,13 +86,17 @@ internal sealed class GuestRun : IDisposable
         }
         catch (GuestFaultException fault) when (_aborting)
         {
+            faultOffsets = fault.ModuleOffsets;
             Final = new HostErrorStop(new OperationCanceledException("the session was disposed while the guest was paused", fault), []);
         }
         catch (GuestFaultException fault)
         {
+            faultOffsets = fault.ModuleOffsets;
             Final = ToFinalStop(fault);
         }
         CurrentFrame = -1;
+        Coverage?.Collect(Guest.IsInstantiated ? Guest.Memory(Coverage.CounterMemory) : null, Final,
+            [.. faultOffsets.Select(_module.PcMap.ToOriginal).Where(pc => pc >= 0)]);
         _controller.Finish(Final);
     }
 
@@ -223,7 +235,7 @@ internal sealed class GuestRun : IDisposable
             var match = s >= 0 && shadow[s].Function == location.Function ? shadow[s--] : null;
             bool atThisCall = match is not null && match.Pc == location.Pc;
             frames[i] = new StackFrame(location, names.Function(location.Function), atThisCall ? match!.LocalsOrNull : null,
-                atThisCall ? match!.StackOrNull : null, l => names.Local(location.Function, l));
+                atThisCall ? match!.StackOrNull : null, l => names.Local(location.Function, l)) { Sources = Sources };
         }
         return [.. frames];
     }

@@ -32,7 +32,8 @@ public sealed class BodyBuilder
     /// <summary>Declares a new local and returns its index.</summary>
     public int AddLocal(ValType type)
     {
-        if (_locals.Count > 0 && _locals[^1].Type == type) _locals[^1] = new LocalGroup(_locals[^1].Count + 1, type);
+        int last = _locals.Count - 1;
+        if (last >= 0 && _locals[last].Type == type) _locals[last] = new LocalGroup(_locals[last].Count + 1, type);
         else _locals.Add(new LocalGroup(1, type));
         return (int)LocalCount++;
     }

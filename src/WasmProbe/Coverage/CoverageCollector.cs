@@ -1,0 +1,72 @@
+using WasmProbe.Coverage.Reports;
+
+namespace WasmProbe.Coverage;
+
+/// <summary>Merges coverage per module (same bytes = same module) across any number of runs, sessions and tests.
+/// Thread-safe. <see cref="Default"/> receives every coverage session's result unless the session names another
+/// collector; when coverage is on for the process (<see cref="CoverageSettings.Enabled"/>), it writes its reports to
+/// <see cref="CoverageSettings.Directory"/> when the process exits and prints the summary to stderr.</summary>
+public sealed class CoverageCollector
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, ModuleCoverage> _modules = [];
+    private bool _exitHook;
+
+    public static CoverageCollector Default { get; } = new();
+
+    public void Add(ModuleCoverage coverage)
+    {
+        ArgumentNullException.ThrowIfNull(coverage);
+        lock (_lock)
+        {
+            _modules[coverage.ModuleId] = _modules.TryGetValue(coverage.ModuleId, out var existing) ? existing.Merge(coverage) : coverage;
+            if (ReferenceEquals(this, Default) && !_exitHook && CoverageSettings.Enabled)
+            {
+                _exitHook = true;
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => WriteAtExit();
+            }
+        }
+    }
+
+    /// <summary>The merged coverage of every module seen so far, by name.</summary>
+    public IReadOnlyList<ModuleCoverage> Modules
+    {
+        get
+        {
+            lock (_lock) return [.. _modules.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.ModuleId, StringComparer.Ordinal)];
+        }
+    }
+
+    public ModuleCoverage? this[string moduleId]
+    {
+        get
+        {
+            lock (_lock) return _modules.GetValueOrDefault(moduleId);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_lock) _modules.Clear();
+    }
+
+    /// <summary>Writes Cobertura, LCOV, the summary and the listings of modules without debug info to
+    /// <paramref name="directory"/>; see <see cref="CoverageReport"/>.</summary>
+    public CoverageReportFiles WriteReports(string directory, string reportName = "coverage") =>
+        CoverageReport.Write(Modules, directory, reportName);
+
+    private void WriteAtExit()
+    {
+        try
+        {
+            if (Modules.Count == 0) return;
+            var files = WriteReports(CoverageSettings.Directory, CoverageSettings.ReportName);
+            Console.Error.WriteLine(files.Summary);
+            Console.Error.Flush();
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"WasmProbe coverage: writing the reports failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,326 @@
+using WasmProbe.Wasm.Instructions;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Rewriting;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Coverage;
+
+/// <summary>Rewrites one function body with its counters. Original instructions keep their pc (<see
+/// cref="Instruction.Offset"/>), including those whose labels had to be renumbered; inserted instructions have offset
+/// -1, and no local is added, so the debugger's instrumentation (run afterwards) sees the original locals and puts
+/// probes on original instructions only.
+/// <list type="bullet">
+/// <item>A counter increment is <c>i32.const 0 i32.const 0 i64.load offset=8k i64.const 1 i64.add i64.store offset=8k</c>
+/// on the counter memory: stack-neutral, so it can go before any instruction.</item>
+/// <item>A try_table whose catch landings are counted is wrapped: <c>block $after (block $land_n-1 ... (block $land_0
+/// try_table (catch .. $land_k) .. end br $after) counters br L0' ...) end</c>; labels inside it that reach past it grow by
+/// the number of added blocks.</item>
+/// <item>A br_table whose edges must be counted on the edge gets stub blocks: its entries branch to a stub that counts
+/// and then branches on to the original target.</item>
+/// <item>select counts how often its condition is non-zero, through a scratch global (not a local: the debugger would
+/// show it).</item>
+/// </list></summary>
+internal sealed class CoverageEmitter
+{
+    private readonly FunctionPlan _plan;
+    private readonly ModuleBuilder _builder;
+    private readonly IndexSpaces _spaces;
+    private readonly int _memory;
+    private readonly int _scratch;
+    private readonly List<Instruction> _out;
+    private readonly List<long> _pool = [];
+    private readonly List<Frame> _frames = [];
+
+    private struct Frame
+    {
+        public int Opener;
+        /// <summary>Blocks added around this try_table (0 when it is not wrapped).</summary>
+        public int Added;
+        /// <summary>For a wrapped try_table: the adjusted label each clause's landing branches on to.</summary>
+        public int[]? ClauseTargets;
+    }
+
+    public CoverageEmitter(FunctionPlan plan, ModuleBuilder builder, IndexSpaces spaces, int memory, int scratch)
+    {
+        _plan = plan;
+        _builder = builder;
+        _spaces = spaces;
+        _memory = memory;
+        _scratch = scratch;
+        _out = new List<Instruction>(plan.Flow.Code.Count + plan.Flow.Code.Count / 2 + 8);
+    }
+
+    private ControlFlow Flow => _plan.Flow;
+    private Expression Code => _plan.Flow.Code;
+
+    public Expression Emit()
+    {
+        var code = Code;
+        _frames.Add(new Frame { Opener = -1 });
+        for (int i = 0; i < code.Count; i++)
+        {
+            var ins = code[i];
+            int block = Flow.BlockOf[i];
+            if (block >= 0)
+            {
+                if (Flow.BlockStart[block] == i && _plan.StartCounters.TryGetValue(block, out var start)) Increment(start);
+                if (Flow.BlockLast[block] == i && _plan.EndCounters.TryGetValue(block, out var end)) Increment(end);
+                if (_plan.SelectCounters.TryGetValue(i, out int select)) CountSelect(select);
+            }
+            switch (ins.Opcode)
+            {
+                case Opcode.Block or Opcode.Loop or Opcode.If or Opcode.Try:
+                    Copy(ins);
+                    _frames.Add(new Frame { Opener = i });
+                    break;
+                case Opcode.TryTable:
+                    EmitTryTable(i, ins);
+                    break;
+                case Opcode.End:
+                {
+                    Copy(ins);
+                    var frame = _frames[^1];
+                    _frames.RemoveAt(_frames.Count - 1);
+                    if (frame.Added > 0) CloseTryTable(frame);
+                    break;
+                }
+                case Opcode.Delegate:
+                    // delegate's label counts from outside the try it closes.
+                    Copy(WithLabel(ins, Adjust(ins.Index, _frames.Count - 1)));
+                    _frames.RemoveAt(_frames.Count - 1);
+                    break;
+                case Opcode.Br or Opcode.BrIf or Opcode.BrOnNull or Opcode.BrOnNonNull or Opcode.Rethrow:
+                    Copy(WithLabel(ins, Adjust(ins.Index, _frames.Count)));
+                    break;
+                case Opcode.BrOnCast or Opcode.BrOnCastFail:
+                {
+                    int label = Adjust(ins.CastLabel, _frames.Count);
+                    Copy(new Instruction(ins.Opcode, ins.Offset, ins.Length, (ins.A & ~0xFFFF_FFFFL) | (uint)label, ins.B, ins.C));
+                    break;
+                }
+                case Opcode.BrTable:
+                    if (block >= 0 && Flow.BlockLast[block] == i && _plan.StubCounters.TryGetValue(block, out var stubs)) EmitStubbedBrTable(i, ins, stubs);
+                    else EmitBrTable(ins, (k, label) => Adjust(label, _frames.Count));
+                    break;
+                default:
+                    Copy(ins);
+                    break;
+            }
+        }
+        return new Expression([.. _out], [.. _pool]);
+    }
+
+    // ----- labels -----
+
+    /// <summary>A label of an original instruction in the rewritten body: every wrapped try_table it branches out of adds
+    /// its wrapper blocks. <paramref name="top"/>: the number of frames of the context the label counts in.</summary>
+    private int Adjust(int label, int top)
+    {
+        int extra = 0;
+        for (int d = 0; d < label && d < top; d++)
+        {
+            int added = _frames[top - 1 - d].Added;
+            if (added > 0) extra += added;
+        }
+        return label + extra;
+    }
+
+    private static Instruction WithLabel(in Instruction ins, int label) =>
+        label == ins.Index ? ins : new Instruction(ins.Opcode, ins.Offset, ins.Length, label, ins.B, ins.C);
+
+    // ----- copies and new instructions -----
+
+    /// <summary>Copies an instruction; pool immediates move into this body's pool.</summary>
+    private void Copy(in Instruction ins)
+    {
+        var immediates = OpcodeTable.Get(ins.Opcode).Immediates;
+        if (immediates is ImmediateKind.BrTable or ImmediateKind.TryTable or ImmediateKind.SelectTypes)
+        {
+            int width = immediates == ImmediateKind.TryTable ? 2 : 1;
+            int start = _pool.Count;
+            for (int k = 0; k < ins.PoolCount * width; k++) _pool.Add(Code.Pool[ins.PoolStart + k]);
+            _out.Add(new Instruction(ins.Opcode, ins.Offset, ins.Length, ins.A, start, ins.C));
+            return;
+        }
+        _out.Add(ins);
+    }
+
+    private void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => _out.Add(new Instruction(opcode, -1, 0, a, b, c));
+
+    private void Increment(List<int> counters)
+    {
+        foreach (int counter in counters)
+        {
+            ulong address = 8UL * (uint)counter;
+            Emit(Opcode.I32Const, 0);
+            Emit(Opcode.I32Const, 0);
+            Emit(Opcode.I64Load, (long)address, 3, _memory);
+            Emit(Opcode.I64Const, 1);
+            Emit(Opcode.I64Add);
+            Emit(Opcode.I64Store, (long)address, 3, _memory);
+        }
+    }
+
+    /// <summary>[.. a b c] -> [.. a b c], adding (c != 0) to the counter.</summary>
+    private void CountSelect(int counter)
+    {
+        ulong address = 8UL * (uint)counter;
+        Emit(Opcode.GlobalSet, _scratch);
+        Emit(Opcode.I32Const, 0);
+        Emit(Opcode.I32Const, 0);
+        Emit(Opcode.I64Load, (long)address, 3, _memory);
+        Emit(Opcode.GlobalGet, _scratch);
+        Emit(Opcode.I32Eqz);
+        Emit(Opcode.I32Eqz);
+        Emit(Opcode.I64ExtendI32U);
+        Emit(Opcode.I64Add);
+        Emit(Opcode.I64Store, (long)address, 3, _memory);
+        Emit(Opcode.GlobalGet, _scratch);
+    }
+
+    // ----- try_table -----
+
+    private void EmitTryTable(int index, in Instruction ins)
+    {
+        int count = ins.PoolCount;
+        var landings = LandingsOf(index);
+        bool wrap = landings is not null && landings.Any(l => l >= 0 && _plan.LandingCounters.ContainsKey(l));
+        if (!wrap)
+        {
+            var clauses = ins;
+            CopyTryTable(ins, k => Adjust(Code.Catch(clauses, k).Label, _frames.Count));
+            _frames.Add(new Frame { Opener = index });
+            return;
+        }
+
+        // Clause labels count from outside the try_table: resolve them before the wrapper opens.
+        var targets = new int[count];
+        for (int k = 0; k < count; k++) targets[k] = Adjust(Code.Catch(ins, k).Label, _frames.Count);
+        var (parameters, _) = Signature(ins.BlockType);
+        Emit(Opcode.Block, ins.A);
+        for (int k = count - 1; k >= 0; k--) Emit(Opcode.Block, BlockTypeBits(parameters, Payload(Code.Catch(ins, k))));
+        CopyTryTable(ins, k => k);
+        _frames.Add(new Frame { Opener = index, Added = count + 1, ClauseTargets = targets });
+    }
+
+    private void CopyTryTable(in Instruction ins, Func<int, int> label)
+    {
+        int start = _pool.Count;
+        for (int k = 0; k < ins.PoolCount; k++)
+        {
+            _pool.Add(Code.Pool[ins.PoolStart + 2 * k]);
+            _pool.Add(label(k));
+        }
+        _out.Add(new Instruction(ins.Opcode, ins.Offset, ins.Length, ins.A, start, ins.C));
+    }
+
+    /// <summary>After the try_table's end (inside $land_0): leave through $after; then each landing counts and branches
+    /// on to where its clause pointed.</summary>
+    private void CloseTryTable(Frame frame)
+    {
+        int count = frame.Added - 1;
+        var landings = LandingsOf(frame.Opener)!;
+        Emit(Opcode.Br, count);
+        for (int k = 0; k < count; k++)
+        {
+            Emit(Opcode.End);
+            if (landings[k] >= 0 && _plan.LandingCounters.TryGetValue(landings[k], out var counters)) Increment(counters);
+            Emit(Opcode.Br, frame.ClauseTargets![k] + 1 + (count - 1 - k));
+        }
+        Emit(Opcode.End);
+    }
+
+    /// <summary>The landing index of each clause of a try_table (-1 for a clause without a landing node), or null.</summary>
+    private int[]? LandingsOf(int tryTable)
+    {
+        int[]? result = null;
+        var landings = Flow.Landings;
+        for (int l = 0; l < landings.Length; l++)
+        {
+            if (landings[l].TryTable != tryTable) continue;
+            if (result is null)
+            {
+                result = new int[Code[tryTable].PoolCount];
+                Array.Fill(result, -1);
+            }
+            result[landings[l].Clause] = l;
+        }
+        return result;
+    }
+
+    private ValType[] Payload(CatchClause clause)
+    {
+        var values = clause.HasTag ? _spaces.TagFunctionType(clause.Tag).Parameters : [];
+        return clause.PushesExnRef ? [.. values, ValType.Ref(HeapType.Exn, nullable: false)] : values;
+    }
+
+    // ----- br_table -----
+
+    private void EmitBrTable(in Instruction ins, Func<int, int, int> label)
+    {
+        int start = _pool.Count;
+        for (int k = 0; k < ins.PoolCount; k++) _pool.Add(label(k, Code.BrTableLabel(ins, k)));
+        _out.Add(new Instruction(ins.Opcode, ins.Offset, ins.Length, label(ins.PoolCount, ins.Index), start, ins.C));
+    }
+
+    /// <summary>Stub blocks around the br_table for the targets whose edge is counted on the edge itself.</summary>
+    private void EmitStubbedBrTable(int index, in Instruction ins, Dictionary<int, List<int>> stubs)
+    {
+        var targets = Flow.BrTableTargets[index];
+        var stubbed = stubs.Keys.Order().ToArray();
+        int m = stubbed.Length;
+        var stack = Flow.Analysis.StackBefore(index);
+        int arity = LabelArity(ins.Index);
+        var carried = stack[(stack.Length - 1 - arity)..(stack.Length - 1)];
+        if (carried.Any(t => t.Kind == ValueKind.Unknown))
+            throw new InvalidOperationException($"br_table at 0x{ins.Offset:x}: operand types unknown");
+        long type = BlockTypeBits([.. carried, ValType.I32], carried);
+        for (int j = 0; j < m; j++) Emit(Opcode.Block, type);
+
+        // Original (adjusted) label per stubbed target: the first entry that goes there.
+        var onward = new int[m];
+        for (int j = 0; j < m; j++)
+        {
+            int k = Array.IndexOf(targets, stubbed[j]);
+            int label = k == targets.Length - 1 ? ins.Index : Code.BrTableLabel(ins, k);
+            onward[j] = Adjust(label, _frames.Count);
+        }
+        EmitBrTable(ins, (k, label) =>
+        {
+            int j = Array.IndexOf(stubbed, targets[k]);
+            return j >= 0 ? j : Adjust(label, _frames.Count) + m;
+        });
+        for (int j = 0; j < m; j++)
+        {
+            Emit(Opcode.End);
+            Increment(stubs[stubbed[j]]);
+            Emit(Opcode.Br, onward[j] + (m - 1 - j));
+        }
+    }
+
+    /// <summary>How many values a branch to <paramref name="label"/> (in the current context) carries.</summary>
+    private int LabelArity(int label)
+    {
+        int opener = _frames[_frames.Count - 1 - label].Opener;
+        if (opener < 0) return Flow.Analysis.Type.Results.Length;
+        var (parameters, results) = Signature(Code[opener].BlockType);
+        return Code[opener].Opcode == Opcode.Loop ? parameters.Length : results.Length;
+    }
+
+    // ----- block types -----
+
+    private (ValType[] Params, ValType[] Results) Signature(BlockType type)
+    {
+        if (type.IsEmpty) return ([], []);
+        if (type.IsValueType) return ([], [type.ValType]);
+        var function = _spaces.FunctionType(type.TypeIndex);
+        return (function.Parameters, function.Results);
+    }
+
+    private long BlockTypeBits(ValType[] parameters, ValType[] results)
+    {
+        if (parameters.Length == 0 && results.Length == 0) return BlockType.Empty.ToBits();
+        if (parameters.Length == 0 && results.Length == 1) return BlockType.Value(results[0]).ToBits();
+        return BlockType.Function(_builder.AddFunctionType(new FunctionType(parameters, results))).ToBits();
+    }
+}

@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text;
+
+namespace WasmProbe.Coverage.Reports;
+
+/// <summary>The files <see cref="CoverageReport.Write"/> wrote and the summary it printed there.</summary>
+public sealed record CoverageReportFiles(string Directory, string Cobertura, string Lcov, string SummaryFile, IReadOnlyList<string> GeneratedFiles, string Summary);
+
+/// <summary>Line coverage of one source file of one module: per line, the hits (the most any of its instructions ran)
+/// and the branch points on it; and the functions with code in the file.</summary>
+public sealed class ReportFile(string path)
+{
+    /// <summary>Absolute, or relative to the report directory (a generated listing).</summary>
+    public string Path { get; } = path;
+    public SortedDictionary<int, ReportLine> Lines { get; } = [];
+    public List<ReportMethod> Methods { get; } = [];
+
+    public int LinesCovered => Lines.Values.Count(l => l.Hits > 0);
+    public int BranchesCovered => Lines.Values.Sum(l => l.BranchesCovered);
+    public int BranchesValid => Lines.Values.Sum(l => l.BranchesValid);
+}
+
+public sealed class ReportLine(int number)
+{
+    public int Number { get; } = number;
+    public long Hits { get; internal set; }
+    public List<BranchCoverage> Branches { get; } = [];
+    public int BranchesCovered => Branches.Sum(b => b.Covered);
+    public int BranchesValid => Branches.Sum(b => b.Outcomes.Count);
+}
+
+/// <summary>A function's lines within one file.</summary>
+public sealed class ReportMethod(FunctionCoverage function, string signature)
+{
+    public FunctionCoverage Function { get; } = function;
+    public string Signature { get; } = signature;
+    public SortedDictionary<int, ReportLine> Lines { get; } = [];
+}
+
+/// <summary>One module of a report: its coverage mapped to source files through an <see cref="ISourceMap"/>.</summary>
+public sealed class ReportModule(ModuleCoverage coverage, string name, ISourceMap sourceMap, IReadOnlyList<ReportFile> files)
+{
+    public ModuleCoverage Coverage { get; } = coverage;
+
+    /// <summary>The module's name in this report (unique within it).</summary>
+    public string Name { get; } = name;
+    public ISourceMap SourceMap { get; } = sourceMap;
+    public IReadOnlyList<ReportFile> Files { get; } = files;
+
+    public int LinesCovered => Files.Sum(f => f.LinesCovered);
+    public int LinesValid => Files.Sum(f => f.Lines.Count);
+    public int BranchesCovered => Files.Sum(f => f.BranchesCovered);
+    public int BranchesValid => Files.Sum(f => f.BranchesValid);
+}
+
+/// <summary>Writes coverage reports: Cobertura XML (<c>&lt;name&gt;.cobertura.xml</c>), LCOV
+/// (<c>&lt;name&gt;.lcov.info</c>), a text summary (<c>&lt;name&gt;.summary.txt</c>) and, for modules without DWARF line
+/// tables, their listing (<c>&lt;module&gt;.lst</c>, the <c>wasmprobe disasm</c> output) which the reports use as the
+/// source file. Modules with DWARF map to their real source files.</summary>
+public static class CoverageReport
+{
+    /// <summary>Maps each module to source lines; the default is DWARF when present, else the listing.</summary>
+    public delegate ISourceMap SourceMapFactory(ModuleCoverage module, string listingFileName);
+
+    public static CoverageReportFiles Write(IReadOnlyList<ModuleCoverage> modules, string directory, string reportName = "coverage", SourceMapFactory? sourceMaps = null)
+    {
+        ArgumentNullException.ThrowIfNull(modules);
+        directory = System.IO.Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(directory);
+        var report = Build(modules, sourceMaps, directory);
+        var generated = new List<string>();
+        foreach (var module in report)
+        {
+            foreach (var (file, text) in module.SourceMap.GeneratedFiles)
+            {
+                string path = System.IO.Path.Combine(directory, file);
+                WriteAtomically(path, text);
+                generated.Add(path);
+            }
+        }
+        string cobertura = System.IO.Path.Combine(directory, reportName + ".cobertura.xml");
+        string lcov = System.IO.Path.Combine(directory, reportName + ".lcov.info");
+        string summaryFile = System.IO.Path.Combine(directory, reportName + ".summary.txt");
+        WriteAtomically(cobertura, CoberturaWriter.Write(report, directory));
+        WriteAtomically(lcov, LcovWriter.Write(report, directory));
+        string summary = Summary(report) + $"\nreports: {cobertura}, {lcov}";
+        WriteAtomically(summaryFile, summary + "\n");
+        return new CoverageReportFiles(directory, cobertura, lcov, summaryFile, generated, summary);
+    }
+
+    /// <summary>Maps the modules' coverage to source files and lines (what the writers write). With
+    /// <paramref name="directory"/>, a listing name already used there by a different listing (another test assembly's
+    /// module of the same name, say) is replaced by one with the module id in it.</summary>
+    public static IReadOnlyList<ReportModule> Build(IReadOnlyList<ModuleCoverage> modules, SourceMapFactory? sourceMaps = null, string? directory = null)
+    {
+        sourceMaps ??= (module, listing) => SourceMaps.For(module.Module, listing);
+        var result = new List<ReportModule>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var module in modules.OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.ModuleId, StringComparer.Ordinal))
+        {
+            string name = module.Name;
+            if (!names.Add(name))
+            {
+                name = $"{System.IO.Path.GetFileNameWithoutExtension(module.Name)}-{module.ModuleId[..8]}{System.IO.Path.GetExtension(module.Name)}";
+                names.Add(name);
+            }
+            string listing = SafeFileName(name) + ".lst";
+            var map = sourceMaps(module, listing);
+            if (directory is not null && map.GeneratedFiles.Any(g => Taken(directory, g.File, g.Text)))
+            {
+                listing = $"{SafeFileName(System.IO.Path.GetFileNameWithoutExtension(name))}-{module.ModuleId[..8]}{SafeFileName(System.IO.Path.GetExtension(name))}.lst";
+                map = sourceMaps(module, listing);
+            }
+            result.Add(new ReportModule(module, name, map, Files(module, map)));
+        }
+        return result;
+    }
+
+    private static List<ReportFile> Files(ModuleCoverage module, ISourceMap map)
+    {
+        var files = new Dictionary<string, ReportFile>(StringComparer.Ordinal);
+        ReportFile FileOf(string path) => files.TryGetValue(path, out var f) ? f : files[path] = new ReportFile(path);
+        var spaces = module.Module.IndexSpaces;
+        foreach (var function in module.Functions)
+        {
+            var methods = new Dictionary<string, ReportMethod>(StringComparer.Ordinal);
+            string signature = spaces.FunctionTypeOfFunction(function.Index).ToString();
+            ReportLine Line(SourceLine at)
+            {
+                var file = FileOf(at.File);
+                if (!methods.TryGetValue(at.File, out var method))
+                {
+                    methods[at.File] = method = new ReportMethod(function, signature);
+                    file.Methods.Add(method);
+                }
+                if (!method.Lines.TryGetValue(at.Line, out var line)) method.Lines[at.Line] = line = new ReportLine(at.Line);
+                return line;
+            }
+            foreach (var instruction in function.Instructions)
+            {
+                if (map.Map(instruction.Pc) is not { } at) continue;
+                var line = Line(at);
+                line.Hits = Math.Max(line.Hits, instruction.Hits);
+            }
+            foreach (var branch in function.Branches)
+            {
+                if (map.Map(branch.Pc) is not { } at) continue;
+                Line(at).Branches.Add(branch);
+            }
+        }
+        // A file's lines merge its methods' lines (several functions can share a line through inlining).
+        foreach (var file in files.Values)
+        {
+            foreach (var method in file.Methods)
+            {
+                foreach (var (number, line) in method.Lines)
+                {
+                    if (!file.Lines.TryGetValue(number, out var merged)) file.Lines[number] = merged = new ReportLine(number);
+                    merged.Hits = Math.Max(merged.Hits, line.Hits);
+                    merged.Branches.AddRange(line.Branches);
+                }
+            }
+        }
+        return [.. files.Values.OrderBy(f => f.Path, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Per module: functions, lines and branch outcomes covered, with percentages.</summary>
+    public static string Summary(IReadOnlyList<ReportModule> report)
+    {
+        long runs = report.Sum(m => m.Coverage.Runs);
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"WasmProbe guest coverage: {report.Count} module{(report.Count == 1 ? "" : "s")}, {runs} run{(runs == 1 ? "" : "s")}");
+        var rows = new List<string[]> { new[] { "module", "functions", "lines", "branches" } };
+        foreach (var module in report)
+        {
+            var totals = module.Coverage.Totals;
+            rows.Add([module.Name, Ratio(totals.FunctionsCovered, totals.Functions), Ratio(module.LinesCovered, module.LinesValid), Ratio(module.BranchesCovered, module.BranchesValid)]);
+        }
+        if (report.Count > 1)
+        {
+            rows.Add(["total", Ratio(report.Sum(m => m.Coverage.Totals.FunctionsCovered), report.Sum(m => m.Coverage.Totals.Functions)),
+                Ratio(report.Sum(m => m.LinesCovered), report.Sum(m => m.LinesValid)), Ratio(report.Sum(m => m.BranchesCovered), report.Sum(m => m.BranchesValid))]);
+        }
+        var widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        foreach (var row in rows)
+        {
+            sb.Append('\n');
+            var line = new StringBuilder();
+            for (int c = 0; c < row.Length; c++)
+            {
+                if (c > 0) line.Append("  ");
+                line.Append(c == 0 ? row[c].PadRight(widths[c]) : row[c].PadLeft(widths[c]));
+            }
+            sb.Append(line.ToString().TrimEnd());
+        }
+        return sb.ToString();
+    }
+
+    private static string Ratio(int covered, int total) => $"{covered}/{total} ({CoverageTotals.Percent(covered, total)})";
+
+    private static bool Taken(string directory, string file, string text)
+    {
+        string path = System.IO.Path.Combine(directory, file);
+        try
+        {
+            return File.Exists(path) && File.ReadAllText(path) != text;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>A module name usable as a file name.</summary>
+    internal static string SafeFileName(string name)
+    {
+        var invalid = System.IO.Path.GetInvalidFileNameChars();
+        var sb = new StringBuilder(name.Length);
+        foreach (char c in name) sb.Append(Array.IndexOf(invalid, c) >= 0 || c is ';' or ' ' ? '_' : c);
+        return sb.Length == 0 ? "module" : sb.ToString();
+    }
+
+    /// <summary>Writes through a temporary file and a rename, so a reader (or a concurrent writer of the same content)
+    /// never sees half a file.</summary>
+    private static void WriteAtomically(string path, string text)
+    {
+        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(temporary, text, new UTF8Encoding(false));
+        File.Move(temporary, path, overwrite: true);
+    }
+}
