@@ -4,6 +4,7 @@ using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Polyfills;
 using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Text;
@@ -32,8 +33,8 @@ public static class Disassembler
     /// function index space, imports first; see <see cref="ResolveFunction"/>).</summary>
     public static void Write(TextWriter output, Module module, int? onlyFunction = null)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(module);
+        Compat.ThrowIfNull(output, nameof(output));
+        Compat.ThrowIfNull(module, nameof(module));
         var spaces = module.IndexSpaces;
         int first = spaces.ImportedFunctionCount;
         int end = first + module.Bodies.Count;
@@ -59,13 +60,13 @@ public static class Disassembler
     /// imported function, which has no body.</summary>
     public static int ResolveFunction(Module module, string nameOrIndex)
     {
-        ArgumentNullException.ThrowIfNull(module);
-        ArgumentNullException.ThrowIfNull(nameOrIndex);
+        Compat.ThrowIfNull(module, nameof(module));
+        Compat.ThrowIfNull(nameOrIndex, nameof(nameOrIndex));
         string text = nameOrIndex.Trim();
         if (text.Length == 0) throw new ArgumentException("empty function name");
         var spaces = module.IndexSpaces;
 
-        if (text[0] != '$' && text.All(char.IsAsciiDigit))
+        if (text[0] != '$' && text.All(Compat.IsAsciiDigit))
         {
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int index) || index >= spaces.FunctionCount)
             {
@@ -77,7 +78,7 @@ public static class Disassembler
             return index;
         }
 
-        string name = text[0] == '$' && text.Length > 1 ? text[1..] : text;
+        string name = text[0] == '$' && text.Length > 1 ? text.Substring(1) : text;
         int found = -1;
         if (module.Names.Section.Maps.TryGetValue(Names.NameKind.Function, out var map))
         {
@@ -193,7 +194,7 @@ public static class Disassembler
             texts[i] = sb.ToString();
             width = Math.Max(width, texts[i].Length);
         }
-        width = Math.Clamp(width, MinInstructionColumn, MaxInstructionColumn);
+        width = Compat.Clamp(width, MinInstructionColumn, MaxInstructionColumn);
 
         var line = new StringBuilder();
         for (int i = 0; i < n; i++)

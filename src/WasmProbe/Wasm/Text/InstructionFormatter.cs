@@ -3,6 +3,7 @@ using System.Text;
 using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Names;
+using WasmProbe.Wasm.Polyfills;
 using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Text;
@@ -27,8 +28,8 @@ public static class InstructionFormatter
     /// function <paramref name="functionIndex"/>, whose local names are used; pass -1 for a constant expression).</summary>
     public static string Format(Module module, int functionIndex, Expression code, in Instruction instruction)
     {
-        ArgumentNullException.ThrowIfNull(module);
-        ArgumentNullException.ThrowIfNull(code);
+        Compat.ThrowIfNull(module, nameof(module));
+        Compat.ThrowIfNull(code, nameof(code));
         var info = instruction.Info;
         var sb = new StringBuilder(info.Name);
         var names = module.Names;
@@ -259,7 +260,7 @@ public static class InstructionFormatter
             if (mantissa == 0) return sign + "inf";
             return mantissa == 0x40_0000 ? sign + "nan" : $"{sign}nan:0x{mantissa:x}";
         }
-        return Decimal(BitConverter.UInt32BitsToSingle(bits).ToString("R", CultureInfo.InvariantCulture));
+        return Decimal(Compat.UInt32BitsToSingle(bits).ToString("R", CultureInfo.InvariantCulture));
     }
 
     /// <summary>An f64 bit pattern as a text-format literal that reads back to the same bits.</summary>
@@ -273,7 +274,7 @@ public static class InstructionFormatter
             if (mantissa == 0) return sign + "inf";
             return mantissa == 0x8_0000_0000_0000UL ? sign + "nan" : $"{sign}nan:0x{mantissa:x}";
         }
-        return Decimal(BitConverter.UInt64BitsToDouble(bits).ToString("R", CultureInfo.InvariantCulture));
+        return Decimal(Compat.UInt64BitsToDouble(bits).ToString("R", CultureInfo.InvariantCulture));
     }
 
     /// <summary><c>$name</c> when <paramref name="name"/> is set (quoted when it is not a plain identifier), otherwise the index.</summary>
@@ -352,9 +353,9 @@ public static class InstructionFormatter
             int at = name.IndexOf(verb, StringComparison.Ordinal);
             if (at < 0) continue;
             int start = at + verb.Length, end = start;
-            while (end < name.Length && char.IsAsciiDigit(name[end])) end++;
+            while (end < name.Length && Compat.IsAsciiDigit(name[end])) end++;
             if (end == start) break;
-            int bits = int.Parse(name.AsSpan(start, end - start), CultureInfo.InvariantCulture);
+            int bits = int.Parse(name.Substring(start, end - start), CultureInfo.InvariantCulture);
             return end < name.Length && name[end] == 'x' ? 64 : bits;
         }
         if (name.StartsWith("i64.", StringComparison.Ordinal) || name.StartsWith("f64.", StringComparison.Ordinal)) return 64;

@@ -1,0 +1,88 @@
+using Microsoft.CodeAnalysis;
+
+namespace WasmProbe.Generators;
+
+/// <summary>The generator's diagnostics. Ids are stable; each is an error reported at the attribute argument at fault.
+/// The README's diagnostics table documents a fix for each.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "WasmProbe";
+
+    public static readonly DiagnosticDescriptor ModuleNotListed = Error("WP0001", "WebAssembly module not listed in the project",
+        "The module '{0}' is not listed in the project as a WasmModule item ({1})");
+
+    public static readonly DiagnosticDescriptor ModuleNotFound = Error("WP0002", "WebAssembly module file not found",
+        "The module '{0}' is listed in the project but the file does not exist: {1}");
+
+    public static readonly DiagnosticDescriptor ModuleMalformed = Error("WP0003", "Malformed WebAssembly module",
+        "The module '{0}' is malformed: {1} (at byte offset 0x{2})");
+
+    public static readonly DiagnosticDescriptor UnknownFunction = Error("WP0004", "Unknown function",
+        "The module '{0}' has no function {1}{2}");
+
+    public static readonly DiagnosticDescriptor ImportedFunction = Error("WP0005", "Function is imported",
+        "Function {0} of '{1}' is imported and has no code to stop in; pick a function the module defines ({2})");
+
+    public static readonly DiagnosticDescriptor PcOutsideFunction = Error("WP0006", "pc outside the function",
+        "pc 0x{0} is outside {1}: its instructions span 0x{2}..0x{3}");
+
+    public static readonly DiagnosticDescriptor PcNotInstructionStart = Error("WP0007", "pc is not the start of an instruction",
+        "pc 0x{0} is not the start of an instruction in {1}; nearest valid pcs: {2}");
+
+    public static readonly DiagnosticDescriptor PcUnreachable = Error("WP0008", "pc is unreachable code",
+        "pc 0x{0} in {1} is unreachable code and can never stop; nearest reachable pcs: {2}");
+
+    public static readonly DiagnosticDescriptor UnknownLocal = Error("WP0009", "Unknown local",
+        "{0} has no local {1} (its locals: {2})");
+
+    public static readonly DiagnosticDescriptor UnknownGlobal = Error("WP0010", "Unknown global",
+        "The module '{0}' has no global {1} (its globals: {2})");
+
+    public static readonly DiagnosticDescriptor ValueNotConvertible = Error("WP0011", "Value not convertible to the wasm type",
+        "{0} cannot be converted to {1}{2}");
+
+    public static readonly DiagnosticDescriptor StackDepthOutOfRange = Error("WP0012", "Operand stack depth out of range",
+        "Stack depth {0} does not exist at {1}: the operand stack holds {2} there{3}");
+
+    public static readonly DiagnosticDescriptor MemoryOutOfRange = Error("WP0013", "Memory address outside the memory",
+        "{0} is outside {1}");
+
+    public static readonly DiagnosticDescriptor WrongStopViewParameter = Error("WP0014", "Wrong probe method parameter",
+        "The parameter of probe method '{0}' must be {1}, a DebugSession, or nothing; found {2}");
+
+    public static readonly DiagnosticDescriptor ClassShape = Error("WP0015", "Probe class must be a public, non-static, non-generic partial class",
+        "Class '{0}' {1}: [WasmModule] classes get generated members and tests, so declare them 'public partial' (and their containing types 'partial'), not static and not generic");
+
+    public static readonly DiagnosticDescriptor EntryArgumentCount = Error("WP0016", "Wrong number of entry arguments",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor ExpectationWithoutProbe = Error("WP0017", "Expectation without a probe",
+        "Method '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor InvalidProbeMethod = Error("WP0018", "Invalid probe method",
+        "Probe method '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor InvalidCount = Error("WP0019", "Invalid Hit or Steps",
+        "{0} must be {1} (was {2})");
+
+    private static readonly DiagnosticDescriptor[] All =
+    [
+        ModuleNotListed, ModuleNotFound, ModuleMalformed, UnknownFunction, ImportedFunction, PcOutsideFunction,
+        PcNotInstructionStart, PcUnreachable, UnknownLocal, UnknownGlobal, ValueNotConvertible, StackDepthOutOfRange,
+        MemoryOutOfRange, WrongStopViewParameter, ClassShape, EntryArgumentCount, ExpectationWithoutProbe,
+        InvalidProbeMethod, InvalidCount,
+    ];
+
+    public static DiagnosticDescriptor ById(string id)
+    {
+        foreach (var descriptor in All)
+        {
+            if (descriptor.Id == id) return descriptor;
+        }
+        throw new ArgumentException($"unknown diagnostic {id}", nameof(id));
+    }
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            helpLinkUri: null, customTags: WellKnownDiagnosticTags.NotConfigurable);
+}

@@ -1,0 +1,86 @@
+namespace WasmProbe.Generators.Model;
+
+// What the syntax stage extracts from a [WasmModule] class: attribute arguments as plain values with the locations of
+// their syntax, nothing from the module yet. Value-equatable, so an edit elsewhere leaves it unchanged.
+
+/// <summary>A constant from an attribute argument: the value (boxed primitive, string or null), its C# type keyword
+/// (int, uint, double, string, ... or "null"), and where it was written.</summary>
+internal sealed record ConstantArg(object? Value, string TypeName, LocationInfo? Location);
+
+/// <summary>A type that encloses the probe class, reopened by the generated partial declaration.</summary>
+internal sealed record ContainingType(string Keyword, string Name);
+
+internal sealed record ProbeClassRequest(
+    string? Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string Name,
+    string FullName,
+    string Keyword,
+    string? ShapeProblem,
+    bool IsPublic,
+    LocationInfo? NameLocation,
+    string ModulePath,
+    LocationInfo? ModulePathLocation,
+    string? Entry,
+    LocationInfo? EntryLocation,
+    EquatableArray<ConstantArg> Args,
+    bool HasArgs,
+    LocationInfo? ArgsLocation,
+    bool Wasi,
+    int DeadlineMilliseconds,
+    bool GenerateFacts,
+    EquatableArray<string> MemberNames,
+    EquatableArray<ProbeMethodRequest> Methods);
+
+internal enum ProbeKind
+{
+    Breakpoint,
+    Steps,
+}
+
+/// <summary>The parameter of a probe method as written: its type's simple name (error types keep the written name,
+/// because the generated view type does not exist yet when the generator runs) and full name.</summary>
+internal sealed record ParameterInfo(string TypeName, string FullTypeName, bool IsErrorType, LocationInfo? Location);
+
+internal sealed record ProbeMethodRequest(
+    string Name,
+    LocationInfo? NameLocation,
+    bool IsStatic,
+    bool ReturnsVoid,
+    bool IsGeneric,
+    ProbeKind? Kind,
+    LocationInfo? ProbeAttributeLocation,
+    bool HasBothProbeKinds,
+    ConstantArg? Function,
+    ConstantArg? Pc,
+    int Hit,
+    LocationInfo? HitLocation,
+    bool Optional,
+    int Steps,
+    LocationInfo? StepsLocation,
+    int StepMode,
+    EquatableArray<ParameterInfo> Parameters,
+    EquatableArray<ExpectationRequest> Expectations);
+
+internal enum ExpectationKind
+{
+    Local,
+    Stack,
+    Global,
+    Memory,
+    TypedMemory,
+}
+
+/// <param name="Target">Local/global: name (string) or index (int); stack: depth; memory: address (long).</param>
+/// <param name="Value">The expected value; for byte-string memory expectations, the string.</param>
+/// <param name="MemoryType">TypedMemory: the type argument's C# keyword (int, float, ...).</param>
+internal sealed record ExpectationRequest(
+    ExpectationKind Kind,
+    ConstantArg Target,
+    ConstantArg Value,
+    int Hit,
+    LocationInfo? HitLocation,
+    int Memory,
+    LocationInfo? MemoryLocation,
+    string? MemoryType,
+    LocationInfo? AttributeLocation);

@@ -1,0 +1,157 @@
+using System.Globalization;
+using WasmProbe.Generators.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Generators;
+
+/// <summary>Converts attribute constants to wasm-typed values at compile time, by the rules documented on
+/// ExpectLocalAttribute: i32 takes any integer that fits 32 bits (signed or unsigned), i64 any integer, f32 a float
+/// or an integer it holds exactly, f64 a double, float or an integer it holds exactly, v128 a string of 16 hex bytes,
+/// and references null.</summary>
+internal static class Values
+{
+    public static ClrKind Kind(ValType type) => type.Kind switch
+    {
+        ValueKind.I32 => ClrKind.I32,
+        ValueKind.I64 => ClrKind.I64,
+        ValueKind.F32 => ClrKind.F32,
+        ValueKind.F64 => ClrKind.F64,
+        ValueKind.V128 => ClrKind.V128,
+        _ => ClrKind.Reference,
+    };
+
+    /// <summary>Null with <paramref name="error"/> set ("10.5 (double)") when the constant does not convert.</summary>
+    public static ValueSpec? Convert(ConstantArg constant, ValType type, out string? error)
+    {
+        error = null;
+        var kind = Kind(type);
+        string wasmType = type.ToString();
+        object? v = constant.Value;
+        switch (kind)
+        {
+            case ClrKind.I32 when Integer(v, out long l, out ulong u, out bool unsigned):
+                if (unsigned ? u <= uint.MaxValue : l >= int.MinValue && l <= uint.MaxValue) return new ValueSpec(kind, unsigned ? u : (ulong)l & 0xFFFF_FFFF, 0, wasmType);
+                break;
+            case ClrKind.I64 when Integer(v, out long l, out ulong u, out bool unsigned):
+                return new ValueSpec(kind, unsigned ? u : unchecked((ulong)l), 0, wasmType);
+            case ClrKind.F32:
+                if (v is float f) return new ValueSpec(kind, SingleBits(f), 0, wasmType);
+                if (Integer(v, out long li, out ulong ui, out bool un) && Exact32(un ? ui : (double)li, un, ui, li, out float fi)) return new ValueSpec(kind, SingleBits(fi), 0, wasmType);
+                if (v is double d && (double.IsNaN(d) || (double)(float)d == d)) return new ValueSpec(kind, SingleBits((float)d), 0, wasmType);
+                break;
+            case ClrKind.F64:
+                if (v is double dd) return new ValueSpec(kind, unchecked((ulong)BitConverter.DoubleToInt64Bits(dd)), 0, wasmType);
+                if (v is float ff) return new ValueSpec(kind, unchecked((ulong)BitConverter.DoubleToInt64Bits(ff)), 0, wasmType);
+                if (Integer(v, out long ld, out ulong ud, out bool und))
+                {
+                    double x = und ? ud : ld;
+                    bool exact = und ? x < 18446744073709551616.0 && (ulong)x == ud : x >= -9223372036854775808.0 && x < 9223372036854775808.0 && (long)x == ld;
+                    if (exact) return new ValueSpec(kind, unchecked((ulong)BitConverter.DoubleToInt64Bits(x)), 0, wasmType);
+                }
+                break;
+            case ClrKind.V128:
+                if (v is string s && ParseBytes(s, out var bytes) && bytes.Length == 16)
+                    return new ValueSpec(kind, BitConverter.ToUInt64(bytes, 0), BitConverter.ToUInt64(bytes, 8), wasmType);
+                break;
+            case ClrKind.Reference:
+                if (v is null && constant.TypeName == "null") return new ValueSpec(kind, 0, 0, wasmType);
+                break;
+        }
+        error = Describe(constant);
+        return null;
+    }
+
+    public static string Describe(ConstantArg constant) => constant.Value switch
+    {
+        null => constant.TypeName == "null" ? "null" : $"a {constant.TypeName}",
+        string s => $"\"{s}\" (string)",
+        IFormattable f => $"{f.ToString(null, CultureInfo.InvariantCulture)} ({constant.TypeName})",
+        var o => $"{o} ({constant.TypeName})",
+    };
+
+    /// <summary>Hex byte pairs, optionally separated by whitespace (an optional 0x prefix on each group is allowed).</summary>
+    public static bool ParseBytes(string text, out byte[] bytes)
+    {
+        var result = new List<byte>();
+        bytes = [];
+        foreach (string group in text.Split([' ', '\t', '\n', '\r', ',', '_'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            string g = group.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? group.Substring(2) : group;
+            if (g.Length == 0 || g.Length % 2 != 0) return false;
+            for (int i = 0; i < g.Length; i += 2)
+            {
+                if (!byte.TryParse(g.Substring(i, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte b)) return false;
+                result.Add(b);
+            }
+        }
+        if (result.Count == 0) return false;
+        bytes = [.. result];
+        return true;
+    }
+
+    /// <summary>Little-endian bytes of a typed memory value (ExpectMemory&lt;T&gt;), or null when T is unsupported or
+    /// the value is not a T.</summary>
+    public static byte[]? MemoryBytes(string typeKeyword, object? value) => (typeKeyword, value) switch
+    {
+        ("byte", byte b) => [b],
+        ("sbyte", sbyte sb) => [unchecked((byte)sb)],
+        ("short", short s) => LittleEndian(BitConverter.GetBytes(s)),
+        ("ushort", ushort us) => LittleEndian(BitConverter.GetBytes(us)),
+        ("int", int i) => LittleEndian(BitConverter.GetBytes(i)),
+        ("uint", uint ui) => LittleEndian(BitConverter.GetBytes(ui)),
+        ("long", long l) => LittleEndian(BitConverter.GetBytes(l)),
+        ("ulong", ulong ul) => LittleEndian(BitConverter.GetBytes(ul)),
+        ("float", float f) => LittleEndian(BitConverter.GetBytes(f)),
+        ("double", double d) => LittleEndian(BitConverter.GetBytes(d)),
+        _ => null,
+    };
+
+    public static string MemoryFormat(string typeKeyword) => typeKeyword switch
+    {
+        "byte" => "Byte",
+        "sbyte" => "SByte",
+        "short" => "Int16",
+        "ushort" => "UInt16",
+        "int" => "Int32",
+        "uint" => "UInt32",
+        "long" => "Int64",
+        "ulong" => "UInt64",
+        "float" => "Single",
+        "double" => "Double",
+        _ => "Bytes",
+    };
+
+    private static byte[] LittleEndian(byte[] bytes)
+    {
+        if (!BitConverter.IsLittleEndian) Array.Reverse(bytes);
+        return bytes;
+    }
+
+    private static bool Integer(object? v, out long signed, out ulong unsignedValue, out bool isUnsigned)
+    {
+        signed = 0;
+        unsignedValue = 0;
+        isUnsigned = false;
+        switch (v)
+        {
+            case sbyte x: signed = x; return true;
+            case short x: signed = x; return true;
+            case int x: signed = x; return true;
+            case long x: signed = x; return true;
+            case byte x: signed = x; return true;
+            case ushort x: signed = x; return true;
+            case uint x: unsignedValue = x; isUnsigned = true; return true;
+            case ulong x: unsignedValue = x; isUnsigned = true; return true;
+            default: return false;
+        }
+    }
+
+    private static bool Exact32(double approx, bool isUnsigned, ulong u, long l, out float value)
+    {
+        value = (float)approx;
+        if (isUnsigned) return value < 18446744073709551616.0f && (ulong)value == u;
+        return value >= -9223372036854775808.0f && value < 9223372036854775808.0f && (long)value == l;
+    }
+
+    private static ulong SingleBits(float value) => BitConverter.ToUInt32(BitConverter.GetBytes(value), 0);
+}

@@ -1,0 +1,186 @@
+namespace WasmProbe.Probes;
+
+/// <summary>Makes a partial class a set of probe tests over one WebAssembly module. The module must be listed in the
+/// project as <c>&lt;WasmModule Include="guests/fib.wasm" /&gt;</c>; <see cref="Path"/> names it as written there.
+/// The source generator then emits, into the class: typed exports and globals (<c>Instantiate()</c>), a typed stop view
+/// per <see cref="BreakAtAttribute"/>/<see cref="StepFromAttribute"/> location, and one test per probe method.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class WasmModuleAttribute(string path) : Attribute
+{
+    /// <summary>The module's path as listed in the project's <c>WasmModule</c> items (e.g. <c>guests/fib.wasm</c>).</summary>
+    public string Path { get; } = path;
+
+    /// <summary>The exported function each probe run calls; null only instantiates the module (its start function runs).</summary>
+    public string? Entry { get; set; }
+
+    /// <summary>Arguments for <see cref="Entry"/>, checked against its parameter types at compile time.</summary>
+    public object[]? Args { get; set; }
+
+    /// <summary>Provide WASI preview 1 to the guest (stdout and stderr are captured).</summary>
+    public bool Wasi { get; set; }
+
+    /// <summary>How long a run may go without stopping before it fails as interrupted, in milliseconds (default 10 s).</summary>
+    public int DeadlineMilliseconds { get; set; }
+
+    /// <summary>True (default): each probe method becomes an xunit <c>[Fact]</c>. False: the generated test methods are
+    /// plain public methods, for another test framework or to run probes from code (their failures throw
+    /// <see cref="ProbeFailedException"/>).</summary>
+    public bool GenerateFacts { get; set; } = true;
+}
+
+/// <summary>Stops the module's entry run before the instruction at <paramref name="pc"/> (module-relative byte offset
+/// of the opcode, as <c>wasm-objdump -d</c> prints it) of a function, every time it is reached, and calls the method
+/// with a typed view of the stop. The method may take the generated view type (<c>Class.Func_0xPC</c>), a
+/// <see cref="WasmProbe.Debugging.DebugSession"/>, or nothing.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class BreakAtAttribute : Attribute
+{
+    /// <param name="function">A function name (name section, or export name) or a decimal index.</param>
+    public BreakAtAttribute(string function, int pc)
+    {
+        Function = function;
+        Pc = pc;
+    }
+
+    /// <param name="function">An index in the function index space (imports first).</param>
+    public BreakAtAttribute(int function, int pc)
+    {
+        Function = function;
+        Pc = pc;
+    }
+
+    public object Function { get; }
+    public int Pc { get; }
+
+    /// <summary>Only this hit (1-based) is checked and passed to the method; 0 (default): every hit.</summary>
+    public int Hit { get; set; }
+
+    /// <summary>Do not fail when the breakpoint (or the hit given by <see cref="Hit"/>) is never reached.</summary>
+    public bool Optional { get; set; }
+}
+
+public enum StepMode
+{
+    /// <summary>Step to the next instruction of this frame, running calls to completion (leaves to the caller at the end).</summary>
+    Over,
+
+    /// <summary>Step to the next instruction executed, entering calls.</summary>
+    Into,
+}
+
+/// <summary>Stops at an instruction (its first hit, or <see cref="Hit"/>), then single-steps <see cref="Steps"/> times,
+/// calling the method with a view of each stop: step 0 at the start, then after each step. The run then finishes
+/// without further stops. Needs the debug instrumentation (slower than <see cref="BreakAtAttribute"/>).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class StepFromAttribute : Attribute
+{
+    public StepFromAttribute(string function, int pc)
+    {
+        Function = function;
+        Pc = pc;
+    }
+
+    public StepFromAttribute(int function, int pc)
+    {
+        Function = function;
+        Pc = pc;
+    }
+
+    public object Function { get; }
+    public int Pc { get; }
+
+    /// <summary>How many steps to take after the start (default 1).</summary>
+    public int Steps { get; set; } = 1;
+
+    public StepMode Mode { get; set; }
+
+    /// <summary>Which hit of the start location begins stepping (default 1).</summary>
+    public int Hit { get; set; } = 1;
+
+    /// <summary>Do not fail when the start is never reached or the guest finishes before all steps are taken.</summary>
+    public bool Optional { get; set; }
+}
+
+/// <summary>At the probe's stop, a local (parameters first, then declared locals) must equal <c>value</c>. The value
+/// must convert to the local's type (checked at compile time): i32 takes int or uint, i64 long or ulong (or any
+/// integer), f32 float (or an integer), f64 double, float or an integer, v128 a string of 16 hex bytes, references null.
+/// On a <see cref="StepFromAttribute"/> method it is checked at the start (step 0).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectLocalAttribute : Attribute
+{
+    /// <param name="local">The local's name (name section).</param>
+    public ExpectLocalAttribute(string local, object? value)
+    {
+        Local = local;
+        Value = value;
+    }
+
+    /// <param name="local">The local's index.</param>
+    public ExpectLocalAttribute(int local, object? value)
+    {
+        Local = local;
+        Value = value;
+    }
+
+    public object Local { get; }
+    public object? Value { get; }
+
+    /// <summary>Check only at this hit (1-based); 0 (default): at every hit the probe checks.</summary>
+    public int Hit { get; set; }
+}
+
+/// <summary>At the probe's stop, the operand stack value <paramref name="depth"/> slots below the top must equal
+/// <paramref name="value"/>: depth 0 is the top of the stack (the stop view's <c>Stack.S0</c>).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectStackAttribute(int depth, object? value) : Attribute
+{
+    public int Depth { get; } = depth;
+    public object? Value { get; } = value;
+    public int Hit { get; set; }
+}
+
+/// <summary>At the probe's stop, a global (by name, or index in the global index space) must equal the value.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectGlobalAttribute : Attribute
+{
+    public ExpectGlobalAttribute(string global, object? value)
+    {
+        Global = global;
+        Value = value;
+    }
+
+    public ExpectGlobalAttribute(int global, object? value)
+    {
+        Global = global;
+        Value = value;
+    }
+
+    public object Global { get; }
+    public object? Value { get; }
+    public int Hit { get; set; }
+}
+
+/// <summary>At the probe's stop, memory must hold these bytes at <paramref name="address"/>: hex pairs, optionally
+/// separated by spaces ("2a 00 00 00"). The range must lie within the memory's declared minimum size.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectMemoryAttribute(long address, string bytes) : Attribute
+{
+    public long Address { get; } = address;
+    public string Bytes { get; } = bytes;
+    public int Hit { get; set; }
+
+    /// <summary>Which memory (default 0).</summary>
+    public int Memory { get; set; }
+}
+
+/// <summary>At the probe's stop, memory must hold <paramref name="value"/> (little-endian) at <paramref name="address"/>.
+/// <typeparamref name="T"/>: byte, sbyte, short, ushort, int, uint, long, ulong, float or double.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectMemoryAttribute<T>(long address, T value) : Attribute
+    where T : unmanaged
+{
+    public long Address { get; } = address;
+    public T Value { get; } = value;
+    public int Hit { get; set; }
+    public int Memory { get; set; }
+}

@@ -1,0 +1,85 @@
+using WasmProbe.Engine;
+using WasmProbe.Inspection;
+using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Decoding;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Probes;
+
+/// <summary>A live instance of a probe class's module for imperative tests: call exports, read and write globals and
+/// memory between calls. The generated <c>Class.Instance</c> (from <c>Class.Instantiate()</c>) derives from this and
+/// adds typed <c>Exports</c> and <c>Globals</c>. Not thread-safe; dispose it when done.</summary>
+public class ProbeInstance : IGuestState, IDisposable
+{
+    private readonly GuestInstance _guest;
+    private readonly Module _module;
+
+    protected ProbeInstance(ProbeModule module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        _module = ModuleDecoder.Decode(module.Bytes);
+        var instrumented = Instrumenter.Instrument(_module, new InstrumentationOptions { Mode = InstrumentationMode.Static, ReportThrows = false });
+        _guest = new GuestInstance(instrumented, module.Host, static (_, _) => { });
+        try
+        {
+            _guest.Instantiate();
+        }
+        catch (GuestFaultException fault)
+        {
+            _guest.Dispose();
+            throw Trap("instantiation (the start function)", fault);
+        }
+    }
+
+    public Module Module => _module;
+    public string Stdout => _guest.Stdout;
+    public string Stderr => _guest.Stderr;
+
+    /// <summary>Calls an exported function; a trap throws <see cref="WasmTrapException"/>.</summary>
+    public IReadOnlyList<WasmValue> Invoke(string export, params WasmValue[] arguments)
+    {
+        var function = _module.Exports.FirstOrDefault(e => e.Name == export && e.Kind == ExternalKind.Function)
+            ?? throw new ArgumentException($"the module exports no function named '{export}'", nameof(export));
+        var type = _module.IndexSpaces.FunctionTypeOfFunction(function.Index);
+        if (arguments.Length != type.Parameters.Length)
+            throw new ArgumentException($"'{export}' takes {type.Parameters.Length} arguments {type} but {arguments.Length} were given", nameof(arguments));
+        try
+        {
+            return _guest.Invoke(export, type.Parameters, type.Results, arguments);
+        }
+        catch (GuestFaultException fault)
+        {
+            throw Trap($"{export}({string.Join(", ", arguments.Select(a => a.FormatValue()))})", fault);
+        }
+    }
+
+    public GlobalAccess Global(int index)
+    {
+        var globals = _module.IndexSpaces.Globals;
+        if ((uint)index >= (uint)globals.Length) throw new ArgumentOutOfRangeException(nameof(index), $"global {index} does not exist (the module has {globals.Length})");
+        return new GlobalAccess(index, _module.Names.Global(index), globals[index], _guest.Global(index, globals[index]));
+    }
+
+    public MemoryAccess GetMemory(int index = 0)
+    {
+        var memories = _module.IndexSpaces.Memories;
+        if ((uint)index >= (uint)memories.Length) throw new ArgumentOutOfRangeException(nameof(index), $"memory {index} does not exist (the module has {memories.Length})");
+        return new MemoryAccess(index, memories[index], _guest.Memory(index)!);
+    }
+
+    MemoryAccess IGuestState.Memory(int index) => GetMemory(index);
+
+    private static WasmTrapException Trap(string call, GuestFaultException fault) => fault.Kind switch
+    {
+        GuestFaultKind.Interrupted => new WasmTrapException("interrupt", $"{call} ran past the deadline", fault),
+        GuestFaultKind.HostError => new WasmTrapException("host", $"{call}: a host function threw {fault.HostException?.GetType().FullName}: {fault.Message}", fault),
+        _ => new WasmTrapException(fault.TrapCode, $"{call} trapped: {fault.TrapCode}: {fault.Message}", fault),
+    };
+
+    public void Dispose()
+    {
+        _guest.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

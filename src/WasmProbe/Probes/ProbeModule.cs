@@ -1,0 +1,75 @@
+using WasmProbe.Debugging;
+using WasmProbe.Engine;
+using WasmProbe.Inspection;
+using WasmProbe.Instrumentation;
+
+namespace WasmProbe.Probes;
+
+/// <summary>The module of a <see cref="WasmModuleAttribute"/> class at run time: its bytes (embedded into the test
+/// assembly by WasmProbe's build targets as the resource <c>WasmProbe/&lt;path&gt;</c>), entry, arguments and host
+/// setup. Generated code creates one per class.</summary>
+public sealed class ProbeModule
+{
+    public const string ResourcePrefix = "WasmProbe/";
+
+    private readonly Type _owner;
+    private readonly Lazy<byte[]> _bytes;
+
+    /// <param name="owner">The probe class; its assembly holds the embedded module.</param>
+    /// <param name="path">The module's path as listed in the project (forward slashes).</param>
+    public ProbeModule(Type owner, string path, string? entry, WasmValue[] arguments, bool wasi = false, int deadlineMilliseconds = 0,
+        Action<Wasmtime.Linker, Wasmtime.Store>? configureLinker = null)
+    {
+        _owner = owner;
+        Path = path;
+        Entry = entry;
+        Arguments = arguments;
+        Host = new GuestOptions
+        {
+            Wasi = wasi,
+            ConfigureLinker = configureLinker,
+            Deadline = deadlineMilliseconds > 0 ? TimeSpan.FromMilliseconds(deadlineMilliseconds) : new GuestOptions().Deadline,
+        };
+        _bytes = new Lazy<byte[]>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public string Path { get; }
+    public string? Entry { get; }
+    public IReadOnlyList<WasmValue> Arguments { get; }
+    public GuestOptions Host { get; }
+
+    /// <summary>The module binary (loaded once).</summary>
+    public byte[] Bytes => _bytes.Value;
+
+    /// <summary>A paused session over the module's entry run (the caller disposes it).</summary>
+    public DebugSession CreateSession(InstrumentationMode mode, ExceptionStops exceptionStops = ExceptionStops.None) =>
+        DebugSession.Create(Bytes, new DebugSessionOptions
+        {
+            Entry = Entry,
+            Arguments = [.. Arguments.Select(a => (object?)a)],
+            Mode = mode,
+            ExceptionStops = exceptionStops,
+            Host = Host,
+        });
+
+    private byte[] Load()
+    {
+        string resource = ResourcePrefix + Path;
+        using (var stream = _owner.Assembly.GetManifestResourceStream(resource))
+        {
+            if (stream is not null)
+            {
+                var bytes = new byte[stream.Length];
+                stream.ReadExactly(bytes);
+                return bytes;
+            }
+        }
+        string file = System.IO.Path.Combine(AppContext.BaseDirectory, Path);
+        if (File.Exists(file)) return File.ReadAllBytes(file);
+        throw new FileNotFoundException(
+            $"the WebAssembly module '{Path}' is not embedded in {_owner.Assembly.GetName().Name} (resource '{resource}') nor next to it ({file}): " +
+            "list it in the project as <WasmModule Include=\"" + Path + "\" /> and make sure WasmProbe's build targets are imported", file);
+    }
+
+    public override string ToString() => Path;
+}

@@ -1,0 +1,9 @@
+namespace WasmProbe.Probes;
+
+/// <summary>A <see cref="BreakAtAttribute"/> probe as generated code describes it (the function already resolved to
+/// its index, the pc validated, expectations typed).</summary>
+/// <param name="Name">The probe method's full name (Namespace.Class.Method), for messages.</param>
+public sealed record BreakpointProbe(string Name, int Function, int Pc, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations);
+
+/// <summary>A <see cref="StepFromAttribute"/> probe as generated code describes it.</summary>
+public sealed record StepProbe(string Name, int Function, int Pc, int Hit, int Steps, StepMode Mode, bool Optional, IReadOnlyList<Expectation> Expectations);

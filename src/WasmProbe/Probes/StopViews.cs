@@ -1,0 +1,105 @@
+using WasmProbe.Debugging;
+using WasmProbe.Inspection;
+
+namespace WasmProbe.Probes;
+
+/// <summary>What generated globals views read and write through: a paused debug session or a live instance.</summary>
+public interface IGuestState
+{
+    GlobalAccess Global(int index);
+    MemoryAccess Memory(int index);
+}
+
+/// <summary>Base of the generated stop views. A view reads the paused guest lazily: use it only during the call it
+/// was passed to (the guest runs on once the method returns).</summary>
+public abstract class StopView : IGuestState
+{
+    private protected StopView(DebugSession session) => Session = session;
+
+    /// <summary>The untyped debugger API, for anything the typed view does not cover.</summary>
+    public DebugSession Session { get; }
+
+    /// <summary>The wasm frames, innermost first, each with its locals and operand stack (bottom first).</summary>
+    public IReadOnlyList<StackFrame> Frames => Session.Frames;
+
+    GlobalAccess IGuestState.Global(int index) => Session.Global(index);
+    MemoryAccess IGuestState.Memory(int index) => Session.Memory(index);
+}
+
+/// <summary>Base of the generated view of a <see cref="BreakAtAttribute"/> stop (<c>Class.Func_0xPC</c>), which adds
+/// typed <c>Locals</c>, <c>Stack</c> (<c>S0</c> = top), <c>Globals</c> and <c>Memory</c>.</summary>
+public abstract class BreakpointView : StopView
+{
+    protected BreakpointView(DebugSession session, int function, int pc, int hit) : base(session)
+    {
+        Function = function;
+        Pc = pc;
+        Hit = hit;
+    }
+
+    /// <summary>The function index (imports first).</summary>
+    public int Function { get; }
+
+    /// <summary>The module-relative offset of the instruction the guest is stopped before.</summary>
+    public int Pc { get; }
+
+    /// <summary>How many times the breakpoint has been hit, this stop included (1-based).</summary>
+    public int Hit { get; }
+
+    public override string ToString() => $"{Session.Module.Names.FunctionOrIndex(Function)}+0x{Pc:x} hit {Hit}";
+}
+
+/// <summary>Base of the generated view of a <see cref="StepFromAttribute"/> stop (<c>Class.Func_0xPC_Step</c>). Its
+/// typed <c>Locals</c> are those of the start function and throw while a step is in another function; the operand
+/// stack is untyped (<see cref="Stack"/>) because its shape changes from step to step.</summary>
+public abstract class StepView : StopView
+{
+    protected StepView(DebugSession session, int startFunction, int step) : base(session)
+    {
+        StartFunction = startFunction;
+        Step = step;
+    }
+
+    /// <summary>0 at the start location, then 1, 2, ... after each step.</summary>
+    public int Step { get; }
+
+    public int StartFunction { get; }
+
+    /// <summary>The function the guest is stopped in now.</summary>
+    public int Function => Session.LastStop?.Location?.Function ?? -1;
+
+    public string FunctionName => Session.Module.Names.FunctionOrIndex(Function);
+
+    /// <summary>The pc the guest is stopped before now.</summary>
+    public int Pc => Session.LastStop?.Location?.Pc ?? -1;
+
+    /// <summary>True while the guest is stopped in the start function (where the typed <c>Locals</c> apply).</summary>
+    public bool InStartFunction => Function == StartFunction;
+
+    /// <summary>The innermost frame's operand stack; <c>Stack[0]</c> is the top, as in <see cref="ExpectStackAttribute"/>.</summary>
+    public OperandStack Stack => new(Session.Frames[0].Stack);
+
+    /// <summary>Throws unless the guest is stopped in the start function (generated typed locals call this).</summary>
+    protected void RequireStartFunction(string local)
+    {
+        if (!InStartFunction)
+            throw new InvalidOperationException($"step {Step} is in {FunctionName}+0x{Pc:x}, not in {Session.Module.Names.FunctionOrIndex(StartFunction)}: local {local} of the start function is not in scope; use Frames for other functions' locals");
+    }
+
+    public override string ToString() => $"{FunctionName}+0x{Pc:x} step {Step}";
+}
+
+/// <summary>An operand stack indexed from the top: <c>this[0]</c> is the top (the value pushed last).</summary>
+public readonly struct OperandStack(IReadOnlyList<WasmValue> bottomFirst)
+{
+    public int Count => bottomFirst.Count;
+
+    /// <param name="depth">0 = top.</param>
+    public WasmValue this[int depth] => (uint)depth < (uint)bottomFirst.Count
+        ? bottomFirst[bottomFirst.Count - 1 - depth]
+        : throw new ArgumentOutOfRangeException(nameof(depth), $"depth {depth} does not exist: the operand stack holds {bottomFirst.Count} values");
+
+    public IReadOnlyList<WasmValue> BottomFirst => bottomFirst;
+
+    public override string ToString() => "[" + string.Join(", ", bottomFirst.Select(v => v.FormatValue())) + "] (bottom first)";
+}

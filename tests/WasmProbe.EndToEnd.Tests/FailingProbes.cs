@@ -1,0 +1,61 @@
+using WasmProbe.Probes;
+
+namespace WasmProbe.EndToEnd.Tests;
+
+// Probes that fail on purpose. GenerateFacts = false: their generated test methods (<Method>_WasmProbe) are plain
+// methods, not discovered as tests; FailureMessageTests runs them in-process and checks the messages verbatim.
+[WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 10 }, GenerateFacts = false)]
+public partial class FailingFibProbes
+{
+    [BreakAt("fib", 0xa1, Hit = 3)]
+    [ExpectLocal("n", 10)]
+    public void Wrong_local_at_hit_3()
+    {
+    }
+
+    [BreakAt("fib", 0xa1)]
+    [ExpectLocal("n", 10)]
+    [ExpectStack(0, 1)]
+    public void Wrong_local_at_every_later_hit()
+    {
+    }
+
+    [BreakAt("fib", 0xab, Hit = 2)]
+    [ExpectGlobal("calls", 2)]
+    [ExpectMemory<int>(0x400, 41)]
+    public void Assertion_in_the_method(Fib_0xab stop) => stop.Locals.a.ShouldBe(5);
+
+    [BreakAt("fib", 0xab, Hit = 1)]
+    public void Exception_in_the_method(Fib_0xab stop) => throw new InvalidOperationException($"a is {stop.Locals.a}");
+
+    [BreakAt("fib", 0x8d)]
+    public void Never_hit()
+    {
+    }
+
+    [BreakAt("fib", 0xa1, Hit = 11)]
+    public void Hit_beyond_the_count()
+    {
+    }
+
+    [StepFrom("fib", 0xc3, Steps = 5)]
+    public void Steps_past_the_end(Fib_0xc3_Steps stop)
+    {
+    }
+
+    [StepFrom("fib", 0xa5, Steps = 3)]
+    public void Wrong_value_while_stepping(Fib_0xa5_Steps stop)
+    {
+        if (stop.Step == 2) stop.Stack.Count.ShouldBe(5);
+    }
+}
+
+[WasmModule("guests/fib.wasm", Entry = "divide", Args = new object[] { 7, 0 }, GenerateFacts = false)]
+public partial class TrappingProbes
+{
+    [BreakAt("divide", 0xe1)]
+    [ExpectStack(0, 1)]
+    public void Divide_by_zero()
+    {
+    }
+}

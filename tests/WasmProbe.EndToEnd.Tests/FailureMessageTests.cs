@@ -1,0 +1,161 @@
+using WasmProbe.Probes;
+
+namespace WasmProbe.EndToEnd.Tests;
+
+/// <summary>Runs the deliberately failing probes of <see cref="FailingFibProbes"/> and <see cref="TrappingProbes"/>
+/// in-process (their generated test methods are plain methods) and pins their failure messages verbatim.</summary>
+public class FailureMessageTests
+{
+    private readonly FailingFibProbes _fib = new();
+
+    private static string Failure(Action probe) => Should.Throw<ProbeFailedException>(probe).Message;
+
+    [Fact]
+    public void A_wrong_local_names_the_hit_out_of_all_hits_with_backtrace_locals_and_stack()
+    {
+        Failure(_fib.Wrong_local_at_hit_3_WasmProbe).ShouldBe("""
+            fib+0xa1 (pc 0xa1, hit 3 of 10): local n expected 10 but was 8
+            wasm backtrace (innermost first):
+              #0 fib+0xa1
+            locals of fib+0xa1:
+              n: i32 = 8
+              a: i32 = 1
+              b: i32 = 2
+              i: i32 = 2
+            operand stack of fib+0xa1 (S0 = top):
+              S0: i32 = 1
+              S1: i32 = 8
+            """);
+    }
+
+    [Fact]
+    public void Failures_at_many_hits_show_the_first_in_full_list_a_few_and_count_the_rest()
+    {
+        Failure(_fib.Wrong_local_at_every_later_hit_WasmProbe).ShouldBe("""
+            fib+0xa1 (pc 0xa1, hit 2 of 10): local n expected 10 but was 9
+            wasm backtrace (innermost first):
+              #0 fib+0xa1
+            locals of fib+0xa1:
+              n: i32 = 9
+              a: i32 = 1
+              b: i32 = 1
+              i: i32 = 1
+            operand stack of fib+0xa1 (S0 = top):
+              S0: i32 = 1
+              S1: i32 = 9
+            fib+0xa1 (pc 0xa1, hit 3 of 10): local n expected 10 but was 8
+            fib+0xa1 (pc 0xa1, hit 4 of 10): local n expected 10 but was 7
+            fib+0xa1 (pc 0xa1, hit 5 of 10): local n expected 10 but was 6
+            fib+0xa1 (pc 0xa1, hit 6 of 10): local n expected 10 but was 5
+            ... and 4 more failing stops not shown
+            """);
+    }
+
+    [Fact]
+    public void Declarative_and_method_failures_at_one_stop_are_all_listed()
+    {
+        var failure = Should.Throw<ProbeFailedException>(_fib.Assertion_in_the_method_WasmProbe);
+        failure.Message.ShouldBe("""
+            fib+0xab (pc 0xab, hit 2 of 9): global calls expected 2 but was 1
+            fib+0xab (pc 0xab, hit 2 of 9): memory[0x400] expected int 41 but was int 42 (bytes 2a 00 00 00)
+            fib+0xab (pc 0xab, hit 2 of 9): public void Assertion_in_the_method(Fib_0xab stop) => stop.Locals.a
+                    should be
+                5
+                    but was
+                1
+            wasm backtrace (innermost first):
+              #0 fib+0xab
+            locals of fib+0xab:
+              n: i32 = 9
+              a: i32 = 1
+              b: i32 = 1
+              i: i32 = 1
+            operand stack of fib+0xab (S0 = top):
+              S0: i32 = 1
+              S1: i32 = 1
+              S2: i32 = 1
+            """);
+        failure.InnerException.ShouldBeOfType<Shouldly.ShouldAssertException>();
+    }
+
+    [Fact]
+    public void Other_exceptions_from_the_method_show_their_type()
+    {
+        Failure(_fib.Exception_in_the_method_WasmProbe).ShouldStartWith("""
+            fib+0xab (pc 0xab, hit 1 of 9): System.InvalidOperationException: a is 0
+            wasm backtrace (innermost first):
+              #0 fib+0xab
+            """);
+    }
+
+    [Fact]
+    public void A_breakpoint_never_hit_fails_with_how_the_run_ended()
+    {
+        Failure(_fib.Never_hit_WasmProbe).ShouldBe("fib+0x8d (pc 0x8d): the breakpoint was never hit; the guest finished with results [55]");
+    }
+
+    [Fact]
+    public void A_hit_number_never_reached_fails_with_the_hit_count()
+    {
+        Failure(_fib.Hit_beyond_the_count_WasmProbe).ShouldBe("fib+0xa1 (pc 0xa1): hit 10 times, never a hit 11; the guest finished with results [55]");
+    }
+
+    [Fact]
+    public void Stepping_past_the_end_of_the_run_fails()
+    {
+        Failure(_fib.Steps_past_the_end_WasmProbe).ShouldBe("fib+0xc3 (pc 0xc3): stepping ended after 1 of 5 steps; the guest finished with results [55]");
+    }
+
+    [Fact]
+    public void A_failure_while_stepping_names_the_step_and_where_it_is()
+    {
+        Failure(_fib.Wrong_value_while_stepping_WasmProbe).ShouldBe("""
+            fib+0xa5 (pc 0xa5, hit 1), step 2 at fib+0xa9: if (stop.Step == 2) stop.Stack.Count
+                    should be
+                5
+                    but was
+                2
+            wasm backtrace (innermost first):
+              #0 fib+0xa9
+            locals of fib+0xa9:
+              n: i32 = 10
+              a: i32 = 0
+              b: i32 = 1
+              i: i32 = 0
+            operand stack of fib+0xa9 (S0 = top):
+              S0: i32 = 0
+              S1: i32 = 1
+            """);
+    }
+
+    [Fact]
+    public void A_trap_fails_with_its_code_message_and_backtrace()
+    {
+        Failure(new TrappingProbes().Divide_by_zero_WasmProbe).ShouldBe("""
+            divide+0xe1 (pc 0xe1, hit 1 of 1): stack S0 expected 1 but was 0
+            wasm backtrace (innermost first):
+              #0 divide+0xe1
+            locals of divide+0xe1:
+              a: i32 = 7
+              b: i32 = 0
+            operand stack of divide+0xe1 (S0 = top):
+              S0: i32 = 0
+              S1: i32 = 7
+            the guest trapped: integer_divide_by_zero: integer divide by zero
+            wasm backtrace (innermost first):
+              #0 divide+0xe1
+            locals of divide+0xe1:
+              a: i32 = 7
+              b: i32 = 0
+            operand stack of divide+0xe1 (S0 = top):
+              S0: i32 = 0
+              S1: i32 = 7
+            """);
+    }
+
+    [Fact]
+    public void Probe_failures_are_assertion_failures_for_xunit()
+    {
+        typeof(ProbeFailedException).GetInterfaces().ShouldContain(i => i.Name == "IAssertionException");
+    }
+}

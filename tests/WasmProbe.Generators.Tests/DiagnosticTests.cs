@@ -1,0 +1,250 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using WasmProbe.Wasm.Decoding;
+using static WasmProbe.Generators.Tests.GeneratorHarness;
+
+namespace WasmProbe.Generators.Tests;
+
+/// <summary>Every diagnostic fires with its id, its message, and at the exact attribute argument (marked [| |] in the
+/// sources below).</summary>
+public class DiagnosticTests
+{
+    private static readonly AdditionalText Fib = Module("guests/fib.wasm", Guest("fib.wasm"));
+    private static readonly AdditionalText Types = Module("guests/types.wasm", Guest("types.wasm"));
+
+    /// <summary>Runs the generator on a source whose expected diagnostic span is marked with [| and |]; asserts exactly
+    /// one generator diagnostic, with that id and span, and returns its message.</summary>
+    private static string Diagnose(string id, string markedSource, AdditionalText[]? modules = null)
+    {
+        int start = markedSource.IndexOf("[|", StringComparison.Ordinal);
+        int end = markedSource.IndexOf("|]", StringComparison.Ordinal) - 2;
+        start.ShouldBeGreaterThanOrEqualTo(0, "the source marks no span");
+        string source = markedSource.Replace("[|", "").Replace("|]", "");
+        var result = Run([source], modules ?? [Fib, Types]);
+        var diagnostic = result.GeneratorDiagnostics.ShouldHaveSingleItem();
+        diagnostic.Id.ShouldBe(id);
+        diagnostic.Severity.ShouldBe(DiagnosticSeverity.Error);
+        diagnostic.Location.SourceSpan.ShouldBe(TextSpan.FromBounds(start, end), $"located at '{source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length)}'");
+        diagnostic.Location.GetLineSpan().Path.ShouldBe("/src/Probes0.cs");
+        return diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string Probe(string probeAttributes, string method = "public void M() { }", string module = "[WasmModule(\"guests/fib.wasm\", Entry = \"fib\", Args = new object[] { 10 })]") => $$"""
+        using WasmProbe.Probes;
+
+        {{module}}
+        public partial class P
+        {
+            {{probeAttributes}}
+            {{method}}
+        }
+        """;
+
+    [Fact]
+    public void WP0001_module_not_listed()
+    {
+        Diagnose("WP0001", Probe("[BreakAt(\"fib\", 0xa1)]", module: "[WasmModule([|\"guests/nope.wasm\"|])]"))
+            .ShouldBe("The module 'guests/nope.wasm' is not listed in the project as a WasmModule item (listed: guests/fib.wasm, guests/types.wasm)");
+        Diagnose("WP0001", Probe("[BreakAt(\"fib\", 0xa1)]", module: "[WasmModule([|\"fib.wasm\"|])]"), [])
+            .ShouldBe("The module 'fib.wasm' is not listed in the project as a WasmModule item (no WasmModule items are listed: add <WasmModule Include=\"fib.wasm\" /> to the project)");
+    }
+
+    [Fact]
+    public void WP0002_module_file_not_found()
+    {
+        Diagnose("WP0002", Probe("[BreakAt(\"fib\", 0xa1)]", module: "[WasmModule([|\"guests/gone.wasm\"|])]"), [MissingModule("guests/gone.wasm")])
+            .ShouldBe("The module 'guests/gone.wasm' is listed in the project but the file does not exist: /project/guests/gone.wasm");
+    }
+
+    [Fact]
+    public void WP0003_malformed_module_with_byte_offset()
+    {
+        byte[] truncated = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x10, 0x01];
+        Diagnose("WP0003", Probe("[BreakAt(\"fib\", 0xa1)]", module: "[WasmModule([|\"bad.wasm\"|])]"), [Module("bad.wasm", truncated)])
+            .ShouldBe("The module 'bad.wasm' is malformed: section size 16 out of bounds (1 bytes left): unexpected end (at byte offset 0x8)");
+    }
+
+    [Fact]
+    public void WP0004_unknown_function_by_name_index_or_entry()
+    {
+        Diagnose("WP0004", Probe("[BreakAt([|\"fibonacci\"|], 0xa1)]"))
+            .ShouldBe("The module 'guests/fib.wasm' has no function 'fibonacci' (it has functions 0 to 4; named: add, fib, store, divide, pair)");
+        Diagnose("WP0004", Probe("[BreakAt([|5|], 0xa1)]"))
+            .ShouldBe("The module 'guests/fib.wasm' has no function with index 5 (it has functions 0 to 4; named: add, fib, store, divide, pair)");
+        Diagnose("WP0004", Probe("[BreakAt(\"fib\", 0xa1)]", module: "[WasmModule(\"guests/fib.wasm\", Entry = [|\"add\"|])]"))
+            .ShouldBe("The module 'guests/fib.wasm' has no function exported as 'add' (exported functions: fib, store, divide, pair)");
+    }
+
+    [Fact]
+    public void WP0005_imported_function()
+    {
+        Diagnose("WP0005", Probe("[BreakAt([|\"scale\"|], 0x53)]", module: "[WasmModule(\"guests/types.wasm\")]"))
+            .ShouldBe("Function scale of 'guests/types.wasm' is imported and has no code to stop in; pick a function the module defines (for example mix)");
+    }
+
+    [Fact]
+    public void WP0006_pc_outside_the_function()
+    {
+        Diagnose("WP0006", Probe("[BreakAt(\"fib\", [|0x79|])]"))
+            .ShouldBe("pc 0x79 is outside fib: its instructions span 0x7f..0xc5");
+    }
+
+    [Fact]
+    public void WP0007_pc_not_an_instruction_start_lists_nearby_pcs()
+    {
+        Diagnose("WP0007", Probe("[BreakAt(\"fib\", [|0xa4|])]"))
+            .ShouldBe("pc 0xa4 is not the start of an instruction in fib; nearest valid pcs: 0xa1, 0xa2, 0xa3, 0xa5");
+    }
+
+    [Fact]
+    public void WP0008_unreachable_pc_lists_nearby_reachable_pcs()
+    {
+        byte[] wasm = Wat("""(module (func $f (export "f") (result i32) i32.const 1 return i32.const 2 drop i32.const 3))""");
+        var pcs = ModuleDecoder.Decode(wasm).Bodies[0].Code.Instructions.Select(i => i.Offset).ToArray();
+        string Hex(int i) => "0x" + pcs[i].ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        Diagnose("WP0008", Probe($"[BreakAt(\"f\", [|{pcs[3]}|])]", module: "[WasmModule(\"u.wasm\", Entry = \"f\")]"), [Module("u.wasm", wasm)])
+            .ShouldBe($"pc {Hex(3)} in f is unreachable code and can never stop; nearest reachable pcs: {Hex(0)}, {Hex(1)}");
+    }
+
+    [Fact]
+    public void WP0009_unknown_local_lists_the_locals()
+    {
+        Diagnose("WP0009", Probe("[BreakAt(\"fib\", 0xa1)][ExpectLocal([|\"count\"|], 1)]"))
+            .ShouldBe("fib has no local 'count' (its locals: n (i32), a (i32), b (i32), i (i32))");
+        Diagnose("WP0009", Probe("[BreakAt(\"fib\", 0xa1)][ExpectLocal([|4|], 1)]"))
+            .ShouldBe("fib has no local with index 4 (its locals: n (i32), a (i32), b (i32), i (i32))");
+    }
+
+    [Fact]
+    public void WP0010_unknown_global_lists_the_globals()
+    {
+        Diagnose("WP0010", Probe("[BreakAt(\"fib\", 0xa1)][ExpectGlobal([|\"sp\"|], 1)]"))
+            .ShouldBe("The module 'guests/fib.wasm' has no global 'sp' (its globals: __stack_pointer (i32), calls (i32), limit (i64))");
+    }
+
+    [Fact]
+    public void WP0011_value_not_convertible_to_the_slot_type()
+    {
+        Diagnose("WP0011", Probe("[BreakAt(\"fib\", 0xa1)][ExpectLocal(\"n\", [|1.5|])]"))
+            .ShouldBe("1.5 (double) cannot be converted to i32, the type of local n");
+        Diagnose("WP0011", Probe("[BreakAt(\"fib\", 0xa1)][ExpectStack(0, [|5000000000L|])]"))
+            .ShouldBe("5000000000 (long) cannot be converted to i32, the type of stack slot S0 at fib+0xa1");
+        Diagnose("WP0011", Probe("[BreakAt(\"fib\", 0xa1)][ExpectGlobal(\"limit\", [|\"1000\"|])]"))
+            .ShouldBe("\"1000\" (string) cannot be converted to i64, the type of global limit");
+        Diagnose("WP0011", Probe("[BreakAt(\"fib\", 0xa1)]", module: "[WasmModule(\"guests/fib.wasm\", Entry = \"fib\", Args = new object[] { [|10.5|] })]"))
+            .ShouldBe("10.5 (double) cannot be converted to i32, the type of parameter 0 of 'fib'");
+        Diagnose("WP0011", Probe("[BreakAt(\"fib\", 0xa1)][ExpectMemory(0x400, [|\"2a 0\"|])]"))
+            .ShouldBe("\"2a 0\" (string) cannot be converted to bytes (write hex pairs such as \"2a 00 00 00\")");
+    }
+
+    [Fact]
+    public void WP0012_stack_depth_out_of_range()
+    {
+        Diagnose("WP0012", Probe("[BreakAt(\"fib\", 0xa1)][ExpectStack([|2|], 1)]"))
+            .ShouldBe("Stack depth 2 does not exist at fib+0xa1: the operand stack holds 2 values there ([i32, i32], bottom first)");
+        Diagnose("WP0012", Probe("[BreakAt(\"fib\", 0xa5)][ExpectStack([|0|], 1)]"))
+            .ShouldBe("Stack depth 0 does not exist at fib+0xa5: the operand stack holds 0 values there");
+    }
+
+    [Fact]
+    public void WP0013_memory_address_outside_the_declared_minimum()
+    {
+        Diagnose("WP0013", Probe("[BreakAt(\"fib\", 0xa1)][ExpectMemory<long>([|0xfffc|], 1L)]"))
+            .ShouldBe("memory[0xfffc..0x10004] is outside the declared minimum size of memory (1 page = 0x10000 bytes)");
+        Diagnose("WP0013", Probe("[BreakAt(\"fib\", 0xa1)][ExpectMemory(0, \"00\", Memory = [|1|])]")).ShouldBe("memory 1 is outside the module's memories: it has 1 memory");
+    }
+
+    [Fact]
+    public void WP0014_wrong_stop_view_parameter()
+    {
+        Diagnose("WP0014", Probe("[BreakAt(\"fib\", 0xa1)]", "public void M([|int|] stop) { }"))
+            .ShouldBe("The parameter of probe method 'M' must be P.Fib_0xa1, a DebugSession, or nothing; found Int32");
+        var result = Run([Probe("[BreakAt(\"fib\", 0xa1)]", "public void M(P.Fib_0xa5 stop) { }")], [Fib]);
+        result.GeneratorDiagnostics.Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture)
+            .ShouldBe("The parameter of probe method 'M' must be P.Fib_0xa1, a DebugSession, or nothing; found Fib_0xa5");
+    }
+
+    [Fact]
+    public void WP0015_class_not_partial()
+    {
+        Diagnose("WP0015", """
+            using WasmProbe.Probes;
+
+            [WasmModule("guests/fib.wasm")]
+            public class [|P|]
+            {
+            }
+            """).ShouldBe("Class 'P' is not partial: [WasmModule] classes get generated members and tests, so declare them 'public partial' (and their containing types 'partial'), not static and not generic");
+        Diagnose("WP0015", """
+            using WasmProbe.Probes;
+
+            public class Outer
+            {
+                [WasmModule("guests/fib.wasm")]
+                public partial class [|P|]
+                {
+                }
+            }
+            """).ShouldStartWith("Class 'P' is nested in 'Outer', which is not partial");
+        Diagnose("WP0015", """
+            using WasmProbe.Probes;
+
+            [WasmModule("guests/fib.wasm")]
+            internal partial class [|P|]
+            {
+            }
+            """).ShouldStartWith("Class 'P' is not public (nor are all its containing types), so xunit would not run its tests (or set GenerateFacts = false)");
+    }
+
+    [Fact]
+    public void WP0016_entry_argument_count()
+    {
+        Diagnose("WP0016", Probe("[BreakAt(\"fib\", 0xa1)]", module: "[WasmModule(\"guests/fib.wasm\", Entry = \"fib\", Args = [|new object[] { 1, 2 }|])]"))
+            .ShouldBe("Entry 'fib' takes 1 argument ([i32] -> [i32]) but Args has 2 values");
+        Diagnose("WP0016", Probe("[BreakAt(\"fib\", 0xa1)]", module: "[WasmModule(\"guests/fib.wasm\", Entry = [|\"fib\"|])]"))
+            .ShouldBe("Entry 'fib' takes 1 argument ([i32] -> [i32]) but Args has 0 values");
+    }
+
+    [Fact]
+    public void WP0017_expectation_without_a_probe()
+    {
+        Diagnose("WP0017", Probe("[[|ExpectLocal(\"n\", 1)|]]"))
+            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt] or [StepFrom]: add one so the expectations have a stop to be checked at");
+        Diagnose("WP0017", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
+            .ShouldBe("Method 'M' has both [BreakAt] and [StepFrom] (or several of them): give each probe its own method");
+    }
+
+    [Fact]
+    public void WP0018_probe_method_must_return_void()
+    {
+        Diagnose("WP0018", Probe("[BreakAt(\"fib\", 0xa1)]", "public int [|M|]() => 1;"))
+            .ShouldBe("Probe method 'M' must return void (it runs inside the guest's stop, synchronously)");
+    }
+
+    [Fact]
+    public void WP0019_negative_hit_or_steps()
+    {
+        Diagnose("WP0019", Probe("[BreakAt(\"fib\", 0xa1, Hit = [|-1|])]"))
+            .ShouldBe("Hit must be 0 (every hit) or a hit number from 1 (was -1)");
+        Diagnose("WP0019", Probe("[StepFrom(\"fib\", 0xa1, Steps = [|-2|])]"))
+            .ShouldBe("Steps must be 0 or more (was -2)");
+    }
+
+    [Fact]
+    public void Diagnostics_map_to_the_right_line_and_column()
+    {
+        var result = Run([Probe("[BreakAt(\"fib\", 0xa4)]")], [Fib]);
+        var span = result.GeneratorDiagnostics.Single().Location.GetLineSpan();
+        (span.StartLinePosition.Line, span.StartLinePosition.Character).ShouldBe((5, 20));
+    }
+
+    [Fact]
+    public void A_valid_probe_still_compiles_next_to_an_invalid_one()
+    {
+        var result = Run([Probe("[BreakAt(\"fib\", 0xa1)][ExpectLocal(\"zz\", 1)]", "public void M(P.Fib_0xa1 stop) { } [BreakAt(\"fib\", 0xa5)] public void Ok(P.Fib_0xa5 stop) { }")], [Fib]);
+        result.GeneratorDiagnostics.Single().Id.ShouldBe("WP0009");
+        result.CompileDiagnostics.Where(d => !d.Id.StartsWith("WP", StringComparison.Ordinal)).ShouldBeEmpty();
+        result.Source().ShouldContain("public void Ok_WasmProbe()");
+        result.Source().ShouldNotContain("public void M_WasmProbe()");
+    }
+}

@@ -1,0 +1,153 @@
+using static WasmProbe.Generators.Tests.GeneratorHarness;
+
+namespace WasmProbe.Generators.Tests;
+
+/// <summary>One positive scenario per feature: the generator reports nothing, the generated code compiles without a
+/// warning (nullable on, every warning level), and it matches its snapshot under Snapshots/ verbatim.</summary>
+public class SnapshotTests
+{
+    private static readonly Microsoft.CodeAnalysis.AdditionalText Fib = Module("guests/fib.wasm", Guest("fib.wasm"));
+    private static readonly Microsoft.CodeAnalysis.AdditionalText Types = Module("guests/types.wasm", Guest("types.wasm"));
+
+    private static string Generate(string source, IEnumerable<Microsoft.CodeAnalysis.MetadataReference>? references = null)
+    {
+        var result = Run([source], [Fib, Types], references);
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompileDiagnostics.Select(d => d.ToString()).ShouldBeEmpty();
+        result.Sources.Length.ShouldBe(1);
+        return result.Source();
+    }
+
+    [Fact]
+    public void Breakpoint_with_typed_view_and_every_expectation_kind()
+    {
+        Generate("""
+            using WasmProbe.Probes;
+
+            namespace Demo;
+
+            [WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 10 })]
+            public partial class FibProbes
+            {
+                [BreakAt("fib", 0xa1)]
+                [ExpectLocal("n", 10, Hit = 1)]
+                [ExpectLocal(3, 0u, Hit = 1)]
+                [ExpectStack(0, 1)]
+                [ExpectGlobal("__stack_pointer", 65536)]
+                [ExpectGlobal(2, 1000)]
+                [ExpectMemory(0x400, "2a 00 00 00")]
+                [ExpectMemory<int>(0x400, 42)]
+                public void Loop_head(FibProbes.Fib_0xa1 stop)
+                {
+                    int a = stop.Locals.a, b = stop.Locals.b;
+                    int top = stop.Stack.S0;
+                    long limit = stop.Globals.limit;
+                    stop.Globals.__stack_pointer = a + b + top + (int)limit;
+                }
+            }
+            """).ShouldMatchSnapshot("Breakpoint.g.cs");
+    }
+
+    [Fact]
+    public void Stepping_declarative_session_and_static_probes()
+    {
+        Generate("""
+            using WasmProbe.Debugging;
+            using WasmProbe.Probes;
+
+            namespace Demo.Stepping;
+
+            [WasmModule("./guests/fib.wasm", Entry = "fib", Args = [5], DeadlineMilliseconds = 2000)]
+            public partial class StepProbes
+            {
+                [StepFrom("fib", 0xab, Steps = 3, Mode = StepMode.Into, Hit = 2)]
+                [ExpectLocal("b", 1)]
+                public void Into_add(Fib_0xab_Steps stop)
+                {
+                    if (stop.InStartFunction) _ = stop.Locals.n;
+                }
+
+                [BreakAt(1, 0xc3, Optional = true)]
+                [ExpectLocal("b", 5)]
+                public void Declarative()
+                {
+                }
+
+                [BreakAt("$add", 0x79, Hit = 2)]
+                public static void Session(DebugSession session) => _ = session.Frames;
+
+                [BreakAt("fib", 0xa5)]
+                public void Base_view(BreakpointView stop) => _ = stop.Hit;
+            }
+            """).ShouldMatchSnapshot("Stepping.g.cs");
+    }
+
+    [Fact]
+    public void Every_value_type_imports_and_float_values()
+    {
+        Generate("""
+            using WasmProbe.Probes;
+
+            [WasmModule("guests/types.wasm", Entry = "mix", Args = new object[] { 3, 1.5f })]
+            public partial class TypesProbes
+            {
+                [BreakAt("mix", 0x7d)]
+                [ExpectLocal("x", 1.5f)]
+                [ExpectLocal("wide", 30)]
+                [ExpectLocal("d", 0)]
+                [ExpectLocal("vec", "01 00 00 00 02 00 00 00 03 00 00 00 04 00 00 00")]
+                [ExpectStack(0, 1.5)]
+                [ExpectGlobal("ratio", 0.5f)]
+                [ExpectMemory<double>(0x20, -0.0)]
+                public void Mixed(TypesProbes.Mix_0x7d stop)
+                {
+                    System.Runtime.Intrinsics.Vector128<byte> vec = stop.Locals.vec;
+                    double s0 = stop.Stack.S0;
+                    int unnamed = stop.Locals.local5;
+                    _ = (vec, s0, unnamed);
+                }
+            }
+            """).ShouldMatchSnapshot("Types.g.cs");
+    }
+
+    [Fact]
+    public void Without_facts_nested_class_is_emitted_as_plain_methods()
+    {
+        Generate("""
+            using WasmProbe.Probes;
+
+            namespace Demo
+            {
+                public static partial class Outer
+                {
+                    [WasmModule("guests/fib.wasm", Entry = "divide", Args = new object[] { 7, 2 }, GenerateFacts = false, Wasi = true)]
+                    public partial class Inner
+                    {
+                        [BreakAt("divide", 0xe1)]
+                        [ExpectStack(1, 7)]
+                        void Divide(Inner.Divide_0xe1 stop) => _ = stop.Locals.b;
+                    }
+                }
+            }
+            """).ShouldMatchSnapshot("NoFacts.g.cs");
+    }
+
+    [Fact]
+    public void Without_xunit_the_tests_are_plain_methods()
+    {
+        string generated = Generate("""
+            using WasmProbe.Probes;
+
+            [WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 3 })]
+            public partial class Plain
+            {
+                [BreakAt("fib", 0xc3)]
+                public void End()
+                {
+                }
+            }
+            """, ReferencesWithoutXunit);
+        generated.ShouldNotContain("Xunit");
+        generated.ShouldContain("public void End_WasmProbe()");
+    }
+}
