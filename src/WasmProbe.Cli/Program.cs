@@ -13,7 +13,7 @@ public static class Program
     public const int UsageError = 2;
 
     /// <summary>The subcommands, in the order the usage text lists them.</summary>
-    public static IReadOnlyList<ICommand> Commands { get; } = [new DisasmCommand(), new TraceCommand()];
+    public static IReadOnlyList<ICommand> Commands { get; } = [new DisasmCommand(), new TraceCommand(), new CoverageCommand()];
 
     public static int Main(string[] args)
     {

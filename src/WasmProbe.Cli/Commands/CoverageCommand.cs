@@ -1,0 +1,110 @@
+using System.Globalization;
+using WasmProbe.Coverage;
+using WasmProbe.Coverage.Reports;
+using WasmProbe.Debugging;
+using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Cli.Commands;
+
+/// <summary><c>wasmprobe coverage &lt;file.wasm&gt; --invoke EXPORT [ARGS...] --out DIR</c>: runs an export with coverage
+/// counters, writes Cobertura and LCOV (and the listing the reports use as source when the module has no DWARF) to DIR
+/// and prints the result and the coverage summary.</summary>
+public sealed class CoverageCommand : ICommand
+{
+    public string Name => "coverage";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] --out DIR [--wasi] [--listing] [--timeout SECONDS]";
+    public string Summary => "run an export and write its guest coverage as Cobertura and LCOV";
+
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("invoke", "i", "EXPORT", "the exported function to run; ARGS after the file are its arguments, parsed by its parameter types"),
+        new("out", "o", "DIR", "where the reports go (coverage.cobertura.xml, coverage.lcov.info, coverage.summary.txt, <module>.lst); default ./wasmprobe-coverage"),
+        new("wasi", null, null, "provide WASI imports (the guest's output goes to stderr); on by default when the module imports WASI"),
+        new("listing", null, null, "use the module's listing as the source even when it has DWARF line tables"),
+        new("timeout", null, "SECONDS", "stop the guest after this long (default 10)"),
+    ];
+
+    public int Execute(ParsedArguments arguments, CommandContext context)
+    {
+        if (arguments.Positionals.Count == 0) throw new UsageException("missing <file.wasm>");
+        string path = arguments.Positionals[0];
+        string entry = arguments.Option("invoke") ?? throw new UsageException("missing --invoke EXPORT");
+        string output = arguments.Option("out") ?? "wasmprobe-coverage";
+        var timeout = TimeSpan.FromSeconds(10);
+        if (arguments.Option("timeout") is { } seconds)
+        {
+            if (!double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value > 0) || double.IsInfinity(value))
+                throw new UsageException($"--timeout needs a positive number of seconds, not '{seconds}'");
+            timeout = TimeSpan.FromSeconds(value);
+        }
+
+        var module = ModuleLoader.Load(path);
+        var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
+            ?? throw new CommandException($"{path}: no exported function '{entry}' (exported functions: {string.Join(", ", module.Exports.Where(e => e.Kind == ExternalKind.Function).Select(e => e.Name))})");
+        var type = module.IndexSpaces.FunctionTypeOfFunction(export.Index);
+        var rawArguments = arguments.Positionals.Skip(1).ToArray();
+        if (rawArguments.Length != type.Parameters.Length)
+            throw new UsageException($"'{entry}' takes {type.Parameters.Length} arguments {type} but {rawArguments.Length} were given");
+        var values = rawArguments.Select((a, i) => (object?)ValueText.Parse(a, type.Parameters[i])).ToArray();
+        bool wasi = arguments.Flag("wasi") || module.Imports.Any(i => i.ModuleName.StartsWith("wasi_", StringComparison.Ordinal));
+
+        var collector = new CoverageCollector();
+        DebugSession session;
+        try
+        {
+            session = DebugSession.Open(path, new DebugSessionOptions
+            {
+                Entry = entry,
+                Arguments = values,
+                Mode = InstrumentationMode.Static,
+                ExceptionStops = ExceptionStops.None,
+                Coverage = true,
+                CoverageCollector = collector,
+                Host = new Engine.GuestOptions { Wasi = wasi, WasiArguments = [Path.GetFileName(path)], Deadline = timeout },
+            });
+        }
+        catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException or IOException)
+        {
+            throw new CommandException($"{path}: {e.Message}");
+        }
+
+        StopEvent final;
+        using (session)
+        {
+            final = session.Run(_ => ResumeAction.RunToCompletion, ResumeAction.RunToCompletion);
+            if (wasi) context.Error.Write(session.Stdout + session.Stderr);
+        }
+        if (collector.Modules.Count == 0) throw new CommandException($"{path}: no coverage was collected");
+
+        CoverageReportFiles files;
+        try
+        {
+            files = CoverageReport.Write(collector.Modules, output, "coverage",
+                arguments.Flag("listing") ? (m, listing) => SourceMaps.For(m.Module, listing, preferListing: true) : null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandException($"cannot write the reports to {output}: {e.Message}");
+        }
+
+        context.Out.WriteLine(Describe(final));
+        context.Out.WriteLine(files.Summary);
+        if (final is FinishedStop) return Program.Success;
+        context.Error.WriteLine($"error: {entry} did not return ({Describe(final)}); the coverage up to there was written");
+        return Program.Failure;
+    }
+
+    private static string Describe(StopEvent final) => final switch
+    {
+        FinishedStop finished => $"result: {(finished.Results.Count == 0 ? "(none)" : string.Join(" ", finished.Results.Select(r => r.FormatValue())))}",
+        TrapStop trap => $"trap: {trap.Code}: {trap.Message}{At(trap.Location)}",
+        HostErrorStop host => $"host error: {host.Exception.Message}{At(host.Location)}",
+        InterruptedStop interrupted => $"interrupted after {interrupted.Deadline.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s{At(interrupted.Location)}",
+        _ => final.Kind.ToString(),
+    };
+
+    private static string At(CodeLocation? location) => location is { } l ? $" at func[{l.Function}] pc 0x{l.Pc:x}" : "";
+}
