@@ -1,0 +1,24 @@
+using WasmProbe.Probes;
+
+namespace CGuest;
+
+// Fails on purpose to show a failure at a C guest (README); run in-process by FailureMessageTests.
+[WasmModule("guest/sort-O0.wasm", Entry = "_start", Wasi = true, GenerateFacts = false)]
+public partial class FailingSortProbes
+{
+    // Wrong on purpose: insertion_sort receives 6 numbers, not 5.
+    [BreakAt("insertion_sort", 0x34b, Hit = 1)]
+    public void Sorting_five_numbers(Insertion_sort_0x34b stop) => stop.Memory.ReadInt32(stop.Locals.local4 + 24).ShouldBe(5);
+}
+
+public class FailureMessageTests
+{
+    [Fact]
+    public void A_failing_assertion_in_a_c_guest_shows_where_with_the_source_line()
+    {
+        var error = Should.Throw<ProbeFailedException>(new FailingSortProbes().Sorting_five_numbers_WasmProbe);
+        error.Message.ShouldStartWith("insertion_sort+0x34b (pc 0x34b, hit 1 of 5): ");
+        error.Message.ShouldContain("#0 insertion_sort+0x34b at /cguest/sort.c:36:20");
+        error.Message.ShouldContain("#1 __original_main+0x419 at /cguest/sort.c:51:5 in main");
+    }
+}
