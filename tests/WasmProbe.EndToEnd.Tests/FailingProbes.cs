@@ -20,6 +20,12 @@ public partial class FailingFibProbes
     {
     }
 
+    [BreakAt("fib", 0xa1)]
+    public void Fails_at_all_hits_but_1_and_5(Fib_0xa1 stop)
+    {
+        if (stop.Hit is not (1 or 5)) throw new InvalidOperationException($"n = {stop.Locals.n}");
+    }
+
     [BreakAt("fib", 0xab, Hit = 2)]
     [ExpectGlobal("calls", 2)]
     [ExpectMemory<int>(0x400, 41)]

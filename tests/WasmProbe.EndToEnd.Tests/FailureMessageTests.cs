@@ -52,6 +52,16 @@ public class FailureMessageTests
     }
 
     [Fact]
+    public void Passing_hits_between_failing_ones_are_not_counted_as_failures()
+    {
+        string[] lines = Failure(_fib.Fails_at_all_hits_but_1_and_5_WasmProbe).Split('\n');
+        lines[0].ShouldBe("fib+0xa1 (pc 0xa1, hit 2 of 10): System.InvalidOperationException: n = 9");
+        lines.Where(l => l.StartsWith("fib+0xa1", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(':')])
+            .ShouldBe([.. new[] { 2, 3, 4, 6, 7 }.Select(h => $"fib+0xa1 (pc 0xa1, hit {h} of 10)")]);
+        lines[^1].ShouldBe("... and 3 more failing stops not shown");
+    }
+
+    [Fact]
     public void Declarative_and_method_failures_at_one_stop_are_all_listed()
     {
         var failure = Should.Throw<ProbeFailedException>(_fib.Assertion_in_the_method_WasmProbe);

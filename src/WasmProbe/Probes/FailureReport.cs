@@ -21,7 +21,7 @@ internal sealed class FailureReport
 
     public bool HasFailures => _stops.Count > 0 || _endings.Count > 0;
 
-    /// <summary>False once enough failing stops are listed: later stops need not be evaluated (only counted).</summary>
+    /// <summary>False once enough failing stops are listed: later ones are only counted.</summary>
     public bool WantsMore => _stops.Count < MaxListedStops;
 
     /// <param name="where">Formats the stop's headline given the final hit count (known only at the end).</param>

@@ -23,11 +23,6 @@ public static class ProbeRunner
         {
             if (stop is not BreakpointStop hit || hit.Breakpoint != breakpoint) return ResumeAction.Continue;
             if (probe.Hit != 0 && hit.Hit != probe.Hit) return ResumeAction.Continue;
-            if (!report.WantsMore)
-            {
-                report.AddStop(_ => "", [], null, session);
-                return ResumeAction.Continue;
-            }
             var failures = new List<string>();
             Exception? thrown = null;
             foreach (var expectation in probe.Expectations)
