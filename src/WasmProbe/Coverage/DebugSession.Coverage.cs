@@ -8,8 +8,6 @@ namespace WasmProbe.Debugging;
 /// is interrupted, or the session is disposed while paused) and merged into the session's collector.</summary>
 public sealed partial class DebugSession
 {
-    private byte[]? _wasm;
-    private string? _sourceName;
     private CoverageInstrumentation? _coverageInstrumentation;
     private CoverageRun? _coverageRun;
 
@@ -24,7 +22,7 @@ public sealed partial class DebugSession
         : _coverageRun?.Result;
 
     private CoverageInstrumentation? CoverageInstrumentation =>
-        CollectsCoverage && _wasm is not null ? _coverageInstrumentation ??= CoverageInstrumenter.Instrument(_wasm, Module) : null;
+        CollectsCoverage ? _coverageInstrumentation ??= CoverageInstrumenter.Instrument(_wasm, Module) : null;
 
     private CoverageRun? StartCoverage()
     {
@@ -36,14 +34,8 @@ public sealed partial class DebugSession
     /// module_&lt;first 12 hex digits of its SHA-256&gt;.wasm.</summary>
     private string CoverageModuleName(CoverageInstrumentation instrumentation)
     {
-        if (_sourceName is not null) return _sourceName;
+        if (_name is not null) return _name;
         if (Module.Names.Section.ModuleName is { Length: > 0 } name) return name.EndsWith(".wasm", StringComparison.OrdinalIgnoreCase) ? name : name + ".wasm";
         return $"module_{instrumentation.ModuleId[..12]}.wasm";
-    }
-
-    private static DebugSession Named(DebugSession session, string path)
-    {
-        session._sourceName = Path.GetFileName(path);
-        return session;
     }
 }

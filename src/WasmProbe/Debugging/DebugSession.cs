@@ -27,17 +27,19 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     private bool _started;
     private bool _disposed;
 
-    private DebugSession(Module module, DebugSessionOptions options)
+    private DebugSession(byte[] wasm, DebugSessionOptions options, string? fileName)
     {
-        Module = module;
+        _wasm = wasm;
+        Module = ModuleDecoder.Decode(wasm);
+        _name = options.ModuleName ?? fileName;
         _options = options;
-        _analyzer = new StackAnalyzer(module);
-        ModuleSafety.ThrowIfUnsupported(module);
+        _analyzer = new StackAnalyzer(Module);
+        ModuleSafety.ThrowIfUnsupported(Module);
         if (options.Entry is { } entry)
         {
-            var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
-                ?? throw new ArgumentException($"the module exports no function named '{entry}' (exported functions: {string.Join(", ", module.Exports.Where(e => e.Kind == ExternalKind.Function).Select(e => e.Name))})", nameof(options));
-            _entryType = module.IndexSpaces.FunctionTypeOfFunction(export.Index);
+            var export = Module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
+                ?? throw new ArgumentException($"the module exports no function named '{entry}' (exported functions: {string.Join(", ", Module.Exports.Where(e => e.Kind == ExternalKind.Function).Select(e => e.Name))})", nameof(options));
+            _entryType = Module.IndexSpaces.FunctionTypeOfFunction(export.Index);
             if (options.Arguments.Count != _entryType.Parameters.Length)
                 throw new ArgumentException($"'{entry}' takes {_entryType.Parameters.Length} arguments {_entryType} but {options.Arguments.Count} were given", nameof(options));
             _arguments = [.. options.Arguments.Select((a, i) => WasmValue.From(a, _entryType.Parameters[i]))];
@@ -52,15 +54,25 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     /// malformed module and <see cref="NotSupportedException"/> for one Wasmtime .NET cannot host.</summary>
     public static DebugSession Create(byte[] wasm, DebugSessionOptions? options = null)
     {
-        var session = new DebugSession(ModuleDecoder.Decode(wasm), options ?? new DebugSessionOptions());
-        session._wasm = wasm;
+        ArgumentNullException.ThrowIfNull(wasm);
+        return Started(new DebugSession(wasm, options ?? new DebugSessionOptions(), fileName: null));
+    }
+
+    public static DebugSession Open(string path, DebugSessionOptions? options = null) =>
+        Started(new DebugSession(File.ReadAllBytes(path), options ?? new DebugSessionOptions(), Path.GetFileName(path)));
+
+    /// <summary>Debug builds are instrumented at once, so a module the instrumenter cannot handle fails here.</summary>
+    private static DebugSession Started(DebugSession session)
+    {
         if (session._options.Mode == InstrumentationMode.Debug) session.Instrumented();
         return session;
     }
 
-    public static DebugSession Open(string path, DebugSessionOptions? options = null) => Named(Create(File.ReadAllBytes(path), options), path);
-
     public Module Module { get; }
+
+    /// <summary>The module's name in reports: <see cref="DebugSessionOptions.ModuleName"/>, or the file it was opened from.</summary>
+    private readonly string? _name;
+    private readonly byte[] _wasm;
 
     public IReadOnlyList<Breakpoint> Breakpoints => _breakpoints;
 

@@ -19,6 +19,10 @@ public sealed class DebugSessionOptions
 
     public ExceptionStops ExceptionStops { get; init; } = ExceptionStops.All;
 
+    /// <summary>The module's name in coverage reports (default: the file name for <see cref="DebugSession.Open"/>, else
+    /// the name section's module name, else module_&lt;hash&gt;.wasm).</summary>
+    public string? ModuleName { get; init; }
+
     /// <summary>WASI, extra host imports and the deadline.</summary>
     public GuestOptions Host { get; init; } = new();
 

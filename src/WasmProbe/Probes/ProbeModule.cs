@@ -50,6 +50,7 @@ public sealed class ProbeModule
             Mode = mode,
             ExceptionStops = exceptionStops,
             Host = Host,
+            ModuleName = System.IO.Path.GetFileName(Path),
         });
 
     private byte[] Load()
