@@ -61,50 +61,10 @@ public static class Disassembler
     public static int ResolveFunction(Module module, string nameOrIndex)
     {
         Compat.ThrowIfNull(module, nameof(module));
-        Compat.ThrowIfNull(nameOrIndex, nameof(nameOrIndex));
+        int index = module.Names.ResolveFunction(nameOrIndex);
         string text = nameOrIndex.Trim();
-        if (text.Length == 0) throw new ArgumentException("empty function name");
-        var spaces = module.IndexSpaces;
-
-        if (text[0] != '$' && text.All(Compat.IsAsciiDigit))
-        {
-            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int index) || index >= spaces.FunctionCount)
-            {
-                throw new ArgumentException(spaces.FunctionCount == 0
-                    ? $"function index {text} is out of range: the module has no functions"
-                    : $"function index {text} is out of range: the module has functions 0 to {spaces.FunctionCount - 1}");
-            }
-            CheckDefined(module, index, text);
-            return index;
-        }
-
-        string name = text[0] == '$' && text.Length > 1 ? text.Substring(1) : text;
-        int found = -1;
-        if (module.Names.Section.Maps.TryGetValue(Names.NameKind.Function, out var map))
-        {
-            foreach (var (index, entry) in map)
-            {
-                if (entry == name && index < spaces.FunctionCount)
-                {
-                    found = index;
-                    break;
-                }
-            }
-        }
-        if (found < 0)
-        {
-            foreach (var export in module.Exports)
-            {
-                if (export.Kind == ExternalKind.Function && export.Name == name && export.Index < spaces.FunctionCount)
-                {
-                    found = export.Index;
-                    break;
-                }
-            }
-        }
-        if (found < 0) throw new ArgumentException($"no function named '{InstructionFormatter.Escape(name)}'{Available(module)}");
-        CheckDefined(module, found, $"'{InstructionFormatter.Escape(name)}'");
-        return found;
+        CheckDefined(module, index, text[0] != '$' && text.All(Compat.IsAsciiDigit) ? text : $"'{InstructionFormatter.Escape(text.TrimStart('$'))}'");
+        return index;
     }
 
     private static void CheckDefined(Module module, int index, string shownAs)
@@ -128,33 +88,6 @@ public static class Disassembler
             if (seen++ == functionIndex) return $"\"{import.ModuleName}\" \"{import.Name}\"";
         }
         return null;
-    }
-
-    /// <summary>"; known functions: a, b, c (and 12 more)" for an error message, or a hint when there are no names.</summary>
-    private static string Available(Module module)
-    {
-        var spaces = module.IndexSpaces;
-        var known = new List<string>();
-        if (module.Names.Section.Maps.TryGetValue(Names.NameKind.Function, out var map))
-        {
-            foreach (var (index, name) in map)
-            {
-                if (!spaces.IsImportedFunction(index) && index < spaces.FunctionCount && !known.Contains(name)) known.Add(name);
-            }
-        }
-        foreach (var export in module.Exports)
-        {
-            if (export.Kind == ExternalKind.Function && !spaces.IsImportedFunction(export.Index) && !known.Contains(export.Name)) known.Add(export.Name);
-        }
-        int defined = module.Bodies.Count;
-        string indices = defined == 0
-            ? "the module defines no functions"
-            : $"defined function indices are {spaces.ImportedFunctionCount} to {spaces.ImportedFunctionCount + defined - 1}";
-        if (known.Count == 0) return $"; the module has no function names ({indices})";
-        const int shown = 8;
-        string list = string.Join(", ", known.Take(shown).Select(n => InstructionFormatter.Escape(n)));
-        if (known.Count > shown) list += $" (and {known.Count - shown} more)";
-        return $"; known functions: {list} ({indices})";
     }
 
     private static void WriteFunction(TextWriter output, Module module, StackAnalyzer analyzer, int functionIndex, int pcDigits)
