@@ -23,7 +23,7 @@ internal sealed class ThreadStopController : IStopController
 {
     private const int GuestStackSize = 16 << 20;
 
-    private readonly ManualResetEventSlim _resumed = new(false);
+    private readonly ManualResetEventSlim _resumed = new(false, spinCount: 2000);
     private readonly object _gate = new();
     private TaskCompletionSource<StopEvent>? _pending;
     private Thread? _thread;
