@@ -33,7 +33,7 @@ internal static class DiagnosticDescriptors
         "pc 0x{0} in {1} is unreachable code and can never stop; nearest reachable pcs: {2}");
 
     public static readonly DiagnosticDescriptor UnknownLocal = Error("WP0009", "Unknown local",
-        "{0} has no local {1} (its locals: {2})");
+        "{0} has no local {1} ({2})");
 
     public static readonly DiagnosticDescriptor UnknownGlobal = Error("WP0010", "Unknown global",
         "The module '{0}' has no global {1} (its globals: {2})");
@@ -42,7 +42,7 @@ internal static class DiagnosticDescriptors
         "{0} cannot be converted to {1}{2}");
 
     public static readonly DiagnosticDescriptor StackDepthOutOfRange = Error("WP0012", "Operand stack depth out of range",
-        "Stack depth {0} does not exist at {1}: the operand stack holds {2} there{3}");
+        "Stack depth {0} does not exist at {1}: {2}");
 
     public static readonly DiagnosticDescriptor MemoryOutOfRange = Error("WP0013", "Memory address outside the memory",
         "{0} is outside {1}");
@@ -65,12 +65,24 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidCount = Error("WP0019", "Invalid Hit or Steps",
         "{0} must be {1} (was {2})");
 
+    public static readonly DiagnosticDescriptor NoLineInfo = Error("WP0020", "Module has no DWARF line information",
+        "The module '{0}' has no DWARF line information to find line {1} of '{2}' in (build it with -g and keep its .debug_* custom sections, or use [BreakAt] with a pc)");
+
+    public static readonly DiagnosticDescriptor UnknownSourceFile = Error("WP0021", "Unknown source file",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor LineWithoutCode = Error("WP0022", "Source line without code",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor DwarfMalformed = Error("WP0023", "Malformed DWARF debug information",
+        "The DWARF debug information of '{0}' is malformed: {1} (at {2}+0x{3})");
+
     private static readonly DiagnosticDescriptor[] All =
     [
         ModuleNotListed, ModuleNotFound, ModuleMalformed, UnknownFunction, ImportedFunction, PcOutsideFunction,
         PcNotInstructionStart, PcUnreachable, UnknownLocal, UnknownGlobal, ValueNotConvertible, StackDepthOutOfRange,
         MemoryOutOfRange, WrongStopViewParameter, ClassShape, EntryArgumentCount, ExpectationWithoutProbe,
-        InvalidProbeMethod, InvalidCount,
+        InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
     ];
 
     public static DiagnosticDescriptor ById(string id)

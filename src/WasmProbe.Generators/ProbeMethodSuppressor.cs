@@ -5,13 +5,13 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace WasmProbe.Generators;
 
 /// <summary>Suppresses xunit's xUnit1013 ("public method should be marked as a test") on probe methods: a
-/// [BreakAt]/[StepFrom] method is not a test itself but runs through the [Fact] the generator emits for it.</summary>
+/// [BreakAt]/[BreakAtLine]/[StepFrom] method is not a test itself but runs through the [Fact] the generator emits for it.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ProbeMethodSuppressor : DiagnosticSuppressor
 {
     internal static readonly SuppressionDescriptor PublicProbeMethod = new(
         "WPS0001", "xUnit1013",
-        "Probe methods ([BreakAt], [StepFrom]) run through the xunit test the WasmProbe generator emits for them");
+        "Probe methods ([BreakAt], [BreakAtLine], [StepFrom]) run through the xunit test the WasmProbe generator emits for them");
 
     public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions => [PublicProbeMethod];
 
@@ -27,7 +27,7 @@ public sealed class ProbeMethodSuppressor : DiagnosticSuppressor
             if (symbol is null) continue;
             foreach (var attribute in symbol.GetAttributes())
             {
-                if (attribute.AttributeClass is { Name: "BreakAtAttribute" or "StepFromAttribute" } cls
+                if (attribute.AttributeClass is { Name: "BreakAtAttribute" or "BreakAtLineAttribute" or "StepFromAttribute" } cls
                     && cls.ContainingNamespace?.ToDisplayString() == WasmProbeGenerator.AttributeNamespace)
                 {
                     context.ReportSuppression(Suppression.Create(PublicProbeMethod, diagnostic));

@@ -149,6 +149,11 @@ public sealed partial class WasmProbeGenerator
 
     private static void EmitView(CodeWriter w, ProbeClassSpec spec, ViewSpec view)
     {
+        if (view.Line is { } line)
+        {
+            EmitLineView(w, spec, view, line);
+            return;
+        }
         string function = view.Function.ToString(CultureInfo.InvariantCulture);
         string pc = "0x" + view.Pc.ToString("x", CultureInfo.InvariantCulture);
         string where = $"{Identifiers.Xml(view.FunctionName)}+{pc} (<c>{Identifiers.Xml(view.Instruction)}</c>)";
@@ -218,27 +223,119 @@ public sealed partial class WasmProbeGenerator
         if (!steps)
         {
             w.Line();
-            w.Line($"/// <summary>The operand stack before {Identifiers.Xml(view.FunctionName)}+{pc}, typed by the stack analysis: S0 is the top.</summary>");
-            w.Open("public readonly struct StackView");
-            w.Line($"private readonly {Session} _session;");
-            w.Line();
-            w.Line($"internal StackView({Session} session) {{ _session = session; }}");
-            w.Line();
-            w.Line("/// <summary>How many values the operand stack holds here.</summary>");
-            w.Line($"public int Count => {view.Stack.Count.ToString(CultureInfo.InvariantCulture)};");
-            foreach (var slot in view.Stack)
-            {
-                w.Line();
-                w.Line($"/// <summary>{Identifiers.Xml(slot.Description)} (slot {slot.Index.ToString(CultureInfo.InvariantCulture)} counted from the bottom): {Identifiers.Xml(slot.WasmType)}.</summary>");
-                w.Line($"public {ClrType(slot.Kind)} {slot.Identifier} => {FromValue(slot.Kind, $"_session.StackSlot({slot.Index.ToString(CultureInfo.InvariantCulture)})")};");
-            }
-            w.Close();
+            EmitStackView(w, view, $"before {Identifiers.Xml(view.FunctionName)}+{pc}");
         }
         w.Close();
     }
 
+    private static void EmitStackView(CodeWriter w, ViewSpec view, string where)
+    {
+        w.Line($"/// <summary>The operand stack {where}, typed by the stack analysis: S0 is the top.</summary>");
+        w.Open("public readonly struct StackView");
+        w.Line($"private readonly {Session} _session;");
+        w.Line();
+        w.Line($"internal StackView({Session} session) {{ _session = session; }}");
+        w.Line();
+        w.Line("/// <summary>How many values the operand stack holds here.</summary>");
+        w.Line($"public int Count => {view.Stack.Count.ToString(CultureInfo.InvariantCulture)};");
+        foreach (var slot in view.Stack)
+        {
+            w.Line();
+            w.Line($"/// <summary>{Identifiers.Xml(slot.Description)} (slot {slot.Index.ToString(CultureInfo.InvariantCulture)} counted from the bottom): {Identifiers.Xml(slot.WasmType)}.</summary>");
+            w.Line($"public {ClrType(slot.Kind)} {slot.Identifier} => {FromValue(slot.Kind, $"_session.StackSlot({slot.Index.ToString(CultureInfo.InvariantCulture)})")};");
+        }
+        w.Close();
+    }
+
+    /// <summary>The view of a [BreakAtLine] stop: typed like a [BreakAt] view when the line starts in one function;
+    /// over several functions, the locals they all name alike (their indices chosen by the function stopped in); the
+    /// stack typed when it is the same at every location, else untyped.</summary>
+    private static void EmitLineView(CodeWriter w, ProbeClassSpec spec, ViewSpec view, LineSpec line)
+    {
+        bool single = line.Functions.Count == 1;
+        string lineText = line.Line.ToString(CultureInfo.InvariantCulture);
+        string functionNames = NameList(line.Locations.Select(l => l.FunctionName).Distinct().ToList(), "and");
+        string places = NameList(line.Locations.Select(l => $"{Identifiers.Xml(l.FunctionName)}+0x{l.Pc.ToString("x", CultureInfo.InvariantCulture)} (<c>{Identifiers.Xml(l.Instruction)}</c>)").ToList(), "or");
+        string resolved = line.ResolvedFiles == line.File ? "" : $" ({Identifiers.Xml(line.ResolvedFiles)})";
+        w.Line($"/// <summary>The guest stopped at the start of line {lineText} of {Identifiers.Xml(line.File)}{resolved}, before {places}: " +
+            (single ? "typed locals" : $"the locals {Identifiers.Xml(functionNames)} all name alike") + (line.TypedStack ? ", operand stack (S0 = top)" : ", operand stack (untyped)") + ", globals and memory.</summary>");
+        w.Open($"public sealed class {view.TypeName} : {Probes}.LineView");
+        w.Line($"internal {view.TypeName}({Session} session, int hit) : base(session, {Identifiers.Literal(line.File)}, {lineText}, hit) {{ }}");
+        w.Line();
+        w.Line("private GlobalsView? _globals;");
+        w.Line();
+        if (single)
+        {
+            w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)} (parameters first).</summary>");
+            w.Line("public LocalsView Locals => new LocalsView(Session);");
+        }
+        else
+        {
+            w.Line($"/// <summary>The locals that {Identifiers.Xml(functionNames)} all name alike, with one type (Frames[0].Locals has all of the function stopped in).</summary>");
+            w.Line("public LocalsView Locals => new LocalsView(Session, Function);");
+        }
+        w.Line();
+        if (line.TypedStack)
+        {
+            w.Line("/// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>");
+            w.Line("public StackView Stack => new StackView(Session);");
+        }
+        else
+        {
+            w.Line("/// <summary>The operand stack, untyped because its types differ between the line's locations: <c>Stack[0]</c> is the top.</summary>");
+            w.Line($"public {Probes}.OperandStack Stack => new {Probes}.OperandStack(Session.Frames[0].Stack);");
+        }
+        w.Line();
+        w.Line("/// <summary>The module's globals, typed.</summary>");
+        w.Line("public GlobalsView Globals => _globals ??= new GlobalsView(this);");
+        if (spec.MemoryCount > 0)
+        {
+            w.Line();
+            w.Line("/// <summary>Memory 0.</summary>");
+            w.Line($"public {MemoryAccess} Memory => Session.Memory(0);");
+        }
+        w.Line();
+        w.Line(single
+            ? $"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>"
+            : $"/// <summary>The locals that {Identifiers.Xml(functionNames)} all name alike, typed; each reads the local of the function stopped in.</summary>");
+        w.Open("public readonly struct LocalsView");
+        w.Line($"private readonly {Session} _session;");
+        if (!single) w.Line("private readonly int _function;");
+        w.Line();
+        w.Line(single
+            ? $"internal LocalsView({Session} session) {{ _session = session; }}"
+            : $"internal LocalsView({Session} session, int function) {{ _session = session; _function = function; }}");
+        foreach (var local in view.Locals)
+        {
+            w.Line();
+            string index = local.PerFunction.Count == 0 || local.PerFunction.All(i => i == local.PerFunction[0])
+                ? local.Index.ToString(CultureInfo.InvariantCulture)
+                : "_function switch { " + string.Join(", ", Enumerable.Range(0, local.PerFunction.Count).Select(k =>
+                    (k == local.PerFunction.Count - 1 ? "_" : line.Functions[k].ToString(CultureInfo.InvariantCulture)) + " => " + local.PerFunction[k].ToString(CultureInfo.InvariantCulture))) + " }";
+            string what = single ? $"Local {local.Index.ToString(CultureInfo.InvariantCulture)}, {Identifiers.Xml(local.Description)}" : $"The {Identifiers.Xml(local.Description)}";
+            w.Line($"/// <summary>{what}: {Identifiers.Xml(local.WasmType)}.</summary>");
+            w.Line($"public {ClrType(local.Kind)} {local.Identifier} => {FromValue(local.Kind, $"_session.Local({index})")};");
+        }
+        w.Close();
+        if (line.TypedStack)
+        {
+            w.Line();
+            EmitStackView(w, view, $"at the start of line {lineText}");
+        }
+        w.Close();
+    }
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    private static string NameList(IReadOnlyList<string> items, string conjunction) =>
+        items.Count <= 1 ? string.Join("", items) : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[items.Count - 1];
+
     private static void EmitTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method)
     {
+        if (method.Line is { } line)
+        {
+            EmitLineTest(w, spec, method, line);
+            return;
+        }
         bool steps = method.Kind == ProbeKind.Steps;
         string pc = "0x" + method.Pc.ToString("x", CultureInfo.InvariantCulture);
         string function = method.Function.ToString(CultureInfo.InvariantCulture);
@@ -276,11 +373,53 @@ public sealed partial class WasmProbeGenerator
         w.Close();
     }
 
+    private static void EmitLineTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, LineSpec line)
+    {
+        const string Location = "global::WasmProbe.Wasm.Model.CodeLocation";
+        string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;
+        string argument = method.Parameter switch
+        {
+            ParameterKind.View => $"new {method.ViewTypeName}(session, hit)",
+            ParameterKind.Session => "session",
+            _ => "",
+        };
+        string lineText = line.Line.ToString(CultureInfo.InvariantCulture);
+        w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> (breakpoint at line {lineText} of {Identifiers.Xml(line.File)}, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
+        if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
+        w.Open($"public void {method.TestMethodName}()");
+        w.Line($"{Probes}.ProbeRunner.RunLineBreakpoint(");
+        w.Indent++;
+        w.Line("WasmModule,");
+        w.Line($"new {Probes}.LineProbe({Identifiers.Literal(method.DisplayName)}, {Identifiers.Literal(line.File)}, {lineText},");
+        w.Indent++;
+        w.Line($"new {Location}[] {{ {string.Join(", ", line.Locations.Select(l => $"new {Location}({Int(l.Function)}, 0x{l.Pc.ToString("x", CultureInfo.InvariantCulture)})"))} }},");
+        string head = $"{Int(method.Hit)}, {Bool(method.Optional)}, ";
+        if (method.Expectations.Count == 0)
+        {
+            w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>()),");
+        }
+        else
+        {
+            w.Line(head + $"new {Probes}.Expectation[]");
+            w.Line("{");
+            w.Indent++;
+            foreach (var expectation in method.Expectations) w.Line(Expectation(expectation) + ",");
+            w.Indent--;
+            w.Line("}),");
+        }
+        w.Indent--;
+        w.Line($"(session, hit) => {target}({argument}));");
+        w.Indent--;
+        w.Close();
+    }
+
     private static string Expectation(ExpectationSpec e)
     {
         string hit = Int(e.Hit);
         return e.Kind switch
         {
+            ExpectationKind.Local when e.Functions.Count > 0 =>
+                $"{Probes}.Expectation.Local(new int[] {{ {string.Join(", ", e.Functions.Select(Int))} }}, new int[] {{ {string.Join(", ", e.Indices.Select(Int))} }}, {Identifiers.Literal(e.Label)}, {Literal(e.Value!)}, {hit})",
             ExpectationKind.Local => $"{Probes}.Expectation.Local({Int(e.Index)}, {Identifiers.Literal(e.Label)}, {Literal(e.Value!)}, {hit})",
             ExpectationKind.Stack => $"{Probes}.Expectation.Stack({Int(e.Depth)}, {Int(e.Index)}, {Literal(e.Value!)}, {hit})",
             ExpectationKind.Global => $"{Probes}.Expectation.Global({Int(e.Index)}, {Identifiers.Literal(e.Label)}, {Literal(e.Value!)}, {hit})",

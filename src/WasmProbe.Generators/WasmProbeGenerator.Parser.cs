@@ -103,10 +103,15 @@ public sealed partial class WasmProbeGenerator
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             switch (cls.Name)
             {
-                case "BreakAtAttribute" or "StepFromAttribute":
+                case "BreakAtAttribute" or "StepFromAttribute" or "BreakAtLineAttribute":
                     if (probe is not null) both = true;
                     probe ??= attribute;
-                    kind ??= cls.Name == "BreakAtAttribute" ? ProbeKind.Breakpoint : ProbeKind.Steps;
+                    kind ??= cls.Name switch
+                    {
+                        "BreakAtAttribute" => ProbeKind.Breakpoint,
+                        "BreakAtLineAttribute" => ProbeKind.Line,
+                        _ => ProbeKind.Steps,
+                    };
                     break;
                 case "ExpectLocalAttribute":
                     expectations.Add(Expectation(ExpectationKind.Local, attribute, syntax, null));
@@ -150,6 +155,10 @@ public sealed partial class WasmProbeGenerator
             p.Type.TypeKind == TypeKind.Error,
             LocationInfo.From(p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is ParameterSyntax ps ? (SyntaxNode?)ps.Type ?? ps : null)));
 
+        // The positional arguments: function and pc ([BreakAt], [StepFrom]) or file and line ([BreakAtLine]).
+        var first = probe is not null && probe.ConstructorArguments.Length > 0 ? Constant(probe.ConstructorArguments[0], PositionalArgument(probeSyntax, 0) ?? (SyntaxNode?)probeSyntax) : null;
+        var second = probe is not null && probe.ConstructorArguments.Length > 1 ? Constant(probe.ConstructorArguments[1], PositionalArgument(probeSyntax, 1) ?? (SyntaxNode?)probeSyntax) : null;
+        bool line = kind == ProbeKind.Line;
         return new ProbeMethodRequest(
             method.Name,
             LocationInfo.From(method.Locations.FirstOrDefault()),
@@ -159,8 +168,10 @@ public sealed partial class WasmProbeGenerator
             kind,
             LocationInfo.From(probeSyntax),
             both,
-            probe is not null && probe.ConstructorArguments.Length > 0 ? Constant(probe.ConstructorArguments[0], PositionalArgument(probeSyntax, 0) ?? (SyntaxNode?)probeSyntax) : null,
-            probe is not null && probe.ConstructorArguments.Length > 1 ? Constant(probe.ConstructorArguments[1], PositionalArgument(probeSyntax, 1) ?? (SyntaxNode?)probeSyntax) : null,
+            line ? null : first,
+            line ? null : second,
+            line ? first : null,
+            line ? second : null,
             hit,
             LocationInfo.From(NamedArgument(probeSyntax, "Hit") ?? (SyntaxNode?)probeSyntax),
             optional,

@@ -3,6 +3,7 @@ using System.Globalization;
 using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Dwarf;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Text;
 using WasmProbe.Wasm.Types;
@@ -70,8 +71,10 @@ public sealed partial class WasmProbeGenerator
         var exports = Exports(context);
         var globals = Globals(context);
 
-        // Decode the bodies of all the functions this class's probes name at once (the rest stay undecoded).
-        context.Prepare(request.Methods.Where(m => m.Function is not null).Select(m => ResolveFunction(m.Function!, context, null)));
+        // Decode the bodies of all the functions this class's probes name at once (the rest stay undecoded); for
+        // [BreakAtLine] probes, those where the DWARF line table puts their lines.
+        context.Prepare(request.Methods.Where(m => m.Function is not null).Select(m => ResolveFunction(m.Function!, context, null))
+            .Concat(context.LineFunctions(request.Methods.Where(m => m.Kind == ProbeKind.Line))));
 
         var views = new Dictionary<string, ViewSpec>(StringComparer.Ordinal);
         var methods = new List<ProbeMethodSpec>();
@@ -103,7 +106,7 @@ public sealed partial class WasmProbeGenerator
             module.IndexSpaces.Memories.Length,
             exports,
             globals,
-            views.Values.OrderBy(v => v.Pc).ThenBy(v => v.Kind).ToEquatableArray(),
+            views.Values.OrderBy(v => v.Pc).ThenBy(v => v.Kind).ThenBy(v => v.TypeName, StringComparer.Ordinal).ToEquatableArray(),
             methods.ToEquatableArray());
         return new ProbeClassResult(spec, diagnostics.ToEquatableArray());
     }
@@ -149,6 +152,72 @@ public sealed partial class WasmProbeGenerator
             }
             _functions[function] = probed;
             return probed;
+        }
+
+        /// <summary>The module's DWARF compile units and line table, read on first use without decoding bodies (see
+        /// <see cref="DwarfInfo.ReadLines"/>); null when that failed (<see cref="DwarfError"/>).</summary>
+        public DwarfInfo? Dwarf
+        {
+            get
+            {
+                ReadDwarf();
+                return _dwarf;
+            }
+        }
+
+        /// <summary>Why the DWARF could not be read: a <see cref="DwarfFormatException"/>, or a code section whose
+        /// layout does not scan.</summary>
+        public WasmFormatException? DwarfError
+        {
+            get
+            {
+                ReadDwarf();
+                return _dwarfError;
+            }
+        }
+
+        private DwarfInfo? _dwarf;
+        private WasmFormatException? _dwarfError;
+        private bool _dwarfRead;
+
+        private void ReadDwarf()
+        {
+            if (_dwarfRead) return;
+            _dwarfRead = true;
+            try
+            {
+                _dwarf = DwarfInfo.ReadLines(Module, image.Bytes!);
+            }
+            catch (WasmFormatException e)
+            {
+                _dwarfError = e;
+            }
+        }
+
+        /// <summary>The functions where the lines of these [BreakAtLine] probes start (whether those pcs are reachable
+        /// is checked later, with the functions' analyses). Problems are left for the probes' validation to report.</summary>
+        public List<int> LineFunctions(IEnumerable<ProbeMethodRequest> probes)
+        {
+            var functions = new List<int>();
+            foreach (var probe in probes)
+            {
+                if (probe.File?.Value is not string file || probe.Line?.Value is not int line || Dwarf is not { HasLineInfo: true } dwarf) continue;
+                IReadOnlyList<int> pcs;
+                try
+                {
+                    pcs = dwarf.Lines.PcsForLine(file, line);
+                }
+                catch (WasmFormatException)
+                {
+                    continue;
+                }
+                foreach (int pc in pcs)
+                {
+                    int function = dwarf.FunctionIndexAt(pc);
+                    if (function >= 0) functions.Add(function);
+                }
+            }
+            return functions;
         }
 
         public string FunctionName(int function) => Module.Names.FunctionOrIndex(function);
@@ -252,13 +321,13 @@ public sealed partial class WasmProbeGenerator
         if (method.Kind is not { } kind)
         {
             diagnostics.Add(DiagnosticInfo.Create(D.ExpectationWithoutProbe, method.Expectations[0].AttributeLocation ?? method.NameLocation, method.Name,
-                "has Expect* attributes but no [BreakAt] or [StepFrom]: add one so the expectations have a stop to be checked at"));
+                "has Expect* attributes but no [BreakAt], [BreakAtLine] or [StepFrom]: add one so the expectations have a stop to be checked at"));
             return null;
         }
         if (method.HasBothProbeKinds)
         {
             diagnostics.Add(DiagnosticInfo.Create(D.ExpectationWithoutProbe, method.ProbeAttributeLocation ?? method.NameLocation, method.Name,
-                "has both [BreakAt] and [StepFrom] (or several of them): give each probe its own method"));
+                "has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method"));
             return null;
         }
         if (!method.ReturnsVoid || method.IsGeneric)
@@ -269,7 +338,69 @@ public sealed partial class WasmProbeGenerator
         }
         int before = diagnostics.Count;
 
-        // Function and pc.
+        // Where it stops, and the view of those stops.
+        var site = kind == ProbeKind.Line ? LineSite(method, context, diagnostics) : PcSite(method, kind, context, diagnostics);
+        if (site is null) return null;
+        var view = site.View;
+
+        if (method.Hit < (kind == ProbeKind.Steps ? 1 : 0))
+            diagnostics.Add(DiagnosticInfo.Create(D.InvalidCount, method.HitLocation, "Hit", kind == ProbeKind.Steps ? "at least 1" : "0 (every hit) or a hit number from 1", method.Hit.ToString(CultureInfo.InvariantCulture)));
+        if (kind == ProbeKind.Steps && method.Steps < 0)
+            diagnostics.Add(DiagnosticInfo.Create(D.InvalidCount, method.StepsLocation, "Steps", "0 or more", method.Steps.ToString(CultureInfo.InvariantCulture)));
+
+        // The parameter.
+        var parameter = ParameterKind.None;
+        if (method.Parameters.Count > 0)
+        {
+            var p = method.Parameters[0];
+            string viewName = $"{request.Name}.{view.TypeName}";
+            string[] baseTypes = kind switch
+            {
+                ProbeKind.Steps => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.StepView"],
+                ProbeKind.Line => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.BreakpointView", "global::WasmProbe.Probes.LineView"],
+                _ => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.BreakpointView"],
+            };
+            if (p.IsErrorType ? p.TypeName == view.TypeName : baseTypes.Contains(p.FullTypeName)) parameter = ParameterKind.View;
+            else if (!p.IsErrorType && p.FullTypeName == "global::WasmProbe.Debugging.DebugSession") parameter = ParameterKind.Session;
+            else diagnostics.Add(DiagnosticInfo.Create(D.WrongStopViewParameter, p.Location, method.Name, viewName, p.TypeName));
+            if (method.Parameters.Count > 1)
+                diagnostics.Add(DiagnosticInfo.Create(D.WrongStopViewParameter, method.Parameters[1].Location, method.Name, viewName, $"{method.Parameters.Count} parameters"));
+        }
+
+        // Expectations.
+        var expectations = new List<ExpectationSpec>();
+        foreach (var expectation in method.Expectations)
+        {
+            if (Expectation(expectation, context, site, diagnostics) is { } spec) expectations.Add(spec);
+        }
+        if (diagnostics.Count > before) return new MethodResult(view, null);
+
+        string testName = method.Name + "_WasmProbe";
+        for (int n = 2; memberNames.Contains(testName); n++) testName = method.Name + "_WasmProbe" + n.ToString(CultureInfo.InvariantCulture);
+        memberNames.Add(testName);
+        var spec2 = new ProbeMethodSpec(method.Name, testName, request.FullName + "." + method.Name, kind, view.TypeName, parameter, method.IsStatic,
+            view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line);
+        return new MethodResult(view, spec2);
+    }
+
+    /// <summary>Where a probe stops, as its expectations see it: the functions (one, except for a line whose code lies
+    /// in several), their analyses, and the operand stack types (null when they differ between the locations).</summary>
+    private sealed class ProbeSite(string at, ViewSpec view, IReadOnlyList<int> functions, IReadOnlyList<FunctionAnalysis> analyses, ValType[]? stack, string? stackDifference)
+    {
+        /// <summary>How messages name the place: <c>fib+0xa1</c>, <c>sort.c:33</c>.</summary>
+        public string At { get; } = at;
+        public ViewSpec View { get; } = view;
+        public IReadOnlyList<int> Functions { get; } = functions;
+        public IReadOnlyList<FunctionAnalysis> Analyses { get; } = analyses;
+        public ValType[]? Stack { get; } = stack;
+
+        /// <summary>When <see cref="Stack"/> is null: the stacks at each location, for messages.</summary>
+        public string? StackDifference { get; } = stackDifference;
+    }
+
+    /// <summary>[BreakAt]/[StepFrom]: the function and pc, checked.</summary>
+    private static ProbeSite? PcSite(ProbeMethodRequest method, ProbeKind kind, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    {
         int function = ResolveFunction(method.Function!, context, diagnostics);
         if (function < 0) return null;
         if (context.Spaces.IsImportedFunction(function))
@@ -309,55 +440,159 @@ public sealed partial class WasmProbeGenerator
             diagnostics.Add(DiagnosticInfo.Create(D.PcUnreachable, method.Pc.Location, Hex(pc), functionName, Nearby(probed, pc)));
             return null;
         }
-        string at = $"{functionName}+0x{Hex(pc)}";
 
-        if (method.Hit < (kind == ProbeKind.Steps ? 1 : 0))
-            diagnostics.Add(DiagnosticInfo.Create(D.InvalidCount, method.HitLocation, "Hit", kind == ProbeKind.Steps ? "at least 1" : "0 (every hit) or a hit number from 1", method.Hit.ToString(CultureInfo.InvariantCulture)));
-        if (kind == ProbeKind.Steps && method.Steps < 0)
-            diagnostics.Add(DiagnosticInfo.Create(D.InvalidCount, method.StepsLocation, "Steps", "0 or more", method.Steps.ToString(CultureInfo.InvariantCulture)));
-
-        // The view.
         string typeName = Identifiers.TypePart(context.Module.Names.Function(function), function) + "_0x" + Hex(pc) + (kind == ProbeKind.Steps ? "_Steps" : "");
-        var locals = Locals(context, function, analysis);
         var stackTypes = analysis.StackBefore(index);
-        var stack = kind == ProbeKind.Steps
-            ? EquatableArray<TypedSlot>.Empty
-            : Enumerable.Range(0, stackTypes.Length).Select(depth =>
-            {
-                int slot = stackTypes.Length - 1 - depth;
-                return new TypedSlot(slot, "S" + depth.ToString(CultureInfo.InvariantCulture), Values.Kind(stackTypes[slot]), stackTypes[slot].ToString(), depth == 0 ? "The top of the operand stack" : $"The value {depth} below the top");
-            }).ToEquatableArray();
+        var stack = kind == ProbeKind.Steps ? EquatableArray<TypedSlot>.Empty : StackSlots(stackTypes);
         string instruction = InstructionText(context.Module, function, analysis, index);
-        var view = new ViewSpec(typeName, kind, function, functionName, pc, instruction, locals, stack);
+        var view = new ViewSpec(typeName, kind, function, functionName, pc, instruction, Locals(context, function, analysis), stack);
+        return new ProbeSite($"{functionName}+0x{Hex(pc)}", view, [function], [analysis], stackTypes, null);
+    }
 
-        // The parameter.
-        var parameter = ParameterKind.None;
-        if (method.Parameters.Count > 0)
+    /// <summary>[BreakAtLine]: the line resolved through the module's DWARF to every reachable pc where it starts.
+    /// The view is typed over what all those locations have in common: in one function, all its locals; in several
+    /// (inlined copies), the locals they all name alike with one type; the operand stack when its types are the same
+    /// at every location.</summary>
+    private static ProbeSite? LineSite(ProbeMethodRequest method, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    {
+        // Without both arguments the attribute does not compile; the compiler reports that.
+        if (method.File is not { } fileArg || method.Line is not { } lineArg) return null;
+        string file = fileArg.Value as string ?? "";
+        int line = lineArg.Value is int l ? l : 0;
+        if (context.DwarfError is { } error)
         {
-            var p = method.Parameters[0];
-            string viewName = $"{request.Name}.{typeName}";
-            string baseType = kind == ProbeKind.Steps ? "global::WasmProbe.Probes.StepView" : "global::WasmProbe.Probes.BreakpointView";
-            if (p.IsErrorType ? p.TypeName == typeName : p.FullTypeName is "global::WasmProbe.Probes.StopView" || p.FullTypeName == baseType) parameter = ParameterKind.View;
-            else if (!p.IsErrorType && p.FullTypeName == "global::WasmProbe.Debugging.DebugSession") parameter = ParameterKind.Session;
-            else diagnostics.Add(DiagnosticInfo.Create(D.WrongStopViewParameter, p.Location, method.Name, viewName, p.TypeName));
-            if (method.Parameters.Count > 1)
-                diagnostics.Add(DiagnosticInfo.Create(D.WrongStopViewParameter, method.Parameters[1].Location, method.Name, viewName, $"{method.Parameters.Count} parameters"));
+            diagnostics.Add(error is DwarfFormatException dwarf
+                ? DiagnosticInfo.Create(D.DwarfMalformed, fileArg.Location, context.Path, dwarf.Reason, dwarf.Section, Hex(dwarf.Offset))
+                : DiagnosticInfo.Create(D.ModuleMalformed, fileArg.Location, context.Path, error.Reason, Hex(error.Offset)));
+            return null;
+        }
+        LineResolution resolution;
+        var analyses = new Dictionary<int, ProbedFunction>();
+        try
+        {
+            resolution = context.Dwarf!.ResolveLine(file, line, location =>
+            {
+                var probed = analyses[location.Function] = context.Analysis(location.Function);
+                int index = probed.IndexOfPc(location.Pc);
+                return index >= 0 && probed.Analysis.IsReachable(index);
+            });
+        }
+        catch (WasmFormatException e)
+        {
+            // The body of a function where the line has rows does not decode or validate.
+            diagnostics.Add(DiagnosticInfo.Create(D.ModuleMalformed, fileArg.Location, context.Path, e.Reason, Hex(e.Offset)));
+            return null;
+        }
+        switch (resolution.Status)
+        {
+            case LineResolutionStatus.NoLineInfo:
+                diagnostics.Add(DiagnosticInfo.Create(D.NoLineInfo, fileArg.Location, context.Path, line.ToString(CultureInfo.InvariantCulture), file));
+                return null;
+            case LineResolutionStatus.UnknownFile:
+                diagnostics.Add(DiagnosticInfo.Create(D.UnknownSourceFile, fileArg.Location, Sentence(resolution.Error!)));
+                return null;
+            case LineResolutionStatus.NoCode:
+                diagnostics.Add(DiagnosticInfo.Create(D.LineWithoutCode, lineArg.Location, Sentence(resolution.Error!)));
+                return null;
         }
 
-        // Expectations.
-        var expectations = new List<ExpectationSpec>();
-        foreach (var expectation in method.Expectations)
+        var locations = new List<LineLocationSpec>();
+        var stacks = new List<ValType[]>();
+        foreach (var location in resolution.Locations)
         {
-            if (Expectation(expectation, context, function, analysis, stackTypes, at, diagnostics) is { } spec) expectations.Add(spec);
+            var probed = analyses[location.Function];
+            int index = probed.IndexOfPc(location.Pc);
+            stacks.Add(probed.Analysis.StackBefore(index));
+            locations.Add(new LineLocationSpec(location.Function, context.FunctionName(location.Function), location.Pc, InstructionText(context.Module, location.Function, probed.Analysis, index)));
         }
-        if (diagnostics.Count > before) return new MethodResult(view, null);
+        var functions = locations.Select(x => x.Function).Distinct().ToList();
+        var functionAnalyses = functions.Select(f => analyses[f].Analysis).ToList();
+        bool sameStack = stacks.All(s => s.SequenceEqual(stacks[0]));
+        string at = $"{file}:{line.ToString(CultureInfo.InvariantCulture)}";
+        string? difference = sameStack ? null : string.Join("; ", locations.Select((x, i) => $"{x.FunctionName}+0x{Hex(x.Pc)}: [{string.Join(", ", stacks[i].Select(t => t.ToString()))}]"));
 
-        string testName = method.Name + "_WasmProbe";
-        for (int n = 2; memberNames.Contains(testName); n++) testName = method.Name + "_WasmProbe" + n.ToString(CultureInfo.InvariantCulture);
-        memberNames.Add(testName);
-        var spec2 = new ProbeMethodSpec(method.Name, testName, request.FullName + "." + method.Name, kind, typeName, parameter, method.IsStatic,
-            function, pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray());
-        return new MethodResult(view, spec2);
+        var spec = new LineSpec(file, line, string.Join(", ", resolution.MatchedFiles), locations.ToEquatableArray(), functions.ToEquatableArray(), sameStack);
+        var first = locations[0];
+        var view = new ViewSpec(
+            FileTypePart(file) + "_L" + line.ToString(CultureInfo.InvariantCulture),
+            ProbeKind.Line,
+            first.Function,
+            first.FunctionName,
+            first.Pc,
+            first.Instruction,
+            functions.Count == 1 ? Locals(context, functions[0], functionAnalyses[0]) : CommonLocals(context, functions, functionAnalyses),
+            sameStack ? StackSlots(stacks[0]) : EquatableArray<TypedSlot>.Empty,
+            spec);
+        return new ProbeSite(at, view, functions, functionAnalyses, sameStack ? stacks[0] : null, difference);
+    }
+
+    /// <summary>A type-name part from a file as written in [BreakAtLine]: sanitized, first letter upper-cased
+    /// (sort.c -> Sort_c, src/sum.c -> Src_sum_c).</summary>
+    private static string FileTypePart(string file)
+    {
+        string s = Identifiers.Sanitize(file).Trim('_');
+        if (s.Length == 0 || char.IsDigit(s[0])) s = "File" + s;
+        return char.ToUpperInvariant(s[0]) + s.Substring(1);
+    }
+
+    /// <summary>A message from the DWARF reader as a diagnostic's sentence (first letter upper-cased).</summary>
+    private static string Sentence(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
+
+    private static EquatableArray<TypedSlot> StackSlots(ValType[] stackTypes) =>
+        Enumerable.Range(0, stackTypes.Length).Select(depth =>
+        {
+            int slot = stackTypes.Length - 1 - depth;
+            return new TypedSlot(slot, "S" + depth.ToString(CultureInfo.InvariantCulture), Values.Kind(stackTypes[slot]), stackTypes[slot].ToString(), depth == 0 ? "The top of the operand stack" : $"The value {depth} below the top");
+        }).ToEquatableArray();
+
+    /// <summary>The locals of a line view over several functions: those of the first function whose name (from the
+    /// name section) every other function gives a local of the same type. Unnamed locals are left out: local3 of one
+    /// function has nothing to do with local3 of another.</summary>
+    private static EquatableArray<TypedSlot> CommonLocals(ModuleContext context, IReadOnlyList<int> functions, IReadOnlyList<FunctionAnalysis> analyses)
+    {
+        var common = FindCommonLocals(context, functions, analyses);
+        var identifiers = Identifiers.Assign(common.Select(c => (string?)c.Name).ToList(), "named", ["LocalsView", "_session", "_function"]);
+        return common.Select((c, n) => new TypedSlot(
+            c.Indices[0],
+            identifiers[n],
+            Values.Kind(c.Type),
+            c.Type.ToString(),
+            $"local {c.Name} ({string.Join(", ", c.Indices.Select((index, k) => $"{index.ToString(CultureInfo.InvariantCulture)} in {context.FunctionName(functions[k])}"))})",
+            c.Indices.ToEquatableArray())).ToEquatableArray();
+    }
+
+    private static List<(string Name, ValType Type, int[] Indices)> FindCommonLocals(ModuleContext context, IReadOnlyList<int> functions, IReadOnlyList<FunctionAnalysis> analyses)
+    {
+        var common = new List<(string Name, ValType Type, int[] Indices)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var first = analyses[0];
+        int count = (int)Math.Min(first.Locals.Count, MaxTypedLocals);
+        for (int i = 0; i < count; i++)
+        {
+            if (context.LocalName(functions[0], i) is not { } name || !seen.Add(name)) continue;
+            var type = first.Locals[i];
+            var indices = new int[functions.Count];
+            indices[0] = i;
+            bool all = true;
+            for (int k = 1; k < functions.Count && all; k++)
+            {
+                indices[k] = NamedLocal(context, functions[k], analyses[k], name);
+                all = indices[k] >= 0 && analyses[k].Locals[indices[k]] == type;
+            }
+            if (all) common.Add((name, type, indices));
+        }
+        return common;
+    }
+
+    /// <summary>The lowest-numbered local of <paramref name="function"/> with this name-section name, or -1.</summary>
+    private static int NamedLocal(ModuleContext context, int function, FunctionAnalysis analysis, string name)
+    {
+        if (!context.Module.Names.Section.IndirectMaps.TryGetValue(Wasm.Names.NameKind.Local, out var map) || !map.TryGetValue(function, out var locals)) return -1;
+        foreach (var pair in locals.OrderBy(p => p.Key))
+        {
+            if (pair.Value == name && pair.Key < analysis.Locals.Count) return pair.Key;
+        }
+        return -1;
     }
 
     private static EquatableArray<TypedSlot> Locals(ModuleContext context, int function, FunctionAnalysis analysis)
@@ -373,7 +608,7 @@ public sealed partial class WasmProbeGenerator
         }).ToEquatableArray();
     }
 
-    private static ExpectationSpec? Expectation(ExpectationRequest e, ModuleContext context, int function, FunctionAnalysis analysis, ValType[] stack, string at, List<DiagnosticInfo> diagnostics)
+    private static ExpectationSpec? Expectation(ExpectationRequest e, ModuleContext context, ProbeSite site, List<DiagnosticInfo> diagnostics)
     {
         if (e.Hit < 0)
         {
@@ -382,12 +617,16 @@ public sealed partial class WasmProbeGenerator
         }
         switch (e.Kind)
         {
+            case ExpectationKind.Local when site.Functions.Count > 1:
+                return CommonLocal(e, context, site, diagnostics);
             case ExpectationKind.Local:
             {
+                int function = site.Functions[0];
+                var analysis = site.Analyses[0];
                 int local = FindLocal(e.Target, context, function, analysis);
                 if (local < 0)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(D.UnknownLocal, e.Target.Location, context.FunctionName(function), Target(e.Target), LocalList(context, function, analysis)));
+                    diagnostics.Add(DiagnosticInfo.Create(D.UnknownLocal, e.Target.Location, context.FunctionName(function), Target(e.Target), "its locals: " + LocalList(context, function, analysis)));
                     return null;
                 }
                 var type = analysis.Locals[local];
@@ -402,17 +641,24 @@ public sealed partial class WasmProbeGenerator
             }
             case ExpectationKind.Stack:
             {
+                string depthText = Values.Describe(e.Target).Split(' ')[0];
+                if (site.Stack is not { } stack)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(D.StackDepthOutOfRange, e.Target.Location, depthText, site.At,
+                        $"the line's locations have different operand stacks ({site.StackDifference}); use [BreakAt] at one of them to check its stack"));
+                    return null;
+                }
                 if (e.Target.Value is not int depth || depth < 0 || depth >= stack.Length)
                 {
                     string types = stack.Length == 0 ? "" : $" ([{string.Join(", ", stack.Select(t => t.ToString()))}], bottom first)";
-                    diagnostics.Add(DiagnosticInfo.Create(D.StackDepthOutOfRange, e.Target.Location, Values.Describe(e.Target).Split(' ')[0], at, Count(stack.Length, "value"), types));
+                    diagnostics.Add(DiagnosticInfo.Create(D.StackDepthOutOfRange, e.Target.Location, depthText, site.At, $"the operand stack holds {Count(stack.Length, "value")} there{types}"));
                     return null;
                 }
                 int slot = stack.Length - 1 - depth;
                 var value = Values.Convert(e.Value, stack[slot], out string? error);
                 if (value is null)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, error!, stack[slot].ToString(), $", the type of stack slot S{depth} at {at}"));
+                    diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, error!, stack[slot].ToString(), $", the type of stack slot S{depth} at {site.At}"));
                     return null;
                 }
                 return new ExpectationSpec(ExpectationKind.Stack, slot, "S" + depth.ToString(CultureInfo.InvariantCulture), depth, 0, value, EquatableArray<byte>.Empty, "", e.Hit);
@@ -519,6 +765,39 @@ public sealed partial class WasmProbeGenerator
         string hint = count == 0 ? " (it has no functions)" : $" (it has functions 0 to {count - 1}{(known.Count == 0 ? "" : "; named: " + string.Join(", ", known))})";
         diagnostics?.Add(DiagnosticInfo.Create(D.UnknownFunction, arg.Location, context.Path, Target(arg), hint));
         return index;
+    }
+
+    /// <summary>An [ExpectLocal] of a line probe over several functions: by a name each of them gives a local of one
+    /// type (its index may differ from function to function).</summary>
+    private static ExpectationSpec? CommonLocal(ExpectationRequest e, ModuleContext context, ProbeSite site, List<DiagnosticInfo> diagnostics)
+    {
+        var indices = new int[site.Functions.Count];
+        bool found = e.Target.Value is string name;
+        for (int k = 0; k < indices.Length && found; k++)
+        {
+            indices[k] = NamedLocal(context, site.Functions[k], site.Analyses[k], (string)e.Target.Value!);
+            found = indices[k] >= 0 && site.Analyses[k].Locals[indices[k]] == site.Analyses[0].Locals[indices[0]];
+        }
+        if (!found)
+        {
+            var names = site.Functions.Select(context.FunctionName).ToList();
+            string where = $"{site.At} (code in {string.Join(", ", names.Take(names.Count - 1))} and {names[names.Count - 1]})";
+            string common = string.Join(", ", FindCommonLocals(context, site.Functions, site.Analyses).Select(c => $"{c.Name} ({c.Type})"));
+            diagnostics.Add(DiagnosticInfo.Create(D.UnknownLocal, e.Target.Location, where, Target(e.Target),
+                $"a line in several functions has only the locals they all name alike, with one type: {(common.Length == 0 ? "none" : common)}"));
+            return null;
+        }
+        var type = site.Analyses[0].Locals[indices[0]];
+        string label = (string)e.Target.Value!;
+        var value = Values.Convert(e.Value, type, out string? error);
+        if (value is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, error!, type.ToString(), $", the type of local {label}"));
+            return null;
+        }
+        return indices.All(i => i == indices[0])
+            ? new ExpectationSpec(ExpectationKind.Local, indices[0], label, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit)
+            : new ExpectationSpec(ExpectationKind.Local, indices[0], label, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit, site.Functions.ToEquatableArray(), indices.ToEquatableArray());
     }
 
     private static int FindLocal(ConstantArg target, ModuleContext context, int function, FunctionAnalysis analysis)

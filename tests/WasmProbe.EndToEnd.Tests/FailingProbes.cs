@@ -65,3 +65,22 @@ public partial class TrappingProbes
     {
     }
 }
+
+// [BreakAtLine] probes that fail on purpose, over the -O2 build of sort.c (few locals, so the messages stay short).
+[WasmModule("guests/sort-O2.wasm", Entry = "_start", Wasi = true, GenerateFacts = false)]
+public partial class FailingSortLineProbes
+{
+    // Wrong on purpose: the third shift moves 5 (key 1 passes 9, then 5, then 2).
+    [BreakAtLine("sort.c", 33, Hit = 3)]
+    public void Third_shift_moves_9(Sort_c_L33 stop) => stop.Memory.ReadInt32(stop.Stack.S1).ShouldBe(9);
+
+    [BreakAtLine("sort.c", 33, Hit = 9)]
+    public void A_ninth_shift()
+    {
+    }
+
+    [BreakAtLine("abort.c", 5)]
+    public void The_program_aborts()
+    {
+    }
+}

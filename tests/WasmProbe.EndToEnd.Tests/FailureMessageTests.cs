@@ -164,6 +164,65 @@ public class FailureMessageTests
     }
 
     [Fact]
+    public void A_failing_line_probe_names_the_line_the_location_and_the_hit_across_all_locations()
+    {
+        // The headline names the line as written, the location hit (of the line's two: insertion_sort+0x1e2 and
+        // __original_main+0x333) and the hit counted over both; the backtrace shows where in the C source that is
+        // (main's copy of the inlined insertion_sort). local7 is key, local4 a[j]; S1 is &a[j].
+        Failure(new FailingSortLineProbes().Third_shift_moves_9_WasmProbe).ShouldBe("""
+            sort.c:33 (__original_main+0x333, hit 3 of 8): public void Third_shift_moves_9(Sort_c_L33 stop) => stop.Memory.ReadInt32(stop.Stack.S1)
+                    should be
+                9
+                    but was
+                5
+            wasm backtrace (innermost first):
+              #0 __original_main+0x333 at /cguest/sort.c:33:22 in insertion_sort
+              #1 _start+0x185 at build/libc-bottom-half/crt/crt1-command.c:12:13
+              #2 _start.command_export+0x3f52
+            locals of __original_main+0x333 at /cguest/sort.c:33:22 in insertion_sort:
+              local0: i32 = 70224
+              local1: i32 = 6
+              local2: i32 = 70260
+              local3: i32 = 2
+              local4: i32 = 5
+              local5: i32 = 70264
+              local6: i32 = 3
+              local7: i32 = 1
+            operand stack of __original_main+0x333 at /cguest/sort.c:33:22 in insertion_sort (S0 = top):
+              S0: i32 = 4
+              S1: i32 = 70260
+            """);
+    }
+
+    [Fact]
+    public void A_line_hit_number_never_reached_fails_with_the_count_over_all_locations()
+    {
+        Failure(new FailingSortLineProbes().A_ninth_shift_WasmProbe)
+            .ShouldBe("sort.c:33 (at insertion_sort+0x1e2, __original_main+0x333): hit 8 times, never a hit 9; the guest finished with results []");
+    }
+
+    [Fact]
+    public void A_line_never_hit_lists_where_it_starts()
+    {
+        Failure(new FailingSortLineProbes().The_program_aborts_WasmProbe)
+            .ShouldBe("abort.c:5 (at abort+0xcf1): the line was never hit; the guest finished with results []");
+    }
+
+    [Fact]
+    public void A_local_with_another_index_in_each_inlined_copy_is_read_from_the_function_stopped_in()
+    {
+        // What the generator emits for [ExpectLocal("key", ...)] when key is local 5 of insertion_sort and local 7 of
+        // main (given local names; clang's output has none): the index of the function the guest stopped in.
+        static void Run(int expectedKey) => ProbeRunner.RunLineBreakpoint(
+            FailingSortLineProbes.WasmModule,
+            new LineProbe("key", "sort.c", 33, [new(6, 0x1e2), new(7, 0x333)], 1, false,
+                [Expectation.Local([6, 7], [5, 7], "key", WasmProbe.Inspection.WasmValue.I32(expectedKey))]),
+            null);
+        Run(2);
+        Failure(() => Run(99)).Split('\n')[0].ShouldBe("sort.c:33 (__original_main+0x333, hit 1 of 8): local key expected 99 but was 2");
+    }
+
+    [Fact]
     public void Probe_failures_are_assertion_failures_for_xunit()
     {
         typeof(ProbeFailedException).GetInterfaces().ShouldContain(i => i.Name == "IAssertionException");

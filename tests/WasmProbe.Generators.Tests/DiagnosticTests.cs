@@ -11,6 +11,13 @@ public class DiagnosticTests
 {
     private static readonly AdditionalText Fib = Module("guests/fib.wasm", Guest("fib.wasm"));
     private static readonly AdditionalText Types = Module("guests/types.wasm", Guest("types.wasm"));
+    private static readonly AdditionalText SortO0 = Module("guests/sort-O0.wasm", Guest("sort-O0.wasm"));
+    private static readonly AdditionalText SortO2 = Module("guests/sort-O2.wasm", Guest("sort-O2.wasm"));
+
+    private static readonly AdditionalText[] WithSort = [Fib, Types, SortO0, SortO2];
+
+    private const string SortModule = "[WasmModule(\"guests/sort-O0.wasm\", Entry = \"_start\", Wasi = true)]";
+    private const string InlinedSortModule = "[WasmModule(\"guests/sort-O2.wasm\", Entry = \"_start\", Wasi = true)]";
 
     /// <summary>Runs the generator on a source whose expected diagnostic span is marked with [| and |]; asserts exactly
     /// one generator diagnostic, with that id and span, and returns its message.</summary>
@@ -209,9 +216,9 @@ public class DiagnosticTests
     public void WP0017_expectation_without_a_probe()
     {
         Diagnose("WP0017", Probe("[[|ExpectLocal(\"n\", 1)|]]"))
-            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt] or [StepFrom]: add one so the expectations have a stop to be checked at");
+            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine] or [StepFrom]: add one so the expectations have a stop to be checked at");
         Diagnose("WP0017", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
-            .ShouldBe("Method 'M' has both [BreakAt] and [StepFrom] (or several of them): give each probe its own method");
+            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method");
     }
 
     [Fact]
@@ -228,6 +235,82 @@ public class DiagnosticTests
             .ShouldBe("Hit must be 0 (every hit) or a hit number from 1 (was -1)");
         Diagnose("WP0019", Probe("[StepFrom(\"fib\", 0xa1, Steps = [|-2|])]"))
             .ShouldBe("Steps must be 0 or more (was -2)");
+    }
+
+    [Fact]
+    public void WP0020_line_probe_on_a_module_without_dwarf_line_information()
+    {
+        Diagnose("WP0020", Probe("[BreakAtLine([|\"fib.c\"|], 3)]"))
+            .ShouldBe("The module 'guests/fib.wasm' has no DWARF line information to find line 3 of 'fib.c' in (build it with -g and keep its .debug_* custom sections, or use [BreakAt] with a pc)");
+    }
+
+    [Fact]
+    public void WP0021_unknown_source_file_lists_the_known_files()
+    {
+        Diagnose("WP0021", Probe("[BreakAtLine([|\"sorting.c\"|], 33)]", module: SortModule), WithSort)
+            .ShouldBe("No source file 'sorting.c' in the module's line table; known files: /cguest/sort.c, build/libc-bottom-half/crt/crt1-command.c, " +
+                "libc-bottom-half/cloudlibc/src/libc/stdlib/_Exit.c, libc-bottom-half/cloudlibc/src/libc/sys/uio/writev.c, " +
+                "libc-bottom-half/cloudlibc/src/libc/unistd/close.c, libc-bottom-half/cloudlibc/src/libc/unistd/lseek.c, " +
+                "libc-bottom-half/sources/__wasilibc_real.c, libc-bottom-half/sources/abort.c, libc-bottom-half/sources/isatty.c, " +
+                "libc-top-half/musl/src/errno/strerror.c, libc-top-half/musl/src/exit/exit.c, libc-top-half/musl/src/locale/__lctrans.c (and 20 more)");
+        // A path suffix must match whole segments.
+        Diagnose("WP0021", Probe("[BreakAtLine([|\"ort.c\"|], 33)]", module: SortModule), WithSort).ShouldStartWith("No source file 'ort.c' in the module's line table; known files: /cguest/sort.c, ");
+    }
+
+    [Fact]
+    public void WP0022_line_without_code_suggests_the_nearest_lines_with_code()
+    {
+        Diagnose("WP0022", Probe("[BreakAtLine(\"sort.c\", [|27|])]", module: SortModule), WithSort)
+            .ShouldBe("Line 27 of /cguest/sort.c has no code; nearest lines with code: 24, 28, 29, 30");
+        // At -O2 the declaration `int j = i - 1;` leaves no code of its own.
+        Diagnose("WP0022", Probe("[BreakAtLine(\"cguest/sort.c\", [|31|])]", module: InlinedSortModule), WithSort)
+            .ShouldBe("Line 31 of /cguest/sort.c has no code; nearest lines with code: 29, 30, 32, 33");
+        Diagnose("WP0022", Probe("[BreakAtLine(\"sort.c\", [|0|])]", module: SortModule), WithSort)
+            .ShouldBe("Line 0 of /cguest/sort.c has no code; nearest lines with code: 9, 10, 11, 12");
+    }
+
+    [Fact]
+    public void WP0023_malformed_dwarf_names_the_section_and_offset()
+    {
+        var bytes = Guest("sort-O0.wasm");
+        var (offset, _) = CustomSection(bytes, ".debug_line");
+        bytes[offset + 4] = 99; // the first line program's version
+        Diagnose("WP0023", Probe("[BreakAtLine([|\"sort.c\"|], 33)]", module: "[WasmModule(\"bad.wasm\")]"), [Module("bad.wasm", bytes)])
+            .ShouldBe("The DWARF debug information of 'bad.wasm' is malformed: unsupported line table version 99 (2 to 5 are supported) (at .debug_line+0x4)");
+    }
+
+    [Fact]
+    public void Line_probes_over_several_functions_have_only_the_locals_and_stack_they_share()
+    {
+        // -O2: line 30 starts in insertion_sort (stack [i32, i32, i32]) and in main, where it was inlined (stack []).
+        Diagnose("WP0012", Probe("[BreakAtLine(\"sort.c\", 30)][ExpectStack([|0|], 1)]", module: InlinedSortModule), WithSort)
+            .ShouldBe("Stack depth 0 does not exist at sort.c:30: the line's locations have different operand stacks (insertion_sort+0x1bd: [i32, i32, i32]; " +
+                "__original_main+0x307: []); use [BreakAt] at one of them to check its stack");
+        // Line 33 has the same stack at both.
+        Diagnose("WP0012", Probe("[BreakAtLine(\"sort.c\", 33)][ExpectStack([|2|], 1)]", module: InlinedSortModule), WithSort)
+            .ShouldBe("Stack depth 2 does not exist at sort.c:33: the operand stack holds 2 values there ([i32, i32], bottom first)");
+        // Their locals are unnamed: local7 of main has nothing to do with local7 of insertion_sort.
+        Diagnose("WP0009", Probe("[BreakAtLine(\"sort.c\", 33)][ExpectLocal([|\"local7\"|], 1)]", module: InlinedSortModule), WithSort)
+            .ShouldBe("sort.c:33 (code in insertion_sort and __original_main) has no local 'local7' (a line in several functions has only the locals they all name alike, with one type: none)");
+        // With local names, those both functions have are typed (and checked) by name.
+        var named = Module("guests/named.wasm", WithLocalNames(Guest("sort-O2.wasm"), (6, 5, "key"), (7, 7, "key"), (7, 0, "frame")));
+        Diagnose("WP0009", Probe("[BreakAtLine(\"sort.c\", 33)][ExpectLocal([|\"frame\"|], 1)]", module: "[WasmModule(\"guests/named.wasm\")]"), [named])
+            .ShouldBe("sort.c:33 (code in insertion_sort and __original_main) has no local 'frame' (a line in several functions has only the locals they all name alike, with one type: key (i32))");
+        Diagnose("WP0009", Probe("[BreakAtLine(\"sort.c\", 33)][ExpectLocal([|7|], 1)]", module: "[WasmModule(\"guests/named.wasm\")]"), [named])
+            .ShouldBe("sort.c:33 (code in insertion_sort and __original_main) has no local with index 7 (a line in several functions has only the locals they all name alike, with one type: key (i32))");
+        Diagnose("WP0011", Probe("[BreakAtLine(\"sort.c\", 33)][ExpectLocal(\"key\", [|2L << 40|])]", module: "[WasmModule(\"guests/named.wasm\")]"), [named])
+            .ShouldBe("2199023255552 (long) cannot be converted to i32, the type of local key");
+    }
+
+    [Fact]
+    public void Line_probe_parameter_and_hit_are_checked_like_breakpoints()
+    {
+        Diagnose("WP0014", Probe("[BreakAtLine(\"sort.c\", 33)]", "public void M([|P.Sort_c_L36|] stop) { }", module: SortModule), WithSort)
+            .ShouldBe("The parameter of probe method 'M' must be P.Sort_c_L33, a DebugSession, or nothing; found Sort_c_L36");
+        Diagnose("WP0019", Probe("[BreakAtLine(\"sort.c\", 33, Hit = [|-1|])]", module: SortModule), WithSort)
+            .ShouldBe("Hit must be 0 (every hit) or a hit number from 1 (was -1)");
+        Diagnose("WP0017", Probe("[[|BreakAtLine(\"sort.c\", 33)|]][BreakAt(\"insertion_sort\", 0x2d5)]", module: SortModule), WithSort)
+            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method");
     }
 
     [Fact]

@@ -135,5 +135,40 @@ public class IncrementalityTests
         driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString().ShouldContain("public int callz");
     }
 
+    [Fact]
+    public void Line_probes_are_cached_like_breakpoints_and_regenerate_when_their_line_changes()
+    {
+        const string lines = """
+            using WasmProbe.Probes;
+
+            namespace Demo;
+
+            [WasmModule("guests/sort-O0.wasm", Entry = "_start", Wasi = true)]
+            public partial class SortProbes
+            {
+                [BreakAtLine("sort.c", 33)]
+                public void Shift(Sort_c_L33 stop) => _ = stop.Locals.local4;
+
+                public int Compute() { return 1; }
+            }
+            """;
+        var compilation = Compilation([lines, Other]);
+        var sort = Module("guests/sort-O0.wasm", Guest("sort-O0.wasm"));
+        var driver = Driver([Fib, sort], track: true).RunGenerators(compilation, TestContext.Current.CancellationToken);
+        driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString().ShouldContain("class Sort_c_L33");
+
+        driver = driver.RunGenerators(Edit(compilation, 0, "return 1;", "return 2 + 40;"), TestContext.Current.CancellationToken);
+        ShouldAllBeReused(driver);
+        Reasons(driver, Steps.Classes).ShouldBe([IncrementalStepRunReason.Unchanged]);
+        Reasons(driver, Steps.Specs).ShouldBe([IncrementalStepRunReason.Cached]);
+
+        // Another line: a new view type, resolved afresh (line 36 starts at insertion_sort+0x34b).
+        driver = driver.RunGenerators(Edit(compilation, 0, "33)]\n    public void Shift(Sort_c_L33", "36)]\n    public void Shift(Sort_c_L36"), TestContext.Current.CancellationToken);
+        Reasons(driver, Steps.Specs).ShouldBe([IncrementalStepRunReason.Modified]);
+        var generated = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        generated.ShouldContain("class Sort_c_L36");
+        generated.ShouldContain("new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x34b)");
+    }
+
     private static int IndexOfLast(byte[] bytes, ReadOnlySpan<byte> value) => bytes.AsSpan().LastIndexOf(value);
 }

@@ -9,9 +9,12 @@ public class SnapshotTests
     private static readonly Microsoft.CodeAnalysis.AdditionalText Fib = Module("guests/fib.wasm", Guest("fib.wasm"));
     private static readonly Microsoft.CodeAnalysis.AdditionalText Types = Module("guests/types.wasm", Guest("types.wasm"));
 
-    private static string Generate(string source, IEnumerable<Microsoft.CodeAnalysis.MetadataReference>? references = null)
+    private static readonly Microsoft.CodeAnalysis.AdditionalText SortO0 = Module("guests/sort-O0.wasm", Guest("sort-O0.wasm"));
+    private static readonly Microsoft.CodeAnalysis.AdditionalText SortO2 = Module("guests/sort-O2.wasm", Guest("sort-O2.wasm"));
+
+    private static string Generate(string source, IEnumerable<Microsoft.CodeAnalysis.MetadataReference>? references = null, params Microsoft.CodeAnalysis.AdditionalText[] modules)
     {
-        var result = Run([source], [Fib, Types], references);
+        var result = Run([source], [Fib, Types, SortO0, SortO2, .. modules], references);
         result.GeneratorDiagnostics.ShouldBeEmpty();
         result.CompileDiagnostics.Select(d => d.ToString()).ShouldBeEmpty();
         result.Sources.Length.ShouldBe(1);
@@ -130,6 +133,82 @@ public class SnapshotTests
                 }
             }
             """).ShouldMatchSnapshot("NoFacts.g.cs");
+    }
+
+    [Fact]
+    public void Source_lines_in_one_function()
+    {
+        // -O0: line 33 starts at one pc of insertion_sort, line 29 (the for loop's condition and increment) at two.
+        // Locals are unnamed (clang keeps C variables in memory at -O0): local1 is the parameter n, local4 the frame.
+        Generate("""
+            using WasmProbe.Probes;
+
+            namespace Demo.Lines;
+
+            [WasmModule("guests/sort-O0.wasm", Entry = "_start", Wasi = true)]
+            public partial class SortProbes
+            {
+                [BreakAtLine("sort.c", 33)]
+                [ExpectLocal("local1", 6, Hit = 1)]
+                public void Shift(SortProbes.Sort_c_L33 stop)
+                {
+                    int frame = stop.Locals.local4;
+                    string where = stop.File + stop.Line + stop.FunctionName + stop.Source?.Column;
+                    _ = (frame, where, stop.Stack.Count, stop.Globals.__stack_pointer, stop.Memory.ReadInt32(frame + 12));
+                }
+
+                [BreakAtLine("/cguest/sort.c", 29, Hit = 2, Optional = true)]
+                public void Loop(LineView stop) => _ = stop.Hit;
+            }
+            """).ShouldMatchSnapshot("Lines.g.cs");
+    }
+
+    [Fact]
+    public void Source_lines_inlined_into_several_functions()
+    {
+        // -O2: insertion_sort is inlined into main (and kept out of line), so lines 30 and 33 start in both functions.
+        // Their locals are unnamed, so the views have none; line 33 has the same stack types at both places (typed S0,
+        // S1: the address of a[j] and 4), line 30 does not (untyped stack).
+        Generate("""
+            using WasmProbe.Probes;
+
+            namespace Demo.Lines;
+
+            [WasmModule("guests/sort-O2.wasm", Entry = "_start", Wasi = true)]
+            public partial class InlinedProbes
+            {
+                [BreakAtLine("sort.c", 33)]
+                [ExpectStack(0, 4)]
+                public void Shift(Sort_c_L33 stop)
+                {
+                    int four = stop.Stack.S0, address = stop.Stack.S1;
+                    _ = (four, address, stop.Memory.ReadInt32(address));
+                }
+
+                [BreakAtLine("sort.c", 30)]
+                public static void Key(Sort_c_L30 stop) => _ = stop.Stack.Count + stop.Function + stop.Pc;
+            }
+            """).ShouldMatchSnapshot("InlinedLines.g.cs");
+    }
+
+    [Fact]
+    public void Locals_named_alike_in_every_function_of_a_line_are_typed_by_name()
+    {
+        // sort-O2 with local names: key is local 5 of insertion_sort and local 7 of main (where insertion_sort was
+        // inlined), i is local 4 of both, frame only exists in main. The view has key and i; reading key (and checking
+        // it) picks the index of the function stopped in.
+        var named = Module("guests/named.wasm", WithLocalNames(Guest("sort-O2.wasm"), (6, 5, "key"), (7, 7, "key"), (6, 4, "i"), (7, 6, "i"), (7, 0, "frame")));
+        Generate("""
+            using WasmProbe.Probes;
+
+            [WasmModule("guests/named.wasm", Entry = "_start", Wasi = true)]
+            public partial class NamedProbes
+            {
+                [BreakAtLine("sort.c", 33)]
+                [ExpectLocal("key", 1, Hit = 1)]
+                public void Shift(NamedProbes.Sort_c_L33 stop) => _ = stop.Locals.key + stop.Locals.i;
+            }
+            """, null, named).ShouldMatchSnapshot("NamedLines.g.cs");
     }
 
     [Fact]

@@ -36,12 +36,17 @@ internal enum ProbeKind
 {
     Breakpoint,
     Steps,
+    Line,
 }
 
 /// <summary>The parameter of a probe method as written: its type's simple name (error types keep the written name,
 /// because the generated view type does not exist yet when the generator runs) and full name.</summary>
 internal sealed record ParameterInfo(string TypeName, string FullTypeName, bool IsErrorType, LocationInfo? Location);
 
+/// <param name="Function">[BreakAt]/[StepFrom]: the function argument (null for [BreakAtLine]).</param>
+/// <param name="Pc">[BreakAt]/[StepFrom]: the pc argument.</param>
+/// <param name="File">[BreakAtLine]: the file argument (null for the others).</param>
+/// <param name="Line">[BreakAtLine]: the line argument.</param>
 internal sealed record ProbeMethodRequest(
     string Name,
     LocationInfo? NameLocation,
@@ -53,6 +58,8 @@ internal sealed record ProbeMethodRequest(
     bool HasBothProbeKinds,
     ConstantArg? Function,
     ConstantArg? Pc,
+    ConstantArg? File,
+    ConstantArg? Line,
     int Hit,
     LocationInfo? HitLocation,
     bool Optional,

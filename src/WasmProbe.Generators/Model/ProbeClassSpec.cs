@@ -36,14 +36,30 @@ internal sealed record ProbeClassSpec(
     EquatableArray<ViewSpec> Views,
     EquatableArray<ProbeMethodSpec> Methods);
 
-internal sealed record TypedSlot(int Index, string Identifier, ClrKind Kind, string WasmType, string Description);
+/// <param name="PerFunction">For a local of a [BreakAtLine] view over several functions: its index in each function
+/// (in <see cref="LineSpec.Functions"/> order); empty otherwise (<see cref="Index"/> is the index).</param>
+internal sealed record TypedSlot(int Index, string Identifier, ClrKind Kind, string WasmType, string Description, EquatableArray<int> PerFunction = default);
 
 internal sealed record ExportSpec(string ExportName, string Identifier, EquatableArray<TypedSlot> Parameters, EquatableArray<TypedSlot> Results, string Signature);
 
 internal sealed record GlobalSpec(int Index, string Identifier, string DisplayName, ClrKind Kind, string WasmType, bool Mutable);
 
-/// <summary>A generated stop view type: one per BreakAt location (<c>Fib_0x2a</c>) and per StepFrom location (<c>Fib_0x2a_Steps</c>).</summary>
-/// <param name="Stack">Typed operand stack slots, by depth (S0 = top); Index is the bottom-first slot. Empty for step views.</param>
+/// <summary>One of the locations a [BreakAtLine] line resolved to.</summary>
+internal sealed record LineLocationSpec(int Function, string FunctionName, int Pc, string Instruction);
+
+/// <summary>A [BreakAtLine] line and where it starts.</summary>
+/// <param name="File">The file as written in the attribute.</param>
+/// <param name="ResolvedFiles">The full path(s) from the line table that it names.</param>
+/// <param name="Locations">Every reachable pc where the line starts, in pc order.</param>
+/// <param name="Functions">The distinct functions of <paramref name="Locations"/>, in order of first appearance.</param>
+/// <param name="TypedStack">Whether every location has the same operand stack types (which the view's Stack then types).</param>
+internal sealed record LineSpec(string File, int Line, string ResolvedFiles, EquatableArray<LineLocationSpec> Locations, EquatableArray<int> Functions, bool TypedStack);
+
+/// <summary>A generated stop view type: one per BreakAt location (<c>Fib_0x2a</c>), per StepFrom location
+/// (<c>Fib_0x2a_Steps</c>) and per BreakAtLine line (<c>Sort_c_L33</c>; then Function, Pc and Instruction are those of
+/// the line's first location).</summary>
+/// <param name="Stack">Typed operand stack slots, by depth (S0 = top); Index is the bottom-first slot. Empty for step
+/// views and for line views whose locations have different stacks.</param>
 internal sealed record ViewSpec(
     string TypeName,
     ProbeKind Kind,
@@ -52,7 +68,8 @@ internal sealed record ViewSpec(
     int Pc,
     string Instruction,
     EquatableArray<TypedSlot> Locals,
-    EquatableArray<TypedSlot> Stack);
+    EquatableArray<TypedSlot> Stack,
+    LineSpec? Line = null);
 
 internal enum ParameterKind
 {
@@ -75,10 +92,13 @@ internal sealed record ProbeMethodSpec(
     bool Optional,
     int Steps,
     int StepMode,
-    EquatableArray<ExpectationSpec> Expectations);
+    EquatableArray<ExpectationSpec> Expectations,
+    LineSpec? Line = null);
 
 /// <param name="Index">Local/global index, or the bottom-first stack slot, or the memory index.</param>
 /// <param name="Label">Local/global display name; for stack: the depth.</param>
+/// <param name="Functions">For a local of a [BreakAtLine] probe over several functions: the functions, and in
+/// <paramref name="Indices"/> the local's index in each (<paramref name="Index"/> is then unused).</param>
 internal sealed record ExpectationSpec(
     ExpectationKind Kind,
     int Index,
@@ -88,4 +108,6 @@ internal sealed record ExpectationSpec(
     ValueSpec? Value,
     EquatableArray<byte> Bytes,
     string MemoryFormat,
-    int Hit);
+    int Hit,
+    EquatableArray<int> Functions = default,
+    EquatableArray<int> Indices = default);

@@ -3,7 +3,8 @@ namespace WasmProbe.Probes;
 /// <summary>Makes a partial class a set of probe tests over one WebAssembly module. The module must be listed in the
 /// project as <c>&lt;WasmModule Include="guests/fib.wasm" /&gt;</c>; <see cref="Path"/> names it as written there.
 /// The source generator then emits, into the class: typed exports and globals (<c>Instantiate()</c>), a typed stop view
-/// per <see cref="BreakAtAttribute"/>/<see cref="StepFromAttribute"/> location, and one test per probe method.</summary>
+/// per <see cref="BreakAtAttribute"/>/<see cref="StepFromAttribute"/> location and <see cref="BreakAtLineAttribute"/>
+/// line, and one test per probe method.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class WasmModuleAttribute(string path) : Attribute
 {
@@ -56,6 +57,36 @@ public sealed class BreakAtAttribute : Attribute
     public int Hit { get; set; }
 
     /// <summary>Do not fail when the breakpoint (or the hit given by <see cref="Hit"/>) is never reached.</summary>
+    public bool Optional { get; set; }
+}
+
+/// <summary>Stops the module's entry run at the start of a source line, every time it is reached, and calls the method
+/// with a typed view of the stop. The line is resolved at compile time, from the module's DWARF line table, to every pc
+/// where an is_stmt row of that line starts (all inlined and duplicated copies; unreachable ones left out); a stop at
+/// any of them is a hit, counted in execution order. The method may take the generated view type
+/// (<c>Class.Sort_c_L33</c> for <c>("sort.c", 33)</c>), a <see cref="WasmProbe.Debugging.DebugSession"/>, or nothing.
+/// When the line's code lies in several functions (inlining), the view is typed over what all its locations have in
+/// common (see docs/generator.md).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class BreakAtLineAttribute : Attribute
+{
+    /// <param name="file">The source file as in the line table: a full path, a path suffix of whole segments
+    /// (<c>"src/sum.c"</c>) or a file name (<c>"sum.c"</c>).</param>
+    /// <param name="line">The 1-based line.</param>
+    public BreakAtLineAttribute(string file, int line)
+    {
+        File = file;
+        Line = line;
+    }
+
+    public string File { get; }
+    public int Line { get; }
+
+    /// <summary>Only this hit (1-based, counted over all the line's locations) is checked and passed to the method; 0
+    /// (default): every hit.</summary>
+    public int Hit { get; set; }
+
+    /// <summary>Do not fail when the line (or the hit given by <see cref="Hit"/>) is never reached.</summary>
     public bool Optional { get; set; }
 }
 

@@ -36,6 +36,12 @@ public abstract class Expectation
 
     public static Expectation Local(int index, string name, WasmValue expected, int hit = 0) => new LocalExpectation(index, name, expected, hit);
 
+    /// <summary>A local whose index depends on the function the guest is stopped in: a <see cref="BreakAtLineAttribute"/>
+    /// line whose code lies in several functions (inlined copies) names a local they all have, by name.</summary>
+    /// <param name="functions">The functions, and <paramref name="indices"/> the local's index in each.</param>
+    public static Expectation Local(int[] functions, int[] indices, string name, WasmValue expected, int hit = 0) =>
+        new FunctionLocalExpectation(functions, indices, name, expected, hit);
+
     /// <param name="depth">0 = the top of the operand stack.</param>
     /// <param name="slot">The same value counted from the bottom (slot 0), as <see cref="DebugSession.StackSlot"/> takes it;
     /// the generator knows the stack height at the probe's pc.</param>
@@ -62,6 +68,18 @@ public abstract class Expectation
 internal sealed class LocalExpectation(int index, string name, WasmValue expected, int hit) : Expectation(hit)
 {
     public override string? Check(DebugSession session) => Compare($"local {name}", expected, session.Local(index));
+}
+
+internal sealed class FunctionLocalExpectation(int[] functions, int[] indices, string name, WasmValue expected, int hit) : Expectation(hit)
+{
+    public override string? Check(DebugSession session)
+    {
+        int function = session.LastStop?.Location?.Function ?? -1;
+        int i = Array.IndexOf(functions, function);
+        return i < 0
+            ? $"local {name}: the guest is stopped in {session.Module.Names.FunctionOrIndex(function)}, where the local is not known"
+            : Compare($"local {name}", expected, session.Local(indices[i]));
+    }
 }
 
 internal sealed class StackExpectation(int depth, int slot, WasmValue expected, int hit) : Expectation(hit)

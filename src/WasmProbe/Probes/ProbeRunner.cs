@@ -1,5 +1,6 @@
 using WasmProbe.Debugging;
 using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Probes;
 
@@ -14,27 +15,60 @@ public static class ProbeRunner
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(probe);
+        // fib+0xa1 (pc 0xa1, hit 3 of 10): ...
+        RunStops(module, [new CodeLocation(probe.Function, probe.Pc)], probe.Hit, probe.Optional, probe.Expectations, onStop,
+            (at, hit, total) => $"{at} (pc 0x{probe.Pc:x}, hit {hit} of {total})",
+            breakpoints => $"{breakpoints[0]} (pc 0x{probe.Pc:x})",
+            "the breakpoint was never hit");
+    }
+
+    /// <summary>Runs a <see cref="BreakAtLineAttribute"/> probe: a breakpoint at each of the line's locations, whose
+    /// stops are all hits of the probe, counted in execution order.</summary>
+    /// <param name="onStop">Calls the probe method with the stop (session, hit); null for declarative-only probes.</param>
+    public static void RunLineBreakpoint(ProbeModule module, LineProbe probe, Action<DebugSession, int>? onStop)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(probe);
+        if (probe.Locations.Count == 0) throw new ArgumentException("a line probe needs at least one location", nameof(probe));
+        // sort.c:33 (insertion_sort+0x2d5, hit 3 of 8): ...
+        string line = $"{probe.File}:{probe.Line}";
+        RunStops(module, probe.Locations, probe.Hit, probe.Optional, probe.Expectations, onStop,
+            (at, hit, total) => $"{line} ({at}, hit {hit} of {total})",
+            breakpoints => $"{line} (at {string.Join(", ", breakpoints)})",
+            "the line was never hit");
+    }
+
+    /// <summary>One entry run with static instrumentation and a breakpoint at each location; a stop at any of them is
+    /// a hit of the probe (numbered across all of them).</summary>
+    /// <param name="stopName">The headline of a failing stop: (breakpoint, hit, total hits).</param>
+    /// <param name="probeName">The probe's name in messages about the run as a whole.</param>
+    private static void RunStops(ProbeModule module, IReadOnlyList<CodeLocation> locations, int wantedHit, bool optional,
+        IReadOnlyList<Expectation> expectations, Action<DebugSession, int>? onStop,
+        Func<Breakpoint, int, int, string> stopName, Func<IReadOnlyList<Breakpoint>, string> probeName, string neverHit)
+    {
         using var session = module.CreateSession(InstrumentationMode.Static);
-        var breakpoint = session.AddBreakpoint(probe.Function, probe.Pc);
-        string location = $"{breakpoint.FunctionName}+0x{probe.Pc:x}";
+        var breakpoints = locations.Select(l => session.AddBreakpoint(l.Function, l.Pc)).ToArray();
+        string name = probeName(breakpoints);
         var report = new FailureReport();
+        int hits = 0;
 
         var final = session.Run(stop =>
         {
-            if (stop is not BreakpointStop hit || hit.Breakpoint != breakpoint) return ResumeAction.Continue;
-            if (probe.Hit != 0 && hit.Hit != probe.Hit) return ResumeAction.Continue;
+            if (stop is not BreakpointStop hit || Array.IndexOf(breakpoints, hit.Breakpoint) < 0) return ResumeAction.Continue;
+            int n = ++hits;
+            if (wantedHit != 0 && n != wantedHit) return ResumeAction.Continue;
             var failures = new List<string>();
             Exception? thrown = null;
-            foreach (var expectation in probe.Expectations)
+            foreach (var expectation in expectations)
             {
-                if (expectation.Hit != 0 && expectation.Hit != hit.Hit) continue;
+                if (expectation.Hit != 0 && expectation.Hit != n) continue;
                 if (expectation.Check(session) is { } failure) failures.Add(failure);
             }
             if (onStop is not null)
             {
                 try
                 {
-                    onStop(session, hit.Hit);
+                    onStop(session, n);
                 }
                 catch (Exception e)
                 {
@@ -44,16 +78,15 @@ public static class ProbeRunner
             }
             if (failures.Count > 0)
             {
-                int n = hit.Hit;
-                report.AddStop(total => $"{location} (pc 0x{probe.Pc:x}, hit {n} of {total})", failures, thrown, session);
+                var at = hit.Breakpoint;
+                report.AddStop(total => stopName(at, n, total), failures, thrown, session);
             }
             return ResumeAction.Continue;
         });
 
-        int hits = breakpoint.HitCount;
         if (FailureReport.Abnormal(final) is { } abnormal) report.AddEnding(abnormal);
-        else if (!probe.Optional && hits == 0) report.AddEnding($"{location} (pc 0x{probe.Pc:x}): the breakpoint was never hit; {FailureReport.Outcome(final)}");
-        else if (!probe.Optional && probe.Hit > hits) report.AddEnding($"{location} (pc 0x{probe.Pc:x}): hit {hits} {(hits == 1 ? "time" : "times")}, never a hit {probe.Hit}; {FailureReport.Outcome(final)}");
+        else if (!optional && hits == 0) report.AddEnding($"{name}: {neverHit}; {FailureReport.Outcome(final)}");
+        else if (!optional && wantedHit > hits) report.AddEnding($"{name}: hit {hits} {(hits == 1 ? "time" : "times")}, never a hit {wantedHit}; {FailureReport.Outcome(final)}");
         if (report.HasFailures) throw new ProbeFailedException(report.Format(hits), report.FirstException);
     }
 

@@ -1,3 +1,5 @@
+using WasmProbe.Wasm.Model;
+
 namespace WasmProbe.Probes;
 
 /// <summary>A <see cref="BreakAtAttribute"/> probe as generated code describes it (the function already resolved to
@@ -7,3 +9,7 @@ public sealed record BreakpointProbe(string Name, int Function, int Pc, int Hit,
 
 /// <summary>A <see cref="StepFromAttribute"/> probe as generated code describes it.</summary>
 public sealed record StepProbe(string Name, int Function, int Pc, int Hit, int Steps, StepMode Mode, bool Optional, IReadOnlyList<Expectation> Expectations);
+
+/// <summary>A <see cref="BreakAtLineAttribute"/> probe as generated code describes it: the line as written and the
+/// locations the generator resolved it to (every pc where the line starts, in pc order).</summary>
+public sealed record LineProbe(string Name, string File, int Line, IReadOnlyList<CodeLocation> Locations, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations);

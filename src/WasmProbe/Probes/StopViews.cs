@@ -1,5 +1,7 @@
 using WasmProbe.Debugging;
 using WasmProbe.Inspection;
+using WasmProbe.Wasm.Dwarf;
+using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Probes;
 
@@ -47,6 +49,37 @@ public abstract class BreakpointView : StopView
     public int Hit { get; }
 
     public override string ToString() => $"{Session.Module.Names.FunctionOrIndex(Function)}+0x{Pc:x} hit {Hit}";
+}
+
+/// <summary>Base of the generated view of a <see cref="BreakAtLineAttribute"/> stop (<c>Class.Sort_c_L33</c>). A line
+/// can start at several pcs (loops, inlined copies), so <see cref="BreakpointView.Function"/> and
+/// <see cref="BreakpointView.Pc"/> are those of the location the guest stopped at, and <see cref="BreakpointView.Hit"/>
+/// counts the stops at any of the line's locations, in execution order.</summary>
+public abstract class LineView : BreakpointView
+{
+    protected LineView(DebugSession session, string file, int line, int hit)
+        : base(session, At(session).Function, At(session).Pc, hit)
+    {
+        File = file;
+        Line = line;
+    }
+
+    /// <summary>The file as written in the attribute (see <see cref="Source"/> for the full path).</summary>
+    public string File { get; }
+
+    public int Line { get; }
+
+    /// <summary>The name of the wasm function the guest stopped in (for inlined code, the function it was inlined into).</summary>
+    public string FunctionName => Session.Module.Names.FunctionOrIndex(Function);
+
+    /// <summary>The source position of the stop from the module's DWARF: full path, line, column and the DWARF function
+    /// (for inlined code, the inlined one); null only if the DWARF is unusable at run time.</summary>
+    public SourceLocation? Source => Session.Locate(Pc);
+
+    private static CodeLocation At(DebugSession session) =>
+        session.LastStop?.Location ?? throw new InvalidOperationException("the guest is not stopped at an instruction");
+
+    public override string ToString() => $"{File}:{Line} at {FunctionName}+0x{Pc:x} hit {Hit}";
 }
 
 /// <summary>Base of the generated view of a <see cref="StepFromAttribute"/> stop (<c>Class.Func_0xPC_Step</c>). Its
