@@ -32,6 +32,17 @@ public partial class SortProbes
         stop.Hit.ShouldBe(i);
     }
 
+    // The same line by its source position: resolved at compile time from the DWARF line table.
+    [BreakAtLine("sort.c", 33)]
+    public void Line_33_shifts_once_per_inversion(Sort_c_L33 stop)
+    {
+        stop.FunctionName.ShouldBe("insertion_sort");
+        stop.Pc.ShouldBe(0x2d5);
+        var (a, key, j) = Variables(stop.Memory, stop.Locals.local4);
+        stop.Memory.ReadInt32(a + 4 * j).ShouldBeGreaterThan(key);
+        stop.Hit.ShouldBeInRange(1, 8);
+    }
+
     private static (int A, int Key, int J) Variables(WasmProbe.Inspection.MemoryAccess memory, int frame) =>
         (memory.ReadInt32(frame + 28), memory.ReadInt32(frame + 16), memory.ReadInt32(frame + 12));
 }

@@ -3,14 +3,14 @@ using System.Text.RegularExpressions;
 
 namespace WasmProbe.EndToEnd.Tests;
 
-/// <summary>Follows the README's "from a source tree" steps (docs/generator.md) literally in a new project outside the
+/// <summary>Follows the README's "from a source tree" steps literally in a new project outside the
 /// repository, with a module no WasmProbe project has seen: writes the documented files, builds the documented module,
 /// and runs `dotnet test --list-tests` and `dotnet test` on it. Filter it out with --filter "Category!=FreshProject".</summary>
 [Trait("Category", "FreshProject")]
 public partial class FreshProjectTests
 {
     /// <summary>The documentation these steps come from (relative to the repository root).</summary>
-    public const string DocPath = "docs/generator.md";
+    public const string DocPath = "README.md";
 
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(150);
 

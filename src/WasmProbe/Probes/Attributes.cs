@@ -66,7 +66,7 @@ public sealed class BreakAtAttribute : Attribute
 /// any of them is a hit, counted in execution order. The method may take the generated view type
 /// (<c>Class.Sort_c_L33</c> for <c>("sort.c", 33)</c>), a <see cref="WasmProbe.Debugging.DebugSession"/>, or nothing.
 /// When the line's code lies in several functions (inlining), the view is typed over what all its locations have in
-/// common (see docs/generator.md).</summary>
+/// common (see README, "Source lines").</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class BreakAtLineAttribute : Attribute
 {
