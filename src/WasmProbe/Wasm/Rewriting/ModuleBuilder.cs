@@ -18,7 +18,6 @@ public sealed class ModuleBuilder
     private readonly List<(Import Import, string? Name)> _addedImports = [];
     private readonly List<GlobalDefinition> _addedGlobals = [];
     private readonly List<MemoryType> _addedMemories = [];
-    private readonly List<TableDefinition> _addedTables = [];
     private readonly List<Export> _addedExports = [];
 
     private readonly List<(int TypeIndex, FunctionBody Body, string? Name)> _addedFunctions = [];
@@ -85,12 +84,6 @@ public sealed class ModuleBuilder
         return _sourceSpaces.Memories.Length + _addedMemories.Count - 1;
     }
 
-    public int AddTable(TableType type)
-    {
-        _addedTables.Add(new TableDefinition(type, null));
-        return _sourceSpaces.Tables.Length + _addedTables.Count - 1;
-    }
-
     public void AddExport(string name, ExternalKind kind, int index)
     {
         if (kind == ExternalKind.Function) _frozenImports = true;
@@ -139,7 +132,6 @@ public sealed class ModuleBuilder
         m.FunctionTypeIndices.AddRange(_source.FunctionTypeIndices);
         m.FunctionTypeIndices.AddRange(_addedFunctions.Select(f => f.TypeIndex));
         m.Tables.AddRange(_source.Tables.Select(t => t.Init is null ? t : t with { Init = remap.Apply(t.Init) }));
-        m.Tables.AddRange(_addedTables);
         m.Memories.AddRange(_source.Memories);
         m.Memories.AddRange(_addedMemories);
         m.Tags.AddRange(_source.Tags);
