@@ -13,13 +13,13 @@ namespace WasmProbe.Cli.Commands;
 public sealed class TraceCommand : ICommand
 {
     public string Name => "trace";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC]... [--step] [--max-stops N]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--step] [--max-stops N]";
     public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("invoke", "i", "EXPORT", "the exported function to run; ARGS after the file are its arguments"),
-        new("break", "b", "FUNC@PC", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index); repeatable", Repeatable: true),
+        new("break", "b", "FUNC@PC|FILE:LINE", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index), or at a source line (DWARF); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
         new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),
         new("wasi", null, null, "provide WASI imports (the guest's output goes to stderr)"),
@@ -79,7 +79,20 @@ public sealed class TraceCommand : ICommand
     private static void AddBreakpoint(DebugSession session, string location)
     {
         int at = location.LastIndexOf('@');
-        if (at <= 0) throw new UsageException($"--break takes FUNC@PC, not '{location}'");
+        int colon = location.LastIndexOf(':');
+        if (at <= 0 && colon > 0 && int.TryParse(location[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int line))
+        {
+            try
+            {
+                session.AddBreakpointAtLine(location[..colon], line);
+                return;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                throw new CommandException($"--break {location}: {e.Message}");
+            }
+        }
+        if (at <= 0) throw new UsageException($"--break takes FUNC@PC or FILE:LINE, not '{location}'");
         string function = location[..at], pcText = location[(at + 1)..];
         bool hex = pcText.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
         if (!int.TryParse(hex ? pcText[2..] : pcText, hex ? NumberStyles.HexNumber : NumberStyles.None, CultureInfo.InvariantCulture, out int pc))

@@ -77,13 +77,28 @@ public sealed class TraceCommandTests : IDisposable
     [Theory]
     [InlineData(new[] { "--invoke", "add", "1" }, "'add' takes 2 arguments")]
     [InlineData(new[] { "--invoke", "add", "1", "x" }, "'x' is not a valid i32 argument")]
-    [InlineData(new[] { "--invoke", "add", "1", "2", "--break", "add" }, "--break takes FUNC@PC")]
+    [InlineData(new[] { "--invoke", "add", "1", "2", "--break", "add" }, "--break takes FUNC@PC or FILE:LINE")]
     [InlineData(new[] { "1", "2" }, "missing --invoke EXPORT")]
     public void Bad_arguments_are_usage_errors(string[] args, string message)
     {
         var (code, _, error) = Trace(args);
         code.ShouldBe(2);
         error.ShouldContain(message);
+    }
+
+    [Fact]
+    public void Breakpoint_at_a_source_line_stops_once_per_hit()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string sort = WasmProbe.Tests.Dwarf.CGuest.PathOf("sort-O0.wasm");
+        int code = Program.Run(["trace", sort, "--invoke", "_start", "--wasi", "--break", "sort.c:33"], stdout, stderr);
+
+        code.ShouldBe(0, stderr.ToString());
+        var lines = stdout.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        lines.Count(l => l.StartsWith("{\"event\":\"breakpoint\",\"func\":6,\"pc\":725,", StringComparison.Ordinal)).ShouldBe(8);
+        lines[^1].ShouldBe("{\"event\":\"finished\",\"results\":[]}");
+        stderr.ToString().ShouldContain("sum=27");
     }
 
     [Fact]
