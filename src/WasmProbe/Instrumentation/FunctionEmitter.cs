@@ -11,8 +11,9 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
 
 /// <summary>Rewrites one function for the debugger.
 /// <list type="bullet">
-/// <item>Entry: the frame address (<c>$sp</c>) and the parent frame (<c>$fpTop</c>) go into locals; functions that
-/// call write their frame header at once, leaf functions only when they stop.</item>
+/// <item>Entry: the frame address (<c>$sp</c>) and the parent frame (<c>$fpTop</c>) go into locals; in debug builds
+/// functions that call write their frame header at once, leaf functions only when they stop; static builds write
+/// frames only at calls and stops, through small added functions (see <see cref="CallFrameWriter"/>).</item>
 /// <item>Before a call: the frame records the call site, becomes the top frame and puts <c>$sp</c> above itself;
 /// while anything is armed it also stores its locals and operand stack, so parent frames can be shown.</item>
 /// <item>Probes: in static builds an unconditional stop; in debug builds straight-line runs of instructions are
