@@ -251,17 +251,7 @@ internal static class LineProgramReader
             {
                 if (lineRange == 0) throw new DwarfFormatException(SectionName, p - 1, "special opcode used with line_range 0");
                 int adjusted = opcode - opcodeBase;
-                int advance = adjusted / lineRange;
-                if (maxOps == 1)
-                {
-                    address += minimumLength * (ulong)advance;
-                }
-                else
-                {
-                    ulong ops = opIndex + (ulong)advance;
-                    address += minimumLength * (ops / maxOps);
-                    opIndex = ops % maxOps;
-                }
+                AdvanceOperations(ref address, ref opIndex, (ulong)(adjusted / lineRange), minimumLength, maxOps);
                 line += lineBase + adjusted % lineRange;
                 Emit(ref rows, ref count, address, file, line, column, isStmt, pending, discriminator, false);
                 pending = 0;
@@ -335,17 +325,7 @@ internal static class LineProgramReader
                     break;
                 case DwarfLineOpcode.AdvancePc:
                 {
-                    ulong advance = Uleb(d, ref p, end);
-                    if (maxOps == 1)
-                    {
-                        address += minimumLength * advance;
-                    }
-                    else
-                    {
-                        ulong ops = opIndex + advance;
-                        address += minimumLength * (ops / maxOps);
-                        opIndex = ops % maxOps;
-                    }
+                    AdvanceOperations(ref address, ref opIndex, Uleb(d, ref p, end), minimumLength, maxOps);
                     break;
                 }
                 case DwarfLineOpcode.AdvanceLine:
@@ -366,17 +346,7 @@ internal static class LineProgramReader
                 case DwarfLineOpcode.ConstAddPc:
                 {
                     if (lineRange == 0) throw new DwarfFormatException(SectionName, p - 1, "DW_LNS_const_add_pc with line_range 0");
-                    ulong advance = (ulong)((255 - opcodeBase) / lineRange);
-                    if (maxOps == 1)
-                    {
-                        address += minimumLength * advance;
-                    }
-                    else
-                    {
-                        ulong ops = opIndex + advance;
-                        address += minimumLength * (ops / maxOps);
-                        opIndex = ops % maxOps;
-                    }
+                    AdvanceOperations(ref address, ref opIndex, (ulong)((255 - opcodeBase) / lineRange), minimumLength, maxOps);
                     break;
                 }
                 case DwarfLineOpcode.FixedAdvancePc:
@@ -406,6 +376,20 @@ internal static class LineProgramReader
         var known = new bool[lengths.Length];
         for (int i = 1; i < Math.Min(lengths.Length, ExpectedLengths.Length); i++) known[i] = lengths[i] == ExpectedLengths[i];
         return known;
+    }
+
+    /// <summary>The operation advance of special opcodes, DW_LNS_advance_pc and DW_LNS_const_add_pc (DWARF 5, 6.2.5.1):
+    /// with one operation per instruction it moves the address only; with VLIW bundles it also moves the op index.</summary>
+    private static void AdvanceOperations(ref ulong address, ref ulong opIndex, ulong advance, ulong minimumLength, ulong maxOps)
+    {
+        if (maxOps == 1)
+        {
+            address += minimumLength * advance;
+            return;
+        }
+        ulong ops = opIndex + advance;
+        address += minimumLength * (ops / maxOps);
+        opIndex = ops % maxOps;
     }
 
     private static void Emit(ref RawLineRow[] rows, ref int count, ulong address, long file, long line, ulong column, bool isStmt, LineRowFlags pending, ulong discriminator, bool endSequence)
