@@ -1,15 +1,14 @@
 namespace WasmProbe.Benchmarks;
 
-/// <summary>Where the repository and the shared corpus are: the corpus is ../shared/corpus next to the repository root
-/// (the folder with WasmProbe.sln), unless WASMPROBE_CORPUS names it.</summary>
+/// <summary>Where the repository and its corpus are: the corpus is <c>tests/corpus</c> under the repository root (the
+/// folder with WasmProbe.sln), unless WASMPROBE_CORPUS names another folder of the same layout.</summary>
 public static class RepositoryPaths
 {
     public static string CorpusRoot()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("WASMPROBE_CORPUS");
-        if (!string.IsNullOrEmpty(fromEnvironment)) return Path.GetFullPath(fromEnvironment);
-        var root = RepositoryRoot();
-        return Path.GetFullPath(Path.Combine(root, "..", "shared", "corpus"));
+        if (!string.IsNullOrEmpty(fromEnvironment)) return Path.GetFullPath(fromEnvironment.Split(Path.PathSeparator)[0]);
+        return Path.Combine(RepositoryRoot(), "tests", "corpus");
     }
 
     public static string RepositoryRoot()
@@ -21,6 +20,6 @@ public static class RepositoryPaths
                 if (File.Exists(Path.Combine(dir.FullName, "WasmProbe.sln"))) return dir.FullName;
             }
         }
-        throw new DirectoryNotFoundException($"repository root (the folder with WasmProbe.sln) not found above {AppContext.BaseDirectory}; set WASMPROBE_CORPUS to the corpus folder");
+        throw new DirectoryNotFoundException($"repository root (the folder with WasmProbe.sln) not found above {AppContext.BaseDirectory}");
     }
 }

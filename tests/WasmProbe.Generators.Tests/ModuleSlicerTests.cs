@@ -4,6 +4,7 @@ using generator::WasmProbe.Generators;
 using generator::WasmProbe.Wasm.Analysis;
 using generator::WasmProbe.Wasm.Binary;
 using generator::WasmProbe.Wasm.Decoding;
+using WasmProbe.Tests.Corpus;
 using static WasmProbe.Generators.Tests.GeneratorHarness;
 
 namespace WasmProbe.Generators.Tests;
@@ -77,10 +78,8 @@ public class ModuleSlicerTests
     [Fact]
     public void Corpus_modules_slice_to_the_same_bodies()
     {
-        string? corpus = CorpusDirectory();
-        if (corpus is null) Assert.Skip("the shared corpus (../shared/corpus/spec/valid or WASMPROBE_CORPUS) is not present");
         int modules = 0, functions = 0;
-        foreach (string file in Directory.GetFiles(corpus, "*.wasm").OrderBy(f => f, StringComparer.Ordinal))
+        foreach (string file in CorpusFiles.Valid)
         {
             var bytes = File.ReadAllBytes(file);
             try
@@ -96,16 +95,5 @@ public class ModuleSlicerTests
         }
         modules.ShouldBeGreaterThan(1000);
         functions.ShouldBeGreaterThan(1000);
-    }
-
-    private static string? CorpusDirectory()
-    {
-        string? root = Environment.GetEnvironmentVariable("WASMPROBE_CORPUS");
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); root is null && dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WasmProbe.sln"))) root = Path.Combine(dir.Parent?.FullName ?? dir.FullName, "shared", "corpus");
-        }
-        string? valid = root is null ? null : Path.Combine(root, "spec", "valid");
-        return valid is not null && Directory.Exists(valid) ? valid : null;
     }
 }

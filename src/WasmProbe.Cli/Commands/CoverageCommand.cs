@@ -15,14 +15,14 @@ namespace WasmProbe.Cli.Commands;
 public sealed class CoverageCommand : ICommand
 {
     public string Name => "coverage";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] --out DIR [--wasi] [--listing] [--timeout SECONDS]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] --out DIR [--wasi] [--arg VALUE]... [--listing] [--timeout SECONDS]";
     public string Summary => "run an export and write its guest coverage as Cobertura and LCOV";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("invoke", "i", "EXPORT", "the exported function to run; ARGS after the file are its arguments, parsed by its parameter types"),
         new("out", "o", "DIR", "where the reports go (coverage.cobertura.xml, coverage.lcov.info, coverage.summary.txt, <module>.lst); default ./wasmprobe-coverage"),
-        new("wasi", null, null, "provide WASI imports (the guest's output goes to stderr); on by default when the module imports WASI"),
+        .. HostOptions.Specs,
         new("listing", null, null, "use the module's listing as the source even when it has DWARF line tables"),
         new("timeout", null, "SECONDS", "stop the guest after this long (default 10)"),
     ];
@@ -49,7 +49,7 @@ public sealed class CoverageCommand : ICommand
         if (rawArguments.Length != type.Parameters.Length)
             throw new UsageException($"'{entry}' takes {type.Parameters.Length} arguments {type} but {rawArguments.Length} were given");
         var values = rawArguments.Select((a, i) => (object?)ValueText.Parse(a, type.Parameters[i])).ToArray();
-        bool wasi = arguments.Flag("wasi") || module.Imports.Any(i => i.ModuleName.StartsWith("wasi_", StringComparison.Ordinal));
+        var host = HostOptions.From(arguments, module, path, timeout);
 
         var collector = new CoverageCollector();
         DebugSession session;
@@ -63,7 +63,7 @@ public sealed class CoverageCommand : ICommand
                 ExceptionStops = ExceptionStops.None,
                 Coverage = true,
                 CoverageCollector = collector,
-                Host = new Engine.GuestOptions { Wasi = wasi, WasiArguments = [Path.GetFileName(path)], Deadline = timeout },
+                Host = host,
             });
         }
         catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException or IOException)
@@ -75,7 +75,7 @@ public sealed class CoverageCommand : ICommand
         using (session)
         {
             final = session.Run(_ => ResumeAction.RunToCompletion, ResumeAction.RunToCompletion);
-            if (wasi) context.Error.Write(session.Stdout + session.Stderr);
+            if (host.Wasi) context.Error.Write(session.Stdout + session.Stderr);
         }
         if (collector.Modules.Count == 0) throw new CommandException($"{path}: no coverage was collected");
 

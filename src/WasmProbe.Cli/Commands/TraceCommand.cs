@@ -13,7 +13,7 @@ namespace WasmProbe.Cli.Commands;
 public sealed class TraceCommand : ICommand
 {
     public string Name => "trace";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--step] [--max-stops N]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--step] [--max-stops N] [--wasi] [--arg VALUE]...";
     public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -22,7 +22,7 @@ public sealed class TraceCommand : ICommand
         new("break", "b", "FUNC@PC|FILE:LINE", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index), or at a source line (DWARF); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
         new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),
-        new("wasi", null, null, "provide WASI imports (the guest's output goes to stderr)"),
+        .. HostOptions.Specs,
     ];
 
     public int Execute(ParsedArguments arguments, CommandContext context)
@@ -42,6 +42,7 @@ public sealed class TraceCommand : ICommand
             ? int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"--max-stops needs a whole number, not '{max}'")
             : 100_000;
         bool step = arguments.Flag("step");
+        var host = HostOptions.From(arguments, module, path, new Engine.GuestOptions().Deadline);
 
         DebugSession session;
         try
@@ -51,7 +52,7 @@ public sealed class TraceCommand : ICommand
                 Entry = entry,
                 Arguments = values,
                 Mode = step ? InstrumentationMode.Debug : InstrumentationMode.Static,
-                Host = new Engine.GuestOptions { Wasi = arguments.Flag("wasi") },
+                Host = host,
             });
         }
         catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException)
@@ -71,7 +72,7 @@ public sealed class TraceCommand : ICommand
                 return step ? ResumeAction.StepInto : ResumeAction.Continue;
             }, step ? ResumeAction.StepInto : ResumeAction.Continue);
             WriteStop(json, context.Out, session, final);
-            if (arguments.Flag("wasi")) context.Error.Write(session.Stdout + session.Stderr);
+            if (host.Wasi) context.Error.Write(session.Stdout + session.Stderr);
             return final is FinishedStop ? 0 : 1;
         }
     }

@@ -9,8 +9,8 @@ namespace WasmProbe.Tests.Binary;
 /// <summary>Deterministic mutation fuzzing of the binary reader/writer. Every mutant of a valid corpus module must
 /// either decode (and then re-encode byte for byte, and the output decode again) or be rejected with
 /// <see cref="WasmFormatException"/>;
-/// any other exception (IndexOutOfRange, Overflow, InvalidCast, OutOfMemory, ...) or a mutant that runs for more than a
-/// second (a hang) is a bug. Each failure names the file and the seed, and <see cref="Mutate"/> with that seed
+/// any other exception (IndexOutOfRange, Overflow, InvalidCast, OutOfMemory, ...) or a mutant that never finishes (a
+/// hang) is a bug. Each failure names the file and the seed, and <see cref="Mutate"/> with that seed
 /// reproduces the mutant exactly.</summary>
 public class MutationFuzzTests
 {
@@ -19,8 +19,9 @@ public class MutationFuzzTests
     private const int MutantsPerFile = 20;
     private const int MaxReportedFailures = 25;
 
-    /// <summary>A hang guard, not a performance bound: the largest corpus module decodes in well under a millisecond.</summary>
-    private static readonly TimeSpan PerMutantLimit = TimeSpan.FromSeconds(1);
+    /// <summary>A hang guard, not a performance bound: the largest corpus module decodes in well under a millisecond, so
+    /// only an endless loop (or a superlinear blow-up on a crafted input) comes near it, however loaded the machine.</summary>
+    private static readonly TimeSpan PerMutantLimit = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Mutated_corpus_modules_decode_and_re_encode_or_fail_with_a_format_exception()
@@ -64,8 +65,9 @@ public class MutationFuzzTests
     }
 
     /// <summary>Crafted worst cases that random mutation of small corpus modules cannot reach: each must decode, encode
-    /// back byte for byte and do both within the hang guard. "custom-sections" was quadratic in the encoder
-    /// (200 000 empty custom sections took about 6 s).</summary>
+    /// back byte for byte and do both within the hang guard. They are large enough that a quadratic stage cannot hide
+    /// under it: "custom-sections" was quadratic in the encoder (200 000 empty custom sections took about 6 s, so the
+    /// 2 000 000 here would take about 10 minutes).</summary>
     [Theory]
     [InlineData("custom-sections")]
     [InlineData("nested-blocks")]
@@ -75,14 +77,11 @@ public class MutationFuzzTests
     {
         var bytes = Crafted(shape);
         var cancellation = TestContext.Current.CancellationToken;
-        var stopwatch = Stopwatch.StartNew();
         var work = Task.Factory.StartNew(() => ModuleEncoder.Encode(ModuleDecoder.Decode(bytes)), cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await Task.WhenAny(work, Task.Delay(PerMutantLimit, cancellation));
         if (!work.IsCompleted) Assert.Fail($"{shape} ({bytes.Length} bytes) still decoding/encoding after {PerMutantLimit.TotalSeconds:0} s");
         var encoded = await work;
-        stopwatch.Stop();
         encoded.ShouldBe(bytes);
-        stopwatch.Elapsed.ShouldBeLessThan(PerMutantLimit, $"{shape} ({bytes.Length} bytes) took {stopwatch.Elapsed.TotalMilliseconds:0} ms to decode and encode");
     }
 
     private static byte[] Crafted(string shape)
@@ -91,7 +90,7 @@ public class MutationFuzzTests
         w.Bytes([0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]);
         if (shape == "custom-sections")
         {
-            for (int i = 0; i < 200_000; i++) w.Bytes([0x00, 0x01, 0x00]); // custom section, size 1, empty name
+            for (int i = 0; i < 2_000_000; i++) w.Bytes([0x00, 0x01, 0x00]); // custom section, size 1, empty name
             return w.ToArray();
         }
 
@@ -153,11 +152,9 @@ public class MutationFuzzTests
                 var current = new Mutant(name, seed, mutation, Stopwatch.GetTimestamp());
                 progress.Current = current;
                 string? problem = Check(mutant);
-                var elapsed = Stopwatch.GetElapsedTime(current.StartedAt);
                 progress.Current = null;
                 progress.Mutants++;
                 if (problem is not null) failures.Add($"{current.Describe()}: {problem}");
-                else if (elapsed > PerMutantLimit) failures.Add($"{current.Describe()}: took {elapsed.TotalMilliseconds:0} ms (limit {PerMutantLimit.TotalMilliseconds:0} ms)");
             }
         }
     }

@@ -101,6 +101,44 @@ public sealed class TraceCommandTests : IDisposable
         stderr.ToString().ShouldContain("sum=27");
     }
 
+    private const string ArgumentsGuest = """
+        (module
+          (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (func (export "argv") (result i32 i32)
+            (drop (call $sizes (i32.const 0) (i32.const 4)))
+            (i32.load (i32.const 0)) (i32.load (i32.const 4))))
+        """;
+
+    [Fact]
+    public void A_wasi_guest_sees_its_file_name_then_every_arg_as_its_argv()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"argv-{Guid.NewGuid():N}.wasm");
+        File.WriteAllBytes(path, Wat.ToBinary(ArgumentsGuest));
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = Program.Run(["trace", path, "--invoke", "argv", "--arg", "input.txt", "--arg", "-v"], stdout, stderr);
+
+            code.ShouldBe(0, stderr.ToString());
+            int bytes = Path.GetFileName(path).Length + 1 + "input.txt".Length + 1 + "-v".Length + 1;
+            stdout.ToString().Trim().ShouldBe($"{{\"event\":\"finished\",\"results\":[{{\"type\":\"i32\",\"value\":3}},{{\"type\":\"i32\",\"value\":{bytes}}}]}}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void An_arg_for_a_guest_without_wasi_is_a_usage_error()
+    {
+        var (code, _, error) = Trace("--invoke", "add", "1", "2", "--arg", "x");
+        code.ShouldBe(2);
+        error.ShouldContain("--arg needs a WASI guest (--wasi)");
+    }
+
     [Fact]
     public void Breakpoint_at_a_bad_pc_is_an_error_naming_valid_pcs()
     {

@@ -17,6 +17,10 @@ public class CorpusCoverageTests
     private static readonly Wasmtime.Engine Engine = new();
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(0.5);
 
+    /// <summary>For runs that the deadline ended on one side only: a loaded machine, not a difference, until they also
+    /// end that way with eighty times the time.</summary>
+    private static readonly TimeSpan LongDeadline = TimeSpan.FromSeconds(40);
+
     [Theory]
     [MemberData(nameof(CorpusFiles.ValidNames), MemberType = typeof(CorpusFiles))]
     public void Coverage_instrumented_module_still_validates_alone_and_under_the_debugger(string name)
@@ -71,15 +75,20 @@ public class CorpusCoverageTests
         string id = CoverageInstrumenter.ModuleId(bytes);
         var exports = NoArgumentExports(module).ToArray();
 
-        var (plain, _) = RunAll(bytes, exports, null);
         var minimal = CoverageInstrumenter.Build(module, id);
-        var (results, coverage) = RunAll(minimal.Bytes, exports, minimal);
         var everything = CoverageInstrumenter.Build(module, id, countEverything: true);
-        var (_, reference) = RunAll(everything.Bytes, exports, everything);
+        var (plain, _) = RunAll(bytes, exports, null, Deadline);
+        var (results, coverage) = RunAll(minimal.Bytes, exports, minimal, Deadline);
+        if (!results.SequenceEqual(plain) && results.Concat(plain).Any(Interrupted))
+        {
+            (plain, _) = RunAll(bytes, exports, null, LongDeadline);
+            (results, coverage) = RunAll(minimal.Bytes, exports, minimal, LongDeadline);
+        }
+        var (referenceResults, reference) = RunAll(everything.Bytes, exports, everything, Deadline);
 
         results.ShouldBe(plain);
         // A run stopped at the deadline ran for a time, not a number of steps: nothing to compare.
-        if (results.Any(r => r.EndsWith("trap Interrupt", StringComparison.Ordinal))) return;
+        if (results.Concat(referenceResults).Any(Interrupted)) return;
         foreach (var expected in reference!.Functions)
         {
             var actual = coverage!.Function(expected.Index);
@@ -89,18 +98,21 @@ public class CorpusCoverageTests
         }
     }
 
-    private static (List<string> Results, ModuleCoverage? Coverage) RunAll(byte[] bytes, string[] exports, CoverageInstrumentation? coverage)
+    private static bool Interrupted(string result) => result.EndsWith("trap Interrupt", StringComparison.Ordinal);
+
+    private static (List<string> Results, ModuleCoverage? Coverage) RunAll(byte[] bytes, string[] exports, CoverageInstrumentation? coverage, TimeSpan deadline)
     {
         var results = new List<string>();
         var exits = new Dictionary<int, long>();
         using var store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         using var linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
         CoverageSpectest.Define(linker, store);
-        store.SetEpochDeadline(WasmtimeRuntime.Ticks(Deadline));
+        var compiled = Wasmtime.Module.FromBytes(WasmtimeRuntime.Engine, "m", bytes);
+        store.SetEpochDeadline(WasmtimeRuntime.Ticks(deadline));
         Wasmtime.Instance instance;
         try
         {
-            instance = linker.Instantiate(store, Wasmtime.Module.FromBytes(WasmtimeRuntime.Engine, "m", bytes));
+            instance = linker.Instantiate(store, compiled);
         }
         catch (Exception e) when (e is Wasmtime.TrapException or Wasmtime.WasmtimeException)
         {
@@ -108,7 +120,7 @@ public class CorpusCoverageTests
         }
         foreach (var export in exports)
         {
-            store.SetEpochDeadline(WasmtimeRuntime.Ticks(Deadline));
+            store.SetEpochDeadline(WasmtimeRuntime.Ticks(deadline));
             try
             {
                 results.Add($"{export}: {Format(instance.GetFunction(export)!.Invoke())}");
