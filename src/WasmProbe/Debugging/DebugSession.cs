@@ -207,7 +207,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
             if (LastStop is InterruptedStop interrupted) return interrupted.Frames;
             var run = Paused();
             if (run.CurrentFrame < 0) return [];
-            var frames = run.Frames!.ReadChain(run.CurrentFrame);
+            var frames = run.StopFrames();
             AttachSources(frames);
             return frames;
         }

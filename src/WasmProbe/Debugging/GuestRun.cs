@@ -11,6 +11,9 @@ namespace WasmProbe.Debugging;
 /// stop. Runs on whichever thread executes the guest; the controller decides how to resume.</summary>
 internal sealed class GuestRun : IDisposable
 {
+    /// <summary>Wasmtime's backtraces show at most this many frames.</summary>
+    private const int EngineBacktraceLimit = 20;
+
     private readonly InstrumentedModule _module;
     private readonly IStopController _controller;
     private readonly Breakpoint?[] _breakpointsBySite;
@@ -19,6 +22,8 @@ internal sealed class GuestRun : IDisposable
     private readonly TimeSpan _deadline;
     private readonly int[] _breakpointsByFunction;
     private uint _stepLimit;
+    private IReadOnlyList<CodeLocation>? _callers;
+    private bool _callersCut;
     private bool _flagsStepping;
     private bool _runToCompletion;
     private volatile bool _aborting;
@@ -130,6 +135,8 @@ internal sealed class GuestRun : IDisposable
     private void Pause(StopEvent stop, int frame)
     {
         CurrentFrame = frame;
+        _callers = null;
+        if (_module.Mode == InstrumentationMode.Static && !_controller.InspectsOnGuestThread) _ = Callers();
         var action = _controller.Pause(stop);
         CurrentFrame = -1;
         if (_aborting) throw new OperationCanceledException("the debug session was disposed");
@@ -172,6 +179,36 @@ internal sealed class GuestRun : IDisposable
         Guest.DebugMemory.Write(_module.Memory.FunctionFlagsBase + from, flags);
     }
 
+    /// <summary>The frames of the current stop, innermost first. Debug builds read the chain of shadow frames; static
+    /// builds read the stopped frame's record and take its callers from the engine's backtrace (locations only).</summary>
+    public List<StackFrame> StopFrames()
+    {
+        if (_module.Mode == InstrumentationMode.Debug) return Frames!.ReadChain(CurrentFrame);
+        var frames = new List<StackFrame> { Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame)) };
+        var names = new ModuleNamesCache(_module.Original);
+        foreach (var caller in Callers())
+            frames.Add(new StackFrame(caller, names.Function(caller.Function), null, null, l => names.Local(caller.Function, l)));
+        return frames;
+    }
+
+    /// <summary>Static builds: the call sites below the stopped frame, from the engine's backtrace (taken once per stop,
+    /// on the guest's thread; inserted code maps to no pc and is skipped, the first mapped frame is the stopped one).</summary>
+    private IReadOnlyList<CodeLocation> Callers()
+    {
+        if (_callers is not null) return _callers;
+        var callers = new List<CodeLocation>();
+        var offsets = Guest.CaptureBacktrace();
+        _callersCut = offsets.Count >= EngineBacktraceLimit;
+        foreach (int offset in offsets)
+        {
+            int pc = _module.PcMap.ToOriginal(offset);
+            int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
+            if (function >= 0) callers.Add(new CodeLocation(function, pc));
+        }
+        if (callers.Count > 0) callers.RemoveAt(0);
+        return _callers = callers;
+    }
+
     private ExceptionStop ExceptionAt(ProbeSite site, int frame)
     {
         var location = new CodeLocation(site.Function, site.Pc);
@@ -188,6 +225,7 @@ internal sealed class GuestRun : IDisposable
     private bool? CaughtAlongChain(ProbeSite site, int frame, int? tag)
     {
         if (ExceptionHandlers.Catches(_module.Original, site.Function, site.InstructionIndex, tag)) return true;
+        if (_module.Mode == InstrumentationMode.Static) return CaughtByCallers(tag);
         int parent = Frames!.Read(frame).Parent;
         while (parent >= _module.Memory.FramesBase)
         {
@@ -199,6 +237,20 @@ internal sealed class GuestRun : IDisposable
             parent = record.Parent;
         }
         return tag is null ? null : false;
+    }
+
+    /// <summary>Static builds: whether a caller in the engine's backtrace catches; unknown when the backtrace may be
+    /// cut short (Wasmtime shows at most 20 frames).</summary>
+    private bool? CaughtByCallers(int? tag)
+    {
+        var callers = Callers();
+        foreach (var call in callers)
+        {
+            var code = _module.Original.Bodies[call.Function - _module.Original.IndexSpaces.ImportedFunctionCount].Code;
+            int index = code.IndexOfOffset(call.Pc);
+            if (index >= 0 && ExceptionHandlers.Catches(_module.Original, call.Function, index, tag)) return true;
+        }
+        return tag is null || _callersCut ? null : false;
     }
 
     private StopEvent ToFinalStop(GuestFaultException fault)
@@ -224,8 +276,7 @@ internal sealed class GuestRun : IDisposable
             int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
             if (function >= 0) locations.Add(new CodeLocation(function, pc));
         }
-        const int EngineBacktraceLimit = 20;
-        var shadow = Frames is null || moduleOffsets.Count >= EngineBacktraceLimit ? [] : Frames.ReadChain(Guest.FrameTop);
+        var shadow = Frames is null || moduleOffsets.Count >= EngineBacktraceLimit ? [] : ShadowFramesAtFault();
         var names = new ModuleNamesCache(_module.Original);
         var frames = new StackFrame[locations.Count];
         int s = shadow.Count - 1;
@@ -238,6 +289,15 @@ internal sealed class GuestRun : IDisposable
                 atThisCall ? match!.StackOrNull : null, l => names.Local(location.Function, l)) { Sources = Sources };
         }
         return [.. frames];
+    }
+
+    /// <summary>The shadow frames a fault's backtrace can be matched with: debug builds keep the whole chain; static
+    /// builds only the record of their last stop, which can only be the innermost frame.</summary>
+    private List<StackFrame> ShadowFramesAtFault()
+    {
+        var chain = Frames!.ReadChain(Guest.FrameTop);
+        if (_module.Mode == InstrumentationMode.Debug || chain.Count == 0) return chain;
+        return [chain[0]];
     }
 
     public void Dispose() => Guest.Dispose();

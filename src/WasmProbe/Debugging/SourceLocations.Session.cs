@@ -110,6 +110,7 @@ public sealed partial class DebugSession
     {
         public ResumeAction Pause(StopEvent stop) => session._innerController!.Pause(stop);
         public void Finish(StopEvent final) => session._innerController!.Finish(final);
+        public bool InspectsOnGuestThread => session._innerController!.InspectsOnGuestThread;
     }
 
     private void AttachSources(IReadOnlyList<StackFrame> frames)

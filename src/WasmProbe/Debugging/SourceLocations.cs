@@ -111,6 +111,8 @@ internal sealed class LineStepper(IStopController inner, SourceMap sources, Func
 {
     private LineStep? _step;
 
+    public bool InspectsOnGuestThread => inner.InspectsOnGuestThread;
+
     private sealed class LineStep
     {
         public StepKind Kind;

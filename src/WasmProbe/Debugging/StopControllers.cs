@@ -5,6 +5,10 @@ internal interface IStopController
 {
     ResumeAction Pause(StopEvent stop);
     void Finish(StopEvent final);
+
+    /// <summary>Whoever looks at a stop does so on the guest's thread, inside its call to the host (so what only that
+    /// thread can ask the engine may be asked lazily).</summary>
+    bool InspectsOnGuestThread { get; }
 }
 
 /// <summary>Runs the controller's code inside the probe callback (no thread switch): the fastest way to stop often.</summary>
@@ -15,6 +19,8 @@ internal sealed class InlineStopController(Func<StopEvent, ResumeAction> handler
     public void Finish(StopEvent final)
     {
     }
+
+    public bool InspectsOnGuestThread => true;
 }
 
 /// <summary>Runs the guest on a dedicated thread that parks at each stop until the controller resumes it; each
@@ -30,6 +36,8 @@ internal sealed class ThreadStopController : IStopController
     private ResumeAction _next;
 
     public bool IsPaused { get; private set; }
+
+    public bool InspectsOnGuestThread => false;
 
     public Task<StopEvent> Resume(ResumeAction action, Action<ResumeAction> runGuest)
     {

@@ -88,6 +88,23 @@ public sealed class GuestInstance : IDisposable
         return [.. values.Select((v, i) => Values.FromHost(v, results[i]))];
     }
 
+    /// <summary>The module offsets of the guest frames below the current host call, innermost first, as Wasmtime's
+    /// backtrace shows them (at most its 20 frames, the trap function's own first). Only from inside a stop, on the
+    /// guest's thread, of a static build.</summary>
+    public IReadOnlyList<int> CaptureBacktrace()
+    {
+        var trap = Instance.GetFunction(_module.Exports.Backtrace ?? throw new InvalidOperationException("only static builds capture backtraces"))!;
+        try
+        {
+            trap.Invoke();
+        }
+        catch (Wasmtime.TrapException e)
+        {
+            return Offsets(e.Frames);
+        }
+        throw new InvalidOperationException("the backtrace function returned instead of trapping");
+    }
+
     private Wasmtime.Instance Instance => _instance ?? throw new InvalidOperationException("the guest has not been instantiated yet");
 
     public IGuestMemory? Memory(int index) =>

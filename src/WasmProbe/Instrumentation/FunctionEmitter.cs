@@ -13,9 +13,9 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
 /// <list type="bullet">
 /// <item>Entry: the frame address (<c>$sp</c>) and the parent frame (<c>$fpTop</c>) go into locals; in debug builds
 /// functions that call write their frame header at once, leaf functions only when they stop; static builds write
-/// frames only at calls and stops, through small added functions (see <see cref="CallFrameWriter"/>).</item>
-/// <item>Before a call: the frame records the call site, becomes the top frame and puts <c>$sp</c> above itself;
-/// while anything is armed it also stores its locals and operand stack, so parent frames can be shown.</item>
+/// frames only at stops, through small added functions (see <see cref="CallFrameWriter"/>).</item>
+/// <item>Before a call (debug builds): the frame records the call site, becomes the top frame and puts <c>$sp</c>
+/// above itself; while anything is armed it also stores its locals and operand stack, so parent frames can be shown.</item>
 /// <item>Probes: in static builds an unconditional stop; in debug builds straight-line runs of instructions are
 /// emitted twice, and one check of the function's flag picks the copy with a guarded probe before each instruction
 /// or the original code.</item>
@@ -155,7 +155,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     {
         if (!IsDebug)
         {
-            CallFrameWriter(site, index, stop: true);
+            CallFrameWriter(site, index);
             return;
         }
         EmitHeader();
@@ -168,15 +168,10 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         if (IsDebug) ReloadFunctionFlag();
     }
 
-    /// <summary>Before a call: record the call site, make this frame the top, put the stack pointer above it, and
-    /// (static builds always, debug builds while armed) store what a parent frame shows.</summary>
+    /// <summary>Before a call in a debug build: record the call site, make this frame the top, put the stack pointer
+    /// above it, and while armed store what a parent frame shows.</summary>
     private void EmitCallBookkeeping(ProbeSite site, int index)
     {
-        if (!IsDebug)
-        {
-            CallFrameWriter(site, index, stop: false);
-            return;
-        }
         StoreConst32(FrameLayout.SiteOffset, site.Id);
         body.LocalGet(_frame);
         body.GlobalSet(context.FrameTop);
@@ -196,8 +191,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     /// <summary>Static builds store a frame through a small function added for the site, called with the frame, its
     /// parent, the locals and this block's stack values: code that writes the debug memory in a cold branch of a hot
     /// loop makes Cranelift keep that memory's base in a register across the loop, which alone cost 25% in the
-    /// debugger benchmark. The writer also makes this frame the top and, for a probe, calls the host.</summary>
-    private void CallFrameWriter(ProbeSite site, int index, bool stop)
+    /// debugger benchmark. The writer also makes this frame the top and calls the host.</summary>
+    private void CallFrameWriter(ProbeSite site, int index)
     {
         var accessible = Accessible(index);
         var temps = new int[accessible.Length];
@@ -211,11 +206,11 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.LocalGet(_parent);
         foreach (int j in locals) body.LocalGet(j);
         foreach (int temp in temps) body.LocalGet(temp);
-        body.Call(FrameWriter(site, locals, accessible, analysis.StackHeight(index) - accessible.Length, stop));
+        body.Call(FrameWriter(site, locals, accessible, analysis.StackHeight(index) - accessible.Length));
         foreach (int temp in temps) body.LocalGet(temp);
     }
 
-    private int FrameWriter(ProbeSite site, int[] locals, ValType[] stack, int firstSlot, bool stop)
+    private int FrameWriter(ProbeSite site, int[] locals, ValType[] stack, int firstSlot)
     {
         ValType[] parameters = [ValType.I32, ValType.I32, .. locals.Select(j => layout.LocalTypes[j]), .. stack];
         var code = new List<Instruction>();
@@ -240,19 +235,9 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         Emit(Opcode.I32Store, FrameLayout.SiteOffset, 2, context.DebugMemory);
         Emit(Opcode.LocalGet, 0);
         Emit(Opcode.GlobalSet, context.FrameTop);
-        if (stop)
-        {
-            Emit(Opcode.I32Const, site.Id);
-            Emit(Opcode.LocalGet, 0);
-            Emit(Opcode.Call, context.StopFunction);
-        }
-        else
-        {
-            Emit(Opcode.LocalGet, 0);
-            Emit(Opcode.I32Const, layout.Size);
-            Emit(Opcode.I32Add);
-            Emit(Opcode.GlobalSet, context.StackPointer);
-        }
+        Emit(Opcode.I32Const, site.Id);
+        Emit(Opcode.LocalGet, 0);
+        Emit(Opcode.Call, context.StopFunction);
         Emit(Opcode.End);
         return context.Builder.AddFunction(new FunctionType(parameters, []), [], new Expression([.. code], []), $"wasmprobe.frame_writer_{site.Id}");
     }

@@ -8,8 +8,9 @@ public enum InstrumentationMode
     /// single-stepped at run time.</summary>
     Debug,
 
-    /// <summary>Unguarded probes only at <see cref="InstrumentationOptions.Probes"/>; shadow frames only in functions
-    /// that can be on the stack there. Fastest; breakpoints are fixed and stepping is not possible.</summary>
+    /// <summary>Unguarded probes only at <see cref="InstrumentationOptions.Probes"/>; shadow frames only in the functions
+    /// that stop, callers known from the engine's backtrace (their locations, not their values). Fastest; breakpoints
+    /// are fixed and stepping is not possible.</summary>
     Static,
 }
 

@@ -49,6 +49,9 @@ public sealed class ExportNames
     public required string StepLimit { get; init; }
     public required string FrameTop { get; init; }
     public required string StackPointer { get; init; }
+
+    /// <summary>Static builds: the function whose trap yields the engine's backtrace of a stop.</summary>
+    public string? Backtrace { get; init; }
     public required string?[] Globals { get; init; }
     public required string?[] Memories { get; init; }
     public required string?[] Tables { get; init; }

@@ -22,7 +22,7 @@ public static class Instrumenter
 
         var probeIndices = ProbeInstructions(module, options, Analysis);
         var framed = FramedFunctions(module, options, probeIndices);
-        var reaching = options.Mode == InstrumentationMode.Debug ? null : new CallGraphReach(module, framed);
+        bool debug = options.Mode == InstrumentationMode.Debug;
 
         var sites = new List<ProbeSite>();
         var sitesByFunction = new Dictionary<int, ProbeSite?[]>();
@@ -37,7 +37,7 @@ public static class Instrumenter
                 if (!analysis.IsReachable(i) || ins.Offset < 0) continue;
                 var kinds = SiteKinds.None;
                 if (probes is not null && probes.Contains(i)) kinds |= SiteKinds.Probe;
-                if (IsCall(ins.Opcode) && (reaching is null || reaching.CallMayReach(analysis.Code, ins))) kinds |= SiteKinds.Call;
+                if (debug && IsCall(ins.Opcode)) kinds |= SiteKinds.Call;
                 if (options.ReportThrows && ins.Opcode is Opcode.Throw or Opcode.ThrowRef) kinds |= SiteKinds.Throw;
                 if (kinds == SiteKinds.None) continue;
                 var stack = analysis.StackBefore(i);
@@ -69,7 +69,8 @@ public static class Instrumenter
             builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit());
         }
 
-        var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer);
+        string? backtrace = debug ? null : AddBacktraceTrap(builder);
+        var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer, backtrace);
         var pcMap = new PcMap();
         var bytes = ModuleEncoder.Encode(builder.Build(), pcMap);
         return new InstrumentedModule(module, bytes, pcMap, [.. sites], layouts, memory, options.Mode, exports);
@@ -118,23 +119,37 @@ public static class Instrumenter
         return result;
     }
 
+    /// <summary>Debug builds give every function a shadow frame. Static builds give one only to the functions that can
+    /// stop (a probe or a reported throw): their callers are found at a stop from the engine's own backtrace, so calls
+    /// need no bookkeeping and a breakpoint that is never hit costs nothing, whatever calls through pointers reach.</summary>
     private static HashSet<int> FramedFunctions(Module module, InstrumentationOptions options, Dictionary<int, HashSet<int>> probes)
     {
         var spaces = module.IndexSpaces;
         if (options.Mode == InstrumentationMode.Debug)
             return [.. Enumerable.Range(spaces.ImportedFunctionCount, module.Bodies.Count)];
-        var targets = new HashSet<int>(probes.Keys);
+        var framed = new HashSet<int>(probes.Keys);
         if (options.ReportThrows)
         {
             for (int d = 0; d < module.Bodies.Count; d++)
             {
-                if (module.Bodies[d].Code.Instructions.Any(i => i.Opcode is Opcode.Throw or Opcode.ThrowRef)) targets.Add(spaces.ImportedFunctionCount + d);
+                if (module.Bodies[d].Code.Instructions.Any(i => i.Opcode is Opcode.Throw or Opcode.ThrowRef)) framed.Add(spaces.ImportedFunctionCount + d);
             }
         }
-        return new CallGraph(module).CanReach(targets);
+        return framed;
     }
 
-    private static ExportNames AddExports(ModuleBuilder builder, Module module, int debugMemory, int armed, int stepLimit, int frameTop, int stackPointer)
+    /// <summary>A function that only traps: the host calls it from inside a stop, and the trap's backtrace, which
+    /// Wasmtime takes across the host call, lists the guest frames below the stop.</summary>
+    private static string AddBacktraceTrap(ModuleBuilder builder)
+    {
+        var code = new Expression([new Instruction(Opcode.Unreachable, -1, 0), new Instruction(Opcode.End, -1, 0)], []);
+        int function = builder.AddFunction(new FunctionType([], []), [], code, "wasmprobe.backtrace");
+        string name = builder.UniqueExportName("__wasmprobe_backtrace");
+        builder.AddExport(name, ExternalKind.Function, function);
+        return name;
+    }
+
+    private static ExportNames AddExports(ModuleBuilder builder, Module module, int debugMemory, int armed, int stepLimit, int frameTop, int stackPointer, string? backtrace)
     {
         string Export(string name, ExternalKind kind, int index)
         {
@@ -150,25 +165,10 @@ public static class Instrumenter
             StepLimit = Export("__wasmprobe_step_limit", ExternalKind.Global, stepLimit),
             FrameTop = Export("__wasmprobe_frame_top", ExternalKind.Global, frameTop),
             StackPointer = Export("__wasmprobe_stack_pointer", ExternalKind.Global, stackPointer),
+            Backtrace = backtrace,
             Globals = [.. spaces.Globals.Select((g, i) => HostTypes.IsSupported(g.Type) ? Export($"__wasmprobe_global_{i}", ExternalKind.Global, i) : null)],
             Memories = [.. spaces.Memories.Select((_, i) => Export($"__wasmprobe_memory_{i}", ExternalKind.Memory, i))],
             Tables = [.. spaces.Tables.Select((t, i) => HostTypes.IsSupported(t.ElementType) ? Export($"__wasmprobe_table_{i}", ExternalKind.Table, i) : null)],
         };
-    }
-
-    /// <summary>In static mode, whether a call can lead to a function with shadow frames (otherwise it needs no
-    /// bookkeeping).</summary>
-    private sealed class CallGraphReach(Module module, HashSet<int> framed)
-    {
-        private readonly bool _dynamicReaches = DynamicReaches(module, framed);
-
-        public bool CallMayReach(Expression code, in Instruction ins) => ins.Opcode switch
-        {
-            Opcode.Call or Opcode.ReturnCall => module.IndexSpaces.IsImportedFunction(ins.Index) ? _dynamicReaches : framed.Contains(ins.Index),
-            _ => _dynamicReaches,
-        };
-
-        private static bool DynamicReaches(Module module, HashSet<int> framed) =>
-            framed.Count > 0 && (module.Elements.Count > 0 || module.Exports.Any(e => e.Kind == ExternalKind.Function) || module.Bodies.Any(b => b.Code.Instructions.Any(i => i.Opcode == Opcode.RefFunc)));
     }
 }

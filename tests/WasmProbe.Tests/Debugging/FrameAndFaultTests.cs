@@ -34,12 +34,10 @@ public class FrameAndFaultTests
           (func $spin (export "spin") (loop $l br $l)))
         """;
 
-    [Theory]
-    [InlineData(InstrumentationMode.Debug)]
-    [InlineData(InstrumentationMode.Static)]
-    public async Task Parent_frame_shows_its_call_pc_locals_and_stack(InstrumentationMode mode)
+    [Fact]
+    public async Task Parent_frame_shows_its_call_pc_locals_and_stack()
     {
-        await using var session = Wat.Session(Calls, new DebugSessionOptions { Entry = "outer", Arguments = [4], Mode = mode });
+        await using var session = Wat.Session(Calls, new DebugSessionOptions { Entry = "outer", Arguments = [4] });
         var innerPcs = Wat.Pcs(session, "inner");
         var outerPcs = Wat.Pcs(session, "outer");
         session.AddBreakpoint("inner", innerPcs[2]);
@@ -60,6 +58,42 @@ public class FrameAndFaultTests
         session.Local(0).AsInt32().ShouldBe(4);
 
         (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(140);
+    }
+
+    [Fact]
+    public async Task Static_build_shows_the_callers_call_pcs_from_the_engine_backtrace()
+    {
+        await using var session = Wat.Session(Calls, new DebugSessionOptions { Entry = "outer", Arguments = [4], Mode = InstrumentationMode.Static });
+        var innerPcs = Wat.Pcs(session, "inner");
+        var outerPcs = Wat.Pcs(session, "outer");
+        session.AddBreakpoint("inner", innerPcs[2]);
+
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+        var frames = session.Frames;
+
+        frames.Select(f => (f.FunctionName, f.Pc)).ShouldBe([("inner", innerPcs[2]), ("outer", outerPcs[4])]);
+        frames[0].Locals.Select(v => v.AsInt32()).ShouldBe([4]);
+        frames[0].Stack.Select(v => v.AsInt32()).ShouldBe([4, 10]);
+        frames[1].LocalsOrNull.ShouldBeNull("a static build keeps no values of its callers");
+        frames[1].StackOrNull.ShouldBeNull();
+
+        (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(140);
+    }
+
+    [Fact]
+    public void Static_build_run_inline_takes_the_callers_when_asked()
+    {
+        using var session = Wat.Session(Calls, new DebugSessionOptions { Entry = "outer", Arguments = [4], Mode = InstrumentationMode.Static });
+        session.AddBreakpoint("inner", Wat.Pcs(session, "inner")[2]);
+        var seen = new List<string>();
+
+        session.Run(_ =>
+        {
+            seen.Add(string.Join(" < ", session.Frames.Select(f => f.FunctionName)));
+            return ResumeAction.Continue;
+        }).ShouldBeOfType<FinishedStop>();
+
+        seen.ShouldBe(["inner < outer"]);
     }
 
     [Fact]
