@@ -59,7 +59,26 @@ public sealed partial class WasmProbeGenerator
         w.Line($"{args},");
         w.Line($"wasi: {(spec.Wasi ? "true" : "false")},");
         w.Line($"deadlineMilliseconds: {spec.DeadlineMilliseconds.ToString(CultureInfo.InvariantCulture)},");
-        w.Line("configureLinker: static (linker, store) => ConfigureLinker(linker, store));");
+        var staticProbes = spec.Methods
+            .SelectMany(m => m.Kind switch
+            {
+                ProbeKind.Breakpoint => [(m.Function, m.Pc)],
+                ProbeKind.Line when m.Line is { } line => line.Locations.Select(l => (l.Function, l.Pc)),
+                _ => [],
+            })
+            .Distinct()
+            .OrderBy(l => l.Function).ThenBy(l => l.Pc)
+            .ToArray();
+        if (staticProbes.Length == 0)
+        {
+            w.Line("configureLinker: static (linker, store) => ConfigureLinker(linker, store));");
+        }
+        else
+        {
+            const string Location = "global::WasmProbe.Wasm.Model.CodeLocation";
+            w.Line("configureLinker: static (linker, store) => ConfigureLinker(linker, store),");
+            w.Line($"staticProbes: new {Location}[] {{ {string.Join(", ", staticProbes.Select(l => $"new {Location}({Int(l.Function)}, 0x{l.Pc.ToString("x", CultureInfo.InvariantCulture)})"))} }});");
+        }
         w.Indent--;
         w.Line();
         w.Line("/// <summary>Implement this partial method to define host imports the module needs; it runs for every probe run and instance.</summary>");

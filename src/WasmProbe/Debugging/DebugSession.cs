@@ -176,10 +176,15 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         return _run;
     }
 
+    /// <summary>The instrumented module this session runs (built on first use).</summary>
+    internal InstrumentedModule Instrumentation => Instrumented();
+
     private InstrumentedModule Instrumented() => _instrumented ??= Instrumenter.Instrument(CoverageInstrumentation?.Module ?? Module, new InstrumentationOptions
     {
         Mode = _options.Mode,
-        Probes = [.. _breakpoints.Select(b => b.Location)],
+        Probes = _options.Mode == InstrumentationMode.Static
+            ? [.. _breakpoints.Select(b => b.Location).Union(_options.SharedProbes)]
+            : [.. _breakpoints.Select(b => b.Location)],
         ReportThrows = _options.ExceptionStops != ExceptionStops.None,
     });
 

@@ -1,6 +1,7 @@
 using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Debugging;
 
@@ -18,6 +19,11 @@ public sealed class DebugSessionOptions
     public InstrumentationMode Mode { get; init; } = InstrumentationMode.Debug;
 
     public ExceptionStops ExceptionStops { get; init; } = ExceptionStops.All;
+
+    /// <summary>Static sessions: further locations compiled into the build although no breakpoint is set there, so
+    /// that sessions over one module with different breakpoints among them share one instrumented, compiled module
+    /// (as the probe tests of a class do). The guest passes through them without stopping.</summary>
+    public IReadOnlyCollection<CodeLocation> SharedProbes { get; init; } = [];
 
     /// <summary>The module's name in coverage reports (default: the file name for <see cref="DebugSession.Open"/>, else
     /// the name section's module name, else module_&lt;hash&gt;.wasm).</summary>

@@ -2,6 +2,7 @@ using WasmProbe.Debugging;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Probes;
 
@@ -17,10 +18,13 @@ public sealed class ProbeModule
 
     /// <param name="owner">The probe class; its assembly holds the embedded module.</param>
     /// <param name="path">The module's path as listed in the project (forward slashes).</param>
+    /// <param name="staticProbes">Every location the class's static probes stop at: each probe run compiles them all
+    /// in, so the class's probe tests share one build of the module.</param>
     public ProbeModule(Type owner, string path, string? entry, WasmValue[] arguments, bool wasi = false, int deadlineMilliseconds = 0,
-        Action<Wasmtime.Linker, Wasmtime.Store>? configureLinker = null)
+        Action<Wasmtime.Linker, Wasmtime.Store>? configureLinker = null, CodeLocation[]? staticProbes = null)
     {
         _owner = owner;
+        StaticProbes = staticProbes ?? [];
         Path = path;
         Entry = entry;
         Arguments = arguments;
@@ -37,6 +41,7 @@ public sealed class ProbeModule
     public string? Entry { get; }
     public IReadOnlyList<WasmValue> Arguments { get; }
     public GuestOptions Host { get; }
+    public IReadOnlyList<CodeLocation> StaticProbes { get; }
 
     /// <summary>The module binary (loaded once).</summary>
     public byte[] Bytes => _bytes.Value;
@@ -48,6 +53,7 @@ public sealed class ProbeModule
             Entry = Entry,
             Arguments = [.. Arguments.Select(a => (object?)a)],
             Mode = mode,
+            SharedProbes = mode == InstrumentationMode.Static ? StaticProbes : [],
             ExceptionStops = exceptionStops,
             Host = Host,
             ModuleName = System.IO.Path.GetFileName(Path),

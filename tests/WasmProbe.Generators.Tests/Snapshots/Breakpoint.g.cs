@@ -15,7 +15,8 @@ namespace Demo
             new global::WasmProbe.Inspection.WasmValue[] { global::WasmProbe.Inspection.WasmValue.I32(10) },
             wasi: false,
             deadlineMilliseconds: 0,
-            configureLinker: static (linker, store) => ConfigureLinker(linker, store));
+            configureLinker: static (linker, store) => ConfigureLinker(linker, store),
+            staticProbes: new global::WasmProbe.Wasm.Model.CodeLocation[] { new global::WasmProbe.Wasm.Model.CodeLocation(1, 0xa1) });
 
         /// <summary>Implement this partial method to define host imports the module needs; it runs for every probe run and instance.</summary>
         static partial void ConfigureLinker(global::Wasmtime.Linker linker, global::Wasmtime.Store store);

@@ -15,7 +15,8 @@ namespace Demo.Lines
             global::System.Array.Empty<global::WasmProbe.Inspection.WasmValue>(),
             wasi: true,
             deadlineMilliseconds: 0,
-            configureLinker: static (linker, store) => ConfigureLinker(linker, store));
+            configureLinker: static (linker, store) => ConfigureLinker(linker, store),
+            staticProbes: new global::WasmProbe.Wasm.Model.CodeLocation[] { new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x1c4), new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x2d5), new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x384) });
 
         /// <summary>Implement this partial method to define host imports the module needs; it runs for every probe run and instance.</summary>
         static partial void ConfigureLinker(global::Wasmtime.Linker linker, global::Wasmtime.Store store);

@@ -17,7 +17,8 @@ namespace Demo
                 new global::WasmProbe.Inspection.WasmValue[] { global::WasmProbe.Inspection.WasmValue.I32(7), global::WasmProbe.Inspection.WasmValue.I32(2) },
                 wasi: true,
                 deadlineMilliseconds: 0,
-                configureLinker: static (linker, store) => ConfigureLinker(linker, store));
+                configureLinker: static (linker, store) => ConfigureLinker(linker, store),
+                staticProbes: new global::WasmProbe.Wasm.Model.CodeLocation[] { new global::WasmProbe.Wasm.Model.CodeLocation(3, 0xe1) });
 
             /// <summary>Implement this partial method to define host imports the module needs; it runs for every probe run and instance.</summary>
             static partial void ConfigureLinker(global::Wasmtime.Linker linker, global::Wasmtime.Store store);

@@ -15,7 +15,8 @@ namespace Demo.Stepping
             new global::WasmProbe.Inspection.WasmValue[] { global::WasmProbe.Inspection.WasmValue.I32(5) },
             wasi: false,
             deadlineMilliseconds: 2000,
-            configureLinker: static (linker, store) => ConfigureLinker(linker, store));
+            configureLinker: static (linker, store) => ConfigureLinker(linker, store),
+            staticProbes: new global::WasmProbe.Wasm.Model.CodeLocation[] { new global::WasmProbe.Wasm.Model.CodeLocation(0, 0x79), new global::WasmProbe.Wasm.Model.CodeLocation(1, 0xa5), new global::WasmProbe.Wasm.Model.CodeLocation(1, 0xc3) });
 
         /// <summary>Implement this partial method to define host imports the module needs; it runs for every probe run and instance.</summary>
         static partial void ConfigureLinker(global::Wasmtime.Linker linker, global::Wasmtime.Store store);

@@ -13,7 +13,8 @@ partial class TypesProbes
         new global::WasmProbe.Inspection.WasmValue[] { global::WasmProbe.Inspection.WasmValue.I32(3), global::WasmProbe.Inspection.WasmValue.F32Bits(0x3fc00000u /* 1.5 */) },
         wasi: false,
         deadlineMilliseconds: 0,
-        configureLinker: static (linker, store) => ConfigureLinker(linker, store));
+        configureLinker: static (linker, store) => ConfigureLinker(linker, store),
+        staticProbes: new global::WasmProbe.Wasm.Model.CodeLocation[] { new global::WasmProbe.Wasm.Model.CodeLocation(1, 0x7d) });
 
     /// <summary>Implement this partial method to define host imports the module needs; it runs for every probe run and instance.</summary>
     static partial void ConfigureLinker(global::Wasmtime.Linker linker, global::Wasmtime.Store store);

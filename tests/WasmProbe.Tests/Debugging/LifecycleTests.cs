@@ -1,6 +1,7 @@
 using WasmProbe.Debugging;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Tests.Debugging;
 
@@ -78,6 +79,30 @@ public class LifecycleTests
         final.ShouldBeOfType<FinishedStop>();
         session.Breakpoints[0].HitCount.ShouldBe(2);
         Should.Throw<InvalidOperationException>(() => session.AddBreakpoint("count", pcs[3])).Message.ShouldContain("fixed");
+    }
+
+    [Fact]
+    public void Static_sessions_with_shared_probes_share_one_build_and_stop_only_at_their_breakpoints()
+    {
+        var bytes = Wat.ToBinary(Counter);
+        var pcs = Wat.Pcs(Wasm.Decoding.ModuleDecoder.Decode(bytes), "count");
+        CodeLocation[] shared = [new(0, pcs[2]), new(0, pcs[3])];
+        var builds = new List<byte[]>();
+        foreach (int pc in new[] { pcs[2], pcs[3] })
+        {
+            using var session = DebugSession.Create(bytes, new DebugSessionOptions { Entry = "count", Arguments = [3], Mode = InstrumentationMode.Static, SharedProbes = shared });
+            var breakpoint = session.AddBreakpoint("count", pc);
+            var stops = new List<int>();
+            session.Run(stop =>
+            {
+                stops.Add(stop.Location!.Value.Pc);
+                return ResumeAction.Continue;
+            }).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(3);
+            stops.ShouldBe([pc, pc, pc]);
+            breakpoint.HitCount.ShouldBe(3);
+            builds.Add(session.Instrumentation.Bytes);
+        }
+        builds[1].ShouldBe(builds[0]);
     }
 
     [Fact]
