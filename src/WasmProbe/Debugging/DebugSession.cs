@@ -221,23 +221,24 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     /// <summary>A local of the innermost frame at the current stop, without reading the whole backtrace.</summary>
     public WasmValue Local(int index)
     {
-        var run = Paused();
-        if (run.CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
-        var record = run.Frames!.Read(run.CurrentFrame);
-        var layout = _instrumented!.Layouts[record.Function]!;
-        if ((uint)index >= (uint)layout.LocalTypes.Length) throw new ArgumentOutOfRangeException(nameof(index), $"local {index} does not exist: {Module.Names.FunctionOrIndex(record.Function)} has {layout.LocalTypes.Length} locals");
-        return run.Frames.ReadLocal(run.CurrentFrame, layout, index);
+        var top = TopFrame();
+        if ((uint)index >= (uint)top.Locals.Count) throw new ArgumentOutOfRangeException(nameof(index), $"local {index} does not exist: {top.FunctionName} has {top.Locals.Count} locals");
+        return top.Locals[index];
     }
 
     /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>
     public WasmValue StackSlot(int slot)
     {
+        var top = TopFrame();
+        if ((uint)slot >= (uint)top.Stack.Count) throw new ArgumentOutOfRangeException(nameof(slot), $"stack slot {slot} does not exist: the operand stack holds {top.Stack.Count} values here");
+        return top.Stack[slot];
+    }
+
+    private StackFrame TopFrame()
+    {
         var run = Paused();
         if (run.CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
-        var record = run.Frames!.Read(run.CurrentFrame);
-        var site = _instrumented!.Sites[record.Site];
-        if ((uint)slot >= (uint)site.StackTypes.Length) throw new ArgumentOutOfRangeException(nameof(slot), $"stack slot {slot} does not exist: the operand stack holds {site.StackTypes.Length} values here");
-        return run.Frames.ReadStackSlot(run.CurrentFrame, _instrumented.Layouts[record.Function]!, site.StackTypes[slot], slot);
+        return run.TopFrame();
     }
 
     public IReadOnlyList<GlobalAccess> Globals

@@ -55,7 +55,7 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
         if (record.StackHeight >= 0)
         {
             stack = new WasmValue[Math.Min(record.StackHeight, site.StackTypes.Length)];
-            for (int k = 0; k < stack.Length; k++) stack[k] = ReadValue(site.StackTypes[k], frame + layout.StackSlotOffset(k));
+            for (int k = 0; k < stack.Length; k++) stack[k] = ReadValue(site.StackTypes[k], frame + FrameLayout.StackSlotOffset(k));
         }
         int function = record.Function;
         return new StackFrame(new CodeLocation(function, site.Pc), _names.Function(function), locals, stack, i => _names.Local(function, i));
@@ -67,7 +67,7 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
         return FrameLayout.IsSpillable(type) ? ReadValue(type, frame + layout.LocalOffsets[local]) : WasmValue.Unavailable(type);
     }
 
-    public WasmValue ReadStackSlot(int frame, FrameLayout layout, ValType type, int slot) => ReadValue(type, frame + layout.StackSlotOffset(slot));
+    public WasmValue ReadStackSlot(int frame, FrameLayout layout, ValType type, int slot) => ReadValue(type, frame + FrameLayout.StackSlotOffset(slot));
 
     private WasmValue ReadValue(ValType type, long address)
     {

@@ -2,6 +2,7 @@ using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
+using WasmProbe.Replay;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Types;
 
@@ -21,6 +22,9 @@ internal sealed class GuestRun : IDisposable
     private readonly ExceptionStops _exceptionStops;
     private readonly TimeSpan _deadline;
     private readonly int[] _breakpointsByFunction;
+    private readonly int[] _breakpointsByRun;
+    private Replayed? _replayed;
+    private Replayed? _lastReplayed;
     private uint _stepLimit;
     private IReadOnlyList<CodeLocation>? _callers;
     private bool _callersCut;
@@ -36,6 +40,7 @@ internal sealed class GuestRun : IDisposable
         _deadline = host.Deadline;
         _breakpointsBySite = new Breakpoint?[module.Sites.Length];
         _breakpointsByFunction = new int[module.Memory.FunctionCount];
+        _breakpointsByRun = new int[module.Sites.Length];
         _codeMap = new CodeMap(module.Original);
         Guest = new GuestInstance(module, host, OnStop);
     }
@@ -61,10 +66,13 @@ internal sealed class GuestRun : IDisposable
         bool wasSet = _breakpointsBySite[site] is not null;
         _breakpointsBySite[site] = enabled ? breakpoint : null;
         int function = breakpoint.Location.Function;
-        _breakpointsByFunction[function] += (enabled ? 1 : 0) - (wasSet ? 1 : 0);
+        int change = (enabled ? 1 : 0) - (wasSet ? 1 : 0);
+        _breakpointsByFunction[function] += change;
+        int run = _module.Sites[site].RunStart;
+        _breakpointsByRun[run] += change;
         if (Frames is not null && _module.Mode == InstrumentationMode.Debug)
         {
-            Guest.DebugMemory.Write(DebugMemory.FlagsBase + site, [enabled ? (byte)1 : (byte)0]);
+            Guest.DebugMemory.Write(DebugMemory.FlagsBase + run, [_breakpointsByRun[run] > 0 ? (byte)1 : (byte)0]);
             WriteFunctionFlags(function, function + 1);
             UpdateArmed();
         }
@@ -81,7 +89,7 @@ internal sealed class GuestRun : IDisposable
             {
                 foreach (var breakpoint in _breakpointsBySite)
                 {
-                    if (breakpoint is not null) Guest.DebugMemory.Write(DebugMemory.FlagsBase + breakpoint.SiteId, [1]);
+                    if (breakpoint is not null) Guest.DebugMemory.Write(DebugMemory.FlagsBase + _module.Sites[breakpoint.SiteId].RunStart, [1]);
                 }
                 WriteFunctionFlags(0, _breakpointsByFunction.Length);
             }
@@ -100,8 +108,10 @@ internal sealed class GuestRun : IDisposable
             Final = ToFinalStop(fault);
         }
         CurrentFrame = -1;
-        Coverage?.Collect(Guest.IsInstantiated ? Guest.Memory(Coverage.CounterMemory) : null, Final,
-            [.. faultOffsets.Select(_module.PcMap.ToOriginal).Where(pc => pc >= 0)]);
+        int[] faultPcs = [.. faultOffsets.Select(_module.PcMap.ToOriginal).Where(pc => pc >= 0)];
+        // Disposed at a replayed stop: as far as anyone saw, the guest had run up to that instruction.
+        if (_replayed is { } replayed && faultPcs.Length > 0 && _codeMap.FunctionAt(faultPcs[0]) == replayed.Site.Function) faultPcs[0] = replayed.Site.Pc;
+        Coverage?.Collect(Guest.IsInstantiated ? Guest.Memory(Coverage.CounterMemory) : null, Final, faultPcs);
         _controller.Finish(Final);
     }
 
@@ -114,16 +124,8 @@ internal sealed class GuestRun : IDisposable
         var site = _module.Sites[siteId];
         if ((site.Kinds & SiteKinds.Probe) != 0)
         {
-            var breakpoint = _breakpointsBySite[siteId];
-            if (breakpoint is not null)
-            {
-                breakpoint.HitCount++;
-                Pause(new BreakpointStop(breakpoint, breakpoint.HitCount), frame);
-            }
-            else if (_stepLimit != 0 && (uint)frame <= _stepLimit)
-            {
-                Pause(new StepStop(new CodeLocation(site.Function, site.Pc)), frame);
-            }
+            ConsiderStop(site, frame);
+            if (_module.Mode == InstrumentationMode.Debug) ReplayRun(site, frame);
         }
         if ((site.Kinds & SiteKinds.Throw) != 0 && _exceptionStops != ExceptionStops.None && !_runToCompletion)
         {
@@ -131,6 +133,66 @@ internal sealed class GuestRun : IDisposable
             if (_exceptionStops == ExceptionStops.All || stop.Caught != true) Pause(stop, frame);
         }
     }
+
+    /// <summary>Stops at a site if a breakpoint is set there or a step wants its frame.</summary>
+    private void ConsiderStop(ProbeSite site, int frame)
+    {
+        if (_runToCompletion) return;
+        var breakpoint = _breakpointsBySite[site.Id];
+        if (breakpoint is not null)
+        {
+            breakpoint.HitCount++;
+            Pause(new BreakpointStop(breakpoint, breakpoint.HitCount), frame);
+        }
+        else if (WantsStep(frame))
+        {
+            Pause(new StepStop(new CodeLocation(site.Function, site.Pc)), frame);
+        }
+    }
+
+    private bool WantsStep(int frame) => _stepLimit != 0 && (uint)frame <= _stepLimit;
+
+    /// <summary>Debug builds probe only at the start of a straight-line run of replayable instructions: the stops at
+    /// the run's other instructions are made here, by replaying the run from the frame's state while the guest waits
+    /// at its start, for as long as a breakpoint further on or a step could still stop in it.</summary>
+    private void ReplayRun(ProbeSite start, int frame)
+    {
+        int end = start.Id + 1;
+        while (end < _module.Sites.Length && _module.Sites[end].RunStart == start.Id) end++;
+        if (end == start.Id + 1) return;
+        RunReplayer? replayer = null;
+        var code = _module.Original.Bodies[start.Function - _module.Original.IndexSpaces.ImportedFunctionCount].Code;
+        for (int id = start.Id + 1; id < end && !_runToCompletion; id++)
+        {
+            if (!WantsStep(frame) && !BreakpointBetween(id, end)) break;
+            replayer ??= StartReplay(frame);
+            if (!replayer.Execute(code[_module.Sites[id - 1].InstructionIndex])) break;
+            var site = _module.Sites[id];
+            _replayed = new Replayed(site, [.. replayer.Locals], [.. replayer.Stack]);
+            ConsiderStop(site, frame);
+        }
+        _lastReplayed = _replayed;
+        _replayed = null;
+    }
+
+    private bool BreakpointBetween(int from, int end)
+    {
+        for (int id = from; id < end; id++)
+        {
+            if (_breakpointsBySite[id] is not null) return true;
+        }
+        return false;
+    }
+
+    private RunReplayer StartReplay(int frame)
+    {
+        var top = Frames!.ToFrame(frame, Frames.Read(frame));
+        var globals = _module.Original.IndexSpaces.Globals;
+        return new RunReplayer([.. top.Locals], [.. top.Stack], Guest.Memory, g => Guest.Global(g, globals[g])!.Get());
+    }
+
+    /// <summary>The state before a replayed instruction: its site, the frame's locals and its whole operand stack.</summary>
+    private sealed record Replayed(ProbeSite Site, WasmValue[] Locals, WasmValue[] Stack);
 
     private void Pause(StopEvent stop, int frame)
     {
@@ -183,12 +245,27 @@ internal sealed class GuestRun : IDisposable
     /// builds read the stopped frame's record and take its callers from the engine's backtrace (locations only).</summary>
     public List<StackFrame> StopFrames()
     {
-        if (_module.Mode == InstrumentationMode.Debug) return Frames!.ReadChain(CurrentFrame);
+        if (_module.Mode == InstrumentationMode.Debug)
+        {
+            var chain = Frames!.ReadChain(CurrentFrame);
+            if (_replayed is not null && chain.Count > 0) chain[0] = ReplayedFrame(_replayed);
+            return chain;
+        }
         var frames = new List<StackFrame> { Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame)) };
         var names = new ModuleNamesCache(_module.Original);
         foreach (var caller in Callers())
             frames.Add(new StackFrame(caller, names.Function(caller.Function), null, null, l => names.Local(caller.Function, l)));
         return frames;
+    }
+
+    /// <summary>The innermost frame of the current stop, without reading its callers.</summary>
+    public StackFrame TopFrame() => _replayed is not null ? ReplayedFrame(_replayed) : Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame));
+
+    private StackFrame ReplayedFrame(Replayed replayed)
+    {
+        var names = new ModuleNamesCache(_module.Original);
+        int function = replayed.Site.Function;
+        return new StackFrame(new CodeLocation(function, replayed.Site.Pc), names.Function(function), replayed.Locals, replayed.Stack, l => names.Local(function, l));
     }
 
     /// <summary>Static builds: the call sites below the stopped frame, from the engine's backtrace (taken once per stop,
@@ -284,6 +361,8 @@ internal sealed class GuestRun : IDisposable
         {
             var location = locations[i];
             var match = s >= 0 && shadow[s].Function == location.Function ? shadow[s--] : null;
+            if (i == 0 && _lastReplayed is { } replayed && replayed.Site.Function == location.Function && replayed.Site.Pc == location.Pc)
+                match = ReplayedFrame(replayed);
             bool atThisCall = match is not null && match.Pc == location.Pc;
             frames[i] = new StackFrame(location, names.Function(location.Function), atThisCall ? match!.LocalsOrNull : null,
                 atThisCall ? match!.StackOrNull : null, l => names.Local(location.Function, l)) { Sources = Sources };

@@ -4,7 +4,8 @@ namespace WasmProbe.Instrumentation;
 
 /// <summary>Where a function's shadow frame keeps its values in the debug memory. A frame record is:
 /// +0 parent frame address, +4 function index, +8 site id of the current stop or call, +12 number of spilled stack
-/// values (-1: locals and stack not spilled), then one slot per local and per spilled stack value.</summary>
+/// values (-1: stack not spilled), then one slot per operand stack value (at the same offsets in every function, so
+/// the helpers that store them are shared), then one slot per local.</summary>
 public sealed class FrameLayout
 {
     public const int ParentOffset = 0;
@@ -14,24 +15,24 @@ public sealed class FrameLayout
     public const int HeaderSize = 16;
     public const int StackSlotSize = 16;
 
-    /// <summary>Beyond this many locals, storing them all at every stop and call costs too much code: such functions
-    /// store each local when it is written instead.</summary>
+    /// <summary>Static builds: beyond this many locals, passing them all to the frame writer at every stop costs too
+    /// much code, so such functions store each local when it is written instead.</summary>
     public const int MaxLocalsStoredAtStops = 64;
 
-    public FrameLayout(int function, ValType[] localTypes, int maxSpilledStack)
+    public FrameLayout(int function, ValType[] localTypes, int maxSpilledStack, bool writesThrough)
     {
-        WritesThrough = localTypes.Length > MaxLocalsStoredAtStops;
+        WritesThrough = writesThrough;
         Function = function;
         LocalTypes = localTypes;
         LocalOffsets = new int[localTypes.Length];
-        int offset = HeaderSize;
+        int offset = HeaderSize + maxSpilledStack * StackSlotSize;
         for (int i = 0; i < localTypes.Length; i++)
         {
             LocalOffsets[i] = offset;
             offset += localTypes[i].Kind == ValueKind.V128 ? 16 : 8;
         }
-        StackOffset = offset;
-        Size = Align16(offset + maxSpilledStack * StackSlotSize);
+        LocalsEnd = offset;
+        Size = Align16(offset);
     }
 
     public int Function { get; }
@@ -40,10 +41,10 @@ public sealed class FrameLayout
     public bool WritesThrough { get; }
     public ValType[] LocalTypes { get; }
     public int[] LocalOffsets { get; }
-    public int StackOffset { get; }
+    public int LocalsEnd { get; }
     public int Size { get; }
 
-    public int StackSlotOffset(int slot) => StackOffset + slot * StackSlotSize;
+    public static int StackSlotOffset(int slot) => HeaderSize + slot * StackSlotSize;
 
     /// <summary>Non-nullable reference locals may be uninitialized where a probe runs, so they are never read.</summary>
     public static bool IsSpillable(ValType type) => !type.IsRef || type.Nullable;

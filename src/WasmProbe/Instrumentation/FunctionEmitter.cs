@@ -7,7 +7,11 @@ namespace WasmProbe.Instrumentation;
 
 /// <summary>Indices of what the instrumenter added to the module, shared by all rewritten functions.</summary>
 internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int DebugMemory, DebugMemory Layout, int Armed,
-    int StepLimit, int FrameTop, int StackPointer, InstrumentationMode Mode);
+    int StepLimit, int FrameTop, int StackPointer, InstrumentationMode Mode)
+{
+    /// <summary>Debug builds' probe helpers by stack shape.</summary>
+    public Dictionary<string, int> ProbeHelpers { get; } = [];
+}
 
 /// <summary>Rewrites one function for the debugger.
 /// <list type="bullet">
@@ -34,24 +38,15 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     public void Emit()
     {
         EmitPrologue();
-        int i = 0;
-        while (i < analysis.InstructionCount)
+        for (int i = 0; i < analysis.InstructionCount; i++)
         {
-            int end = IsDebug ? RunEnd(i) : i;
-            if (end - i >= 2)
-            {
-                EmitGuardedRun(i, end);
-                i = end;
-                continue;
-            }
             var site = sites[i];
             if (site is not null && (site.Kinds & (SiteKinds.Probe | SiteKinds.Throw)) != 0)
             {
                 if ((site.Kinds & SiteKinds.Throw) != 0 || !IsDebug) EmitStop(site, i);
-                else EmitGuardedStop(site, i, checkFunctionFlag: true);
+                else if (!site.IsReplayed) EmitProbe(site, i);
             }
             EmitInstruction(i);
-            i++;
         }
     }
 
@@ -63,7 +58,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.LocalSet(_frame);
         body.GlobalGet(context.FrameTop);
         body.LocalSet(_parent);
-        if (IsDebug && sites.Any(s => s is not null && (s.Kinds & SiteKinds.Call) != 0)) EmitHeader();
+        if (IsDebug) EmitHeader();
         if (layout.WritesThrough) EmitLocalsOnEntry();
         if (!IsDebug) return;
         _flag = body.AddLocal(ValType.I32);
@@ -86,69 +81,65 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         if (call && IsDebug && opcode is Opcode.Call or Opcode.CallIndirect or Opcode.CallRef) ReloadFunctionFlag();
     }
 
-    /// <summary>The end (exclusive) of the straight-line run of probe sites starting at <paramref name="start"/>: no
-    /// control instruction, no throw, no write to a non-nullable local (its initialization would not outlive the
-    /// guard's if/else).</summary>
-    private int RunEnd(int start)
-    {
-        int i = start;
-        while (i < analysis.InstructionCount && FitsInRun(i)) i++;
-        return i;
-    }
-
-    private bool FitsInRun(int i)
-    {
-        var site = sites[i];
-        if (site is null || (site.Kinds & SiteKinds.Probe) == 0 || (site.Kinds & SiteKinds.Throw) != 0) return false;
-        var ins = analysis.Code[i];
-        if (IsControl(ins.Opcode)) return false;
-        return ins.Opcode is not (Opcode.LocalSet or Opcode.LocalTee) || FrameLayout.IsSpillable(layout.LocalTypes[ins.Index]);
-    }
-
     private static bool IsBlockOpener(Opcode opcode) => opcode is Opcode.Block or Opcode.Loop or Opcode.If or Opcode.TryTable or Opcode.Try;
 
-    private static bool IsControl(Opcode opcode) => IsBlockOpener(opcode) || opcode is Opcode.Else or Opcode.End or Opcode.Delegate
-        or Opcode.Catch or Opcode.CatchAll or Opcode.Br or Opcode.BrIf or Opcode.BrTable or Opcode.BrOnNull or Opcode.BrOnNonNull
-        or Opcode.BrOnCast or Opcode.BrOnCastFail or Opcode.Return or Opcode.ReturnCall or Opcode.ReturnCallIndirect
-        or Opcode.ReturnCallRef or Opcode.Unreachable or Opcode.Throw or Opcode.ThrowRef or Opcode.Rethrow;
-
-    /// <summary>One check of the function's flag for a whole run: while it is clear the original instructions run as
-    /// they are; while set, each instruction is preceded by its probe.</summary>
-    private void EmitGuardedRun(int start, int end)
+    /// <summary>While the function's flag is set (a breakpoint in it, or a step under way), calls the probe helper for
+    /// this site's stack shape, which stops when the site's run has a breakpoint or a step wants this frame.</summary>
+    private void EmitProbe(ProbeSite site, int index)
     {
+        var accessible = Accessible(index);
         body.LocalGet(_flag);
-        body.Emit(Opcode.If, BlockType(Accessible(start), Accessible(end)));
-        for (int i = start; i < end; i++)
-        {
-            EmitGuardedStop(sites[i]!, i, checkFunctionFlag: false);
-            EmitInstruction(i);
-        }
-        body.Emit(Opcode.Else);
-        for (int i = start; i < end; i++) EmitInstruction(i);
+        body.Emit(Opcode.If, BlockType(accessible, accessible));
+        body.LocalGet(_frame);
+        body.I32Const(site.Id);
+        body.Call(ProbeHelper(accessible, analysis.StackHeight(index) - accessible.Length));
+        body.LocalSet(_flag);
         body.Emit(Opcode.End);
     }
 
-    /// <summary>Stops when this site's breakpoint flag is set or a step wants this frame (frame address at or below
-    /// the step limit); with <paramref name="checkFunctionFlag"/>, only looks at all while the function's flag is set.</summary>
-    private void EmitGuardedStop(ProbeSite site, int index, bool checkFunctionFlag)
+    /// <summary>One helper per stack shape, shared by every function (stack slots sit at the same frame offsets
+    /// everywhere and debug builds write locals through): <c>(values..., frame, site) -> (values..., armed)</c>. It
+    /// stores the values, makes the frame the top one and calls the host when the site's flag is set or the frame is
+    /// within the step limit; the result reloads the caller's flag.</summary>
+    private int ProbeHelper(ValType[] stack, int firstSlot)
     {
-        var accessible = Accessible(index);
-        long blockType = BlockType(accessible, accessible);
-        if (checkFunctionFlag)
+        string key = firstSlot.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + string.Join(",", stack.Select(t => t.ToString()));
+        if (context.ProbeHelpers.TryGetValue(key, out int existing)) return existing;
+        int frame = stack.Length, site = stack.Length + 1;
+        var code = new List<Instruction>();
+        void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => code.Add(new Instruction(opcode, -1, 0, a, b, c));
+        Emit(Opcode.LocalGet, site);
+        Emit(Opcode.I32Load8U, DebugMemory.FlagsBase, 0, context.DebugMemory);
+        Emit(Opcode.LocalGet, frame);
+        Emit(Opcode.GlobalGet, context.StepLimit);
+        Emit(Opcode.I32LeU);
+        Emit(Opcode.I32Or);
+        Emit(Opcode.If, Wasm.Types.BlockType.Empty.ToBits());
+        for (int k = 0; k < stack.Length; k++)
         {
-            body.LocalGet(_flag);
-            body.Emit(Opcode.If, blockType);
+            Emit(Opcode.LocalGet, frame);
+            Emit(Opcode.LocalGet, k);
+            foreach (var (opcode, a, b, c) in StoreInstructions(stack[k], FrameLayout.StackSlotOffset(firstSlot + k))) Emit(opcode, a, b, c);
         }
-        body.I32Const(site.Id);
-        body.Memory(Opcode.I32Load8U, context.DebugMemory, DebugMemory.FlagsBase, 0);
-        body.LocalGet(_frame);
-        body.GlobalGet(context.StepLimit);
-        body.Emit(Opcode.I32LeU);
-        body.Emit(Opcode.I32Or);
-        body.Emit(Opcode.If, blockType);
-        EmitStop(site, index);
-        body.Emit(Opcode.End);
-        if (checkFunctionFlag) body.Emit(Opcode.End);
+        Emit(Opcode.LocalGet, frame);
+        Emit(Opcode.I32Const, firstSlot + stack.Length);
+        Emit(Opcode.I32Store, FrameLayout.StackHeightOffset, 2, context.DebugMemory);
+        Emit(Opcode.LocalGet, frame);
+        Emit(Opcode.LocalGet, site);
+        Emit(Opcode.I32Store, FrameLayout.SiteOffset, 2, context.DebugMemory);
+        Emit(Opcode.LocalGet, frame);
+        Emit(Opcode.GlobalSet, context.FrameTop);
+        Emit(Opcode.LocalGet, site);
+        Emit(Opcode.LocalGet, frame);
+        Emit(Opcode.Call, context.StopFunction);
+        Emit(Opcode.End);
+        for (int k = 0; k < stack.Length; k++) Emit(Opcode.LocalGet, k);
+        Emit(Opcode.GlobalGet, context.Armed);
+        Emit(Opcode.End);
+        var type = new FunctionType([.. stack, ValType.I32, ValType.I32], [.. stack, ValType.I32]);
+        int helper = context.Builder.AddFunction(type, [], new Expression([.. code], []), $"wasmprobe.probe_{context.ProbeHelpers.Count}");
+        context.ProbeHelpers[key] = helper;
+        return helper;
     }
 
     private void EmitStop(ProbeSite site, int index)
@@ -226,7 +217,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         Emit(Opcode.I32Const, layout.Function);
         Emit(Opcode.I32Store, FrameLayout.FunctionOffset, 2, context.DebugMemory);
         for (int i = 0; i < locals.Length; i++) Store(layout.LocalTypes[locals[i]], layout.LocalOffsets[locals[i]], 2 + i);
-        for (int k = 0; k < stack.Length; k++) Store(stack[k], layout.StackSlotOffset(firstSlot + k), 2 + locals.Length + k);
+        for (int k = 0; k < stack.Length; k++) Store(stack[k], FrameLayout.StackSlotOffset(firstSlot + k), 2 + locals.Length + k);
         Emit(Opcode.LocalGet, 0);
         Emit(Opcode.I32Const, site.StackTypes.Length);
         Emit(Opcode.I32Store, FrameLayout.StackHeightOffset, 2, context.DebugMemory);
@@ -263,7 +254,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.I32Const(start);
         body.Emit(Opcode.I32Add);
         body.I32Const(0);
-        body.I32Const(layout.StackOffset - start);
+        body.I32Const(layout.LocalsEnd - start);
         body.Emit(Opcode.MemoryFill, context.DebugMemory);
     }
 
@@ -327,7 +318,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         {
             body.LocalGet(_frame);
             body.LocalGet(temps[k]);
-            StoreValue(accessible[k], layout.StackSlotOffset(firstSlot + k));
+            StoreValue(accessible[k], FrameLayout.StackSlotOffset(firstSlot + k));
         }
         for (int k = 0; k < accessible.Length; k++) body.LocalGet(temps[k]);
     }

@@ -31,8 +31,13 @@ public static class Instrumenter
             var analysis = Analysis(f);
             probeIndices.TryGetValue(f, out var probes);
             var perInstruction = new ProbeSite?[analysis.InstructionCount];
+            var localTypes = debug ? LocalTypeArray(analysis.Locals) : [];
+            bool previousReplayable = false;
             for (int i = 0; i < analysis.InstructionCount; i++)
             {
+                bool replayed = previousReplayable && analysis.IsReachable(i) && perInstruction[i - 1] is not null;
+                previousReplayable = debug && analysis.IsReachable(i) && analysis.Code[i].Offset >= 0
+                    && Replay.Replayable.Is(analysis.Code[i], localTypes, g => spaces.Globals[g].Type, m => (uint)m < (uint)spaces.Memories.Length);
                 var ins = analysis.Code[i];
                 if (!analysis.IsReachable(i) || ins.Offset < 0) continue;
                 var kinds = SiteKinds.None;
@@ -42,7 +47,8 @@ public static class Instrumenter
                 if (kinds == SiteKinds.None) continue;
                 var stack = analysis.StackBefore(i);
                 if (stack.Any(t => t.Kind == ValueKind.Unknown)) continue;
-                var site = new ProbeSite(sites.Count, f, i, ins.Offset, kinds, stack);
+                int id = sites.Count;
+                var site = new ProbeSite(id, f, i, ins.Offset, kinds, stack, replayed && kinds == SiteKinds.Probe ? perInstruction[i - 1]!.RunStart : id);
                 sites.Add(site);
                 perInstruction[i] = site;
             }
@@ -65,7 +71,8 @@ public static class Instrumenter
             var analysis = Analysis(f);
             var localTypes = LocalTypeArray(analysis.Locals);
             int maxSpill = perInstruction.Where(s => s is not null).Select(s => s!.StackTypes.Length).DefaultIfEmpty(0).Max();
-            var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill);
+            bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
+            var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
             builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit());
         }
 

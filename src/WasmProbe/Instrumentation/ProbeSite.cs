@@ -15,4 +15,9 @@ public enum SiteKinds : byte
 }
 
 /// <summary>An instrumented instruction of the original module, identified in the guest by <see cref="Id"/>.</summary>
-public sealed record ProbeSite(int Id, int Function, int InstructionIndex, int Pc, SiteKinds Kinds, ValType[] StackTypes);
+/// <param name="RunStart">Debug builds: the site whose probe answers for this one. A site inside a straight-line run of
+/// replayable instructions has no probe of its own; the host replays the run from its start (itself otherwise).</param>
+public sealed record ProbeSite(int Id, int Function, int InstructionIndex, int Pc, SiteKinds Kinds, ValType[] StackTypes, int RunStart)
+{
+    public bool IsReplayed => RunStart != Id;
+}

@@ -1,7 +1,9 @@
 using WasmProbe.Debugging;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
+using WasmProbe.Instrumentation;
 using WasmProbe.Tests.Corpus;
+using WasmProbe.Tests.Debugging;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Types;
@@ -75,6 +77,74 @@ public class CorpusExecutionTests
                 debug.ShouldBe(plain, step ? $"{export} single-stepped" : $"{export} with nothing armed");
             }
         }
+    }
+
+    /// <summary>Stops inside a straight-line run are replayed by the host, not probed. At the first hit of each replayed
+    /// stop met while single-stepping, a static build with a breakpoint there (its probe stores what the engine really
+    /// has) must show the same locals and operand stack.</summary>
+    [Theory]
+    [MemberData(nameof(Runnable))]
+    public void Replayed_stops_show_what_the_engine_has_there(string name)
+    {
+        var bytes = CorpusFiles.ReadValid(name);
+        foreach (var export in NoArgumentExports(ModuleDecoder.Decode(bytes))) CheckReplays(bytes, export, Spectest.Define);
+    }
+
+    [Fact]
+    public void Replay_is_checked_on_loads_globals_conversions_and_floats()
+    {
+        var bytes = Wat.ToBinary("""
+            (module
+              (memory 1)
+              (data (i32.const 8) "\01\02\03\04\05\06\07\08\ff\fe\80\81")
+              (global $g (mut i64) (i64.const -7))
+              (func (export "run") (result i32) (local $i i32) (local $x i64) (local $f f64)
+                loop $again
+                  local.get $i  i32.const 8  i32.add  i64.load8_s  global.get $g  i64.mul  i64.const 3  i64.rotl  local.set $x
+                  local.get $x  f64.convert_i64_s  f64.const 0.5  f64.mul  f64.abs  f64.sqrt  f64.nearest  local.tee $f
+                  i64.trunc_sat_f64_u  i32.wrap_i64  i32.popcnt  local.get $i  i32.const 16  i32.shl  i32.xor  drop
+                  local.get $i  i32.const 1  i32.add  local.tee $i  i32.const 10  i32.lt_u  br_if $again
+                end
+                local.get $i  i32.const 8  i32.load  local.get $i  select))
+            """);
+        CheckReplays(bytes, "run", null).ShouldBeGreaterThan(25);
+    }
+
+    /// <summary>Compares the replayed stops of a single-stepped export with a static build's real ones; returns how
+    /// many locations were compared.</summary>
+    private static int CheckReplays(byte[] bytes, string export, Action<Wasmtime.Linker, Wasmtime.Store>? imports)
+    {
+        const int MaxCompared = 64;
+        var host = new GuestOptions { ConfigureLinker = imports, Deadline = LongDeadline };
+        var replayed = new Dictionary<CodeLocation, StackFrame>();
+        using (var session = DebugSession.Create(bytes, new DebugSessionOptions { Entry = export, ExceptionStops = ExceptionStops.None, Host = host }))
+        {
+            int steps = 0;
+            session.Run(stop =>
+            {
+                if (stop.Location is { } at && replayed.Count < MaxCompared && !replayed.ContainsKey(at) && session.Instrumentation.SiteAt(at) is { IsReplayed: true })
+                    replayed[at] = session.Frames[0];
+                return ++steps < StepBudget ? ResumeAction.StepInto : ResumeAction.RunToCompletion;
+            }, ResumeAction.StepInto);
+        }
+        if (replayed.Count == 0) return 0;
+
+        using var reference = DebugSession.Create(bytes, new DebugSessionOptions { Entry = export, ExceptionStops = ExceptionStops.None, Host = host, Mode = InstrumentationMode.Static });
+        foreach (var at in replayed.Keys) reference.AddBreakpoint(at.Function, at.Pc);
+        var compared = new HashSet<CodeLocation>();
+        reference.Run(stop =>
+        {
+            var at = stop.Location!.Value;
+            if (compared.Add(at))
+            {
+                var real = reference.Frames[0];
+                replayed[at].Locals.ShouldBe(real.Locals, $"{export}: locals at {real}");
+                replayed[at].Stack.ShouldBe(real.Stack, $"{export}: stack at {real}");
+            }
+            return ResumeAction.Continue;
+        });
+        compared.Count.ShouldBe(replayed.Count, $"{export}: every replayed location is reached by the static build");
+        return compared.Count;
     }
 
     private static string RunPlain(byte[] bytes, string export, TimeSpan deadline)

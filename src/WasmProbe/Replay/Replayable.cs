@@ -1,0 +1,36 @@
+using WasmProbe.Wasm.Instructions;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Replay;
+
+/// <summary>The instructions the host can replay from a frame's state: no control flow, no calls, no effect outside
+/// the frame (loads read memory, nothing writes it), numeric values only. A debug build probes only before the others
+/// and at the start of each straight-line run of these; the stops inside a run are answered by <see cref="RunReplayer"/>.
+/// Float operations whose NaN results engines may differ in (min, max) are left to the engine.</summary>
+public static class Replayable
+{
+    public static bool Is(in Instruction ins, IReadOnlyList<ValType> localTypes, Func<int, ValType> globalType, Func<int, bool> memoryReadable)
+    {
+        var opcode = ins.Opcode;
+        switch (opcode)
+        {
+            case Opcode.Nop or Opcode.Drop:
+                return true;
+            case Opcode.LocalGet or Opcode.LocalSet or Opcode.LocalTee:
+                return (uint)ins.Index < (uint)localTypes.Count && IsPlain(localTypes[ins.Index]);
+            case Opcode.GlobalGet:
+                return IsPlain(globalType(ins.Index));
+            case Opcode.I32Const or Opcode.I64Const or Opcode.F32Const or Opcode.F64Const:
+                return true;
+            case Opcode.F32Min or Opcode.F32Max or Opcode.F64Min or Opcode.F64Max:
+                return false;
+        }
+        if (opcode >= Opcode.I32Load && opcode <= Opcode.I64Load32U) return memoryReadable(ins.MemArg.MemoryIndex);
+        return (opcode >= Opcode.I32Eqz && opcode <= Opcode.F64ReinterpretI64)
+            || (opcode >= Opcode.I32Extend8S && opcode <= Opcode.I64Extend32S)
+            || (opcode >= Opcode.I32TruncSatF32S && opcode <= Opcode.I64TruncSatF64U)
+            || opcode == Opcode.Select;
+    }
+
+    private static bool IsPlain(ValType type) => type.Kind is ValueKind.I32 or ValueKind.I64 or ValueKind.F32 or ValueKind.F64 or ValueKind.V128;
+}
