@@ -247,7 +247,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         {
             var run = Paused();
             var spaces = Module.IndexSpaces;
-            return [.. spaces.Globals.Select((type, i) => new GlobalAccess(i, Module.Names.Global(i), type, run.Guest.Global(i, type)))];
+            return [.. spaces.Globals.Select((type, i) => new GlobalAccess(i, Module.Names.Global(i), type, run.Global(i, type)))];
         }
     }
 
@@ -256,7 +256,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         var run = Paused();
         var spaces = Module.IndexSpaces;
         if ((uint)index >= (uint)spaces.Globals.Length) throw new ArgumentOutOfRangeException(nameof(index), $"global {index} does not exist (the module has {spaces.Globals.Length})");
-        return new GlobalAccess(index, Module.Names.Global(index), spaces.Globals[index], run.Guest.Global(index, spaces.Globals[index]));
+        return new GlobalAccess(index, Module.Names.Global(index), spaces.Globals[index], run.Global(index, spaces.Globals[index]));
     }
 
     public GlobalAccess Global(string name)
@@ -273,7 +273,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         var run = Paused();
         var spaces = Module.IndexSpaces;
         if ((uint)index >= (uint)spaces.Memories.Length) throw new ArgumentOutOfRangeException(nameof(index), $"memory {index} does not exist (the module has {spaces.Memories.Length})");
-        return new MemoryAccess(index, spaces.Memories[index], run.Guest.Memory(index)!);
+        return new MemoryAccess(index, spaces.Memories[index], run.Memory(index)!);
     }
 
     public TableAccess Table(int index)

@@ -24,6 +24,7 @@ internal sealed class GuestRun : IDisposable
     private readonly int[] _breakpointsByFunction;
     private readonly int[] _breakpointsByRun;
     private Replayed? _replayed;
+    private RunReplayer? _replayer;
     private Replayed? _lastReplayed;
     private uint _stepLimit;
     private IReadOnlyList<CodeLocation>? _callers;
@@ -165,7 +166,7 @@ internal sealed class GuestRun : IDisposable
         for (int id = start.Id + 1; id < end && !_runToCompletion; id++)
         {
             if (!WantsStep(frame) && !BreakpointBetween(id, end)) break;
-            replayer ??= StartReplay(frame);
+            _replayer = replayer ??= StartReplay(frame);
             if (!replayer.Execute(code[_module.Sites[id - 1].InstructionIndex])) break;
             var site = _module.Sites[id];
             _replayed = new Replayed(site, [.. replayer.Locals], [.. replayer.Stack]);
@@ -173,6 +174,55 @@ internal sealed class GuestRun : IDisposable
         }
         _lastReplayed = _replayed;
         _replayed = null;
+        _replayer = null;
+    }
+
+    /// <summary>The guest's memory as a session shows it (see <see cref="CheckWrite"/>).</summary>
+    public IGuestMemory? Memory(int index) => Guest.Memory(index) is { } memory ? new ReplayGuardedMemory(memory, index, this) : null;
+
+    public IGuestGlobal? Global(int index, GlobalType type) => Guest.Global(index, type) is { } global ? new ReplayGuardedGlobal(global, index, this) : null;
+
+    /// <summary>At a replayed stop the engine is still at the start of the run: a write to memory or a global that an
+    /// earlier instruction of the run read would reach the guest before that read, so it is refused.</summary>
+    private void CheckWrite(string what, Func<RunReplayer, bool> conflicts)
+    {
+        if (_replayed is not { } replayed || _replayer is null || !conflicts(_replayer)) return;
+        var start = _module.Sites[replayed.Site.RunStart];
+        throw new InvalidOperationException(
+            $"{what} is what the guest already read between pc 0x{start.Pc:x} and this stop at pc 0x{replayed.Site.Pc:x}, a straight-line run the "
+            + $"debugger replays while the guest waits at its start; the write would reach the guest before those reads. Write at pc 0x{start.Pc:x} or after the run");
+    }
+
+    private sealed class ReplayGuardedMemory(IGuestMemory memory, int index, GuestRun run) : IGuestMemory
+    {
+        public bool Is64 => memory.Is64;
+        public long Length => memory.Length;
+        public ReadOnlySpan<byte> Read(long address, int length) => memory.Read(address, length);
+
+        public void Write(long address, ReadOnlySpan<byte> bytes)
+        {
+            int length = bytes.Length;
+            run.CheckWrite($"memory {index} at 0x{address:x} ({length} bytes)", r => r.HasRead(index, (ulong)address, (ulong)length));
+            memory.Write(address, bytes);
+        }
+
+        public long Grow(long pages)
+        {
+            run.CheckWrite($"the size of memory {index}", r => r.HasRead(index, 0, ulong.MaxValue / 2));
+            return memory.Grow(pages);
+        }
+    }
+
+    private sealed class ReplayGuardedGlobal(IGuestGlobal global, int index, GuestRun run) : IGuestGlobal
+    {
+        public GlobalType Type => global.Type;
+        public WasmValue Get() => global.Get();
+
+        public void Set(WasmValue value)
+        {
+            run.CheckWrite($"global {index}", r => r.HasReadGlobal(index));
+            global.Set(value);
+        }
     }
 
     private bool BreakpointBetween(int from, int end)

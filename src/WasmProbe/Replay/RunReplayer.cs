@@ -16,6 +16,16 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
     public WasmValue[] Locals { get; } = locals;
     public List<WasmValue> Stack { get; } = stack;
 
+    /// <summary>What the replayed instructions read: a write there before the guest itself runs them would be seen by
+    /// the guest but not by the replay.</summary>
+    private readonly List<(int Memory, ulong Start, ulong End)> _memoryReads = [];
+    private readonly HashSet<int> _globalReads = [];
+
+    public bool HasRead(int memoryIndex, ulong start, ulong length) =>
+        _memoryReads.Any(r => r.Memory == memoryIndex && r.Start < start + length && start < r.End);
+
+    public bool HasReadGlobal(int index) => _globalReads.Contains(index);
+
     /// <summary>Executes <paramref name="ins"/>; false (state unchanged) if it traps.</summary>
     public bool Execute(in Instruction ins)
     {
@@ -35,7 +45,7 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
             case Opcode.LocalGet: Push(Locals[ins.Index]); return true;
             case Opcode.LocalSet: Locals[ins.Index] = Pop(); return true;
             case Opcode.LocalTee: Locals[ins.Index] = Stack[^1]; return true;
-            case Opcode.GlobalGet: Push(global(ins.Index)); return true;
+            case Opcode.GlobalGet: _globalReads.Add(ins.Index); Push(global(ins.Index)); return true;
             case Opcode.I32Const: Push(WasmValue.I32(ins.I32)); return true;
             case Opcode.I64Const: Push(WasmValue.I64(ins.I64)); return true;
             case Opcode.F32Const: Push(WasmValue.F32Bits(ins.F32Bits)); return true;
@@ -64,6 +74,7 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
             Push(address);
             return false;
         }
+        _memoryReads.Add((memarg.MemoryIndex, start, start + (ulong)size));
         var bytes = target.Read((long)start, size);
         Push(ins.Opcode switch
         {

@@ -66,6 +66,21 @@ public class InspectionTests
     }
 
     [Fact]
+    public async Task A_replayed_stop_refuses_writes_to_what_its_run_already_read_and_takes_the_others()
+    {
+        await using var session = await PausedAtStart();
+        (await session.StepIntoAsync()).ShouldBeOfType<StepStop>();
+        (await session.StepIntoAsync()).ShouldBeOfType<StepStop>();    // at the first i32.add, inside the run that read $counter
+
+        Should.Throw<InvalidOperationException>(() => session.Global("counter").Value = WasmValue.I32(1000))
+            .Message.ShouldContain("is what the guest already read between pc");
+        session.Memory().WriteInt32(16, 5);                           // not read yet: the guest sees it
+
+        var stop = (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>();
+        stop.Results[0].AsInt32().ShouldBe(42 + 5);
+    }
+
+    [Fact]
     public async Task Immutable_globals_refuse_writes_and_bad_indices_name_the_range()
     {
         await using var session = await PausedAtStart();
