@@ -10,18 +10,6 @@ public readonly record struct Measurement(double Value, string? Failure)
 
     public bool Succeeded => Failure is null;
 
-    public static Measurement Try(Func<double> measure)
-    {
-        try
-        {
-            return Of(measure());
-        }
-        catch (Exception e)
-        {
-            return Failed($"{e.GetType().Name}: {e.Message}");
-        }
-    }
-
     public Measurement Over(Measurement baseline) =>
         !Succeeded ? this : !baseline.Succeeded ? Failed($"no baseline ({baseline.Failure})") : Of(Value / baseline.Value);
 
