@@ -2,23 +2,29 @@ using System.Diagnostics;
 using System.Reflection;
 using WasmProbe.Benchmarks;
 
+var output = Console.Out;
+if (args is [ScaleBenchmark.ChildCommand, .. var childArguments]) return ScaleBenchmark.RunChild(childArguments, output);
+
 // Add new benchmarks (debugger, coverage, dwarf, ...) here as further IBenchmark classes.
+var scale = new ScaleBenchmark(args.Skip(1).ToArray());
 IBenchmark[] benchmarks =
 [
     new CodecBenchmark(),
     new DebuggerBenchmark(),
     new CoverageBenchmark(),
     new DwarfBenchmark(),
+    scale,
 ];
 
-var output = Console.Out;
-if (args.Length != 1 || args[0] is "-h" or "--help")
+bool badArguments = args.Length == 0 || (args.Length > 1 && !args[0].Equals(scale.Name, StringComparison.OrdinalIgnoreCase));
+if (badArguments || args[0] is "-h" or "--help")
 {
     output.WriteLine("usage: dotnet run -c Release --project benchmarks/WasmProbe.Benchmarks -- <benchmark>|all");
+    output.WriteLine("       dotnet run -c Release --project benchmarks/WasmProbe.Benchmarks -- scale [GUEST...]");
     foreach (var benchmark in benchmarks) output.WriteLine($"  {benchmark.Name,-10} {benchmark.Description}");
     output.WriteLine($"  {"all",-10} every benchmark above, in turn");
     output.WriteLine("exit code: 0 if every target was met, 1 if one was missed, 2 for bad arguments");
-    return args.Length == 1 ? 0 : 2;
+    return badArguments ? 2 : 0;
 }
 
 var selected = args[0].Equals("all", StringComparison.OrdinalIgnoreCase)
