@@ -1,3 +1,4 @@
+using WasmProbe.Caching;
 using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
@@ -23,7 +24,7 @@ internal sealed class GuestRun : IDisposable
     private bool _runToCompletion;
     private volatile bool _aborting;
 
-    public GuestRun(InstrumentedModule module, GuestOptions host, IStopController controller, ExceptionStops exceptionStops)
+    public GuestRun(InstrumentedModule module, GuestOptions host, IStopController controller, ExceptionStops exceptionStops, CompiledModuleCache compiledModules)
     {
         _module = module;
         _controller = controller;
@@ -32,7 +33,7 @@ internal sealed class GuestRun : IDisposable
         _breakpointsBySite = new Breakpoint?[module.Sites.Length];
         _breakpointsByFunction = new int[module.Memory.FunctionCount];
         _codeMap = new CodeMap(module.Original);
-        Guest = new GuestInstance(module, host, OnStop);
+        Guest = new GuestInstance(module, host, OnStop, compiledModules);
     }
 
     public GuestInstance Guest { get; }
