@@ -9,6 +9,7 @@ IBenchmark[] benchmarks =
     new DebuggerBenchmark(),
     new CoverageBenchmark(),
     new DwarfBenchmark(),
+    new CacheBenchmark(),
 ];
 
 var output = Console.Out;
