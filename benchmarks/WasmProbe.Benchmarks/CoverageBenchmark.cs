@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WasmProbe.Caching;
 using WasmProbe.Coverage;
 using WasmProbe.Debugging;
 using WasmProbe.Engine;
@@ -236,17 +237,18 @@ public sealed class CoverageBenchmark : IBenchmark
     /// <summary>One instance of a module in its own store, with its export ready to call.</summary>
     private sealed class Runner : IDisposable
     {
+        private readonly CacheLease<CompiledModule> _compiled;
         private readonly Wasmtime.Store _store;
         private readonly Wasmtime.Instance _instance;
         private readonly Wasmtime.Function _function;
 
         public Runner(byte[] bytes, string export)
         {
-            var compiled = WasmtimeRuntime.Compile(bytes, "benchmark");
+            _compiled = ModuleCache.Shared.Compiled.Rent(bytes);
             _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
             _store.SetEpochDeadline(WasmtimeRuntime.Ticks(TimeSpan.FromMinutes(5)));
             using var linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
-            _instance = linker.Instantiate(_store, compiled);
+            _instance = linker.Instantiate(_store, _compiled.Value.Module);
             _function = _instance.GetFunction(export) ?? throw new InvalidOperationException($"no export {export}");
         }
 
@@ -269,6 +271,10 @@ public sealed class CoverageBenchmark : IBenchmark
             return coverage.ReadCounters(memory.GetSpan(0, checked((int)memory.GetLength())));
         }
 
-        public void Dispose() => _store.Dispose();
+        public void Dispose()
+        {
+            _store.Dispose();
+            _compiled.Dispose();
+        }
     }
 }

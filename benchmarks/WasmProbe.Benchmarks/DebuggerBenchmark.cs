@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WasmProbe.Caching;
 using WasmProbe.Debugging;
 using WasmProbe.Engine;
 using WasmProbe.Instrumentation;
@@ -110,10 +111,10 @@ public sealed class DebuggerBenchmark : IBenchmark
 
     private static double TimePlain(byte[] bytes)
     {
-        var compiled = WasmtimeRuntime.Compile(bytes, "plain");
+        using var compiled = ModuleCache.Shared.Compiled.Rent(bytes);
         using var store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         store.SetEpochDeadline(WasmtimeRuntime.Ticks(TimeSpan.FromMinutes(1)));
-        var instance = new Wasmtime.Linker(WasmtimeRuntime.Engine).Instantiate(store, compiled);
+        var instance = new Wasmtime.Linker(WasmtimeRuntime.Engine).Instantiate(store, compiled.Value.Module);
         var run = instance.GetFunction<int, int>("work")!;
         var clock = Stopwatch.StartNew();
         run(Iterations);

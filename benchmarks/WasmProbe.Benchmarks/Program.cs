@@ -13,6 +13,7 @@ IBenchmark[] benchmarks =
     new DebuggerBenchmark(),
     new CoverageBenchmark(),
     new DwarfBenchmark(),
+    new CacheBenchmark(),
     scale,
 ];
 

@@ -82,7 +82,7 @@ public static class Program
             else WriteCommandUsage(stderr, command);
             return UsageError;
         }
-        catch (CommandException e)
+        catch (Exception e) when (e is CommandException or Engine.InstrumentedModuleRejectedException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return Failure;

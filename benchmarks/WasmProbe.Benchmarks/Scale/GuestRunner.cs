@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WasmProbe.Caching;
 using WasmProbe.Engine;
 using WasmProbe.Instrumentation;
 
@@ -14,11 +15,12 @@ public sealed class GuestRunner : IDisposable
     private readonly Wasmtime.Function _function;
     private readonly Wasmtime.ValueBox[] _arguments;
     private readonly Workload _workload;
+    private readonly CacheLease<CompiledModule> _compiled;
 
     public GuestRunner(byte[] bytes, RealGuest guest, Workload workload)
     {
         _workload = workload;
-        var compiled = WasmtimeRuntime.Compile(bytes, guest.Name);
+        _compiled = ModuleCache.Shared.Compiled.Rent(bytes);
         _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         using var linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
         linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, (int _, int _) => { Stops++; });
@@ -28,7 +30,7 @@ public sealed class GuestRunner : IDisposable
             _store.SetWasiConfiguration(new Wasmtime.WasiConfiguration());
         }
         _store.SetEpochDeadline(WasmtimeRuntime.Ticks(Deadline));
-        var instance = linker.Instantiate(_store, compiled);
+        var instance = linker.Instantiate(_store, _compiled.Value.Module);
         _function = instance.GetFunction(workload.Export) ?? throw new InvalidOperationException($"{guest.Name} exports no function '{workload.Export}'");
         _arguments = [.. workload.Arguments.Select(a => (Wasmtime.ValueBox)a)];
     }
@@ -52,5 +54,9 @@ public sealed class GuestRunner : IDisposable
         return clock.Elapsed.TotalMilliseconds;
     }
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        _store.Dispose();
+        _compiled.Dispose();
+    }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
+using WasmProbe.Caching;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Encoding;
@@ -49,7 +49,7 @@ public static class CoverageInstrumenter
     }
 
     /// <summary>A module's identity in coverage results: the SHA-256 of its bytes, lower-case hex.</summary>
-    public static string ModuleId(byte[] wasm) => Convert.ToHexStringLower(SHA256.HashData(wasm));
+    public static string ModuleId(byte[] wasm) => ContentHash.Of(wasm);
 
     internal static CoverageInstrumentation Build(Module module, string id, bool countEverything = false)
     {

@@ -1,8 +1,8 @@
+using WasmProbe.Caching;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Types;
 
@@ -21,6 +21,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     private readonly List<Breakpoint> _breakpoints = [];
     private readonly FunctionType? _entryType;
     private readonly WasmValue[] _arguments;
+    private readonly ModuleCache _cache;
     private InstrumentedModule? _instrumented;
     private GuestRun? _run;
     private ThreadStopController? _thread;
@@ -30,7 +31,8 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     private DebugSession(byte[] wasm, DebugSessionOptions options, string? fileName)
     {
         _wasm = wasm;
-        Module = ModuleDecoder.Decode(wasm);
+        _cache = options.Cache ?? ModuleCache.Shared;
+        Module = _cache.Decode(wasm);
         _name = options.ModuleName ?? fileName;
         _options = options;
         _analyzer = new StackAnalyzer(Module);
@@ -167,7 +169,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         if (_run is not null) return _run;
         _started = true;
         var instrumented = Instrumented();
-        _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops) { Sources = Sources, Coverage = StartCoverage() };
+        _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled) { Sources = Sources, Coverage = StartCoverage() };
         foreach (var breakpoint in _breakpoints)
         {
             breakpoint.SiteId = instrumented.SiteAt(breakpoint.Location)!.Id;
@@ -179,14 +181,20 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     /// <summary>The instrumented module this session runs (built on first use).</summary>
     internal InstrumentedModule Instrumentation => Instrumented();
 
-    private InstrumentedModule Instrumented() => _instrumented ??= Instrumenter.Instrument(CoverageInstrumentation?.Module ?? Module, new InstrumentationOptions
+    private InstrumentedModule Instrumented()
     {
-        Mode = _options.Mode,
-        Probes = _options.Mode == InstrumentationMode.Static
-            ? [.. _breakpoints.Select(b => b.Location).Union(_options.SharedProbes)]
-            : [.. _breakpoints.Select(b => b.Location)],
-        ReportThrows = _options.ExceptionStops != ExceptionStops.None,
-    });
+        if (_instrumented is not null) return _instrumented;
+        var options = new InstrumentationOptions
+        {
+            Mode = _options.Mode,
+            Probes = _options.Mode == InstrumentationMode.Static
+                ? [.. _breakpoints.Select(b => b.Location).Union(_options.SharedProbes)]
+                : [.. _breakpoints.Select(b => b.Location)],
+            ReportThrows = _options.ExceptionStops != ExceptionStops.None,
+        };
+        return _instrumented = _cache.Instrument(_wasm, CollectsCoverage, options,
+            () => Instrumenter.Instrument(CoverageInstrumentation?.Module ?? Module, options));
+    }
 
     private void CheckStepping(ResumeAction action)
     {

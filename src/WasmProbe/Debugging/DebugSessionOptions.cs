@@ -1,3 +1,4 @@
+using WasmProbe.Caching;
 using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Instrumentation;
@@ -41,4 +42,7 @@ public sealed class DebugSessionOptions
     /// <summary>Where the session's coverage is merged when its run ends; null: <see cref="CoverageCollector.Default"/>,
     /// which writes the process's reports at exit when coverage is on for the process.</summary>
     public CoverageCollector? CoverageCollector { get; init; }
+
+    /// <summary>Where the decoded, instrumented and compiled module come from; null: <see cref="ModuleCache.Shared"/>.</summary>
+    internal ModuleCache? Cache { get; init; }
 }

@@ -1,3 +1,4 @@
+using WasmProbe.Caching;
 using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
@@ -33,7 +34,7 @@ internal sealed class GuestRun : IDisposable
     private bool _runToCompletion;
     private volatile bool _aborting;
 
-    public GuestRun(InstrumentedModule module, GuestOptions host, IStopController controller, ExceptionStops exceptionStops)
+    public GuestRun(InstrumentedModule module, GuestOptions host, IStopController controller, ExceptionStops exceptionStops, CompiledModuleCache compiledModules)
     {
         _module = module;
         _controller = controller;
@@ -43,7 +44,7 @@ internal sealed class GuestRun : IDisposable
         _breakpointsByFunction = new int[module.Memory.FunctionCount];
         _breakpointsByRun = new int[module.Sites.Length];
         _codeMap = new CodeMap(module.Original);
-        Guest = new GuestInstance(module, host, OnStop);
+        Guest = new GuestInstance(module, host, OnStop, compiledModules);
     }
 
     public GuestInstance Guest { get; }

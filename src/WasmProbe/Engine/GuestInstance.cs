@@ -1,3 +1,4 @@
+using WasmProbe.Caching;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Types;
@@ -13,6 +14,8 @@ public sealed class GuestInstance : IDisposable
     private readonly GuestOptions _options;
     private readonly Wasmtime.Store _store;
     private readonly Wasmtime.Linker _linker;
+    private readonly CompiledModuleCache _compiledModules;
+    private CacheLease<CompiledModule>? _compiled;
     private readonly CapturedText _stdout = new();
     private readonly CapturedText _stderr = new();
     private Wasmtime.Instance? _instance;
@@ -22,9 +25,16 @@ public sealed class GuestInstance : IDisposable
 
     /// <param name="onStop">Called on the guest's thread at every probe with the site id and the frame address.</param>
     public GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop)
+        : this(module, options, onStop, null)
+    {
+    }
+
+    /// <param name="compiledModules">Where the compiled module comes from (default: the process's <see cref="ModuleCache.Shared"/>).</param>
+    internal GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop, CompiledModuleCache? compiledModules)
     {
         _module = module;
         _options = options;
+        _compiledModules = compiledModules ?? ModuleCache.Shared.Compiled;
         _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         _linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
         _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, onStop);
@@ -47,12 +57,13 @@ public sealed class GuestInstance : IDisposable
 
     public IGuestMemory DebugMemory { get; private set; } = null!;
 
-    /// <summary>Instantiates (running the start function, which may stop). Faults surface as <see cref="GuestFaultException"/>.</summary>
+    /// <summary>Instantiates (running the start function, which may stop). Faults surface as <see cref="GuestFaultException"/>;
+    /// an instrumented module Wasmtime refuses as <see cref="InstrumentedModuleRejectedException"/>.</summary>
     public void Instantiate()
     {
-        var compiled = Run(() => WasmtimeRuntime.Compile(_module.Bytes, "guest"), compiling: true);
+        _compiled ??= Compile();
         ResetDeadline();
-        _instance = Run(() => _linker.Instantiate(_store, compiled));
+        _instance = Run(() => _linker.Instantiate(_store, _compiled.Value.Module));
         var exports = _module.Exports;
         DebugMemory = new WasmtimeMemory(_instance.GetMemory(exports.DebugMemory)!);
         _armed = _instance.GetGlobal(exports.Armed);
@@ -116,7 +127,19 @@ public sealed class GuestInstance : IDisposable
     public IGuestTable? Table(int index, TableType type) =>
         _module.Exports.Tables[index] is { } name ? new WasmtimeTable(Instance.GetTable(name)!, type) : null;
 
-    private static T Run<T>(Func<T> action, bool compiling = false)
+    private CacheLease<CompiledModule> Compile()
+    {
+        try
+        {
+            return _compiledModules.Rent(_module.Bytes, () => WasmtimeLimits.ThrowIfExceeded(_module));
+        }
+        catch (Wasmtime.WasmtimeException error) when (WasmtimeLimits.OriginalIsValid(_module))
+        {
+            throw WasmtimeLimits.Explain(_module, error);
+        }
+    }
+
+    private static T Run<T>(Func<T> action)
     {
         try
         {
@@ -127,7 +150,7 @@ public sealed class GuestInstance : IDisposable
             var kind = trap.Type == Wasmtime.TrapCode.Interrupt ? GuestFaultKind.Interrupted : GuestFaultKind.Trap;
             throw new GuestFaultException(kind, TrapCodeName(trap), TrapMessage(trap.Message), Offsets(trap.Frames), null);
         }
-        catch (Wasmtime.WasmtimeException error) when (!compiling)
+        catch (Wasmtime.WasmtimeException error)
         {
             var host = error.InnerException;
             throw new GuestFaultException(host is null ? GuestFaultKind.Trap : GuestFaultKind.HostError, host is null ? "error" : "host",
@@ -168,5 +191,10 @@ public sealed class GuestInstance : IDisposable
         return text.Trim().Replace("wasm trap: ", "", StringComparison.Ordinal);
     }
 
-    public void Dispose() => _store.Dispose();
+    /// <summary>Releases the store, then the compiled module (the cache may free it now).</summary>
+    public void Dispose()
+    {
+        _store.Dispose();
+        _compiled?.Dispose();
+    }
 }

@@ -1,22 +1,34 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
+using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace WasmProbe.Engine;
 
-/// <summary>The process-wide Wasmtime engine (epoch interruption on, every default feature) and a cache of compiled
-/// modules keyed by their bytes, so sessions over the same instrumented module compile once.</summary>
+/// <summary>The process-wide Wasmtime engine: epoch interruption on, every other setting Wasmtime's default. Compiled
+/// modules are cached by <see cref="Caching.ModuleCache"/>.</summary>
 internal static class WasmtimeRuntime
 {
     public static readonly TimeSpan EpochPeriod = TimeSpan.FromMilliseconds(5);
 
-    private static readonly ConcurrentDictionary<string, Lazy<Wasmtime.Module>> Modules = new();
+    /// <summary>Every setting the engine changes from Wasmtime's defaults, with its name in <see cref="EngineIdentity"/>:
+    /// code compiled under other settings must not be loaded, so the identity is derived from this one list.</summary>
+    private static readonly (string Name, Func<Wasmtime.Config, Wasmtime.Config> Apply)[] Settings =
+    [
+        ("epoch-interruption", config => config.WithEpochInterruption(true)),
+    ];
+
     private static readonly Lazy<Wasmtime.Engine> SharedEngine = new(CreateEngine);
 
     public static Wasmtime.Engine Engine => SharedEngine.Value;
 
+    /// <summary>What compiled code depends on besides the module: the Wasmtime build, the engine settings and the host.</summary>
+    public static string EngineIdentity { get; } = string.Join(";",
+        "wasmtime " + (typeof(Wasmtime.Engine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?"),
+        string.Join(",", Settings.Select(s => s.Name)),
+        RuntimeInformation.RuntimeIdentifier);
+
     private static Wasmtime.Engine CreateEngine()
     {
-        var engine = new Wasmtime.Engine(new Wasmtime.Config().WithEpochInterruption(true));
+        var engine = new Wasmtime.Engine(Settings.Aggregate(new Wasmtime.Config(), (config, setting) => setting.Apply(config)));
         var ticker = new Thread(() =>
         {
             while (true)
@@ -35,19 +47,4 @@ internal static class WasmtimeRuntime
 
     /// <summary>Epoch ticks for a deadline (at least one).</summary>
     public static ulong Ticks(TimeSpan deadline) => (ulong)Math.Max(1, Math.Ceiling(deadline.TotalMilliseconds / EpochPeriod.TotalMilliseconds));
-
-    public static Wasmtime.Module Compile(byte[] bytes, string name)
-    {
-        string key = Convert.ToHexString(SHA256.HashData(bytes));
-        var lazy = Modules.GetOrAdd(key, _ => new Lazy<Wasmtime.Module>(() => Wasmtime.Module.FromBytes(Engine, name, bytes)));
-        try
-        {
-            return lazy.Value;
-        }
-        catch
-        {
-            Modules.TryRemove(key, out _);
-            throw;
-        }
-    }
 }

@@ -14,7 +14,9 @@ public enum InstrumentationMode
     Static,
 }
 
-public sealed class InstrumentationOptions
+/// <summary>Equal options (the same mode, probe set in any order, and throw reporting) instrument a module the same way,
+/// so an instrumented module can be reused by every session asking for equal options.</summary>
+public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
 {
     public InstrumentationMode Mode { get; init; } = InstrumentationMode.Debug;
 
@@ -23,4 +25,17 @@ public sealed class InstrumentationOptions
 
     /// <summary>Probe throw and throw_ref so the host sees exceptions before they unwind.</summary>
     public bool ReportThrows { get; init; } = true;
+
+    public bool Equals(InstrumentationOptions? other) =>
+        other is not null && Mode == other.Mode && ReportThrows == other.ReportThrows
+        && (ReferenceEquals(Probes, other.Probes) || Probes.ToHashSet().SetEquals(other.Probes));
+
+    public override bool Equals(object? obj) => Equals(obj as InstrumentationOptions);
+
+    public override int GetHashCode()
+    {
+        int probes = 0;
+        foreach (var probe in Probes.Distinct()) probes ^= probe.GetHashCode();
+        return HashCode.Combine(Mode, ReportThrows, probes);
+    }
 }

@@ -1,7 +1,7 @@
+using WasmProbe.Caching;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
-using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Types;
 
@@ -18,8 +18,9 @@ public class ProbeInstance : IGuestState, IDisposable
     protected ProbeInstance(ProbeModule module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        _module = ModuleDecoder.Decode(module.Bytes);
-        var instrumented = Instrumenter.Instrument(_module, new InstrumentationOptions { Mode = InstrumentationMode.Static, ReportThrows = false });
+        _module = ModuleCache.Shared.Decode(module.Bytes);
+        var options = new InstrumentationOptions { Mode = InstrumentationMode.Static, ReportThrows = false };
+        var instrumented = ModuleCache.Shared.Instrument(module.Bytes, coverage: false, options, () => Instrumenter.Instrument(_module, options));
         _guest = new GuestInstance(instrumented, module.Host, static (_, _) => { });
         try
         {
