@@ -57,7 +57,7 @@ internal sealed class DebugInfoReader
     internal sealed class UnitContext(CompileUnit unit)
     {
         public readonly CompileUnit Unit = unit;
-        public int Start, End, Version;
+        public int Start, FirstDie, End, Version;
         public bool Is64;
         public int AddressSize;
         public ulong StrOffsetsBase, AddrBase, RnglistsBase, LoclistsBase;
@@ -135,7 +135,7 @@ internal sealed class DebugInfoReader
         if (addressSize is not (1 or 2 or 4 or 8)) throw c.Error(unitStart, $"unsupported address size {addressSize}");
         var abbreviations = Abbreviations(abbrevOffset, unitStart);
         var unit = new CompileUnit(unitStart, version, is64, addressSize);
-        var ctx = new UnitContext(unit) { Start = unitStart, End = c.End, Version = version, Is64 = is64, AddressSize = addressSize, Abbreviations = abbreviations };
+        var ctx = new UnitContext(unit) { Start = unitStart, FirstDie = c.Position, End = c.End, Version = version, Is64 = is64, AddressSize = addressSize, Abbreviations = abbreviations };
         unit.Context = ctx;
 
         // Walk the DIE tree without recursion: per depth, the function and qualified scope children inherit.
@@ -599,8 +599,8 @@ internal sealed class DebugInfoReader
     /// <summary>The DIE at <paramref name="offset"/> of <paramref name="unit"/>'s DIEs.</summary>
     internal Die ReadDie(UnitContext unit, int offset)
     {
-        if (offset < unit.Start || offset >= unit.End)
-            throw new DwarfFormatException(Info, offset, $"DIE offset 0x{offset:x} is outside its unit [0x{unit.Start:x}, 0x{unit.End:x})");
+        if (offset < unit.FirstDie || offset >= unit.End)
+            throw new DwarfFormatException(Info, offset, $"DIE offset 0x{offset:x} is outside the DIEs of its unit [0x{unit.FirstDie:x}, 0x{unit.End:x})");
         var c = new DwarfCursor(_s.Info, offset, unit.End);
         ulong code = c.Uleb();
         if (code == 0) return new Die(unit, offset, null, [], c.Position);
@@ -617,7 +617,7 @@ internal sealed class DebugInfoReader
     {
         long offset = Reference(from.Unit, reference);
         if (offset < 0) return null;
-        var unit = offset >= from.Unit.Start && offset < from.Unit.End ? from.Unit : UnitContaining(offset);
+        var unit = offset >= from.Unit.FirstDie && offset < from.Unit.End ? from.Unit : UnitContaining(offset);
         if (unit is null) throw new DwarfFormatException(Info, from.Offset, $"reference to 0x{offset:x} is outside every unit");
         return ReadDie(unit, (int)offset);
     }
