@@ -9,6 +9,9 @@ internal sealed class Scope(IReadOnlyList<PcRange>? ranges)
     public List<DwarfVariable> Variables { get; } = [];
     public List<Scope> Children { get; } = [];
 
+    /// <summary>What <see cref="VariableReader.VariablesAt"/> gives when this is the innermost scope, once computed.</summary>
+    public IReadOnlyList<DwarfVariable>? Visible { get; set; }
+
     public bool Contains(int pc)
     {
         if (Ranges is null) return true;

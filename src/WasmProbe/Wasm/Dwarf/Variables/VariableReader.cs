@@ -33,6 +33,9 @@ internal sealed class VariableReader(DebugInfoReader info)
             }
             scope = inner;
         }
+        var innermost = chain[chain.Count - 1];
+        // The same for every pc of the innermost scope: kept there (a benign race if two threads compute it).
+        if (innermost.Visible is { } known) return known;
         var visible = new List<DwarfVariable>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = chain.Count - 1; i >= 0; i--)
@@ -46,7 +49,7 @@ internal sealed class VariableReader(DebugInfoReader info)
         {
             if (names.Add(variable.Name)) visible.Add(variable);
         }
-        return visible;
+        return innermost.Visible = visible;
     }
 
     private Scope ScopeOf(DwarfFunction function)
