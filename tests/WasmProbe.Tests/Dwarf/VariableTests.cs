@@ -90,7 +90,7 @@ public class VariableTests
         Resolve("items[0].tag[1]").Display.ShouldBe("98 'b'");
         Resolve("it->level").Display.ShouldBe("2");
         Resolve("it->color").Display.ShouldBe("BLUE");
-        Resolve("(*it)".Trim('(', ')')).Type.Name.ShouldBe("item_t");
+        Resolve("*it").Type.Name.ShouldBe("item_t");
         Resolve("*it").Display.ShouldStartWith("{qty = 4,");
         Resolve("grid[1][2]").Display.ShouldBe("6");
         Resolve("grid[1]").Type.Name.ShouldBe("short[3]");
