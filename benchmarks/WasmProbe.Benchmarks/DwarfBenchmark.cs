@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Dwarf;
+using WasmProbe.Wasm.Dwarf.Variables;
 using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Benchmarks;
@@ -10,10 +11,13 @@ namespace WasmProbe.Benchmarks;
 /// <c>.debug_line</c> run through the state machine, rows mapped to module pcs and sorted; compile units' root DIEs
 /// read for their directories) and the whole <see cref="DwarfInfo"/> (plus every DIE of <c>.debug_info</c>), then
 /// pc lookups. Throughput is <c>.debug_line</c> bytes per second (MB = 10^6 bytes). Target: the line table of the
-/// largest <c>.debug_line</c> (big-O0.wasm, 2,000 generated functions) >= 50 MB/s.</summary>
+/// largest <c>.debug_line</c> (big-O0.wasm, 2,000 generated functions) >= 50 MB/s. And reading the variables of a frame:
+/// the 10 scalar variables of <c>scalars</c> in tests/WasmProbe.Tests/Dwarf/Guests/vars-O0.wasm, found in scope,
+/// evaluated against a frame state and formatted; target &lt;= 5 us per frame.</summary>
 public sealed class DwarfBenchmark : IBenchmark
 {
     private const double TargetMegabytesPerSecond = 50;
+    private const double TargetFrameMicroseconds = 5;
     private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan MinimumMeasuredTime = TimeSpan.FromSeconds(1);
 
@@ -76,12 +80,72 @@ public sealed class DwarfBenchmark : IBenchmark
             $"lookups on big-O0.wasm: Locate(pc) with function name {locatesPerSecond / 1e6:F2} M/s; PcsForLine(file, line) over all {big.Lines.Rows.Count:N0} rows {lineLookupsPerSecond:N0}/s"));
         GC.KeepAlive(resolved);
 
+        var frameRead = Measure("vars-O0.wasm: 10 scalar variables", 0, ReadScalarFrame());
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"variables of a frame (vars-O0.wasm, scalars: in scope, evaluated, formatted): {frameRead.PerIteration.TotalMilliseconds * 1000:F2} us/frame, {frameRead.AllocatedPerIteration:N0} bytes allocated"));
+
         var target = results[0];
         bool pass = target.MegabytesPerSecond >= TargetMegabytesPerSecond;
+        bool framePass = frameRead.PerIteration.TotalMilliseconds * 1000 <= TargetFrameMicroseconds;
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(pass ? "PASS" : "FAIL")}: line table of the largest .debug_line ({guests[0].Name}, {target.InputBytes:N0} bytes) = {target.MegabytesPerSecond:F1} MB/s (target >= {TargetMegabytesPerSecond:F0} MB/s)"));
-        return pass;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{(framePass ? "PASS" : "FAIL")}: variables of a frame of 10 scalars = {frameRead.PerIteration.TotalMilliseconds * 1000:F2} us (target <= {TargetFrameMicroseconds:F0} us)"));
+        return pass && framePass;
+    }
+
+    /// <summary>One iteration: the variables in scope at the first line of <c>scalars</c>, each evaluated and formatted
+    /// (the function's DIEs are read on the first iteration, as a debugger reads them at its first stop there).</summary>
+    private static Func<long> ReadScalarFrame()
+    {
+        var path = Path.Combine(RepositoryPaths.RepositoryRoot(), "tests", "WasmProbe.Tests", "Dwarf", "Guests", "vars-O0.wasm");
+        var dwarf = DwarfInfo.Read(ModuleDecoder.Decode(File.ReadAllBytes(path)));
+        var function = dwarf.Functions.Named("scalars").Single();
+        int pc = dwarf.Lines.PcsForLine("vars.c", 49)[0];
+        var frame = new MemoryFrame();
+        int count = dwarf.VariablesAt(function, pc).Count(v => v.Kind != VariableKind.Global);
+        if (count != 10) throw new InvalidOperationException($"scalars has {count} variables, not 10");
+        return () =>
+        {
+            long length = 0;
+            foreach (var variable in dwarf.VariablesAt(function, pc))
+            {
+                if (variable.Kind != VariableKind.Global) length += variable.Evaluate(pc, frame).Display.Length;
+            }
+            return length;
+        };
+    }
+
+    /// <summary>A frame whose every local is the frame base 0x1000, over 64 KiB of memory.</summary>
+    private sealed class MemoryFrame : IFrameState
+    {
+        private readonly byte[] _memory = new byte[65536];
+
+        public bool TryGetLocal(int index, out ulong bits)
+        {
+            bits = 0x1000;
+            return true;
+        }
+
+        public bool TryGetOperand(int index, out ulong bits)
+        {
+            bits = 0;
+            return false;
+        }
+
+        public bool TryGetGlobal(int index, out ulong bits)
+        {
+            bits = 0x1000;
+            return true;
+        }
+
+        public bool TryReadMemory(ulong address, byte[] buffer, int offset, int count)
+        {
+            if (address > (ulong)_memory.Length || (ulong)count > (ulong)_memory.Length - address) return false;
+            Array.Copy(_memory, (int)address, buffer, offset, count);
+            return true;
+        }
     }
 
     private static long LineBytes(Module module) => SectionBytes(module, ".debug_line");

@@ -1,5 +1,6 @@
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Dwarf;
+using WasmProbe.Wasm.Dwarf.Variables;
 using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Tests.Dwarf;
@@ -55,32 +56,7 @@ public class MalformedDwarfTests
         const int Seeds = 300;
         for (int seed = 0; seed < Seeds; seed++)
         {
-            var random = new Random(seed);
-            var payload = (byte[])original.Clone();
-            string what;
-            switch (seed % 4)
-            {
-                case 0:
-                    int length = random.Next(payload.Length);
-                    Array.Resize(ref payload, length);
-                    what = $"{section} truncated to {length} bytes";
-                    break;
-                case 1:
-                    int at = random.Next(payload.Length);
-                    payload[at] = (byte)random.Next(256);
-                    what = $"{section}[0x{at:x}] = 0x{payload[at]:x2}";
-                    break;
-                case 2:
-                    for (int k = 0; k < 8; k++) payload[random.Next(payload.Length)] = (byte)random.Next(256);
-                    what = $"{section} with 8 random bytes (seed {seed})";
-                    break;
-                default:
-                    // Large LEB128s and lengths: 0xff runs where counts, lengths and offsets live.
-                    int start = random.Next(payload.Length);
-                    for (int k = start; k < Math.Min(payload.Length, start + 1 + random.Next(9)); k++) payload[k] = 0xFF;
-                    what = $"{section} with 0xff from 0x{start:x} (seed {seed})";
-                    break;
-            }
+            var payload = Mutant(original, section, seed, out string what);
             var module = WithSection(ModuleDecoder.Decode(bytes), section, payload);
             var error = ReadExpectingOnlyTypedErrors(module, what);
             if (error is null) continue;
@@ -89,6 +65,114 @@ public class MalformedDwarfTests
             error.Offset.ShouldBeGreaterThanOrEqualTo(0, what);
         }
         typed.ShouldBeGreaterThan(0); // the mutations do hit
+    }
+
+    /// <summary>A copy of <paramref name="original"/> truncated, with bytes changed, or with a run of 0xff, by seed.</summary>
+    private static byte[] Mutant(byte[] original, string section, int seed, out string what)
+    {
+        var random = new Random(seed);
+        var payload = (byte[])original.Clone();
+        switch (seed % 4)
+        {
+            case 0:
+                int length = random.Next(payload.Length);
+                Array.Resize(ref payload, length);
+                what = $"{section} truncated to {length} bytes";
+                break;
+            case 1:
+                int at = random.Next(payload.Length);
+                payload[at] = (byte)random.Next(256);
+                what = $"{section}[0x{at:x}] = 0x{payload[at]:x2}";
+                break;
+            case 2:
+                for (int k = 0; k < 8; k++) payload[random.Next(payload.Length)] = (byte)random.Next(256);
+                what = $"{section} with 8 random bytes (seed {seed})";
+                break;
+            default:
+                // Large LEB128s and lengths: 0xff runs where counts, lengths and offsets live.
+                int start = random.Next(payload.Length);
+                for (int k = start; k < Math.Min(payload.Length, start + 1 + random.Next(9)); k++) payload[k] = 0xFF;
+                what = $"{section} with 0xff from 0x{start:x} (seed {seed})";
+                break;
+        }
+        return payload;
+    }
+
+    public static TheoryData<string, string> VariableSections => new()
+    {
+        { "vars-O2.wasm", ".debug_info" },
+        { "vars-O2.wasm", ".debug_loc" },
+        { "vars-O2-dwarf5.wasm", ".debug_loclists" },
+    };
+
+    [Theory]
+    [MemberData(nameof(VariableSections))]
+    public void Reading_variables_of_mutated_DWARF_raises_only_the_typed_exception(string guest, string section)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(VariableGuests.Directory, guest));
+        var original = ModuleDecoder.Decode(bytes).FindCustomSection(section)!.Payload;
+        var frame = new FakeFrame();
+        for (int local = 0; local < 16; local++) frame.Locals[local] = 0x100 + (ulong)local * 8;
+        frame.Globals[0] = 0x800;
+        frame.Operands.AddRange([1, 2, 3, 4]);
+        new Random(1).NextBytes(frame.Memory);
+        int typed = 0;
+        const int Seeds = 500; // 1,500 mutants over the three sections
+        for (int seed = 0; seed < Seeds; seed++)
+        {
+            var payload = Mutant(original, section, seed, out string what);
+            var module = WithSection(ModuleDecoder.Decode(bytes), section, payload);
+            var error = HangGuard.Run(() => ReadVariables(module, frame, what), what);
+            if (error is null) continue;
+            typed++;
+            error.Message.ShouldStartWith("malformed DWARF in ", customMessage: what);
+        }
+        typed.ShouldBeGreaterThan(0);
+    }
+
+    /// <summary>Reads every variable of every function at a few pcs, with values, children and paths.</summary>
+    private static DwarfFormatException? ReadVariables(Module module, FakeFrame frame, string what)
+    {
+        try
+        {
+            var dwarf = DwarfInfo.Read(module);
+            foreach (var function in dwarf.Functions.All)
+            {
+                foreach (var range in function.Ranges)
+                {
+                    for (int pc = range.Start; pc < range.End; pc += Math.Max(1, (range.End - range.Start) / 8))
+                    {
+                        foreach (var scope in dwarf.Functions.ScopesAt(pc))
+                        {
+                            var inScope = dwarf.VariablesAt(scope, pc);
+                            foreach (var variable in inScope)
+                            {
+                                var value = variable.Evaluate(pc, frame);
+                                _ = value.Display;
+                                foreach (var child in value.Children.Take(4)) _ = child.Display;
+                                try
+                                {
+                                    _ = VariablePath.Resolve(variable.Name + "[1]", inScope, pc, frame).Display;
+                                }
+                                catch (VariablePathException)
+                                {
+                                    // the step does not fit the (mutated) type: a typed error too
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+        catch (DwarfFormatException e)
+        {
+            return e;
+        }
+        catch (Exception e)
+        {
+            throw new ShouldAssertException($"{what}: {e.GetType().Name} instead of DwarfFormatException: {e}");
+        }
     }
 
     [Fact]

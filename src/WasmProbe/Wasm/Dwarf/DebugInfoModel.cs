@@ -48,6 +48,8 @@ public sealed class CompileUnit
     public string? Path => Name is null ? null : SourcePaths.Join(CompilationDirectory, Name);
 
     public override string ToString() => Path ?? $"unit at .debug_info+0x{Offset:x}";
+
+    internal DebugInfoReader.UnitContext? Context;
 }
 
 /// <summary>A function in the code: a concrete DW_TAG_subprogram (<see cref="IsInlined"/> false) or a

@@ -3,7 +3,8 @@ namespace WasmProbe.Wasm.Dwarf;
 /// <summary>Reads <c>.debug_info</c> with <c>.debug_abbrev</c> (DWARF 2-5, 32- and 64-bit): compile units and the
 /// functions in the code (concrete subprograms and inlined subroutines), with names resolved through
 /// DW_AT_specification / DW_AT_abstract_origin, and ranges from low/high pc, <c>.debug_ranges</c> or
-/// <c>.debug_rnglists</c>. Other DIEs are walked but not kept.</summary>
+/// <c>.debug_rnglists</c>. Other DIEs are walked but not kept; <see cref="ReadDie"/> reads any DIE again by its offset
+/// (for the variable reader, which parses a function's DIEs only when asked).</summary>
 internal sealed class DebugInfoReader
 {
     private const string Info = ".debug_info";
@@ -15,6 +16,9 @@ internal sealed class DebugInfoReader
     private readonly Dictionary<long, NameInfo> _names = [];
 
     public List<CompileUnit> Units { get; } = [];
+
+    public DwarfSections Sections => _s;
+    public CodeIndex Code => _code;
     public List<DwarfFunction> Functions { get; } = [];
 
     /// <param name="unitsOnly">Read only each unit's root DIE (name, directories, line program, ranges).</param>
@@ -27,7 +31,7 @@ internal sealed class DebugInfoReader
 
     private readonly bool _unitsOnly;
 
-    private sealed class Abbreviation(int tag, bool hasChildren, (int Attribute, int Form, long Implicit)[] attributes)
+    internal sealed class Abbreviation(int tag, bool hasChildren, (int Attribute, int Form, long Implicit)[] attributes)
     {
         public int Tag { get; } = tag;
         public bool HasChildren { get; } = hasChildren;
@@ -42,22 +46,53 @@ internal sealed class DebugInfoReader
     }
 
     /// <summary>An attribute value before interpretation.</summary>
-    private struct Value
+    internal struct Value
     {
         public int Form;
-        public ulong U;
-        public int Position; // DW_FORM_string: where the string starts in .debug_info
+        public ulong U; // blocks and exprlocs: their length
+        public int Position; // DW_FORM_string, blocks and exprlocs: where the data starts in .debug_info
     }
 
-    private sealed class UnitContext(CompileUnit unit)
+    /// <summary>What reading a unit's DIEs needs, kept on the <see cref="CompileUnit"/> for later reads.</summary>
+    internal sealed class UnitContext(CompileUnit unit)
     {
         public readonly CompileUnit Unit = unit;
-        public int Start;
+        public int Start, FirstDie, End, Version;
         public bool Is64;
         public int AddressSize;
-        public ulong StrOffsetsBase, AddrBase, RnglistsBase;
-        public bool HasStrOffsetsBase, HasAddrBase, HasRnglistsBase;
+        public ulong StrOffsetsBase, AddrBase, RnglistsBase, LoclistsBase;
+        public bool HasStrOffsetsBase, HasAddrBase, HasRnglistsBase, HasLoclistsBase;
         public ulong BaseAddress;
+        public Dictionary<ulong, Abbreviation> Abbreviations = [];
+    }
+
+    /// <summary>One DIE as read by <see cref="ReadDie"/>: a null entry (the end of a sibling list) has tag 0.</summary>
+    internal readonly struct Die(UnitContext unit, int offset, Abbreviation? abbreviation, Value[] values, int end)
+    {
+        public UnitContext Unit { get; } = unit;
+        public int Offset { get; } = offset;
+        public int Tag => abbreviation?.Tag ?? 0;
+        public bool IsNull => abbreviation is null;
+        public bool HasChildren => abbreviation?.HasChildren ?? false;
+        /// <summary>Where the DIE's first child (or next sibling) starts.</summary>
+        public int End { get; } = end;
+
+        public bool TryGet(int attribute, out Value value)
+        {
+            var attributes = abbreviation?.Attributes;
+            for (int i = 0; attributes is not null && i < attributes.Length; i++)
+            {
+                if (attributes[i].Attribute == attribute)
+                {
+                    value = values[i];
+                    return true;
+                }
+            }
+            value = default;
+            return false;
+        }
+
+        public bool Has(int attribute) => TryGet(attribute, out _);
     }
 
     public void Read()
@@ -100,7 +135,8 @@ internal sealed class DebugInfoReader
         if (addressSize is not (1 or 2 or 4 or 8)) throw c.Error(unitStart, $"unsupported address size {addressSize}");
         var abbreviations = Abbreviations(abbrevOffset, unitStart);
         var unit = new CompileUnit(unitStart, version, is64, addressSize);
-        var ctx = new UnitContext(unit) { Start = unitStart, Is64 = is64, AddressSize = addressSize };
+        var ctx = new UnitContext(unit) { Start = unitStart, FirstDie = c.Position, End = c.End, Version = version, Is64 = is64, AddressSize = addressSize, Abbreviations = abbreviations };
+        unit.Context = ctx;
 
         // Walk the DIE tree without recursion: per depth, the function and qualified scope children inherit.
         var functions = new List<DwarfFunction?> { null };
@@ -258,6 +294,7 @@ internal sealed class DebugInfoReader
                 case DwarfAttribute.GnuAddrBase: ctx.AddrBase = values[i].U; ctx.HasAddrBase = true; break;
                 case DwarfAttribute.RnglistsBase:
                 case DwarfAttribute.GnuRangesBase: ctx.RnglistsBase = values[i].U; ctx.HasRnglistsBase = true; break;
+                case DwarfAttribute.LoclistsBase: ctx.LoclistsBase = values[i].U; ctx.HasLoclistsBase = true; break;
             }
         }
         long lowPc = -1;
@@ -343,8 +380,8 @@ internal sealed class DebugInfoReader
         switch (form)
         {
             case DwarfForm.Addr: value.U = c.Unsigned(ctx.AddressSize); break;
-            case DwarfForm.Block2: value.U = 0; c.Skip(c.U16()); break;
-            case DwarfForm.Block4: value.U = 0; c.Skip(c.U32()); break;
+            case DwarfForm.Block2: Block(ref c, ref value, c.U16()); break;
+            case DwarfForm.Block4: Block(ref c, ref value, c.U32()); break;
             case DwarfForm.Data2: case DwarfForm.Ref2: case DwarfForm.Strx2: case DwarfForm.Addrx2: value.U = c.U16(); break;
             case DwarfForm.Data4: case DwarfForm.Ref4: case DwarfForm.RefSup4: case DwarfForm.Strx4: case DwarfForm.Addrx4: value.U = c.U32(); break;
             case DwarfForm.Data8: case DwarfForm.Ref8: case DwarfForm.RefSig8: case DwarfForm.RefSup8: value.U = c.U64(); break;
@@ -355,8 +392,8 @@ internal sealed class DebugInfoReader
                 c.Position = nul + 1;
                 value.U = 0;
                 break;
-            case DwarfForm.Block: case DwarfForm.Exprloc: value.U = 0; c.Skip(c.Uleb()); break;
-            case DwarfForm.Block1: value.U = 0; c.Skip(c.U8()); break;
+            case DwarfForm.Block: case DwarfForm.Exprloc: Block(ref c, ref value, c.Uleb()); break;
+            case DwarfForm.Block1: Block(ref c, ref value, c.U8()); break;
             case DwarfForm.Data1: case DwarfForm.Ref1: case DwarfForm.Flag: case DwarfForm.Strx1: case DwarfForm.Addrx1: value.U = c.U8(); break;
             case DwarfForm.Sdata: value.U = unchecked((ulong)c.Sleb()); break;
             case DwarfForm.Strp: case DwarfForm.SecOffset: case DwarfForm.LineStrp: case DwarfForm.StrpSup:
@@ -374,10 +411,20 @@ internal sealed class DebugInfoReader
         }
     }
 
+    private static void Block(ref DwarfCursor c, ref Value value, ulong length)
+    {
+        value.Position = c.Position;
+        c.Skip(length);
+        value.U = length;
+    }
+
+    internal static bool IsBlockForm(int form) => form is DwarfForm.Block1 or DwarfForm.Block2 or DwarfForm.Block4
+        or DwarfForm.Block or DwarfForm.Exprloc;
+
     private static bool IsAddressForm(int form) => form is DwarfForm.Addr or DwarfForm.Addrx or DwarfForm.Addrx1
         or DwarfForm.Addrx2 or DwarfForm.Addrx3 or DwarfForm.Addrx4 or DwarfForm.GnuAddrIndex;
 
-    private string? String(UnitContext ctx, Value v)
+    internal string? String(UnitContext ctx, Value v)
     {
         switch (v.Form)
         {
@@ -402,14 +449,14 @@ internal sealed class DebugInfoReader
         }
     }
 
-    private ulong Address(UnitContext ctx, Value v)
+    internal ulong Address(UnitContext ctx, Value v)
     {
         if (v.Form == DwarfForm.Addr) return v.U;
         if (!IsAddressForm(v.Form)) return v.U;
         return IndexedAddress(ctx, v.U);
     }
 
-    private ulong IndexedAddress(UnitContext ctx, ulong index)
+    internal ulong IndexedAddress(UnitContext ctx, ulong index)
     {
         ulong baseOffset = ctx.HasAddrBase ? ctx.AddrBase : 8;
         ulong at = baseOffset + index * (ulong)ctx.AddressSize;
@@ -419,7 +466,7 @@ internal sealed class DebugInfoReader
         return c.Unsigned(ctx.AddressSize);
     }
 
-    private static long Reference(UnitContext ctx, Value v) => v.Form switch
+    internal static long Reference(UnitContext ctx, Value v) => v.Form switch
     {
         DwarfForm.Ref1 or DwarfForm.Ref2 or DwarfForm.Ref4 or DwarfForm.Ref8 or DwarfForm.RefUdata =>
             v.U > int.MaxValue ? -1 : ctx.Start + (long)v.U,
@@ -428,6 +475,16 @@ internal sealed class DebugInfoReader
     };
 
     // ----- ranges -----
+
+    /// <summary>The pc ranges of a DIE with DW_AT_low_pc/high_pc or DW_AT_ranges; null when it has neither.</summary>
+    internal List<PcRange>? PcRanges(Die die)
+    {
+        if (die.TryGet(DwarfAttribute.Ranges, out var ranges)) return Ranges(die.Unit, ranges);
+        if (!die.TryGet(DwarfAttribute.LowPc, out var low)) return null;
+        ulong lowPc = Address(die.Unit, low);
+        if (!die.TryGet(DwarfAttribute.HighPc, out var high)) return null;
+        return Range(die.Unit, lowPc, IsAddressForm(high.Form) ? Address(die.Unit, high) : lowPc + high.U);
+    }
 
     private List<PcRange> Range(UnitContext ctx, ulong low, ulong high)
     {
@@ -535,6 +592,95 @@ internal sealed class DebugInfoReader
                 default: throw c.Error(at, $"unknown range list entry kind {kind}");
             }
         }
+    }
+
+    // ----- DIEs by offset -----
+
+    /// <summary>The DIE at <paramref name="offset"/> of <paramref name="unit"/>'s DIEs.</summary>
+    internal Die ReadDie(UnitContext unit, int offset)
+    {
+        if (offset < unit.FirstDie || offset >= unit.End)
+            throw new DwarfFormatException(Info, offset, $"DIE offset 0x{offset:x} is outside the DIEs of its unit [0x{unit.FirstDie:x}, 0x{unit.End:x})");
+        var c = new DwarfCursor(_s.Info, offset, unit.End);
+        ulong code = c.Uleb();
+        if (code == 0) return new Die(unit, offset, null, [], c.Position);
+        if (!unit.Abbreviations.TryGetValue(code, out var abbreviation))
+            throw c.Error(offset, $"abbreviation code {code} is not in the unit's abbreviation table");
+        var attributes = abbreviation.Attributes;
+        var values = attributes.Length == 0 ? [] : new Value[attributes.Length];
+        for (int i = 0; i < attributes.Length; i++) ReadValue(ref c, unit, attributes[i].Form, attributes[i].Implicit, ref values[i], unit.Version);
+        return new Die(unit, offset, abbreviation, values, c.Position);
+    }
+
+    /// <summary>The DIE a reference attribute points at (in any unit), or null when the reference is not followed.</summary>
+    internal Die? ReferencedDie(Die from, Value reference)
+    {
+        long offset = Reference(from.Unit, reference);
+        if (offset < 0) return null;
+        var unit = offset >= from.Unit.FirstDie && offset < from.Unit.End ? from.Unit : UnitContaining(offset);
+        if (unit is null) throw new DwarfFormatException(Info, from.Offset, $"reference to 0x{offset:x} is outside every unit");
+        return ReadDie(unit, (int)offset);
+    }
+
+    /// <summary>The DIE at an absolute <c>.debug_info</c> offset, in whichever unit holds it.</summary>
+    internal Die DieAt(long offset)
+    {
+        var unit = UnitContaining(offset) ?? throw new DwarfFormatException(Info, Math.Max(0, offset), $"DIE offset 0x{offset:x} is outside every unit");
+        return ReadDie(unit, (int)offset);
+    }
+
+    private UnitContext? UnitContaining(long offset)
+    {
+        int lo = 0, hi = Units.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >> 1;
+            var unit = Units[mid].Context!;
+            if (offset < unit.Start) hi = mid - 1;
+            else if (offset >= unit.End) lo = mid + 1;
+            else return unit;
+        }
+        return null;
+    }
+
+    /// <summary>The direct children of <paramref name="parent"/> (their own children skipped); a unit's end also
+    /// ends the list, as it ends the walk of <see cref="Read"/>.</summary>
+    internal List<Die> Children(Die parent)
+    {
+        var children = new List<Die>();
+        if (!parent.HasChildren) return children;
+        int position = parent.End, depth = 0;
+        while (position < parent.Unit.End)
+        {
+            var die = ReadDie(parent.Unit, position);
+            position = die.End;
+            if (die.IsNull)
+            {
+                if (depth-- == 0) break;
+                continue;
+            }
+            if (depth == 0) children.Add(die);
+            if (die.HasChildren) depth++;
+        }
+        return children;
+    }
+
+    /// <summary>A constant attribute (data, sdata, udata or implicit const forms), sign-extended from its size when
+    /// <paramref name="signed"/>; null for other forms.</summary>
+    internal static long? Constant(Value v, bool signed)
+    {
+        int bits = v.Form switch
+        {
+            DwarfForm.Data1 => 8,
+            DwarfForm.Data2 => 16,
+            DwarfForm.Data4 => 32,
+            DwarfForm.Data8 or DwarfForm.Udata or DwarfForm.Sdata or DwarfForm.ImplicitConst => 64,
+            _ => 0,
+        };
+        if (bits == 0) return null;
+        if (!signed || bits == 64) return unchecked((long)v.U);
+        int shift = 64 - bits;
+        return unchecked((long)v.U << shift >> shift);
     }
 
     // ----- names -----

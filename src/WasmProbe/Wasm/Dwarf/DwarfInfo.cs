@@ -1,4 +1,5 @@
 using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Dwarf.Variables;
 using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Wasm.Dwarf;
@@ -12,10 +13,12 @@ namespace WasmProbe.Wasm.Dwarf;
 public sealed partial class DwarfInfo
 {
     private readonly CodeIndex? _code;
+    private readonly VariableReader? _variables;
 
-    private DwarfInfo(CodeIndex? code, IReadOnlyList<CompileUnit> units, LineTable lines, FunctionTable functions)
+    private DwarfInfo(CodeIndex? code, IReadOnlyList<CompileUnit> units, LineTable lines, FunctionTable functions, VariableReader? variables = null)
     {
         _code = code;
+        _variables = variables;
         CompileUnits = units;
         Lines = lines;
         Functions = functions;
@@ -46,7 +49,7 @@ public sealed partial class DwarfInfo
         info.Read();
         var lines = ReadLines(sections, code, info.Units);
         foreach (var function in info.Functions) ResolveCallSites(function);
-        return new DwarfInfo(code, info.Units, lines, new FunctionTable(info.Functions));
+        return new DwarfInfo(code, info.Units, lines, new FunctionTable(info.Functions), new VariableReader(info));
     }
 
     /// <summary>Only the line table (compile units' root DIEs are read for their compilation directories).</summary>
@@ -117,6 +120,24 @@ public sealed partial class DwarfInfo
             ResolveCallSites(inlined);
         }
     }
+
+    /// <summary>The variables visible at <paramref name="pc"/> in the innermost source-level frame there (the most
+    /// deeply inlined copy, else the concrete function): see <see cref="VariablesAt(DwarfFunction, int)"/>. Empty where
+    /// no function covers the pc.</summary>
+    /// <exception cref="DwarfFormatException">The function's DIEs are malformed (they are read on first use).</exception>
+    public IReadOnlyList<DwarfVariable> VariablesAt(int pc)
+    {
+        var scopes = Functions.ScopesAt(pc);
+        return scopes.Count == 0 ? [] : VariablesAt(scopes[0], pc);
+    }
+
+    /// <summary>The variables visible at <paramref name="pc"/> in <paramref name="function"/> (one of
+    /// <see cref="FunctionTable.ScopesAt"/>): those of the innermost lexical block first, then of the enclosing blocks
+    /// and the function (parameters in declaration order with the locals), then the unit's globals; a name declared
+    /// in an inner scope hides the outer ones. Functions inlined into <paramref name="function"/> keep their
+    /// variables to themselves.</summary>
+    /// <exception cref="DwarfFormatException">The function's DIEs are malformed (they are read on first use).</exception>
+    public IReadOnlyList<DwarfVariable> VariablesAt(DwarfFunction function, int pc) => _variables?.VariablesAt(function, pc) ?? [];
 
     /// <summary>The function index (imports first) whose body contains <paramref name="pc"/>, or -1.</summary>
     public int FunctionIndexAt(int pc) => _code?.FunctionAt(pc) ?? -1;

@@ -16,6 +16,8 @@ internal sealed class DwarfSections
         Rnglists = Find(module, ".debug_rnglists");
         Addr = Find(module, ".debug_addr");
         StrOffsets = Find(module, ".debug_str_offsets");
+        Loc = Find(module, ".debug_loc");
+        Loclists = Find(module, ".debug_loclists");
     }
 
     public DwarfSection Line { get; }
@@ -27,6 +29,8 @@ internal sealed class DwarfSections
     public DwarfSection Rnglists { get; }
     public DwarfSection Addr { get; }
     public DwarfSection StrOffsets { get; }
+    public DwarfSection Loc { get; }
+    public DwarfSection Loclists { get; }
 
     private static DwarfSection Find(Module module, string name)
     {
