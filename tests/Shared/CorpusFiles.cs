@@ -7,7 +7,7 @@ namespace WasmProbe.Tests.Corpus;
 /// by <c>corpus/suite/file</c>.</summary>
 public static class CorpusFiles
 {
-    public static string RepositoryCorpus { get; } = Path.Combine(RepositoryRoot(), "tests", "corpus");
+    public static string RepositoryCorpus { get; } = Repository.PathOf("tests", "corpus");
 
     private static readonly IReadOnlyDictionary<string, string> ValidByName = Collect("valid");
     private static readonly IReadOnlyDictionary<string, string> MalformedByName = Collect("malformed");
@@ -57,13 +57,4 @@ public static class CorpusFiles
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(Path.GetFullPath)
             .Where(root => !string.Equals(root, Path.GetFullPath(RepositoryCorpus), StringComparison.Ordinal));
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WasmProbe.sln"))) return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("repository root (WasmProbe.sln) not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using WasmProbe.Tests;
 
 namespace WasmProbe.EndToEnd.Tests;
 
@@ -17,7 +18,7 @@ public partial class FreshProjectTests
     [Fact]
     public void A_new_project_following_the_documented_steps_gets_typed_stops_and_passing_tests()
     {
-        string repo = RepositoryRoot();
+        string repo = Repository.Root;
         string doc = File.ReadAllText(Path.Combine(repo, DocPath));
         var files = DocumentedBlocks(doc, "fresh-project-file");
         var wats = DocumentedBlocks(doc, "fresh-project-wat");
@@ -65,15 +66,6 @@ public partial class FreshProjectTests
         foreach (Match m in Regex.Matches(doc.ReplaceLineEndings("\n"), $@"<!-- {marker}: (?<name>\S+) -->\n```\w*\n(?<body>.*?)\n```", RegexOptions.Singleline))
             blocks[m.Groups["name"].Value] = m.Groups["body"].Value + "\n";
         return blocks;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WasmProbe.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("the repository root (with WasmProbe.sln) is not above " + AppContext.BaseDirectory);
     }
 
     private static (int ExitCode, string Output) Dotnet(string directory, params string[] arguments)

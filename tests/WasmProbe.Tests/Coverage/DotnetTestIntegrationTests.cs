@@ -15,15 +15,6 @@ public sealed class DotnetTestIntegrationTests : IDisposable
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WasmProbe.sln"))) return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("repository root not found above " + AppContext.BaseDirectory);
-    }
-
     private static string Version(string root, string package) =>
         XDocument.Load(Path.Combine(root, "Directory.Packages.props")).Descendants("PackageVersion")
             .Single(p => p.Attribute("Include")!.Value == package).Attribute("Version")!.Value;
@@ -52,7 +43,7 @@ public sealed class DotnetTestIntegrationTests : IDisposable
     [Fact]
     public async Task Dotnet_test_with_WasmProbeCoverage_merges_the_sessions_writes_the_reports_and_prints_the_summary()
     {
-        string root = RepositoryRoot();
+        string root = Repository.Root;
         string project = Path.Combine(_directory, "CoverageProbe");
         Directory.CreateDirectory(project);
         File.WriteAllText(Path.Combine(project, "CoverageProbe.csproj"), $"""

@@ -7,7 +7,7 @@ namespace WasmProbe.Tests.Dwarf;
 /// -g -O0 / -O2 / -gdwarf-5, and a large generated program. They are WASI commands: entry _start.</summary>
 public static class CGuest
 {
-    public static string Directory { get; } = Path.Combine(RepositoryRoot(), "examples", "CGuest", "guest");
+    public static string Directory { get; } = Repository.PathOf("examples", "CGuest", "guest");
 
     /// <summary>The source file as the DWARF names it (build.sh maps the guest folder to /cguest).</summary>
     public const string SortPath = "/cguest/sort.c";
@@ -22,13 +22,4 @@ public static class CGuest
     public static DebugSessionOptions Options { get; } = new() { Entry = "_start", Host = new GuestOptions { Wasi = true } };
 
     public static DebugSession Session(string name) => DebugSession.Open(PathOf(name), Options);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "WasmProbe.sln"))) return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("repository root (WasmProbe.sln) not found above " + AppContext.BaseDirectory);
-    }
 }
