@@ -227,26 +227,15 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     }
 
     /// <summary>A local of the innermost frame at the current stop, without reading the whole backtrace.</summary>
-    public WasmValue Local(int index)
-    {
-        var top = TopFrame();
-        if ((uint)index >= (uint)top.Locals.Count) throw new ArgumentOutOfRangeException(nameof(index), $"local {index} does not exist: {top.FunctionName} has {top.Locals.Count} locals");
-        return top.Locals[index];
-    }
+    public WasmValue Local(int index) => PausedAtInstruction().TopLocal(index);
 
     /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>
-    public WasmValue StackSlot(int slot)
-    {
-        var top = TopFrame();
-        if ((uint)slot >= (uint)top.Stack.Count) throw new ArgumentOutOfRangeException(nameof(slot), $"stack slot {slot} does not exist: the operand stack holds {top.Stack.Count} values here");
-        return top.Stack[slot];
-    }
+    public WasmValue StackSlot(int slot) => PausedAtInstruction().TopStackSlot(slot);
 
-    private StackFrame TopFrame()
+    private GuestRun PausedAtInstruction([System.Runtime.CompilerServices.CallerMemberName] string what = "")
     {
-        var run = Paused();
-        if (run.CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
-        return run.TopFrame();
+        var run = Paused(what);
+        return run.CurrentFrame >= 0 ? run : throw new InvalidOperationException("the guest is not paused at an instruction");
     }
 
     public IReadOnlyList<GlobalAccess> Globals

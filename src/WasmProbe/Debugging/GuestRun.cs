@@ -24,9 +24,10 @@ internal sealed class GuestRun : IDisposable
     private readonly TimeSpan _deadline;
     private readonly int[] _breakpointsByFunction;
     private readonly int[] _breakpointsByRun;
-    private Replayed? _replayed;
+    private ProbeSite? _replayed;
     private RunReplayer? _replayer;
-    private Replayed? _lastReplayed;
+    private StackFrame? _lastReplayed;
+    private readonly ModuleNamesCache _names;
     private uint _stepLimit;
     private IReadOnlyList<CodeLocation>? _callers;
     private bool _callersCut;
@@ -43,6 +44,7 @@ internal sealed class GuestRun : IDisposable
         _breakpointsBySite = new Breakpoint?[module.Sites.Length];
         _breakpointsByFunction = new int[module.Memory.FunctionCount];
         _breakpointsByRun = new int[module.Sites.Length];
+        _names = new ModuleNamesCache(module.Original);
         _codeMap = new CodeMap(module.Original);
         Guest = new GuestInstance(module, host, OnStop, compiledModules);
     }
@@ -112,7 +114,7 @@ internal sealed class GuestRun : IDisposable
         CurrentFrame = -1;
         int[] faultPcs = [.. faultOffsets.Select(_module.PcMap.ToOriginal).Where(pc => pc >= 0)];
         // Disposed at a replayed stop: as far as anyone saw, the guest had run up to that instruction.
-        if (_replayed is { } replayed && faultPcs.Length > 0 && _codeMap.FunctionAt(faultPcs[0]) == replayed.Site.Function) faultPcs[0] = replayed.Site.Pc;
+        if (_replayed is { } replayed && faultPcs.Length > 0 && _codeMap.FunctionAt(faultPcs[0]) == replayed.Function) faultPcs[0] = replayed.Pc;
         Coverage?.Collect(Guest.IsInstantiated ? Guest.Memory(Coverage.CounterMemory) : null, Final, faultPcs);
         _controller.Finish(Final);
     }
@@ -123,6 +125,7 @@ internal sealed class GuestRun : IDisposable
     private void OnStop(int siteId, int frame)
     {
         if (_runToCompletion || Frames is null || (uint)siteId >= (uint)_module.Sites.Length) return;
+        _lastReplayed = null;
         var site = _module.Sites[siteId];
         if ((site.Kinds & SiteKinds.Probe) != 0)
         {
@@ -136,20 +139,20 @@ internal sealed class GuestRun : IDisposable
         }
     }
 
-    /// <summary>Stops at a site if a breakpoint is set there or a step wants its frame.</summary>
-    private void ConsiderStop(ProbeSite site, int frame)
+    /// <summary>Stops at a site if a breakpoint is set there or a step wants its frame; true if it stopped.</summary>
+    private bool ConsiderStop(ProbeSite site, int frame)
     {
-        if (_runToCompletion) return;
+        if (_runToCompletion) return false;
         var breakpoint = _breakpointsBySite[site.Id];
         if (breakpoint is not null)
         {
             breakpoint.HitCount++;
             Pause(new BreakpointStop(breakpoint, breakpoint.HitCount), frame);
+            return true;
         }
-        else if (WantsStep(frame))
-        {
-            Pause(new StepStop(new CodeLocation(site.Function, site.Pc)), frame);
-        }
+        if (!WantsStep(frame)) return false;
+        Pause(new StepStop(new CodeLocation(site.Function, site.Pc)), frame);
+        return true;
     }
 
     private bool WantsStep(int frame) => _stepLimit != 0 && (uint)frame <= _stepLimit;
@@ -169,11 +172,10 @@ internal sealed class GuestRun : IDisposable
             if (!WantsStep(frame) && !BreakpointBetween(id, end)) break;
             _replayer = replayer ??= StartReplay(frame);
             if (!replayer.Execute(code[_module.Sites[id - 1].InstructionIndex])) break;
-            var site = _module.Sites[id];
-            _replayed = new Replayed(site, [.. replayer.Locals], [.. replayer.Stack]);
-            ConsiderStop(site, frame);
+            var site = _replayed = _module.Sites[id];
+            // A trap at this very instruction, before the guest passes another probe, shows these values.
+            if (ConsiderStop(site, frame)) _lastReplayed = ReplayedFrame();
         }
-        _lastReplayed = _replayed;
         _replayed = null;
         _replayer = null;
     }
@@ -188,9 +190,9 @@ internal sealed class GuestRun : IDisposable
     private void CheckWrite(string what, Func<RunReplayer, bool> conflicts)
     {
         if (_replayed is not { } replayed || _replayer is null || !conflicts(_replayer)) return;
-        var start = _module.Sites[replayed.Site.RunStart];
+        var start = _module.Sites[replayed.RunStart];
         throw new InvalidOperationException(
-            $"{what} is what the guest already read between pc 0x{start.Pc:x} and this stop at pc 0x{replayed.Site.Pc:x}, a straight-line run the "
+            $"{what} is what the guest already read between pc 0x{start.Pc:x} and this stop at pc 0x{replayed.Pc:x}, a straight-line run the "
             + $"debugger replays while the guest waits at its start; the write would reach the guest before those reads. Write at pc 0x{start.Pc:x} or after the run");
     }
 
@@ -241,9 +243,6 @@ internal sealed class GuestRun : IDisposable
         var globals = _module.Original.IndexSpaces.Globals;
         return new RunReplayer([.. top.Locals], [.. top.Stack], Guest.Memory, g => Guest.Global(g, globals[g])!.Get());
     }
-
-    /// <summary>The state before a replayed instruction: its site, the frame's locals and its whole operand stack.</summary>
-    private sealed record Replayed(ProbeSite Site, WasmValue[] Locals, WasmValue[] Stack);
 
     private void Pause(StopEvent stop, int frame)
     {
@@ -299,24 +298,49 @@ internal sealed class GuestRun : IDisposable
         if (_module.Mode == InstrumentationMode.Debug)
         {
             var chain = Frames!.ReadChain(CurrentFrame);
-            if (_replayed is not null && chain.Count > 0) chain[0] = ReplayedFrame(_replayed);
+            if (_replayed is not null && chain.Count > 0) chain[0] = ReplayedFrame();
             return chain;
         }
         var frames = new List<StackFrame> { Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame)) };
-        var names = new ModuleNamesCache(_module.Original);
         foreach (var caller in Callers())
-            frames.Add(new StackFrame(caller, names.Function(caller.Function), null, null, l => names.Local(caller.Function, l)));
+            frames.Add(new StackFrame(caller, _names.Function(caller.Function), null, null, l => _names.Local(caller.Function, l)));
         return frames;
     }
 
     /// <summary>The innermost frame of the current stop, without reading its callers.</summary>
-    public StackFrame TopFrame() => _replayed is not null ? ReplayedFrame(_replayed) : Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame));
+    public StackFrame TopFrame() => _replayed is not null ? ReplayedFrame() : Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame));
 
-    private StackFrame ReplayedFrame(Replayed replayed)
+    /// <summary>A local of the innermost frame of the current stop (read alone: stops in hot loops ask for one value).</summary>
+    public WasmValue TopLocal(int index)
     {
-        var names = new ModuleNamesCache(_module.Original);
-        int function = replayed.Site.Function;
-        return new StackFrame(new CodeLocation(function, replayed.Site.Pc), names.Function(function), replayed.Locals, replayed.Stack, l => names.Local(function, l));
+        if (_replayed is not null) return ValueAt(_replayer!.Locals, index, "local", "locals");
+        var record = Frames!.Read(CurrentFrame);
+        var layout = _module.Layouts[record.Function]!;
+        if ((uint)index >= (uint)layout.LocalTypes.Length)
+            throw new ArgumentOutOfRangeException(nameof(index), $"local {index} does not exist: {_names.Function(record.Function)} has {layout.LocalTypes.Length} locals");
+        return Frames.ReadLocal(CurrentFrame, layout, index);
+    }
+
+    /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>
+    public WasmValue TopStackSlot(int slot)
+    {
+        if (_replayed is not null) return ValueAt(_replayer!.Stack, slot, "stack slot", "stack values");
+        var record = Frames!.Read(CurrentFrame);
+        var site = _module.Sites[record.Site];
+        if ((uint)slot >= (uint)site.StackTypes.Length)
+            throw new ArgumentOutOfRangeException(nameof(slot), $"stack slot {slot} does not exist: the operand stack holds {site.StackTypes.Length} values here");
+        return Frames.ReadStackSlot(CurrentFrame, _module.Layouts[record.Function]!, site.StackTypes[slot], slot);
+    }
+
+    private WasmValue ValueAt(IReadOnlyList<WasmValue> values, int index, string what, string plural) =>
+        (uint)index < (uint)values.Count ? values[index]
+            : throw new ArgumentOutOfRangeException(nameof(index), $"{what} {index} does not exist: {_names.Function(_replayed!.Function)} has {values.Count} {plural} here");
+
+    /// <summary>The replayed stop's frame, copied: the replay goes on once the guest resumes.</summary>
+    private StackFrame ReplayedFrame()
+    {
+        int function = _replayed!.Function;
+        return new StackFrame(new CodeLocation(function, _replayed.Pc), _names.Function(function), [.. _replayer!.Locals], [.. _replayer.Stack], l => _names.Local(function, l));
     }
 
     /// <summary>Static builds: the call sites below the stopped frame, from the engine's backtrace (taken once per stop,
@@ -405,18 +429,17 @@ internal sealed class GuestRun : IDisposable
             if (function >= 0) locations.Add(new CodeLocation(function, pc));
         }
         var shadow = Frames is null || moduleOffsets.Count >= EngineBacktraceLimit ? [] : ShadowFramesAtFault();
-        var names = new ModuleNamesCache(_module.Original);
         var frames = new StackFrame[locations.Count];
         int s = shadow.Count - 1;
         for (int i = locations.Count - 1; i >= 0; i--)
         {
             var location = locations[i];
             var match = s >= 0 && shadow[s].Function == location.Function ? shadow[s--] : null;
-            if (i == 0 && _lastReplayed is { } replayed && replayed.Site.Function == location.Function && replayed.Site.Pc == location.Pc)
-                match = ReplayedFrame(replayed);
+            if (i == 0 && _lastReplayed is { } replayed && replayed.Function == location.Function && replayed.Pc == location.Pc)
+                match = replayed;
             bool atThisCall = match is not null && match.Pc == location.Pc;
-            frames[i] = new StackFrame(location, names.Function(location.Function), atThisCall ? match!.LocalsOrNull : null,
-                atThisCall ? match!.StackOrNull : null, l => names.Local(location.Function, l)) { Sources = Sources };
+            frames[i] = new StackFrame(location, _names.Function(location.Function), atThisCall ? match!.LocalsOrNull : null,
+                atThisCall ? match!.StackOrNull : null, l => _names.Local(location.Function, l)) { Sources = Sources };
         }
         return [.. frames];
     }
