@@ -29,6 +29,10 @@ internal sealed class GuestRun : IDisposable
     private StackFrame? _lastReplayed;
     private readonly ModuleNamesCache _names;
     private uint _stepLimit;
+    private uint? _writtenStepLimit;
+    private int? _writtenArmed;
+    private int _breakpointCount;
+    private bool _paused;
     private IReadOnlyList<CodeLocation>? _callers;
     private bool _callersCut;
     private bool _flagsStepping;
@@ -72,6 +76,7 @@ internal sealed class GuestRun : IDisposable
         int function = breakpoint.Location.Function;
         int change = (enabled ? 1 : 0) - (wasSet ? 1 : 0);
         _breakpointsByFunction[function] += change;
+        _breakpointCount += change;
         int run = _module.Sites[site].RunStart;
         _breakpointsByRun[run] += change;
         if (Frames is not null && _module.Mode == InstrumentationMode.Debug)
@@ -123,6 +128,15 @@ internal sealed class GuestRun : IDisposable
     public void Abort() => _aborting = true;
 
     private void OnStop(int siteId, int frame)
+    {
+        StopsAt(siteId, frame);
+        if (!_paused) return;
+        _paused = false;
+        WriteStepState();
+        Guest.ResetDeadline();
+    }
+
+    private void StopsAt(int siteId, int frame)
     {
         if (_runToCompletion || Frames is null || (uint)siteId >= (uint)_module.Sites.Length) return;
         _lastReplayed = null;
@@ -252,8 +266,8 @@ internal sealed class GuestRun : IDisposable
         var action = _controller.Pause(stop);
         CurrentFrame = -1;
         if (_aborting) throw new OperationCanceledException("the debug session was disposed");
+        _paused = true;
         Apply(action, frame);
-        Guest.ResetDeadline();
     }
 
     private void Apply(ResumeAction action, int frame)
@@ -270,12 +284,28 @@ internal sealed class GuestRun : IDisposable
         UpdateArmed();
     }
 
+    /// <summary>Makes the guest's step limit, armed flag and function flags say what the session wants; at a stop this
+    /// waits until the guest resumes (several stops can be made, replayed, before it does).</summary>
     private void UpdateArmed()
     {
+        if (!_paused) WriteStepState();
+    }
+
+    private void WriteStepState()
+    {
         if (_module.Mode != InstrumentationMode.Debug || Frames is null) return;
-        Guest.StepLimit = _stepLimit;
+        if (_writtenStepLimit != _stepLimit)
+        {
+            Guest.StepLimit = _stepLimit;
+            _writtenStepLimit = _stepLimit;
+        }
         bool stepping = _stepLimit != 0 && !_runToCompletion;
-        Guest.Armed = !_runToCompletion && (stepping || _breakpointsByFunction.Any(count => count > 0)) ? 1 : 0;
+        int armed = !_runToCompletion && (stepping || _breakpointCount > 0) ? 1 : 0;
+        if (_writtenArmed != armed)
+        {
+            Guest.Armed = armed;
+            _writtenArmed = armed;
+        }
         if (stepping != _flagsStepping || _runToCompletion)
         {
             _flagsStepping = stepping;

@@ -9,8 +9,8 @@ namespace WasmProbe.Instrumentation;
 internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int DebugMemory, DebugMemory Layout, int Armed,
     int StepLimit, int FrameTop, int StackPointer, InstrumentationMode Mode)
 {
-    /// <summary>Debug builds' probe helpers by stack shape.</summary>
-    public Dictionary<string, int> ProbeHelpers { get; } = [];
+    /// <summary>Debug builds' probe and call helpers by kind and stack shape.</summary>
+    public Dictionary<string, int> Helpers { get; } = [];
 }
 
 /// <summary>Rewrites one function for the debugger.
@@ -84,7 +84,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private static bool IsBlockOpener(Opcode opcode) => opcode is Opcode.Block or Opcode.Loop or Opcode.If or Opcode.TryTable or Opcode.Try;
 
     /// <summary>While the function's flag is set (a breakpoint in it, or a step under way), calls the probe helper for
-    /// this site's stack shape, which stops when the site's run has a breakpoint or a step wants this frame.</summary>
+    /// this site's stack shape, which stops when the site's run has a breakpoint or a step wants this frame. The flag
+    /// is only reloaded after calls: a stale set flag costs a helper call, never a missed stop.</summary>
     private void EmitProbe(ProbeSite site, int index)
     {
         var accessible = Accessible(index);
@@ -92,53 +93,87 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.Emit(Opcode.If, BlockType(accessible, accessible));
         body.LocalGet(_frame);
         body.I32Const(site.Id);
-        body.Call(ProbeHelper(accessible, analysis.StackHeight(index) - accessible.Length));
-        body.LocalSet(_flag);
+        body.Call(StackHelper(HelperKind.Probe, accessible, analysis.StackHeight(index) - accessible.Length));
         body.Emit(Opcode.End);
     }
 
-    /// <summary>One helper per stack shape, shared by every function (stack slots sit at the same frame offsets
-    /// everywhere and debug builds write locals through): <c>(values..., frame, site) -> (values..., armed)</c>. It
-    /// stores the values, makes the frame the top one and calls the host when the site's flag is set or the frame is
-    /// within the step limit; the result reloads the caller's flag.</summary>
-    private int ProbeHelper(ValType[] stack, int firstSlot)
+    private enum HelperKind
     {
-        string key = firstSlot.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + string.Join(",", stack.Select(t => t.ToString()));
-        if (context.ProbeHelpers.TryGetValue(key, out int existing)) return existing;
-        int frame = stack.Length, site = stack.Length + 1;
+        /// <summary><c>(values..., frame, site) -> values</c>: when the site's flag is set or the frame is within the step
+        /// limit, stores the values, makes the frame the top one and calls the host.</summary>
+        Probe,
+
+        /// <summary><c>(values..., frame, site, size) -> values</c>, before a call: records the call site, makes the
+        /// frame the top one, puts the stack pointer above it, and while anything is armed stores the values (a parent
+        /// frame's stack); otherwise marks them not stored.</summary>
+        Call,
+    }
+
+    /// <summary>One helper per kind and stack shape, shared by every function: stack slots sit at the same frame
+    /// offsets everywhere, and debug builds write locals through.</summary>
+    private int StackHelper(HelperKind kind, ValType[] stack, int firstSlot)
+    {
+        string key = $"{kind}:{firstSlot.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{string.Join(",", stack.Select(t => t.ToString()))}";
+        if (context.Helpers.TryGetValue(key, out int existing)) return existing;
+        int frame = stack.Length, site = stack.Length + 1, size = stack.Length + 2;
         var code = new List<Instruction>();
         void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => code.Add(new Instruction(opcode, -1, 0, a, b, c));
-        Emit(Opcode.LocalGet, site);
-        Emit(Opcode.I32Load8U, DebugMemory.FlagsBase, 0, context.DebugMemory);
-        Emit(Opcode.LocalGet, frame);
-        Emit(Opcode.GlobalGet, context.StepLimit);
-        Emit(Opcode.I32LeU);
-        Emit(Opcode.I32Or);
-        Emit(Opcode.If, Wasm.Types.BlockType.Empty.ToBits());
-        for (int k = 0; k < stack.Length; k++)
+        void StoreHeader(int offset, Action value)
         {
             Emit(Opcode.LocalGet, frame);
-            Emit(Opcode.LocalGet, k);
-            foreach (var (opcode, a, b, c) in StoreInstructions(stack[k], FrameLayout.StackSlotOffset(firstSlot + k))) Emit(opcode, a, b, c);
+            value();
+            Emit(Opcode.I32Store, offset, 2, context.DebugMemory);
         }
-        Emit(Opcode.LocalGet, frame);
-        Emit(Opcode.I32Const, firstSlot + stack.Length);
-        Emit(Opcode.I32Store, FrameLayout.StackHeightOffset, 2, context.DebugMemory);
-        Emit(Opcode.LocalGet, frame);
-        Emit(Opcode.LocalGet, site);
-        Emit(Opcode.I32Store, FrameLayout.SiteOffset, 2, context.DebugMemory);
-        Emit(Opcode.LocalGet, frame);
-        Emit(Opcode.GlobalSet, context.FrameTop);
-        Emit(Opcode.LocalGet, site);
-        Emit(Opcode.LocalGet, frame);
-        Emit(Opcode.Call, context.StopFunction);
-        Emit(Opcode.End);
+        void StoreStack()
+        {
+            for (int k = 0; k < stack.Length; k++)
+            {
+                Emit(Opcode.LocalGet, frame);
+                Emit(Opcode.LocalGet, k);
+                foreach (var (opcode, a, b, c) in StoreInstructions(stack[k], FrameLayout.StackSlotOffset(firstSlot + k))) Emit(opcode, a, b, c);
+            }
+            StoreHeader(FrameLayout.StackHeightOffset, () => Emit(Opcode.I32Const, firstSlot + stack.Length));
+        }
+
+        if (kind == HelperKind.Probe)
+        {
+            Emit(Opcode.LocalGet, site);
+            Emit(Opcode.I32Load8U, DebugMemory.FlagsBase, 0, context.DebugMemory);
+            Emit(Opcode.LocalGet, frame);
+            Emit(Opcode.GlobalGet, context.StepLimit);
+            Emit(Opcode.I32LeU);
+            Emit(Opcode.I32Or);
+            Emit(Opcode.If, Wasm.Types.BlockType.Empty.ToBits());
+            StoreStack();
+            StoreHeader(FrameLayout.SiteOffset, () => Emit(Opcode.LocalGet, site));
+            Emit(Opcode.LocalGet, frame);
+            Emit(Opcode.GlobalSet, context.FrameTop);
+            Emit(Opcode.LocalGet, site);
+            Emit(Opcode.LocalGet, frame);
+            Emit(Opcode.Call, context.StopFunction);
+            Emit(Opcode.End);
+        }
+        else
+        {
+            StoreHeader(FrameLayout.SiteOffset, () => Emit(Opcode.LocalGet, site));
+            Emit(Opcode.LocalGet, frame);
+            Emit(Opcode.GlobalSet, context.FrameTop);
+            Emit(Opcode.LocalGet, frame);
+            Emit(Opcode.LocalGet, size);
+            Emit(Opcode.I32Add);
+            Emit(Opcode.GlobalSet, context.StackPointer);
+            Emit(Opcode.GlobalGet, context.Armed);
+            Emit(Opcode.If, Wasm.Types.BlockType.Empty.ToBits());
+            StoreStack();
+            Emit(Opcode.Else);
+            StoreHeader(FrameLayout.StackHeightOffset, () => Emit(Opcode.I32Const, -1));
+            Emit(Opcode.End);
+        }
         for (int k = 0; k < stack.Length; k++) Emit(Opcode.LocalGet, k);
-        Emit(Opcode.GlobalGet, context.Armed);
         Emit(Opcode.End);
-        var type = new FunctionType([.. stack, ValType.I32, ValType.I32], [.. stack, ValType.I32]);
-        int helper = context.Builder.AddFunction(type, [], new Expression([.. code], []), $"wasmprobe.probe_{context.ProbeHelpers.Count}");
-        context.ProbeHelpers[key] = helper;
+        ValType[] parameters = kind == HelperKind.Probe ? [.. stack, ValType.I32, ValType.I32] : [.. stack, ValType.I32, ValType.I32, ValType.I32];
+        int helper = context.Builder.AddFunction(new FunctionType(parameters, stack), [], new Expression([.. code], []), $"wasmprobe.{kind.ToString().ToLowerInvariant()}_{context.Helpers.Count}");
+        context.Helpers[key] = helper;
         return helper;
     }
 
@@ -159,24 +194,15 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         if (IsDebug) ReloadFunctionFlag();
     }
 
-    /// <summary>Before a call in a debug build: record the call site, make this frame the top, put the stack pointer
-    /// above it, and while armed store what a parent frame shows.</summary>
+    /// <summary>Before a call in a debug build: the call helper records the call site and makes room for the callee's
+    /// frame (see <see cref="HelperKind.Call"/>).</summary>
     private void EmitCallBookkeeping(ProbeSite site, int index)
     {
-        StoreConst32(FrameLayout.SiteOffset, site.Id);
-        body.LocalGet(_frame);
-        body.GlobalSet(context.FrameTop);
-        body.LocalGet(_frame);
-        body.I32Const(layout.Size);
-        body.Emit(Opcode.I32Add);
-        body.GlobalSet(context.StackPointer);
         var accessible = Accessible(index);
-        body.GlobalGet(context.Armed);
-        body.Emit(Opcode.If, BlockType(accessible, accessible));
-        EmitSpill(site, index);
-        body.Emit(Opcode.Else);
-        StoreConst32(FrameLayout.StackHeightOffset, -1);
-        body.Emit(Opcode.End);
+        body.LocalGet(_frame);
+        body.I32Const(site.Id);
+        body.I32Const(layout.Size);
+        body.Call(StackHelper(HelperKind.Call, accessible, analysis.StackHeight(index) - accessible.Length));
     }
 
     /// <summary>Static builds store a frame through a small function added for the site, called with the frame, its

@@ -3,10 +3,12 @@ using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Replay;
 
-/// <summary>The instructions the host can replay from a frame's state: no control flow, no calls, no effect outside
-/// the frame (loads read memory, nothing writes it), numeric values only. A debug build probes only before the others
-/// and at the start of each straight-line run of these; the stops inside a run are answered by <see cref="RunReplayer"/>.
-/// Float operations whose NaN results engines may differ in (min, max) are left to the engine.</summary>
+/// <summary>The instructions the host can replay from a frame's state: no calls, no effect outside the frame (loads
+/// read memory, nothing writes it), numeric values only, and control only where the next instruction is reached from
+/// this one alone: <c>block</c>, and <c>if</c> and <c>br_if</c>, whose replay ends the run when they branch. A debug
+/// build probes only at the instructions that follow one of the others; the stops in between are answered by
+/// <see cref="RunReplayer"/>. Float operations whose NaN results engines may differ in (min, max) are left to the
+/// engine.</summary>
 public static class Replayable
 {
     public static bool Is(in Instruction ins, IReadOnlyList<ValType> localTypes, Func<int, ValType> globalType, Func<int, bool> memoryReadable)
@@ -14,7 +16,7 @@ public static class Replayable
         var opcode = ins.Opcode;
         switch (opcode)
         {
-            case Opcode.Nop or Opcode.Drop:
+            case Opcode.Nop or Opcode.Drop or Opcode.Block or Opcode.If or Opcode.BrIf:
                 return true;
             case Opcode.LocalGet or Opcode.LocalSet or Opcode.LocalTee:
                 return (uint)ins.Index < (uint)localTypes.Count && IsPlain(localTypes[ins.Index]);

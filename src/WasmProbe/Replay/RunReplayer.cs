@@ -26,13 +26,16 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
 
     public bool HasReadGlobal(int index) => _globalReads.Contains(index);
 
-    /// <summary>Executes <paramref name="ins"/>; false (state unchanged) if it traps.</summary>
+    /// <summary>Executes <paramref name="ins"/>: true if the next instruction follows, false if it traps (state
+    /// unchanged) or branches away from the run.</summary>
     public bool Execute(in Instruction ins)
     {
         var opcode = ins.Opcode;
         switch (opcode)
         {
-            case Opcode.Nop: return true;
+            case Opcode.Nop or Opcode.Block: return true;
+            case Opcode.If: return Pop().AsInt32() != 0;
+            case Opcode.BrIf: return Pop().AsInt32() == 0;
             case Opcode.Drop: Pop(); return true;
             case Opcode.Select:
             {
