@@ -232,6 +232,11 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>
     public WasmValue StackSlot(int slot) => PausedAtInstruction().TopStackSlot(slot);
 
+    /// <summary>A source variable (or path, see <see cref="StackFrame.Variable"/>) of the innermost frame at the
+    /// current stop, from DWARF.</summary>
+    public Wasm.Dwarf.Variables.VariableValue Variable(string path) => Frames.Count > 0 ? Frames[0].Variable(path)
+        : throw new InvalidOperationException("the guest is not paused at an instruction");
+
     private GuestRun PausedAtInstruction([System.Runtime.CompilerServices.CallerMemberName] string what = "")
     {
         var run = Paused(what);

@@ -194,6 +194,13 @@ internal sealed class GuestRun : IDisposable
         _replayer = null;
     }
 
+    /// <summary>Memory 0 and the globals, as source variables read them.</summary>
+    public GuestView View => _view ??= new GuestView(
+        _module.Original.IndexSpaces.Memories.Length > 0 ? Memory(0) : null,
+        g => Global(g, _module.Original.IndexSpaces.Globals[g])?.Get());
+
+    private GuestView? _view;
+
     /// <summary>The guest's memory as a session shows it (see <see cref="CheckWrite"/>).</summary>
     public IGuestMemory? Memory(int index) => Guest.Memory(index) is { } memory ? new ReplayGuardedMemory(memory, index, this) : null;
 
@@ -469,7 +476,7 @@ internal sealed class GuestRun : IDisposable
                 match = replayed;
             bool atThisCall = match is not null && match.Pc == location.Pc;
             frames[i] = new StackFrame(location, _names.Function(location.Function), atThisCall ? match!.LocalsOrNull : null,
-                atThisCall ? match!.StackOrNull : null, l => _names.Local(location.Function, l)) { Sources = Sources };
+                atThisCall ? match!.StackOrNull : null, l => _names.Local(location.Function, l)) { Sources = Sources, Guest = Guest.IsInstantiated ? View : null };
         }
         return [.. frames];
     }

@@ -115,6 +115,11 @@ public sealed partial class DebugSession
 
     private void AttachSources(IReadOnlyList<StackFrame> frames)
     {
-        foreach (var frame in frames) frame.Sources ??= Sources;
+        var guest = _run?.View;
+        foreach (var frame in frames)
+        {
+            frame.Sources ??= Sources;
+            frame.Guest ??= guest;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using WasmProbe.Inspection;
+using WasmProbe.Wasm.Dwarf.Variables;
 using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Debugging;
@@ -35,6 +36,26 @@ public sealed class StackFrame
 
     /// <summary>Where the session finds source positions (DWARF); set by whoever creates the frame.</summary>
     internal SourceMap? Sources { get; set; }
+
+    /// <summary>The paused guest, where source variables are read from; set by whoever creates the frame.</summary>
+    internal GuestView? Guest { get; set; }
+
+    /// <summary>The source variables in scope at <see cref="Pc"/>, from DWARF: the innermost scope's first (an inner
+    /// name hides an outer one), then the compile unit's globals. Each has its type as the source language spells it
+    /// and a value read from this frame and the guest's memory, or is unavailable where the compiler kept no location
+    /// for it (never a guess). Read them while the guest is paused. Empty without DWARF.</summary>
+    public IReadOnlyList<VariableValue> Variables =>
+        Sources?.InfoOrNull is { } info && Guest is { } guest ? [.. info.VariablesAt(Pc).Select(v => v.Evaluate(Pc, new FrameState(this, guest)))] : [];
+
+    /// <summary>A source expression over the variables in scope: <c>name</c>, <c>name.field</c>, <c>name[3]</c>,
+    /// <c>name->field</c>, <c>*name</c>, combined (<c>items[2].qty</c>). A name not in scope or a step that does not fit
+    /// the type is a <see cref="VariablePathException"/> that lists what is in scope.</summary>
+    public VariableValue Variable(string path)
+    {
+        var info = Sources?.Info ?? throw new InvalidOperationException($"{this}: the module has no DWARF (build the guest with -g)");
+        var guest = Guest ?? throw new InvalidOperationException($"{this}: the guest is not paused here");
+        return VariablePath.Resolve(path, info.VariablesAt(Pc), Pc, new FrameState(this, guest));
+    }
 
     /// <summary>The source position of <see cref="Pc"/> (for a parent frame: of its call) from the module's DWARF,
     /// with the DWARF function name (for inlined code: the inlined function's); null without line information.</summary>

@@ -9,7 +9,7 @@ namespace WasmProbe.Instrumentation;
 internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int DebugMemory, DebugMemory Layout, int Armed,
     int StepLimit, int FrameTop, int StackPointer, InstrumentationMode Mode)
 {
-    /// <summary>Debug builds' probe and call helpers by kind and stack shape.</summary>
+    /// <summary>Debug builds' probe and spill helpers by kind and stack shape.</summary>
     public Dictionary<string, int> Helpers { get; } = [];
 }
 
@@ -103,10 +103,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         /// limit, stores the values, makes the frame the top one and calls the host.</summary>
         Probe,
 
-        /// <summary><c>(values..., frame, site, size) -> values</c>, before a call: records the call site, makes the
-        /// frame the top one, puts the stack pointer above it, and while anything is armed stores the values (a parent
-        /// frame's stack); otherwise marks them not stored.</summary>
-        Call,
+        /// <summary><c>(values..., frame) -> values</c>: stores the values and their number (a parent frame's stack).</summary>
+        Spill,
     }
 
     /// <summary>One helper per kind and stack shape, shared by every function: stack slots sit at the same frame
@@ -115,7 +113,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     {
         string key = $"{kind}:{firstSlot.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{string.Join(",", stack.Select(t => t.ToString()))}";
         if (context.Helpers.TryGetValue(key, out int existing)) return existing;
-        int frame = stack.Length, site = stack.Length + 1, size = stack.Length + 2;
+        int frame = stack.Length, site = stack.Length + 1;
         var code = new List<Instruction>();
         void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => code.Add(new Instruction(opcode, -1, 0, a, b, c));
         void StoreHeader(int offset, Action value)
@@ -155,23 +153,11 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         }
         else
         {
-            StoreHeader(FrameLayout.SiteOffset, () => Emit(Opcode.LocalGet, site));
-            Emit(Opcode.LocalGet, frame);
-            Emit(Opcode.GlobalSet, context.FrameTop);
-            Emit(Opcode.LocalGet, frame);
-            Emit(Opcode.LocalGet, size);
-            Emit(Opcode.I32Add);
-            Emit(Opcode.GlobalSet, context.StackPointer);
-            Emit(Opcode.GlobalGet, context.Armed);
-            Emit(Opcode.If, Wasm.Types.BlockType.Empty.ToBits());
             StoreStack();
-            Emit(Opcode.Else);
-            StoreHeader(FrameLayout.StackHeightOffset, () => Emit(Opcode.I32Const, -1));
-            Emit(Opcode.End);
         }
         for (int k = 0; k < stack.Length; k++) Emit(Opcode.LocalGet, k);
         Emit(Opcode.End);
-        ValType[] parameters = kind == HelperKind.Probe ? [.. stack, ValType.I32, ValType.I32] : [.. stack, ValType.I32, ValType.I32, ValType.I32];
+        ValType[] parameters = kind == HelperKind.Probe ? [.. stack, ValType.I32, ValType.I32] : [.. stack, ValType.I32];
         int helper = context.Builder.AddFunction(new FunctionType(parameters, stack), [], new Expression([.. code], []), $"wasmprobe.{kind.ToString().ToLowerInvariant()}_{context.Helpers.Count}");
         context.Helpers[key] = helper;
         return helper;
@@ -194,15 +180,27 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         if (IsDebug) ReloadFunctionFlag();
     }
 
-    /// <summary>Before a call in a debug build: the call helper records the call site and makes room for the callee's
-    /// frame (see <see cref="HelperKind.Call"/>).</summary>
+    /// <summary>Before a call in a debug build: record the call site (and that the stack is not stored), make this
+    /// frame the top one, put the stack pointer above it, and while anything is armed store this block's stack
+    /// values through the spill helper, so that the frame can be shown as a parent. Kept inline: a helper call per
+    /// guest call would cost more than the call itself in call-dense code.</summary>
     private void EmitCallBookkeeping(ProbeSite site, int index)
     {
-        var accessible = Accessible(index);
         body.LocalGet(_frame);
-        body.I32Const(site.Id);
+        body.Emit(Opcode.I64Const, unchecked((long)(((ulong)uint.MaxValue << 32) | (uint)site.Id)));
+        body.Memory(Opcode.I64Store, context.DebugMemory, FrameLayout.SiteOffset, 3);
+        body.LocalGet(_frame);
+        body.GlobalSet(context.FrameTop);
+        body.LocalGet(_frame);
         body.I32Const(layout.Size);
-        body.Call(StackHelper(HelperKind.Call, accessible, analysis.StackHeight(index) - accessible.Length));
+        body.Emit(Opcode.I32Add);
+        body.GlobalSet(context.StackPointer);
+        var accessible = Accessible(index);
+        body.GlobalGet(context.Armed);
+        body.Emit(Opcode.If, BlockType(accessible, accessible));
+        body.LocalGet(_frame);
+        body.Call(StackHelper(HelperKind.Spill, accessible, analysis.StackHeight(index) - accessible.Length));
+        body.Emit(Opcode.End);
     }
 
     /// <summary>Static builds store a frame through a small function added for the site, called with the frame, its

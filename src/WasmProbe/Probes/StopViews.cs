@@ -24,6 +24,12 @@ public abstract class StopView : IGuestState
     /// <summary>The wasm frames, innermost first, each with its locals and operand stack (bottom first).</summary>
     public IReadOnlyList<StackFrame> Frames => Session.Frames;
 
+    /// <summary>The innermost frame's source variables (DWARF), see <see cref="StackFrame.Variables"/>.</summary>
+    public IReadOnlyList<Wasm.Dwarf.Variables.VariableValue> Variables => Session.Frames[0].Variables;
+
+    /// <summary>A source variable or path (<c>a[3]</c>, <c>item.qty</c>) of the innermost frame, see <see cref="StackFrame.Variable"/>.</summary>
+    public Wasm.Dwarf.Variables.VariableValue Variable(string path) => Session.Variable(path);
+
     GlobalAccess IGuestState.Global(int index) => Session.Global(index);
     MemoryAccess IGuestState.Memory(int index) => Session.Memory(index);
 }

@@ -87,6 +87,10 @@ public sealed class VariableValue
         return true;
     }
 
+    /// <summary>The value as an integer (see <see cref="TryGetInteger"/>); throws when it is unavailable or not one.</summary>
+    public long AsInteger() => TryGetInteger(out long value) ? value
+        : throw new InvalidOperationException($"{Expression} ({Type.Name}) is not an available integer: {(IsAvailable ? Display : UnavailableReason)}");
+
     internal static bool IsSigned(DwarfType type) => type.Resolved switch
     {
         { Kind: DwarfTypeKind.Base, Encoding: BaseEncoding.Signed or BaseEncoding.SignedChar } => true,
