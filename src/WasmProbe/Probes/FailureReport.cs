@@ -56,7 +56,8 @@ internal sealed class FailureReport
 
     private static void AppendLine(StringBuilder sb, string text) => sb.Append(text).Append('\n');
 
-    /// <summary>The wasm backtrace (innermost first) and the top frame's locals and operand stack.</summary>
+    /// <summary>The wasm backtrace (innermost first), the top frame's source variables (with DWARF), locals and
+    /// operand stack.</summary>
     public static string Context(IReadOnlyList<StackFrame> frames)
     {
         var sb = new StringBuilder();
@@ -65,6 +66,13 @@ internal sealed class FailureReport
         for (int i = 0; i < frames.Count; i++) AppendLine(sb, $"  #{i} {frames[i]}");
         if (frames.Count == 0) return sb.ToString();
         var top = frames[0];
+        var variables = SourceVariables(top);
+        if (variables.Count > 0)
+        {
+            AppendLine(sb, $"source variables of {top}:");
+            foreach (var variable in variables)
+                AppendLine(sb, $"  {variable.Name} = {(variable.IsAvailable ? variable.Display : "<optimized out>")} ({variable.Type.Name})");
+        }
         if (top.LocalsOrNull is { } locals)
         {
             AppendLine(sb, locals.Count == 0 ? $"locals of {top}: none" : $"locals of {top}:");
@@ -79,6 +87,20 @@ internal sealed class FailureReport
     }
 
     private static string Typed(WasmValue value) => $"{value.Type} = {value.FormatValue()}";
+
+    /// <summary>The frame's source variables; none when the module's DWARF cannot be read (the report still shows the
+    /// wasm values).</summary>
+    private static IReadOnlyList<Wasm.Dwarf.Variables.VariableValue> SourceVariables(StackFrame frame)
+    {
+        try
+        {
+            return frame.Variables;
+        }
+        catch (Wasm.Dwarf.DwarfFormatException)
+        {
+            return [];
+        }
+    }
 
     /// <summary>One line for an exception the probe method threw: assertion exceptions (xunit's, Shouldly's, ...) by
     /// their message, others with their type name first.</summary>
