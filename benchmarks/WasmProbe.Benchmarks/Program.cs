@@ -8,6 +8,7 @@ IBenchmark[] benchmarks =
     new CodecBenchmark(),
     new DebuggerBenchmark(),
     new CoverageBenchmark(),
+    new LargeCoverageBenchmark(),
     new DwarfBenchmark(),
 ];
 
