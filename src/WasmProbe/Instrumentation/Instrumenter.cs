@@ -47,6 +47,8 @@ public static class Instrumenter
                 perInstruction[i] = site;
             }
             sitesByFunction[f] = perInstruction;
+            // Analysed again when rewritten: every framed function's analysis at once outweighs a large module.
+            analyses.Remove(f);
         }
 
         var memory = new DebugMemory(sites.Count, spaces.FunctionCount);
@@ -67,6 +69,7 @@ public static class Instrumenter
             int maxSpill = perInstruction.Where(s => s is not null).Select(s => s!.StackTypes.Length).DefaultIfEmpty(0).Max();
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill);
             builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit());
+            analyses.Remove(f);
         }
 
         var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer);
