@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Encoding;
@@ -74,10 +75,13 @@ public static class CoverageInstrumenter
         for (int d = 0; d < module.Bodies.Count; d++)
         {
             int f = spaces.ImportedFunctionCount + d;
-            var analysis = analyzer.Analyze(f);
-            var plan = plans[d] = CounterPlanner.Plan(f, ControlFlow.Build(analysis, catching), ref counters, countEverything);
-            var code = new CoverageEmitter(plan, analysis, builder, spaces, memory, Scratch, buffer).Emit();
-            bodies[d] = new FunctionBody(module.Bodies[d].Locals, code) { Offset = module.Bodies[d].Offset };
+            bodies[d] = ModuleTooLargeException.Guard(module, f, () =>
+            {
+                var analysis = analyzer.Analyze(f);
+                var plan = plans[d] = CounterPlanner.Plan(f, ControlFlow.Build(analysis, catching), ref counters, countEverything);
+                var code = new CoverageEmitter(plan, analysis, builder, spaces, memory, Scratch, buffer).Emit();
+                return new FunctionBody(module.Bodies[d].Locals, code) { Offset = module.Bodies[d].Offset };
+            });
         }
 
         // The module handed on keeps the DWARF sections and the code section offset (its instructions keep their pcs);

@@ -18,7 +18,7 @@ public static class Instrumenter
         var spaces = module.IndexSpaces;
         var analyzer = new StackAnalyzer(module);
         var analyses = new Dictionary<int, FunctionAnalysis>();
-        FunctionAnalysis Analysis(int f) => analyses.TryGetValue(f, out var a) ? a : analyses[f] = analyzer.Analyze(f);
+        FunctionAnalysis Analysis(int f) => analyses.TryGetValue(f, out var a) ? a : analyses[f] = ModuleTooLargeException.Guard(module, f, () => analyzer.Analyze(f));
 
         var probeIndices = ProbeInstructions(module, options, Analysis);
         var framed = FramedFunctions(module, options, probeIndices);
@@ -68,7 +68,7 @@ public static class Instrumenter
             var localTypes = LocalTypeArray(analysis.Locals);
             int maxSpill = perInstruction.Where(s => s is not null).Select(s => s!.StackTypes.Length).DefaultIfEmpty(0).Max();
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill);
-            builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit());
+            ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));
             analyses.Remove(f);
         }
 
