@@ -12,6 +12,7 @@ IBenchmark[] benchmarks =
     new CodecBenchmark(),
     new DebuggerBenchmark(),
     new CoverageBenchmark(),
+    new LargeCoverageBenchmark(),
     new DwarfBenchmark(),
     new CacheBenchmark(),
     scale,

@@ -29,19 +29,20 @@ internal readonly record struct Landing(int TryTable, int Clause, int Target);
 
 /// <summary>The flow graph of one function body over basic blocks, as the coverage pass sees it. Blocks are maximal runs
 /// of instructions entered only at the first and left only after the last (calls end blocks only in modules that can
-/// catch exceptions, where an exception may unwind through them). Code no path reaches belongs to no block.</summary>
+/// catch exceptions, where an exception may unwind through them). Code no path reaches belongs to no block. The graph
+/// keeps no reference to the stack analysis it was built from: coverage keeps every function's graph for as long as
+/// its results are read, and the analyses of all functions together are many times the module's size.</summary>
 internal sealed class ControlFlow
 {
     public const int Exit = 0;
     private const int ExitTarget = -1;
 
-    private ControlFlow(FunctionAnalysis analysis)
+    private ControlFlow(Expression code)
     {
-        Analysis = analysis;
+        Code = code;
     }
 
-    public FunctionAnalysis Analysis { get; }
-    public Expression Code => Analysis.Code;
+    public Expression Code { get; }
 
     /// <summary>First and last instruction index of each block, in code order.</summary>
     public int[] BlockStart { get; private set; } = [];
@@ -89,24 +90,24 @@ internal sealed class ControlFlow
     /// <summary>The instruction index a branch at <paramref name="index"/> with relative label <paramref name="label"/>
     /// lands on (-1: the function's exit), given the control stack there. Labels of try_table clauses resolve in the
     /// context outside the try_table.</summary>
-    private int Resolve(List<int> openers, int label)
+    private int Resolve(FunctionAnalysis analysis, List<int> openers, int label)
     {
         int opener = openers[openers.Count - 1 - label];
         if (opener < 0) return ExitTarget;
         var opcode = Code[opener].Opcode;
         if (opcode == Opcode.Loop) return opener + 1;
-        return Analysis.Partner(opener) + 1;
+        return analysis.Partner(opener) + 1;
     }
 
     /// <summary>Builds the graph. <paramref name="catching"/>: the module has catch clauses, so calls may unwind.</summary>
     public static ControlFlow Build(FunctionAnalysis analysis, bool catching)
     {
-        var flow = new ControlFlow(analysis);
-        flow.Compute(catching);
+        var flow = new ControlFlow(analysis.Code);
+        flow.Compute(analysis, catching);
         return flow;
     }
 
-    private void Compute(bool catching)
+    private void Compute(FunctionAnalysis analysis, bool catching)
     {
         var code = Code;
         int n = code.Count;
@@ -131,7 +132,7 @@ internal sealed class ControlFlow
             var ins = code[i];
             successorStart[i] = successors.Count;
             _instructionLoopDepth[i] = loopDepth;
-            bool reachable = Analysis.IsReachable(i);
+            bool reachable = analysis.IsReachable(i);
             targets.Clear();
             bool fallsThrough = true;
             switch (ins.Opcode)
@@ -141,13 +142,13 @@ internal sealed class ControlFlow
                 case Opcode.TryTable:
                 {
                     int first = landings.Count;
-                    for (int k = 0; k < ins.PoolCount; k++) landings.Add(new Landing(i, k, Resolve(openers, code.Catch(ins, k).Label)));
+                    for (int k = 0; k < ins.PoolCount; k++) landings.Add(new Landing(i, k, Resolve(analysis, openers, code.Catch(ins, k).Label)));
                     if (ins.PoolCount > 0) landingsOf[i] = (first, ins.PoolCount);
                     break;
                 }
                 case Opcode.Else:
                     fallsThrough = false;
-                    targets.Add(Analysis.Partner(i) + 1);
+                    targets.Add(analysis.Partner(i) + 1);
                     break;
                 case Opcode.Catch or Opcode.CatchAll:
                 {
@@ -156,7 +157,7 @@ internal sealed class ControlFlow
                     if (!handlersOf.TryGetValue(tryIndex, out var arms)) handlersOf[tryIndex] = arms = [];
                     arms.Add(i + 1);
                     fallsThrough = false;
-                    targets.Add(Analysis.Partner(tryIndex) + 1);
+                    targets.Add(analysis.Partner(tryIndex) + 1);
                     break;
                 }
                 case Opcode.End or Opcode.Delegate:
@@ -168,18 +169,18 @@ internal sealed class ControlFlow
                     break;
                 case Opcode.Br:
                     fallsThrough = false;
-                    targets.Add(Resolve(openers, ins.Index));
+                    targets.Add(Resolve(analysis, openers, ins.Index));
                     break;
                 case Opcode.BrIf or Opcode.BrOnNull or Opcode.BrOnNonNull:
-                    targets.Add(Resolve(openers, ins.Index));
+                    targets.Add(Resolve(analysis, openers, ins.Index));
                     break;
                 case Opcode.BrOnCast or Opcode.BrOnCastFail:
-                    targets.Add(Resolve(openers, ins.CastLabel));
+                    targets.Add(Resolve(analysis, openers, ins.CastLabel));
                     break;
                 case Opcode.BrTable:
                     fallsThrough = false;
-                    for (int k = 0; k < ins.PoolCount; k++) targets.Add(Resolve(openers, code.BrTableLabel(ins, k)));
-                    targets.Add(Resolve(openers, ins.Index));
+                    for (int k = 0; k < ins.PoolCount; k++) targets.Add(Resolve(analysis, openers, code.BrTableLabel(ins, k)));
+                    targets.Add(Resolve(analysis, openers, ins.Index));
                     BrTableTargets[i] = [.. targets];
                     break;
                 case Opcode.Return or Opcode.ReturnCall or Opcode.ReturnCallIndirect or Opcode.ReturnCallRef
@@ -196,7 +197,7 @@ internal sealed class ControlFlow
             {
                 // Then arm, and the else arm or (without one) past the end.
                 int elseIndex = _elseOf[i];
-                targets.Add(elseIndex >= 0 ? elseIndex + 1 : Analysis.Partner(i) + 1);
+                targets.Add(elseIndex >= 0 ? elseIndex + 1 : analysis.Partner(i) + 1);
             }
 
             if (reachable)
@@ -235,7 +236,7 @@ internal sealed class ControlFlow
         var queue = new Queue<int>();
         void Reach(int index)
         {
-            if (index < 0 || index >= n || reached[index] || !Analysis.IsReachable(index)) return;
+            if (index < 0 || index >= n || reached[index] || !analysis.IsReachable(index)) return;
             reached[index] = true;
             queue.Enqueue(index);
         }

@@ -77,36 +77,28 @@ internal static class CounterPlanner
         // Priority: uncountable edges first (br_table ones after the others), then by estimated frequency, hottest
         // first; among equals, edges only countable at their source's end go into the tree before the rest, so counters
         // rather sit where a block starts. The entry edge comes last, so a function's calls are counted directly.
-        var order = new int[edges.Length];
+        // One sort key per edge: priority, then weight rank (descending), then preference, then the edge index.
+        var order = new long[edges.Length];
         var priority = new int[edges.Length];
-        var weight = new long[edges.Length];
-        var preference = new int[edges.Length];
         for (int i = 0; i < edges.Length; i++)
         {
             var e = edges[i];
-            order[i] = i;
             bool critical = !CountableAtTarget(e) && !CountableAtSource(e);
             priority[i] = critical ? (IsBrTableEdge(e) ? 1 : 0) : 2;
             int depth = Math.Min(flow.NodeDepth(e.From), flow.NodeDepth(e.To));
-            weight[i] = e.Kind == EdgeKind.Entry ? 0 : Pow10(Math.Min(depth, 9));
-            preference[i] = CountableAtTarget(e) ? 1 : 0;
+            int coldness = e.Kind == EdgeKind.Entry ? 10 : 9 - Math.Min(depth, 9);
+            int preference = CountableAtTarget(e) ? 1 : 0;
+            order[i] = ((long)((priority[i] * 16 + coldness) * 2 + preference) << 32) | (uint)i;
         }
-        Array.Sort(order, (a, b) =>
-        {
-            int c = priority[a].CompareTo(priority[b]);
-            if (c != 0) return c;
-            c = weight[b].CompareTo(weight[a]);
-            if (c != 0) return c;
-            c = preference[a].CompareTo(preference[b]);
-            return c != 0 ? c : a.CompareTo(b);
-        });
+        Array.Sort(order);
 
         var sets = new UnionFind(nodes);
         var counter = new int[edges.Length];
         Array.Fill(counter, -1);
         var plan = new FunctionPlan { Function = function, Flow = flow, EdgeCounter = counter };
-        foreach (int i in order)
+        foreach (long key in order)
         {
+            int i = (int)key;
             var e = edges[i];
             if (countEverything ? priority[i] == 0 && sets.Union(e.From, e.To) : sets.Union(e.From, e.To)) continue;
             int id = nextCounter++;
@@ -120,13 +112,6 @@ internal static class CounterPlanner
         }
         plan.Branches = BranchPoints(plan);
         return plan;
-    }
-
-    private static long Pow10(int exponent)
-    {
-        long value = 1;
-        for (int i = 0; i < exponent; i++) value *= 10;
-        return value;
     }
 
     private static void Place(FunctionPlan plan, FlowEdge e, int id, bool atTarget, bool atSource)
@@ -173,12 +158,7 @@ internal static class CounterPlanner
         var flow = plan.Flow;
         var code = flow.Code;
         var edges = flow.Edges;
-        var outEdges = new Dictionary<int, List<int>>();
-        for (int i = 0; i < edges.Length; i++)
-        {
-            if (!outEdges.TryGetValue(edges[i].From, out var list)) outEdges[edges[i].From] = list = [];
-            list.Add(i);
-        }
+        var outEdges = OutEdges(edges, flow.NodeCount);
         int EdgeTo(int from, int targetInstruction)
         {
             int to = targetInstruction < 0 ? ControlFlow.Exit : ControlFlow.BlockIn(flow.BlockOf[targetInstruction]);
@@ -202,6 +182,7 @@ internal static class CounterPlanner
             if (edges[i].Kind == EdgeKind.Catch) catchEdges[edges[i].To] = i;
         }
 
+        var catchArms = CatchArms(code);
         for (int i = 0; i < code.Count; i++)
         {
             int block = flow.BlockOf[i];
@@ -213,16 +194,31 @@ internal static class CounterPlanner
             {
                 case Opcode.BrIf or Opcode.BrOnNull or Opcode.BrOnNonNull or Opcode.BrOnCast or Opcode.BrOnCastFail:
                 {
-                    var outs = outEdges[from].Where(e => edges[e].Kind != EdgeKind.Unwind).ToList();
                     int fall = EdgeTo(from, i + 1);
-                    int taken = outs.First(e => e != fall);
+                    int taken = -1;
+                    foreach (int e in outEdges[from])
+                    {
+                        if (e != fall && edges[e].Kind != EdgeKind.Unwind)
+                        {
+                            taken = e;
+                            break;
+                        }
+                    }
                     result.Add(new BranchSpec(i, pc, ins.Opcode, [new("taken", OutcomeSource.Edge, taken), new("not taken", OutcomeSource.Edge, fall)]));
                     break;
                 }
                 case Opcode.If:
                 {
                     int then = EdgeTo(from, i + 1);
-                    int otherwise = outEdges[from].First(e => e != then);
+                    int otherwise = -1;
+                    foreach (int e in outEdges[from])
+                    {
+                        if (e != then)
+                        {
+                            otherwise = e;
+                            break;
+                        }
+                    }
                     result.Add(new BranchSpec(i, pc, ins.Opcode, [new("then", OutcomeSource.Edge, then), new(flow.ElseOf(i) >= 0 ? "else" : "else (implicit)", OutcomeSource.Edge, otherwise)]));
                     break;
                 }
@@ -231,14 +227,14 @@ internal static class CounterPlanner
                     // One outcome per distinct target, named by the table entries that lead there.
                     var targets = flow.BrTableTargets[i];
                     var labels = new List<(int Edge, List<string> Entries)>();
+                    var labelOfEdge = new Dictionary<int, int>();
                     for (int k = 0; k < targets.Length; k++)
                     {
                         int edge = EdgeTo(from, targets[k]);
-                        int found = labels.FindIndex(l => l.Edge == edge);
-                        if (found < 0)
+                        if (!labelOfEdge.TryGetValue(edge, out int found))
                         {
                             labels.Add((edge, []));
-                            found = labels.Count - 1;
+                            labelOfEdge[edge] = found = labels.Count - 1;
                         }
                         labels[found].Entries.Add(k == targets.Length - 1 ? "default" : k.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     }
@@ -252,20 +248,13 @@ internal static class CounterPlanner
                 case Opcode.TryTable when landingsOf.TryGetValue(i, out var landings):
                     result.Add(new BranchSpec(i, pc, ins.Opcode, [.. landings.Select(l => new OutcomeSpec(ClauseName(code, ins, flow.Landings[l].Clause), OutcomeSource.Edge, catchEdges[flow.LandingIn(l)]))]));
                     break;
-                case Opcode.Try:
+                case Opcode.Try when catchArms.TryGetValue(i, out var catches):
                 {
                     var arms = new List<OutcomeSpec>();
-                    int depth = 0;
-                    for (int j = i + 1; j < code.Count && depth >= 0; j++)
+                    foreach (int j in catches)
                     {
-                        var op = code[j].Opcode;
-                        if (op is Opcode.Block or Opcode.Loop or Opcode.If or Opcode.TryTable or Opcode.Try) depth++;
-                        else if (op is Opcode.End or Opcode.Delegate) depth--;
-                        else if (depth == 0 && op is Opcode.Catch or Opcode.CatchAll && flow.BlockOf[j + 1] >= 0
-                            && catchEdges.TryGetValue(ControlFlow.BlockIn(flow.BlockOf[j + 1]), out int edge))
-                        {
-                            arms.Add(new OutcomeSpec(op == Opcode.CatchAll ? "catch_all" : $"catch tag {code[j].Index}", OutcomeSource.Edge, edge));
-                        }
+                        if (flow.BlockOf[j + 1] >= 0 && catchEdges.TryGetValue(ControlFlow.BlockIn(flow.BlockOf[j + 1]), out int edge))
+                            arms.Add(new OutcomeSpec(code[j].Opcode == Opcode.CatchAll ? "catch_all" : $"catch tag {code[j].Index}", OutcomeSource.Edge, edge));
                     }
                     if (arms.Count > 0) result.Add(new BranchSpec(i, pc, ins.Opcode, [.. arms]));
                     break;
@@ -273,6 +262,44 @@ internal static class CounterPlanner
             }
         }
         return [.. result];
+    }
+
+    /// <summary>Each node's outgoing edges, in edge order.</summary>
+    private static ArraySegment<int>[] OutEdges(FlowEdge[] edges, int nodes)
+    {
+        var start = new int[nodes + 1];
+        foreach (var e in edges) start[e.From + 1]++;
+        for (int n = 0; n < nodes; n++) start[n + 1] += start[n];
+        var list = new int[edges.Length];
+        var next = (int[])start.Clone();
+        for (int i = 0; i < edges.Length; i++) list[next[edges[i].From]++] = i;
+        var result = new ArraySegment<int>[nodes];
+        for (int n = 0; n < nodes; n++) result[n] = new ArraySegment<int>(list, start[n], start[n + 1] - start[n]);
+        return result;
+    }
+
+    /// <summary>Per legacy try: its catch and catch_all instructions, in order.</summary>
+    private static Dictionary<int, List<int>> CatchArms(Expression code)
+    {
+        var result = new Dictionary<int, List<int>>();
+        var openers = new Stack<int>();
+        for (int j = 0; j < code.Count; j++)
+        {
+            switch (code[j].Opcode)
+            {
+                case Opcode.Block or Opcode.Loop or Opcode.If or Opcode.TryTable or Opcode.Try:
+                    openers.Push(j);
+                    break;
+                case Opcode.End or Opcode.Delegate when openers.Count > 0:
+                    openers.Pop();
+                    break;
+                case Opcode.Catch or Opcode.CatchAll when openers.Count > 0:
+                    if (!result.TryGetValue(openers.Peek(), out var arms)) result[openers.Peek()] = arms = [];
+                    arms.Add(j);
+                    break;
+            }
+        }
+        return result;
     }
 
     private static string Describe(List<string> entries)

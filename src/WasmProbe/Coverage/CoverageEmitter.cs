@@ -1,3 +1,4 @@
+using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Rewriting;
@@ -23,10 +24,11 @@ namespace WasmProbe.Coverage;
 internal sealed class CoverageEmitter
 {
     private readonly FunctionPlan _plan;
+    private readonly FunctionAnalysis _analysis;
     private readonly ModuleBuilder _builder;
     private readonly IndexSpaces _spaces;
     private readonly int _memory;
-    private readonly int _scratch;
+    private readonly Func<int> _scratch;
     private readonly List<Instruction> _out;
     private readonly List<long> _pool = [];
     private readonly List<Frame> _frames = [];
@@ -40,15 +42,23 @@ internal sealed class CoverageEmitter
         public int[]? ClauseTargets;
     }
 
-    public CoverageEmitter(FunctionPlan plan, ModuleBuilder builder, IndexSpaces spaces, int memory, int scratch)
+    /// <param name="scratch">The scratch global's index; adds the global on first use.</param>
+    /// <param name="buffer">Where the body is assembled; reused from function to function, so big bodies do not each
+    /// allocate (and leave behind) a large-object-heap list.</param>
+    public CoverageEmitter(FunctionPlan plan, FunctionAnalysis analysis, ModuleBuilder builder, IndexSpaces spaces, int memory, Func<int> scratch, List<Instruction> buffer)
     {
         _plan = plan;
+        _analysis = analysis;
         _builder = builder;
         _spaces = spaces;
         _memory = memory;
         _scratch = scratch;
-        _out = new List<Instruction>(plan.Flow.Code.Count + plan.Flow.Code.Count / 2 + 8);
+        _out = buffer;
+        _out.Clear();
+        _landingsOf = LandingsOfTryTables(plan.Flow);
     }
+
+    private readonly Dictionary<int, int[]> _landingsOf;
 
     private ControlFlow Flow => _plan.Flow;
     private Expression Code => _plan.Flow.Code;
@@ -165,17 +175,18 @@ internal sealed class CoverageEmitter
     private void CountSelect(int counter)
     {
         ulong address = 8UL * (uint)counter;
-        Emit(Opcode.GlobalSet, _scratch);
+        int scratch = _scratch();
+        Emit(Opcode.GlobalSet, scratch);
         Emit(Opcode.I32Const, 0);
         Emit(Opcode.I32Const, 0);
         Emit(Opcode.I64Load, (long)address, 3, _memory);
-        Emit(Opcode.GlobalGet, _scratch);
+        Emit(Opcode.GlobalGet, scratch);
         Emit(Opcode.I32Eqz);
         Emit(Opcode.I32Eqz);
         Emit(Opcode.I64ExtendI32U);
         Emit(Opcode.I64Add);
         Emit(Opcode.I64Store, (long)address, 3, _memory);
-        Emit(Opcode.GlobalGet, _scratch);
+        Emit(Opcode.GlobalGet, scratch);
     }
 
     // ----- try_table -----
@@ -231,19 +242,21 @@ internal sealed class CoverageEmitter
     }
 
     /// <summary>The landing index of each clause of a try_table (-1 for a clause without a landing node), or null.</summary>
-    private int[]? LandingsOf(int tryTable)
+    private int[]? LandingsOf(int tryTable) => _landingsOf.GetValueOrDefault(tryTable);
+
+    private static Dictionary<int, int[]> LandingsOfTryTables(ControlFlow flow)
     {
-        int[]? result = null;
-        var landings = Flow.Landings;
+        var result = new Dictionary<int, int[]>();
+        var landings = flow.Landings;
         for (int l = 0; l < landings.Length; l++)
         {
-            if (landings[l].TryTable != tryTable) continue;
-            if (result is null)
+            int tryTable = landings[l].TryTable;
+            if (!result.TryGetValue(tryTable, out var clauses))
             {
-                result = new int[Code[tryTable].PoolCount];
-                Array.Fill(result, -1);
+                result[tryTable] = clauses = new int[flow.Code[tryTable].PoolCount];
+                Array.Fill(clauses, -1);
             }
-            result[landings[l].Clause] = l;
+            clauses[landings[l].Clause] = l;
         }
         return result;
     }
@@ -269,7 +282,7 @@ internal sealed class CoverageEmitter
         var targets = Flow.BrTableTargets[index];
         var stubbed = stubs.Keys.Order().ToArray();
         int m = stubbed.Length;
-        var stack = Flow.Analysis.StackBefore(index);
+        var stack = _analysis.StackBefore(index);
         int arity = LabelArity(ins.Index);
         var carried = stack[(stack.Length - 1 - arity)..(stack.Length - 1)];
         if (carried.Any(t => t.Kind == ValueKind.Unknown))
@@ -278,17 +291,20 @@ internal sealed class CoverageEmitter
         for (int j = 0; j < m; j++) Emit(Opcode.Block, type);
 
         // Original (adjusted) label per stubbed target: the first entry that goes there.
+        var stubOf = new Dictionary<int, int>();
+        for (int j = 0; j < m; j++) stubOf[stubbed[j]] = j;
+        var firstEntry = new Dictionary<int, int>();
+        for (int k = targets.Length - 1; k >= 0; k--) firstEntry[targets[k]] = k;
         var onward = new int[m];
         for (int j = 0; j < m; j++)
         {
-            int k = Array.IndexOf(targets, stubbed[j]);
+            int k = firstEntry[stubbed[j]];
             int label = k == targets.Length - 1 ? ins.Index : Code.BrTableLabel(ins, k);
             onward[j] = Adjust(label, _frames.Count);
         }
         EmitBrTable(ins, (k, label) =>
         {
-            int j = Array.IndexOf(stubbed, targets[k]);
-            return j >= 0 ? j : Adjust(label, _frames.Count) + m;
+            return stubOf.TryGetValue(targets[k], out int j) ? j : Adjust(label, _frames.Count) + m;
         });
         for (int j = 0; j < m; j++)
         {
@@ -302,7 +318,7 @@ internal sealed class CoverageEmitter
     private int LabelArity(int label)
     {
         int opener = _frames[_frames.Count - 1 - label].Opener;
-        if (opener < 0) return Flow.Analysis.Type.Results.Length;
+        if (opener < 0) return _analysis.Type.Results.Length;
         var (parameters, results) = Signature(Code[opener].BlockType);
         return Code[opener].Opcode == Opcode.Loop ? parameters.Length : results.Length;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using WasmProbe.Caching;
+using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Encoding;
@@ -57,36 +58,42 @@ public static class CoverageInstrumenter
         bool catching = module.Bodies.Any(b => b.Code.Instructions.Any(i =>
             (i.Opcode == Opcode.TryTable && i.PoolCount > 0) || i.Opcode is Opcode.Catch or Opcode.CatchAll));
 
+        // One function at a time: analysis, flow graph, plan and rewritten body. A function's stack analysis is dropped
+        // as soon as its body is written; the plan keeps only the flow graph the results are derived from.
         var analyzer = new StackAnalyzer(module);
-        var plans = new FunctionPlan[module.Bodies.Count];
-        int counters = 0;
-        for (int d = 0; d < module.Bodies.Count; d++)
-        {
-            int f = spaces.ImportedFunctionCount + d;
-            var flow = ControlFlow.Build(analyzer.Analyze(f), catching);
-            plans[d] = CounterPlanner.Plan(f, flow, ref counters, countEverything);
-        }
-
         var builder = new ModuleBuilder(module) { DropDebugSections = false };
-        ulong pages = ((ulong)counters * 8 + 65535) / 65536;
-        int memory = builder.AddMemory(new MemoryType(new Limits(pages, pages)));
-        bool selects = plans.Any(p => p.SelectCounters.Count > 0);
-        int scratch = selects ? builder.AddGlobal(new GlobalType(ValType.I32, true), new Expression([new Instruction(Opcode.I32Const, -1, 0, 0), new Instruction(Opcode.End, -1, 0)], [])) : -1;
+        int memory = builder.AddMemory(new MemoryType(new Limits(0, 0)));
+        int scratch = -1;
+        int Scratch() => scratch >= 0 ? scratch : scratch = builder.AddGlobal(new GlobalType(ValType.I32, true), new Expression([new Instruction(Opcode.I32Const, -1, 0, 0), new Instruction(Opcode.End, -1, 0)], []));
         string export = builder.UniqueExportName(CounterMemoryExport);
         builder.AddExport(export, ExternalKind.Memory, memory);
 
+        var plans = new FunctionPlan[module.Bodies.Count];
         var bodies = new FunctionBody[module.Bodies.Count];
+        int counters = 0;
+        var buffer = new List<Instruction>();
         for (int d = 0; d < module.Bodies.Count; d++)
         {
-            var code = new CoverageEmitter(plans[d], builder, spaces, memory, scratch).Emit();
-            bodies[d] = new FunctionBody(module.Bodies[d].Locals, code) { Offset = module.Bodies[d].Offset };
+            int f = spaces.ImportedFunctionCount + d;
+            bodies[d] = ModuleTooLargeException.Guard(module, f, () =>
+            {
+                var analysis = analyzer.Analyze(f);
+                var plan = plans[d] = CounterPlanner.Plan(f, ControlFlow.Build(analysis, catching), ref counters, countEverything);
+                var code = new CoverageEmitter(plan, analysis, builder, spaces, memory, Scratch, buffer).Emit();
+                return new FunctionBody(module.Bodies[d].Locals, code) { Offset = module.Bodies[d].Offset };
+            });
         }
 
         // The module handed on keeps the DWARF sections and the code section offset (its instructions keep their pcs);
-        // the bytes of a standalone run drop them, since their addresses no longer hold there.
+        // the bytes of a standalone run drop them, since their addresses no longer hold there. The counter memory, the
+        // last one defined, gets its size once every counter is known.
+        ulong pages = ((ulong)counters * 8 + 65535) / 65536;
+        var counterMemory = new MemoryType(new Limits(pages, pages));
         var composed = builder.Build();
         builder.DropDebugSections = true;
         var standalone = builder.Build();
+        composed.Memories[^1] = counterMemory;
+        standalone.Memories[^1] = counterMemory;
         for (int d = 0; d < bodies.Length; d++)
         {
             composed.Bodies[d] = bodies[d];

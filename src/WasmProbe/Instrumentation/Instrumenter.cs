@@ -18,7 +18,7 @@ public static class Instrumenter
         var spaces = module.IndexSpaces;
         var analyzer = new StackAnalyzer(module);
         var analyses = new Dictionary<int, FunctionAnalysis>();
-        FunctionAnalysis Analysis(int f) => analyses.TryGetValue(f, out var a) ? a : analyses[f] = analyzer.Analyze(f);
+        FunctionAnalysis Analysis(int f) => analyses.TryGetValue(f, out var a) ? a : analyses[f] = ModuleTooLargeException.Guard(module, f, () => analyzer.Analyze(f));
 
         var probeIndices = ProbeInstructions(module, options, Analysis);
         var framed = FramedFunctions(module, options, probeIndices);
@@ -53,6 +53,8 @@ public static class Instrumenter
                 perInstruction[i] = site;
             }
             sitesByFunction[f] = perInstruction;
+            // Analysed again when rewritten: every framed function's analysis at once outweighs a large module.
+            analyses.Remove(f);
         }
 
         var memory = new DebugMemory(sites.Count, spaces.FunctionCount);
@@ -73,7 +75,8 @@ public static class Instrumenter
             int maxSpill = perInstruction.Where(s => s is not null).Select(s => s!.StackTypes.Length).DefaultIfEmpty(0).Max();
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
-            builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit());
+            ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));
+            analyses.Remove(f);
         }
 
         string? backtrace = debug ? null : AddBacktraceTrap(builder);

@@ -30,7 +30,7 @@ public sealed partial class ReportGeneratorTests : IDisposable
         var files = CoverageReport.Write([listing], _directory, "wasm");
         var report = CoverageReport.Build([listing]).Single();
         string expected = (100.0 * report.LinesCovered / report.LinesValid).ToString("0.#", CultureInfo.InvariantCulture) + "%";
-        int listingLines = ((ListingSourceMap)report.SourceMap).Text.TrimEnd('\n').Split('\n').Length;
+        int listingLines = ReportTests.Listing((ListingSourceMap)report.SourceMap).TrimEnd('\n').Split('\n').Length;
 
         foreach (var (input, parser) in new[] { (files.Cobertura, "Cobertura"), (files.Lcov, "LCov") })
         {

@@ -39,6 +39,13 @@ public sealed class ReportTests : IDisposable
         return ModuleCoverage.FromCounters(host.Instrumentation, "abs.wasm", host.Counters());
     }
 
+    internal static string Listing(ListingSourceMap map)
+    {
+        var text = new StringWriter { NewLine = "\n" };
+        map.WriteTo(text);
+        return text.ToString();
+    }
+
     [Fact]
     public void The_listing_is_the_disasm_output_and_maps_each_instruction_to_its_line()
     {
@@ -46,8 +53,9 @@ public sealed class ReportTests : IDisposable
         var map = new ListingSourceMap(coverage.Module, "abs.wasm.lst");
         var disasm = new StringWriter { NewLine = "\n" };
         WasmProbe.Wasm.Text.Disassembler.Write(disasm, coverage.Module);
-        map.Text.ShouldBe(disasm.ToString());
-        var lines = map.Text.Split('\n');
+        string listing = Listing(map);
+        listing.ShouldBe(disasm.ToString());
+        var lines = listing.Split('\n');
         foreach (var pc in CoverageHost.PcsOf(coverage.Module, "abs"))
             lines[map.LineOf(pc) - 1].ShouldStartWith($"0x{pc:x4}:");
         map.Map(123456).ShouldBeNull();
@@ -74,7 +82,7 @@ public sealed class ReportTests : IDisposable
         var @class = package.Element("classes")!.Elements("class").Single();
         @class.Attribute("filename")!.Value.ShouldBe("abs.wasm.lst");
         @class.Attribute("name")!.Value.ShouldBe("abs.wasm");
-        File.ReadAllText(Path.Combine(_directory, "abs.wasm.lst")).ShouldBe(map.Text);
+        File.ReadAllText(Path.Combine(_directory, "abs.wasm.lst")).ShouldBe(Listing(map));
 
         var methods = @class.Element("methods")!.Elements("method").ToList();
         methods.Select(m => m.Attribute("name")!.Value).ShouldBe(["abs", "unused"]);
@@ -155,6 +163,21 @@ public sealed class ReportTests : IDisposable
         Path.GetFileName(second.GeneratedFiles.Single()).ShouldMatch(@"^abs-[0-9a-f]{8}\.wasm\.lst$");
         // Writing the same module again reuses its listing.
         CoverageReport.Write([AbsCoverage(2)], _directory, "third").GeneratedFiles.ShouldBe(second.GeneratedFiles);
+    }
+
+    [Fact]
+    public void A_line_shared_by_functions_has_their_most_hits_and_all_their_branches()
+    {
+        BranchCoverage Branch(int pc) => new(pc, "br_if", [new("taken", 1), new("not taken", 0)], 1);
+        ReportMethod Method(int index, params ReportLine[] lines) =>
+            new(new FunctionCoverage(index, $"f{index}", 1, [], []), "[] -> []", lines);
+        var file = new ReportFile("inline.h", [
+            Method(0, new ReportLine(3, 5, []), new ReportLine(7, 1, [Branch(10)])),
+            Method(1, new ReportLine(2, 0, []), new ReportLine(7, 9, [Branch(20)]), new ReportLine(8, 0, []))]);
+
+        file.Lines.Select(l => (l.Number, l.Hits)).ShouldBe([(2, 0L), (3, 5L), (7, 9L), (8, 0L)]);
+        file.Lines.Single(l => l.Number == 7).Branches.Select(b => b.Pc).ShouldBe([10, 20]);
+        (file.LineCount, file.LinesCovered, file.BranchesCovered, file.BranchesValid).ShouldBe((4, 2, 2, 4));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Text;
 
@@ -66,6 +67,26 @@ public class DisassemblerTests
         pcs.Length.ShouldBe(36 + 24 + 8);
         pcs[0].ShouldBe(0x59);
         pcs[^1].ShouldBe(0xda);
+    }
+
+    [Fact]
+    public void Instruction_lines_are_the_lines_the_listing_prints_each_instruction_on()
+    {
+        // The second function fails the stack analysis, which adds a line to its listing.
+        var invalid = ModuleDecoder.Decode(Wasmtime.Module.ConvertText("(module (func nop) (func i32.add drop) (func nop nop))").ToArray());
+        foreach (var module in new[] { Fixture.Fib(), invalid })
+        {
+            var printed = new Dictionary<int, int>();
+            var lines = Lines(module);
+            for (int line = 1; line <= lines.Length; line++)
+            {
+                string text = lines[line - 1];
+                if (text.StartsWith("0x", StringComparison.Ordinal)) printed[Convert.ToInt32(text[2..text.IndexOf(':', StringComparison.Ordinal)], 16)] = line;
+            }
+            var (pcs, numbers) = Disassembler.InstructionLines(module);
+            pcs.Zip(numbers).ShouldBe(printed.OrderBy(p => p.Key).Select(p => (p.Key, p.Value)));
+        }
+        Lines(invalid).ShouldContain(l => l.StartsWith(";; stack analysis failed", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -10,10 +10,9 @@ namespace WasmProbe.Coverage.Reports;
 /// with one jump condition per branch point.</summary>
 public static class CoberturaWriter
 {
-    public static string Write(IReadOnlyList<ReportModule> report, string sourceDirectory)
+    public static void Write(IReadOnlyList<ReportModule> report, string sourceDirectory, TextWriter output)
     {
-        var text = new Utf8StringWriter();
-        using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) }))
+        using (var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) }))
         {
             xml.WriteStartDocument();
             xml.WriteDocType("coverage", null, "http://cobertura.sourceforge.net/xml/coverage-04.dtd", null);
@@ -46,12 +45,12 @@ public static class CoberturaWriter
                     xml.WriteStartElement("class");
                     xml.WriteAttributeString("name", ClassName(module, file));
                     xml.WriteAttributeString("filename", file.Path);
-                    Rates(xml, file.LinesCovered, file.Lines.Count, file.BranchesCovered, file.BranchesValid);
+                    Rates(xml, file.LinesCovered, file.LineCount, file.BranchesCovered, file.BranchesValid);
                     xml.WriteAttributeString("complexity", "0");
                     xml.WriteStartElement("methods");
                     foreach (var method in file.Methods)
                     {
-                        var lines = method.Lines.Values;
+                        var lines = method.Lines;
                         xml.WriteStartElement("method");
                         xml.WriteAttributeString("name", method.Function.Name);
                         xml.WriteAttributeString("signature", method.Signature);
@@ -61,7 +60,7 @@ public static class CoberturaWriter
                         xml.WriteEndElement();
                     }
                     xml.WriteEndElement();
-                    Lines(xml, file.Lines.Values);
+                    Lines(xml, file.Lines);
                     xml.WriteEndElement();
                 }
                 xml.WriteEndElement();
@@ -71,7 +70,6 @@ public static class CoberturaWriter
             xml.WriteEndElement();
             xml.WriteEndDocument();
         }
-        return text.ToString();
     }
 
     /// <summary>The module and the file name: "fib.wasm" for its listing, "fib.wasm/fib.c" for a source file.</summary>
@@ -126,13 +124,4 @@ public static class CoberturaWriter
     private static int Percent(int covered, int valid) => valid == 0 ? 100 : (int)(100L * covered / valid);
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private sealed class Utf8StringWriter : StringWriter
-    {
-        public Utf8StringWriter() : base(CultureInfo.InvariantCulture)
-        {
-        }
-
-        public override Encoding Encoding => new UTF8Encoding(false);
-    }
 }

@@ -6,37 +6,6 @@ namespace WasmProbe.Coverage.Reports;
 /// <summary>The files <see cref="CoverageReport.Write"/> wrote and the summary it printed there.</summary>
 public sealed record CoverageReportFiles(string Directory, string Cobertura, string Lcov, string SummaryFile, IReadOnlyList<string> GeneratedFiles, string Summary);
 
-/// <summary>Line coverage of one source file of one module: per line, the hits (the most any of its instructions ran)
-/// and the branch points on it; and the functions with code in the file.</summary>
-public sealed class ReportFile(string path)
-{
-    /// <summary>Absolute, or relative to the report directory (a generated listing).</summary>
-    public string Path { get; } = path;
-    public SortedDictionary<int, ReportLine> Lines { get; } = [];
-    public List<ReportMethod> Methods { get; } = [];
-
-    public int LinesCovered => Lines.Values.Count(l => l.Hits > 0);
-    public int BranchesCovered => Lines.Values.Sum(l => l.BranchesCovered);
-    public int BranchesValid => Lines.Values.Sum(l => l.BranchesValid);
-}
-
-public sealed class ReportLine(int number)
-{
-    public int Number { get; } = number;
-    public long Hits { get; internal set; }
-    public List<BranchCoverage> Branches { get; } = [];
-    public int BranchesCovered => Branches.Sum(b => b.Covered);
-    public int BranchesValid => Branches.Sum(b => b.Outcomes.Count);
-}
-
-/// <summary>A function's lines within one file.</summary>
-public sealed class ReportMethod(FunctionCoverage function, string signature)
-{
-    public FunctionCoverage Function { get; } = function;
-    public string Signature { get; } = signature;
-    public SortedDictionary<int, ReportLine> Lines { get; } = [];
-}
-
 /// <summary>One module of a report: its coverage mapped to source files through an <see cref="ISourceMap"/>.</summary>
 public sealed class ReportModule(ModuleCoverage coverage, string name, ISourceMap sourceMap, IReadOnlyList<ReportFile> files)
 {
@@ -48,7 +17,7 @@ public sealed class ReportModule(ModuleCoverage coverage, string name, ISourceMa
     public IReadOnlyList<ReportFile> Files { get; } = files;
 
     public int LinesCovered => Files.Sum(f => f.LinesCovered);
-    public int LinesValid => Files.Sum(f => f.Lines.Count);
+    public int LinesValid => Files.Sum(f => f.LineCount);
     public int BranchesCovered => Files.Sum(f => f.BranchesCovered);
     public int BranchesValid => Files.Sum(f => f.BranchesValid);
 }
@@ -71,20 +40,20 @@ public static class CoverageReport
         var generated = new List<string>();
         foreach (var module in report)
         {
-            foreach (var (file, text) in module.SourceMap.GeneratedFiles)
+            foreach (var file in module.SourceMap.GeneratedFiles)
             {
-                string path = System.IO.Path.Combine(directory, file);
-                WriteAtomically(path, text);
+                string path = System.IO.Path.Combine(directory, file.File);
+                WriteAtomically(path, file.Write);
                 generated.Add(path);
             }
         }
         string cobertura = System.IO.Path.Combine(directory, reportName + ".cobertura.xml");
         string lcov = System.IO.Path.Combine(directory, reportName + ".lcov.info");
         string summaryFile = System.IO.Path.Combine(directory, reportName + ".summary.txt");
-        WriteAtomically(cobertura, CoberturaWriter.Write(report, directory));
-        WriteAtomically(lcov, LcovWriter.Write(report, directory));
+        WriteAtomically(cobertura, output => CoberturaWriter.Write(report, directory, output));
+        WriteAtomically(lcov, output => LcovWriter.Write(report, directory, output));
         string summary = Summary(report) + $"\nreports: {cobertura}, {lcov}";
-        WriteAtomically(summaryFile, summary + "\n");
+        WriteAtomically(summaryFile, output => output.Write(summary + "\n"));
         return new CoverageReportFiles(directory, cobertura, lcov, summaryFile, generated, summary);
     }
 
@@ -106,7 +75,7 @@ public static class CoverageReport
             }
             string listing = SafeFileName(name) + ".lst";
             var map = sourceMaps(module, listing);
-            if (directory is not null && map.GeneratedFiles.Any(g => Taken(directory, g.File, g.Text)))
+            if (directory is not null && map.GeneratedFiles.Any(g => Taken(directory, g)))
             {
                 listing = $"{SafeFileName(System.IO.Path.GetFileNameWithoutExtension(name))}-{module.ModuleId[..8]}{SafeFileName(System.IO.Path.GetExtension(name))}.lst";
                 map = sourceMaps(module, listing);
@@ -118,50 +87,65 @@ public static class CoverageReport
 
     private static List<ReportFile> Files(ModuleCoverage module, ISourceMap map)
     {
-        var files = new Dictionary<string, ReportFile>(StringComparer.Ordinal);
-        ReportFile FileOf(string path) => files.TryGetValue(path, out var f) ? f : files[path] = new ReportFile(path);
+        var methods = new Dictionary<string, List<ReportMethod>>(StringComparer.Ordinal);
         var spaces = module.Module.IndexSpaces;
         foreach (var function in module.Functions)
         {
-            var methods = new Dictionary<string, ReportMethod>(StringComparer.Ordinal);
-            string signature = spaces.FunctionTypeOfFunction(function.Index).ToString();
-            ReportLine Line(SourceLine at)
-            {
-                var file = FileOf(at.File);
-                if (!methods.TryGetValue(at.File, out var method))
-                {
-                    methods[at.File] = method = new ReportMethod(function, signature);
-                    file.Methods.Add(method);
-                }
-                if (!method.Lines.TryGetValue(at.Line, out var line)) method.Lines[at.Line] = line = new ReportLine(at.Line);
-                return line;
-            }
+            var files = new Dictionary<string, MethodLines>(StringComparer.Ordinal);
+            MethodLines In(string file) => files.TryGetValue(file, out var lines) ? lines : files[file] = new MethodLines();
             foreach (var instruction in function.Instructions)
             {
-                if (map.Map(instruction.Pc) is not { } at) continue;
-                var line = Line(at);
-                line.Hits = Math.Max(line.Hits, instruction.Hits);
+                if (map.Map(instruction.Pc) is { } at) In(at.File).Hit(at.Line, instruction.Hits);
             }
             foreach (var branch in function.Branches)
             {
-                if (map.Map(branch.Pc) is not { } at) continue;
-                Line(at).Branches.Add(branch);
+                if (map.Map(branch.Pc) is { } at) In(at.File).Branch(at.Line, branch);
             }
-        }
-        // A file's lines merge its methods' lines (several functions can share a line through inlining).
-        foreach (var file in files.Values)
-        {
-            foreach (var method in file.Methods)
+            if (files.Count == 0) continue;
+            string signature = spaces.FunctionTypeOfFunction(function.Index).ToString();
+            foreach (var (file, lines) in files)
             {
-                foreach (var (number, line) in method.Lines)
-                {
-                    if (!file.Lines.TryGetValue(number, out var merged)) file.Lines[number] = merged = new ReportLine(number);
-                    merged.Hits = Math.Max(merged.Hits, line.Hits);
-                    merged.Branches.AddRange(line.Branches);
-                }
+                if (!methods.TryGetValue(file, out var inFile)) methods[file] = inFile = [];
+                inFile.Add(new ReportMethod(function, signature, lines.InLineOrder()));
             }
         }
-        return [.. files.Values.OrderBy(f => f.Path, StringComparer.Ordinal)];
+        return [.. methods.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new ReportFile(f.Key, f.Value))];
+    }
+
+    /// <summary>One function's lines in one file while they are collected.</summary>
+    private sealed class MethodLines
+    {
+        private readonly Dictionary<int, int> _indexOfLine = [];
+        private readonly List<ReportLine> _lines = [];
+
+        public void Hit(int number, long hits)
+        {
+            int index = IndexOf(number);
+            if (hits > _lines[index].Hits) _lines[index] = _lines[index] with { Hits = hits };
+        }
+
+        public void Branch(int number, BranchCoverage branch)
+        {
+            int index = IndexOf(number);
+            var branches = _lines[index].Branches as List<BranchCoverage> ?? [];
+            branches.Add(branch);
+            _lines[index] = _lines[index] with { Branches = branches };
+        }
+
+        public ReportLine[] InLineOrder()
+        {
+            var lines = _lines.ToArray();
+            Array.Sort(lines, (a, b) => a.Number.CompareTo(b.Number));
+            return lines;
+        }
+
+        private int IndexOf(int number)
+        {
+            if (_indexOfLine.TryGetValue(number, out int index)) return index;
+            _indexOfLine[number] = _lines.Count;
+            _lines.Add(new ReportLine(number, 0, []));
+            return _lines.Count - 1;
+        }
     }
 
     /// <summary>Per module: functions, lines and branch outcomes covered, with percentages.</summary>
@@ -198,12 +182,16 @@ public static class CoverageReport
 
     private static string Ratio(int covered, int total) => $"{covered}/{total} ({CoverageTotals.Percent(covered, total)})";
 
-    private static bool Taken(string directory, string file, string text)
+    private static bool Taken(string directory, GeneratedFile file)
     {
-        string path = System.IO.Path.Combine(directory, file);
+        string path = System.IO.Path.Combine(directory, file.File);
         try
         {
-            return File.Exists(path) && File.ReadAllText(path) != text;
+            if (!File.Exists(path)) return false;
+            using var existing = new StreamReader(path);
+            using var comparison = new ComparingWriter(existing);
+            file.Write(comparison);
+            return !comparison.Matches;
         }
         catch (IOException)
         {
@@ -222,10 +210,18 @@ public static class CoverageReport
 
     /// <summary>Writes through a temporary file and a rename, so a reader (or a concurrent writer of the same content)
     /// never sees half a file.</summary>
-    private static void WriteAtomically(string path, string text)
+    private static void WriteAtomically(string path, Action<TextWriter> write)
     {
         string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temporary, text, new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            using (var output = new StreamWriter(temporary, append: false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" }) write(output);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 }

@@ -33,5 +33,5 @@ public sealed class DwarfSourceMap : ISourceMap
 
     public SourceLine? Map(int pc) => _lines.Locate(pc) is { } location ? new SourceLine(location.File, location.Line) : null;
 
-    public IReadOnlyList<(string File, string Text)> GeneratedFiles => [];
+    public IReadOnlyList<GeneratedFile> GeneratedFiles => [];
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Text;
 
@@ -16,9 +15,8 @@ public interface ISourceMap
     /// left out of line coverage; their functions and branches still count).</summary>
     SourceLine? Map(int pc);
 
-    /// <summary>Files the report writer must create next to the report (file name relative to the report directory,
-    /// content), such as a generated listing.</summary>
-    IReadOnlyList<(string File, string Text)> GeneratedFiles { get; }
+    /// <summary>Files the report writer must create next to the report, such as a generated listing.</summary>
+    IReadOnlyList<GeneratedFile> GeneratedFiles { get; }
 }
 
 /// <summary>The "source" of a module without debug info: its <c>wasmprobe disasm</c> listing (see
@@ -27,38 +25,30 @@ public interface ISourceMap
 /// branch instruction's line.</summary>
 public sealed class ListingSourceMap : ISourceMap
 {
-    private readonly Dictionary<int, int> _lineOfPc = [];
+    private readonly Module _module;
+    private readonly int[] _pcs;
+    private readonly int[] _lines;
 
     public ListingSourceMap(Module module, string fileName)
     {
         ArgumentNullException.ThrowIfNull(module);
+        _module = module;
         FileName = fileName;
-        var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        Disassembler.Write(writer, module);
-        Text = writer.ToString();
-        int line = 0;
-        foreach (var text in Text.Split('\n'))
-        {
-            line++;
-            if (!text.StartsWith("0x", StringComparison.Ordinal)) continue;
-            int colon = text.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 2 && int.TryParse(text.AsSpan(2, colon - 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int pc))
-                _lineOfPc[pc] = line;
-        }
+        (_pcs, _lines) = Disassembler.InstructionLines(module);
     }
 
     /// <summary>The listing's file name, relative to the report directory.</summary>
     public string FileName { get; }
 
-    /// <summary>The listing (what <c>wasmprobe disasm</c> prints for the module).</summary>
-    public string Text { get; }
+    /// <summary>Writes the listing (what <c>wasmprobe disasm</c> prints for the module).</summary>
+    public void WriteTo(TextWriter output) => Disassembler.Write(output, _module);
 
-    public SourceLine? Map(int pc) => _lineOfPc.TryGetValue(pc, out int line) ? new SourceLine(FileName, line) : null;
+    public SourceLine? Map(int pc) => Array.BinarySearch(_pcs, pc) is int at and >= 0 ? new SourceLine(FileName, _lines[at]) : null;
 
-    public IReadOnlyList<(string File, string Text)> GeneratedFiles => [(FileName, Text)];
+    public IReadOnlyList<GeneratedFile> GeneratedFiles => [new(FileName, WriteTo)];
 
     /// <summary>The listing line of an instruction (for tests and tools).</summary>
-    public int LineOf(int pc) => _lineOfPc.TryGetValue(pc, out int line) ? line : throw new ArgumentException($"no instruction at 0x{pc:x}", nameof(pc));
+    public int LineOf(int pc) => Map(pc)?.Line ?? throw new ArgumentException($"no instruction at 0x{pc:x}", nameof(pc));
 }
 
 /// <summary>Picks the source map of a module for reports.</summary>

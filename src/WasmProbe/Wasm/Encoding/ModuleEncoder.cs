@@ -31,14 +31,15 @@ public static class ModuleEncoder
                 continue;
             }
             payload.Clear();
-            var bodyOffsets = slot.Id == SectionId.Code && pcMap is not null ? new List<(int, int)>() : null;
+            // Body offsets go into the map relative to the payload, and move to module offsets once the section header
+            // is written.
+            var bodyOffsets = slot.Id == SectionId.Code ? pcMap : null;
+            int first = pcMap?.Count ?? 0;
+            bodyOffsets?.Reserve(module.Bodies.Sum(b => b.Code.Count));
             WritePayload(payload, scratch, module, slot, bodyOffsets);
             output.Byte((byte)slot.Id);
             output.U32(payload.Length);
-            if (bodyOffsets is not null)
-            {
-                foreach (var (offset, pc) in bodyOffsets) pcMap!.Add(output.Length + offset, pc);
-            }
+            bodyOffsets?.Shift(first, output.Length);
             output.Bytes(payload);
         }
         return output.ToArray();
@@ -84,7 +85,7 @@ public static class ModuleEncoder
         if (m.Data.Count > 0) yield return SectionId.Data;
     }
 
-    private static void WritePayload(WasmWriter w, WasmWriter scratch, Module m, SectionSlot slot, List<(int, int)>? bodyOffsets)
+    private static void WritePayload(WasmWriter w, WasmWriter scratch, Module m, SectionSlot slot, PcMap? bodyOffsets)
     {
         switch (slot.Id)
         {
@@ -170,13 +171,13 @@ public static class ModuleEncoder
 
     /// <summary>Writes a body with its size; <paramref name="offsets"/> collects (offset in <paramref name="w"/>,
     /// original pc) per instruction.</summary>
-    private static void WriteBody(WasmWriter w, WasmWriter scratch, FunctionBody body, List<(int, int)>? offsets)
+    private static void WriteBody(WasmWriter w, WasmWriter scratch, FunctionBody body, PcMap? offsets)
     {
         if (body.OriginalEncoding is { } original)
         {
             if (offsets is not null)
             {
-                foreach (var ins in body.Code.Instructions) offsets.Add((w.Length + ins.Offset - body.Offset, ins.Offset));
+                foreach (var ins in body.Code.Instructions) offsets.Add(w.Length + ins.Offset - body.Offset, ins.Offset);
             }
             w.Bytes(original);
             return;
@@ -202,7 +203,7 @@ public static class ModuleEncoder
         }
         w.U32(scratch.Length);
         int baseOffset = w.Length;
-        for (int i = 0; i < starts.Length; i++) offsets.Add((baseOffset + starts[i], body.Code.Instructions[i].Offset));
+        for (int i = 0; i < starts.Length; i++) offsets.Add(baseOffset + starts[i], body.Code.Instructions[i].Offset);
         w.Bytes(scratch);
     }
 

@@ -22,6 +22,20 @@ public sealed class PcMap
         _count++;
     }
 
+    /// <summary>Makes room for <paramref name="additional"/> more entries at once, instead of doubling towards them.</summary>
+    internal void Reserve(int additional)
+    {
+        if (_count + additional <= _newOffsets.Length) return;
+        Array.Resize(ref _newOffsets, _count + additional);
+        Array.Resize(ref _originalOffsets, _count + additional);
+    }
+
+    /// <summary>Adds <paramref name="delta"/> to the new offsets of the entries from <paramref name="first"/> on.</summary>
+    internal void Shift(int first, int delta)
+    {
+        for (int i = first; i < _count; i++) _newOffsets[i] += delta;
+    }
+
     public int Count => _count;
 
     /// <summary>The original pc for an offset in the encoded module (exact instruction start or anywhere inside an

@@ -54,6 +54,38 @@ public static class Disassembler
         }
     }
 
+    /// <summary>The listing line (1-based) of each instruction that <see cref="Write"/> prints for the whole module, as
+    /// two arrays in pc order, worked out from the listing's layout without formatting any instruction.</summary>
+    public static (int[] Pcs, int[] Lines) InstructionLines(Module module)
+    {
+        Compat.ThrowIfNull(module, nameof(module));
+        int total = 0;
+        foreach (var body in module.Bodies) total += body.Code.Count;
+        var pcs = new int[total];
+        var lines = new int[total];
+        int count = 0, line = 0;
+        var analyzer = new StackAnalyzer(module);
+        int first = module.IndexSpaces.ImportedFunctionCount;
+        for (int f = first; f < first + module.Bodies.Count; f++)
+        {
+            if (f > first) line++; // the blank line between functions
+            line++; // the header
+            if (Analyze(analyzer, f, out _) is null) line++;
+            var code = module.Bodies[f - first].Code;
+            for (int i = 0; i < code.Count; i++)
+            {
+                line++;
+                if (code[i].Offset < 0) continue;
+                pcs[count] = code[i].Offset;
+                lines[count++] = line;
+            }
+        }
+        Array.Resize(ref pcs, count);
+        Array.Resize(ref lines, count);
+        Array.Sort(pcs, lines);
+        return (pcs, lines);
+    }
+
     /// <summary>Resolves a function given on a command line: a decimal index in the function index space, a name from
     /// the name section, or an export name, each with or without a leading <c>$</c> (<c>$5</c> is a name, <c>5</c> an
     /// index). Throws <see cref="ArgumentException"/> for an unknown function (listing some known names) and for an
@@ -95,20 +127,8 @@ public static class Disassembler
         var body = module.Bodies[functionIndex - module.IndexSpaces.ImportedFunctionCount];
         output.WriteLine(Header(module, functionIndex, body));
 
-        FunctionAnalysis? analysis = null;
-        try
-        {
-            analysis = analyzer.Analyze(functionIndex);
-        }
-        catch (WasmValidationException e)
-        {
-            output.WriteLine($";; stack analysis failed: {e.Reason} at 0x{e.Offset:x}");
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            // A bad function type index in a module that only decodes.
-            output.WriteLine($";; stack analysis failed: {e.Message}");
-        }
+        var analysis = Analyze(analyzer, functionIndex, out string? failure);
+        if (failure is not null) output.WriteLine($";; stack analysis failed: {failure}");
 
         var code = body.Code;
         int n = code.Count;
@@ -145,6 +165,26 @@ public static class Disassembler
             }
             output.WriteLine(line.ToString());
         }
+    }
+
+    /// <summary>The function's stack analysis, or null with why it failed.</summary>
+    private static FunctionAnalysis? Analyze(StackAnalyzer analyzer, int functionIndex, out string? failure)
+    {
+        failure = null;
+        try
+        {
+            return analyzer.Analyze(functionIndex);
+        }
+        catch (WasmValidationException e)
+        {
+            failure = $"{e.Reason} at 0x{e.Offset:x}";
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // A bad function type index in a module that only decodes.
+            failure = e.Message;
+        }
+        return null;
     }
 
     /// <summary><c>func[3] &lt;fib&gt; (param i32) (result i32) (local i32 i64)</c>.</summary>
