@@ -168,7 +168,8 @@ public class FailureMessageTests
     {
         // The headline names the line as written, the location hit (of the line's two: insertion_sort+0x1e2 and
         // __original_main+0x333) and the hit counted over both; the backtrace shows where in the C source that is
-        // (main's copy of the inlined insertion_sort). local7 is key, local4 a[j]; S1 is &a[j].
+        // (main's copy of the inlined insertion_sort). At -O2 clang keeps no location for the C variables at this pc
+        // (they show as optimized out, never guessed); local7 is key, local4 a[j]; S1 is &a[j].
         Failure(new FailingSortLineProbes().Third_shift_moves_9_WasmProbe).ShouldBe("""
             sort.c:33 (__original_main+0x333, hit 3 of 8): public void Third_shift_moves_9(Sort_c_L33 stop) => stop.Memory.ReadInt32(stop.Stack.S1)
                     should be
@@ -179,6 +180,12 @@ public class FailureMessageTests
               #0 __original_main+0x333 at /cguest/sort.c:33:22 in insertion_sort
               #1 _start+0x185 at build/libc-bottom-half/crt/crt1-command.c:12:13
               #2 _start.command_export+0x3f52
+            source variables of __original_main+0x333 at /cguest/sort.c:33:22 in insertion_sort:
+              key = <optimized out> (int)
+              j = <optimized out> (int)
+              i = <optimized out> (int)
+              a = <optimized out> (int *)
+              n = <optimized out> (int)
             locals of __original_main+0x333 at /cguest/sort.c:33:22 in insertion_sort:
               local0: i32 = 70224
               local1: i32 = 6
