@@ -12,7 +12,8 @@ namespace WasmProbe.Benchmarks;
 /// (a) the debug build's code section against the original's; (b) run time of the static build with one breakpoint
 /// that is never hit, and of the coverage build, against the plain module (same engine, this process, each compiled
 /// once, alternating rounds, best time); (c) the CLI's <c>trace --step --max-stops 1000</c> against <c>trace</c>
-/// without stops, as whole child processes (wall time, peak RSS), cold (first process) and warm (second).
+/// without stops, as whole child processes (wall time, peak RSS), cold (first process, empty compiled-code cache) and
+/// warm (second process, same cache).
 /// Debug builds and CLI runs happen in child processes with capped memory (<see cref="ChildProcess"/>): today's debug
 /// builds of these guests take many GB. A case that fails prints its failure as the figure.</summary>
 public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmark
@@ -224,16 +225,25 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
         string cli = Path.Combine(AppContext.BaseDirectory, "WasmProbe.Cli.dll");
         string[] trace = ["trace", path, "--invoke", guest.Traced.Export, .. guest.Traced.Arguments.Select(a => a.ToString(CultureInfo.InvariantCulture))];
         string[] step = [.. trace, "--step", "--max-stops", MaxStops.ToString(CultureInfo.InvariantCulture)];
-        TraceRun Once(string[] arguments)
+        // Cold: an empty compiled-code cache of its own; warm: the second process over the same cache.
+        var cache = Directory.CreateTempSubdirectory("wasmprobe-scale-cache-");
+        try
         {
-            var child = ChildProcess.RunDotnet(cli, arguments);
-            return new TraceRun(child.Succeeded ? Measurement.Of(child.WallMilliseconds) : Measurement.Failed(child.FailureReason), child.PeakRssBytes);
+            TraceRun Once(string[] arguments)
+            {
+                var child = ChildProcess.RunDotnet(cli, arguments, cache.FullName);
+                return new TraceRun(child.Succeeded ? Measurement.Of(child.WallMilliseconds) : Measurement.Failed(child.FailureReason), child.PeakRssBytes);
+            }
+            var plainCold = Once(trace);
+            var stepCold = Once(step);
+            var plainWarm = Once(trace);
+            // A second process fails the same way; failing usually takes the longest (up to the memory cap).
+            var stepWarm = stepCold.Wall.Succeeded ? Once(step) : stepCold with { Wall = Measurement.Failed("not run: the cold run failed") };
+            return new TraceFigures(plainCold, stepCold, plainWarm, stepWarm);
         }
-        var plainCold = Once(trace);
-        var stepCold = Once(step);
-        var plainWarm = Once(trace);
-        // A second process fails the same way; failing usually takes the longest (up to the memory cap).
-        var stepWarm = stepCold.Wall.Succeeded ? Once(step) : stepCold with { Wall = Measurement.Failed("not run: the cold run failed") };
-        return new TraceFigures(plainCold, stepCold, plainWarm, stepWarm);
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
     }
 }

@@ -36,12 +36,14 @@ public static class ChildProcess
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-    public static ChildResult RunDotnet(string dll, IEnumerable<string> arguments)
+    /// <param name="cacheDirectory">The child's WASMPROBE_CACHE_DIR (null: the user's cache).</param>
+    public static ChildResult RunDotnet(string dll, IEnumerable<string> arguments, string? cacheDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + HeapLimitBytes.ToString("x", CultureInfo.InvariantCulture);
+        if (cacheDirectory is not null) start.Environment["WASMPROBE_CACHE_DIR"] = cacheDirectory;
 
         string lastLine = "";
         var stderr = new System.Text.StringBuilder();
