@@ -126,7 +126,7 @@ public sealed class TraceCommand : ICommand
         }
         else
         {
-            var frames = session.Frames;
+            var backtrace = session.Backtrace;
             if (stop.Location is { } location)
             {
                 json.WriteNumber("func", location.Function);
@@ -153,13 +153,13 @@ public sealed class TraceCommand : ICommand
                     json.WriteNumber("deadline_ms", (long)interrupted.Deadline.TotalMilliseconds);
                     break;
             }
-            if (frames.Count > 0)
+            if (backtrace.Count > 0 && session.TopFrame is { } top)
             {
-                WriteValues(json, "locals", frames[0].LocalsOrNull);
-                WriteValues(json, "stack", frames[0].StackOrNull);
+                WriteValues(json, "locals", top.LocalsOrNull);
+                WriteValues(json, "stack", top.StackOrNull);
             }
             json.WriteStartArray("frames");
-            foreach (var frame in frames)
+            foreach (var frame in backtrace)
             {
                 json.WriteStartObject();
                 json.WriteNumber("func", frame.Function);

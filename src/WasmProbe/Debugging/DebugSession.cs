@@ -226,6 +226,28 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Where the frames of the current stop are (function and pc; for a caller, its call), innermost first:
+    /// <see cref="Frames"/> without reading any values.</summary>
+    public IReadOnlyList<CodeLocation> Backtrace
+    {
+        get
+        {
+            if (LastStop is TrapStop or HostErrorStop or InterruptedStop) return [.. Frames.Select(f => f.Location)];
+            var run = Paused();
+            return run.CurrentFrame < 0 ? [] : run.StopLocations();
+        }
+    }
+
+    /// <summary>The innermost frame of the current stop with its values (as <c>Frames[0]</c>, without the callers).</summary>
+    public StackFrame? TopFrame =>
+        LastStop is not (TrapStop or HostErrorStop or InterruptedStop) && Paused() is { CurrentFrame: >= 0 } run ? Attached(run.TopFrame()) : Frames.FirstOrDefault();
+
+    private StackFrame Attached(StackFrame frame)
+    {
+        AttachSources([frame]);
+        return frame;
+    }
+
     /// <summary>A local of the innermost frame at the current stop, without reading the whole backtrace.</summary>
     public WasmValue Local(int index) => PausedAtInstruction().TopLocal(index);
 

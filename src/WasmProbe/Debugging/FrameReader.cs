@@ -26,14 +26,19 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
     }
 
     /// <summary>The frames from <paramref name="frame"/> outwards, innermost first.</summary>
-    public List<StackFrame> ReadChain(int frame)
+    public List<StackFrame> ReadChain(int frame) => Walk(frame, ToFrame);
+
+    /// <summary>Where the frames from <paramref name="frame"/> outwards are, without their values.</summary>
+    public List<CodeLocation> ReadLocations(int frame) => Walk(frame, (_, record) => new CodeLocation(record.Function, module.Sites[record.Site].Pc));
+
+    private List<T> Walk<T>(int frame, Func<int, Record, T> read)
     {
-        var frames = new List<StackFrame>();
+        var frames = new List<T>();
         while (frame >= module.Memory.FramesBase && frames.Count < MaxFrames)
         {
             var record = Read(frame);
             if ((uint)record.Site >= (uint)module.Sites.Length) break;
-            frames.Add(ToFrame(frame, record));
+            frames.Add(read(frame, record));
             if (record.Parent >= frame) break;
             frame = record.Parent;
         }
@@ -44,18 +49,24 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
     {
         var site = module.Sites[record.Site];
         var layout = module.Layouts[record.Function]!;
+        // One read of the whole record: stops are many, and each read of guest memory crosses into the engine.
+        var bytes = memory.Read(frame, layout.Size);
         // A negative height says the frame was not stored at its last call (nothing was armed then).
         WasmValue[]? locals = null;
         WasmValue[]? stack = null;
         if (record.StackHeight >= 0 || layout.WritesThrough)
         {
             locals = new WasmValue[layout.LocalTypes.Length];
-            for (int i = 0; i < locals.Length; i++) locals[i] = ReadLocal(frame, layout, i);
+            for (int i = 0; i < locals.Length; i++)
+            {
+                var type = layout.LocalTypes[i];
+                locals[i] = FrameLayout.IsSpillable(type) ? Decode(type, bytes[layout.LocalOffsets[i]..]) : WasmValue.Unavailable(type);
+            }
         }
         if (record.StackHeight >= 0)
         {
             stack = new WasmValue[Math.Min(record.StackHeight, site.StackTypes.Length)];
-            for (int k = 0; k < stack.Length; k++) stack[k] = ReadValue(site.StackTypes[k], frame + FrameLayout.StackSlotOffset(k));
+            for (int k = 0; k < stack.Length; k++) stack[k] = Decode(site.StackTypes[k], bytes[FrameLayout.StackSlotOffset(k)..]);
         }
         int function = record.Function;
         return new StackFrame(new CodeLocation(function, site.Pc), _names.Function(function), locals, stack, i => _names.Local(function, i));
@@ -69,21 +80,17 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
 
     public WasmValue ReadStackSlot(int frame, FrameLayout layout, ValType type, int slot) => ReadValue(type, frame + FrameLayout.StackSlotOffset(slot));
 
-    private WasmValue ReadValue(ValType type, long address)
+    private WasmValue ReadValue(ValType type, long address) => Decode(type, memory.Read(address, type.Kind == ValueKind.V128 ? 16 : type.Kind is ValueKind.I64 or ValueKind.F64 ? 8 : 4));
+
+    private static WasmValue Decode(ValType type, ReadOnlySpan<byte> bytes) => type.Kind switch
     {
-        switch (type.Kind)
-        {
-            case ValueKind.I32: return WasmValue.I32(BinaryPrimitives.ReadInt32LittleEndian(memory.Read(address, 4)));
-            case ValueKind.I64: return WasmValue.I64(BinaryPrimitives.ReadInt64LittleEndian(memory.Read(address, 8)));
-            case ValueKind.F32: return WasmValue.F32Bits(BinaryPrimitives.ReadUInt32LittleEndian(memory.Read(address, 4)));
-            case ValueKind.F64: return WasmValue.F64Bits(BinaryPrimitives.ReadUInt64LittleEndian(memory.Read(address, 8)));
-            case ValueKind.V128:
-                var bytes = memory.Read(address, 16);
-                return WasmValue.V128(BinaryPrimitives.ReadUInt64LittleEndian(bytes), BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]));
-            default:
-                return WasmValue.OpaqueReference(type, isNull: BinaryPrimitives.ReadInt32LittleEndian(memory.Read(address, 4)) == 0);
-        }
-    }
+        ValueKind.I32 => WasmValue.I32(BinaryPrimitives.ReadInt32LittleEndian(bytes)),
+        ValueKind.I64 => WasmValue.I64(BinaryPrimitives.ReadInt64LittleEndian(bytes)),
+        ValueKind.F32 => WasmValue.F32Bits(BinaryPrimitives.ReadUInt32LittleEndian(bytes)),
+        ValueKind.F64 => WasmValue.F64Bits(BinaryPrimitives.ReadUInt64LittleEndian(bytes)),
+        ValueKind.V128 => WasmValue.V128(BinaryPrimitives.ReadUInt64LittleEndian(bytes), BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..])),
+        _ => WasmValue.OpaqueReference(type, isNull: BinaryPrimitives.ReadInt32LittleEndian(bytes) == 0),
+    };
 }
 
 /// <summary>Function and local names, computed once per module.</summary>

@@ -344,6 +344,15 @@ internal sealed class GuestRun : IDisposable
         return frames;
     }
 
+    /// <summary>Where the frames of the current stop are, innermost first, without their values.</summary>
+    public List<CodeLocation> StopLocations()
+    {
+        if (_module.Mode == InstrumentationMode.Static) return [TopFrame().Location, .. Callers()];
+        var locations = Frames!.ReadLocations(CurrentFrame);
+        if (_replayed is not null && locations.Count > 0) locations[0] = new CodeLocation(_replayed.Function, _replayed.Pc);
+        return locations;
+    }
+
     /// <summary>The innermost frame of the current stop, without reading its callers.</summary>
     public StackFrame TopFrame() => _replayed is not null ? ReplayedFrame() : Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame));
 

@@ -80,6 +80,21 @@ public class FrameAndFaultTests
         (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(140);
     }
 
+    [Theory]
+    [InlineData(InstrumentationMode.Debug)]
+    [InlineData(InstrumentationMode.Static)]
+    public async Task Backtrace_and_top_frame_are_the_frames_without_reading_the_callers_values(InstrumentationMode mode)
+    {
+        await using var session = Wat.Session(Calls, new DebugSessionOptions { Entry = "outer", Arguments = [4], Mode = mode });
+        session.AddBreakpoint("inner", Wat.Pcs(session, "inner")[2]);
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+
+        session.Backtrace.ShouldBe(session.Frames.Select(f => f.Location));
+        session.TopFrame!.Location.ShouldBe(session.Frames[0].Location);
+        session.TopFrame.Locals.ShouldBe(session.Frames[0].Locals);
+        session.TopFrame.Stack.ShouldBe(session.Frames[0].Stack);
+    }
+
     [Fact]
     public void Static_build_run_inline_takes_the_callers_when_asked()
     {
