@@ -15,14 +15,14 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
 
 /// <summary>Rewrites one function for the debugger.
 /// <list type="bullet">
-/// <item>Entry: the frame address (<c>$sp</c>) and the parent frame (<c>$fpTop</c>) go into locals; in debug builds
-/// functions that call write their frame header at once, leaf functions only when they stop; static builds write
-/// frames only at stops, through small added functions (see <see cref="CallFrameWriter"/>).</item>
+/// <item>Entry: the frame address (<c>$sp</c>) and the parent frame (<c>$fpTop</c>) go into locals; debug builds write
+/// the frame header at once and write locals through to the frame on every write; static builds write frames only at
+/// stops, through small added functions (see <see cref="CallFrameWriter"/>).</item>
 /// <item>Before a call (debug builds): the frame records the call site, becomes the top frame and puts <c>$sp</c>
-/// above itself; while anything is armed it also stores its locals and operand stack, so parent frames can be shown.</item>
-/// <item>Probes: in static builds an unconditional stop; in debug builds straight-line runs of instructions are
-/// emitted twice, and one check of the function's flag picks the copy with a guarded probe before each instruction
-/// or the original code.</item>
+/// above itself; while anything is armed it also stores its operand stack, so parent frames can be shown.</item>
+/// <item>Probes: in static builds an unconditional stop; in debug builds a check of the function's flag and a shared
+/// probe helper at the start of each straight-line run of replayable instructions (the host replays the stops
+/// inside the run, see <see cref="Replay.RunReplayer"/>).</item>
 /// <item>Code inside a block cannot touch operand-stack values below the block, so those are stored when the block is
 /// entered, and a stop stores only the values of its own block.</item>
 /// </list></summary>
