@@ -215,9 +215,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     {
         get
         {
-            if (LastStop is TrapStop trap) return trap.Frames;
-            if (LastStop is HostErrorStop host) return host.Frames;
-            if (LastStop is InterruptedStop interrupted) return interrupted.Frames;
+            if (FinalFrames is { } final) return final;
             var run = Paused();
             if (run.CurrentFrame < 0) return [];
             var frames = run.StopFrames();
@@ -226,13 +224,22 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>The backtrace of a run that ended in a trap, host error or interruption; null otherwise.</summary>
+    private IReadOnlyList<StackFrame>? FinalFrames => LastStop switch
+    {
+        TrapStop trap => trap.Frames,
+        HostErrorStop host => host.Frames,
+        InterruptedStop interrupted => interrupted.Frames,
+        _ => null,
+    };
+
     /// <summary>Where the frames of the current stop are (function and pc; for a caller, its call), innermost first:
     /// <see cref="Frames"/> without reading any values.</summary>
     public IReadOnlyList<CodeLocation> Backtrace
     {
         get
         {
-            if (LastStop is TrapStop or HostErrorStop or InterruptedStop) return [.. Frames.Select(f => f.Location)];
+            if (FinalFrames is { } final) return [.. final.Select(f => f.Location)];
             var run = Paused();
             return run.CurrentFrame < 0 ? [] : run.StopLocations();
         }
@@ -240,7 +247,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
 
     /// <summary>The innermost frame of the current stop with its values (as <c>Frames[0]</c>, without the callers).</summary>
     public StackFrame? TopFrame =>
-        LastStop is not (TrapStop or HostErrorStop or InterruptedStop) && Paused() is { CurrentFrame: >= 0 } run ? Attached(run.TopFrame()) : Frames.FirstOrDefault();
+        FinalFrames is null && Paused() is { CurrentFrame: >= 0 } run ? Attached(run.TopFrame()) : Frames.FirstOrDefault();
 
     private StackFrame Attached(StackFrame frame)
     {
@@ -256,8 +263,8 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
 
     /// <summary>A source variable (or path, see <see cref="StackFrame.Variable"/>) of the innermost frame at the
     /// current stop, from DWARF.</summary>
-    public Wasm.Dwarf.Variables.VariableValue Variable(string path) => Frames.Count > 0 ? Frames[0].Variable(path)
-        : throw new InvalidOperationException("the guest is not paused at an instruction");
+    public Wasm.Dwarf.Variables.VariableValue Variable(string path) =>
+        (TopFrame ?? throw new InvalidOperationException("the guest is not paused at an instruction")).Variable(path);
 
     private GuestRun PausedAtInstruction([System.Runtime.CompilerServices.CallerMemberName] string what = "")
     {

@@ -338,7 +338,7 @@ internal sealed class GuestRun : IDisposable
             if (_replayed is not null && chain.Count > 0) chain[0] = ReplayedFrame();
             return chain;
         }
-        var frames = new List<StackFrame> { Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame)) };
+        var frames = new List<StackFrame> { TopFrame() };
         foreach (var caller in Callers())
             frames.Add(new StackFrame(caller, _names.Function(caller.Function), null, null, l => _names.Local(caller.Function, l)));
         return frames;
@@ -347,10 +347,17 @@ internal sealed class GuestRun : IDisposable
     /// <summary>Where the frames of the current stop are, innermost first, without their values.</summary>
     public List<CodeLocation> StopLocations()
     {
-        if (_module.Mode == InstrumentationMode.Static) return [TopFrame().Location, .. Callers()];
+        if (_module.Mode == InstrumentationMode.Static) return [TopLocation(), .. Callers()];
         var locations = Frames!.ReadLocations(CurrentFrame);
-        if (_replayed is not null && locations.Count > 0) locations[0] = new CodeLocation(_replayed.Function, _replayed.Pc);
+        if (locations.Count > 0) locations[0] = TopLocation();
         return locations;
+    }
+
+    private CodeLocation TopLocation()
+    {
+        if (_replayed is not null) return new CodeLocation(_replayed.Function, _replayed.Pc);
+        var record = Frames!.Read(CurrentFrame);
+        return new CodeLocation(record.Function, _module.Sites[record.Site].Pc);
     }
 
     /// <summary>The innermost frame of the current stop, without reading its callers.</summary>
@@ -394,17 +401,24 @@ internal sealed class GuestRun : IDisposable
     private IReadOnlyList<CodeLocation> Callers()
     {
         if (_callers is not null) return _callers;
-        var callers = new List<CodeLocation>();
         var offsets = Guest.CaptureBacktrace();
         _callersCut = offsets.Count >= EngineBacktraceLimit;
-        foreach (int offset in offsets)
+        var callers = EngineLocations(offsets);
+        if (callers.Count > 0) callers.RemoveAt(0);
+        return _callers = callers;
+    }
+
+    /// <summary>An engine backtrace's module offsets as original locations; inserted code maps to none and is left out.</summary>
+    private List<CodeLocation> EngineLocations(IReadOnlyList<int> moduleOffsets)
+    {
+        var locations = new List<CodeLocation>();
+        foreach (int offset in moduleOffsets)
         {
             int pc = _module.PcMap.ToOriginal(offset);
             int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
-            if (function >= 0) callers.Add(new CodeLocation(function, pc));
+            if (function >= 0) locations.Add(new CodeLocation(function, pc));
         }
-        if (callers.Count > 0) callers.RemoveAt(0);
-        return _callers = callers;
+        return locations;
     }
 
     private ExceptionStop ExceptionAt(ProbeSite site, int frame)
@@ -467,13 +481,7 @@ internal sealed class GuestRun : IDisposable
     /// when its record was stored at that very pc (its call, or a stop at the trapping instruction).</summary>
     private List<StackFrame> FaultFrames(IReadOnlyList<int> moduleOffsets)
     {
-        var locations = new List<CodeLocation>();
-        foreach (int offset in moduleOffsets)
-        {
-            int pc = _module.PcMap.ToOriginal(offset);
-            int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
-            if (function >= 0) locations.Add(new CodeLocation(function, pc));
-        }
+        var locations = EngineLocations(moduleOffsets);
         var shadow = Frames is null || moduleOffsets.Count >= EngineBacktraceLimit ? [] : ShadowFramesAtFault();
         var frames = new StackFrame[locations.Count];
         int s = shadow.Count - 1;

@@ -25,7 +25,7 @@ public abstract class StopView : IGuestState
     public IReadOnlyList<StackFrame> Frames => Session.Frames;
 
     /// <summary>The innermost frame's source variables (DWARF), see <see cref="StackFrame.Variables"/>.</summary>
-    public IReadOnlyList<Wasm.Dwarf.Variables.VariableValue> Variables => Session.Frames[0].Variables;
+    public IReadOnlyList<Wasm.Dwarf.Variables.VariableValue> Variables => Session.TopFrame?.Variables ?? [];
 
     /// <summary>A source variable or path (<c>a[3]</c>, <c>item.qty</c>) of the innermost frame, see <see cref="StackFrame.Variable"/>.</summary>
     public Wasm.Dwarf.Variables.VariableValue Variable(string path) => Session.Variable(path);
