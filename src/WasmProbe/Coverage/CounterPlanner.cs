@@ -1,3 +1,4 @@
+using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Instructions;
 
 namespace WasmProbe.Coverage;
@@ -17,11 +18,26 @@ internal sealed class FunctionPlan
     /// <summary>Per edge: the counter that counts it, or -1 when it is derived.</summary>
     public required int[] EdgeCounter { get; init; }
 
-    /// <summary>Counters incremented at the start of a block (before its first instruction), per block.</summary>
-    public Dictionary<int, List<int>> StartCounters { get; } = [];
+    /// <summary>The branch points, in code order; each names its outcomes' range in <see cref="Outcomes"/>.</summary>
+    public BranchSpec[] Branches { get; set; } = [];
 
-    /// <summary>Counters incremented before the last instruction of a block, per block.</summary>
-    public Dictionary<int, List<int>> EndCounters { get; } = [];
+    public OutcomeSpec[] Outcomes { get; set; } = [];
+
+    /// <summary>How many br_tables got stub blocks to count some of their edges.</summary>
+    public int StubbedBrTables { get; set; }
+
+    public ReadOnlySpan<OutcomeSpec> OutcomesOf(in BranchSpec branch) => Outcomes.AsSpan(branch.FirstOutcome, branch.OutcomeCount);
+}
+
+/// <summary>A counter incremented where a block starts (before its first instruction) or before its last instruction.</summary>
+internal readonly record struct CounterSite(int Block, bool AtEnd, int Counter);
+
+/// <summary>Where the rewritten body increments each counter of a <see cref="FunctionPlan"/>: needed while the body is
+/// written, not for the results.</summary>
+internal sealed class CounterPlacement
+{
+    /// <summary>Counters at block starts and ends, by block, a block's start counters before its end counters.</summary>
+    public CounterSite[] BlockCounters { get; set; } = [];
 
     /// <summary>Counters incremented in a try_table clause's landing code, per landing.</summary>
     public Dictionary<int, List<int>> LandingCounters { get; } = [];
@@ -31,8 +47,6 @@ internal sealed class FunctionPlan
 
     /// <summary>Per select instruction: the counter of "first operand chosen" (condition non-zero).</summary>
     public Dictionary<int, int> SelectCounters { get; } = [];
-
-    public BranchSpec[] Branches { get; set; } = [];
 }
 
 internal enum OutcomeSource : byte
@@ -47,14 +61,14 @@ internal enum OutcomeSource : byte
 
 internal readonly record struct OutcomeSpec(string Label, OutcomeSource Source, int Index);
 
-/// <summary>A branch point: the instruction, its pc and its outcomes.</summary>
-internal sealed record BranchSpec(int Instruction, int Pc, Opcode Opcode, OutcomeSpec[] Outcomes);
+/// <summary>A branch point: the instruction, its pc and where its outcomes are in <see cref="FunctionPlan.Outcomes"/>.</summary>
+internal readonly record struct BranchSpec(int Instruction, int Pc, Opcode Opcode, int FirstOutcome, int OutcomeCount);
 
 internal static class CounterPlanner
 {
     /// <param name="countEverything">Count every edge that can be counted (all but a conditional branch's uncountable
     /// side), for tests that check derived counts against counted ones.</param>
-    public static FunctionPlan Plan(int function, ControlFlow flow, ref int nextCounter, bool countEverything = false)
+    public static (FunctionPlan Plan, CounterPlacement Placement) Plan(int function, ControlFlow flow, BlockStructure structure, ref int nextCounter, bool countEverything = false)
     {
         var edges = flow.Edges;
         int nodes = flow.NodeCount;
@@ -96,6 +110,8 @@ internal static class CounterPlanner
         var counter = new int[edges.Length];
         Array.Fill(counter, -1);
         var plan = new FunctionPlan { Function = function, Flow = flow, EdgeCounter = counter };
+        var placement = new CounterPlacement();
+        var blockCounters = new List<CounterSite>();
         foreach (long key in order)
         {
             int i = (int)key;
@@ -103,46 +119,44 @@ internal static class CounterPlanner
             if (countEverything ? priority[i] == 0 && sets.Union(e.From, e.To) : sets.Union(e.From, e.To)) continue;
             int id = nextCounter++;
             counter[i] = id;
-            Place(plan, e, id, CountableAtTarget(e), CountableAtSource(e));
+            Place(flow, placement, blockCounters, e, id, CountableAtTarget(e), CountableAtSource(e));
         }
+        // By block, start counters first; a block's counters keep the order they were planned in.
+        var sites = blockCounters.ToArray();
+        var siteOrder = new long[sites.Length];
+        for (int k = 0; k < sites.Length; k++) siteOrder[k] = ((long)(sites[k].Block * 2 + (sites[k].AtEnd ? 1 : 0)) << 32) | (uint)k;
+        Array.Sort(siteOrder);
+        placement.BlockCounters = [.. siteOrder.Select(key => sites[(int)key])];
+        plan.StubbedBrTables = placement.StubCounters.Count;
 
-        for (int i = 0; i < flow.Code.Count; i++)
+        var instructions = flow.Code.Instructions;
+        for (int b = 0; b < flow.BlockCount; b++)
         {
-            if (flow.BlockOf[i] >= 0 && flow.Code[i].Opcode is Opcode.Select or Opcode.SelectTyped) plan.SelectCounters[i] = nextCounter++;
+            for (int i = flow.BlockStart[b]; i <= flow.BlockLast[b]; i++)
+            {
+                if (instructions[i].Opcode is Opcode.Select or Opcode.SelectTyped) placement.SelectCounters[i] = nextCounter++;
+            }
         }
-        plan.Branches = BranchPoints(plan);
-        return plan;
+        BranchPoints(plan, placement, structure);
+        return (plan, placement);
     }
 
-    private static void Place(FunctionPlan plan, FlowEdge e, int id, bool atTarget, bool atSource)
+    private static void Place(ControlFlow flow, CounterPlacement placement, List<CounterSite> blockCounters, FlowEdge e, int id, bool atTarget, bool atSource)
     {
-        var flow = plan.Flow;
-        if (e.Kind == EdgeKind.Internal)
+        // A block's own count, or an edge counted where it enters its target or leaves its source.
+        var (node, atEnd) = e.Kind == EdgeKind.Internal ? (e.From, false) : atTarget ? (e.To, false) : atSource ? (e.From, true) : (-1, false);
+        if (node >= 0)
         {
-            int block = flow.BlockOfNode(e.From);
-            if (block >= 0) Add(plan.StartCounters, block, id);
-            else Add(plan.LandingCounters, flow.LandingOfNode(e.From), id);
-            return;
-        }
-        if (atTarget)
-        {
-            int block = flow.BlockOfNode(e.To);
-            if (block >= 0) Add(plan.StartCounters, block, id);
-            else Add(plan.LandingCounters, flow.LandingOfNode(e.To), id);
-            return;
-        }
-        if (atSource)
-        {
-            int block = flow.BlockOfNode(e.From);
-            if (block >= 0) Add(plan.EndCounters, block, id);
-            else Add(plan.LandingCounters, flow.LandingOfNode(e.From), id);
+            int block = flow.BlockOfNode(node);
+            if (block >= 0) blockCounters.Add(new CounterSite(block, atEnd, id));
+            else Add(placement.LandingCounters, flow.LandingOfNode(node), id);
             return;
         }
         int source = flow.BlockOfNode(e.From);
         if (source < 0 || flow.Code[flow.BlockLast[source]].Opcode != Opcode.BrTable)
             throw new InvalidOperationException($"coverage planning left an uncountable edge {e} out of the spanning tree");
         int target = e.To == ControlFlow.Exit ? -1 : flow.BlockStart[flow.BlockOfNode(e.To)];
-        if (!plan.StubCounters.TryGetValue(source, out var stubs)) plan.StubCounters[source] = stubs = [];
+        if (!placement.StubCounters.TryGetValue(source, out var stubs)) placement.StubCounters[source] = stubs = [];
         Add(stubs, target, id);
     }
 
@@ -153,129 +167,143 @@ internal static class CounterPlanner
     }
 
     /// <summary>The branch points of the function and how each outcome's count is found.</summary>
-    private static BranchSpec[] BranchPoints(FunctionPlan plan)
+    private static void BranchPoints(FunctionPlan plan, CounterPlacement placement, BlockStructure structure)
     {
         var flow = plan.Flow;
         var code = flow.Code;
         var edges = flow.Edges;
-        var outEdges = OutEdges(edges, flow.NodeCount);
+        var outStart = OutEdgeStarts(edges, flow.NodeCount, out var outEdges);
         int EdgeTo(int from, int targetInstruction)
         {
-            int to = targetInstruction < 0 ? ControlFlow.Exit : ControlFlow.BlockIn(flow.BlockOf[targetInstruction]);
-            foreach (int i in outEdges[from])
+            int to = targetInstruction < 0 ? ControlFlow.Exit : ControlFlow.BlockIn(flow.BlockOf(targetInstruction));
+            for (int k = outStart[from]; k < outStart[from + 1]; k++)
             {
+                int i = outEdges[k];
                 if (edges[i].To == to && edges[i].Kind != EdgeKind.Unwind) return i;
             }
             throw new InvalidOperationException($"no edge from node {from} to instruction {targetInstruction}");
         }
-
-        var result = new List<BranchSpec>();
-        var landingsOf = new Dictionary<int, List<int>>();
-        for (int l = 0; l < flow.Landings.Length; l++)
+        int OtherEdge(int from, int edge, bool skipUnwind)
         {
-            if (!landingsOf.TryGetValue(flow.Landings[l].TryTable, out var list)) landingsOf[flow.Landings[l].TryTable] = list = [];
-            list.Add(l);
-        }
-        var catchEdges = new Dictionary<int, int>();
-        for (int i = 0; i < edges.Length; i++)
-        {
-            if (edges[i].Kind == EdgeKind.Catch) catchEdges[edges[i].To] = i;
-        }
-
-        var catchArms = CatchArms(code);
-        for (int i = 0; i < code.Count; i++)
-        {
-            int block = flow.BlockOf[i];
-            if (block < 0) continue;
-            var ins = code[i];
-            int pc = ins.Offset;
-            int from = ControlFlow.BlockOut(block);
-            switch (ins.Opcode)
+            for (int k = outStart[from]; k < outStart[from + 1]; k++)
             {
-                case Opcode.BrIf or Opcode.BrOnNull or Opcode.BrOnNonNull or Opcode.BrOnCast or Opcode.BrOnCastFail:
+                int i = outEdges[k];
+                if (i != edge && !(skipUnwind && edges[i].Kind == EdgeKind.Unwind)) return i;
+            }
+            return -1;
+        }
+
+        var branches = new List<BranchSpec>();
+        var outcomes = new List<OutcomeSpec>();
+        void Add(int instruction, Opcode opcode, params ReadOnlySpan<OutcomeSpec> specs)
+        {
+            branches.Add(new BranchSpec(instruction, code[instruction].Offset, opcode, outcomes.Count, specs.Length));
+            foreach (var spec in specs) outcomes.Add(spec);
+        }
+
+        Dictionary<int, List<int>>? landingsOf = null;
+        Dictionary<int, int>? catchEdges = null;
+        Dictionary<int, List<int>>? catchArms = null;
+        Dictionary<int, int> CatchEdges()
+        {
+            var result = new Dictionary<int, int>();
+            for (int i = 0; i < edges.Length; i++)
+            {
+                if (edges[i].Kind == EdgeKind.Catch) result[edges[i].To] = i;
+            }
+            return result;
+        }
+        if (flow.Landings.Length > 0)
+        {
+            landingsOf = [];
+            for (int l = 0; l < flow.Landings.Length; l++)
+            {
+                if (!landingsOf.TryGetValue(flow.Landings[l].TryTable, out var list)) landingsOf[flow.Landings[l].TryTable] = list = [];
+                list.Add(l);
+            }
+        }
+
+        for (int block = 0; block < flow.BlockCount; block++)
+        {
+            int from = ControlFlow.BlockOut(block);
+            for (int i = flow.BlockStart[block]; i <= flow.BlockLast[block]; i++)
+            {
+                var ins = code[i];
+                switch (ins.Opcode)
                 {
-                    int fall = EdgeTo(from, i + 1);
-                    int taken = -1;
-                    foreach (int e in outEdges[from])
+                    case Opcode.BrIf or Opcode.BrOnNull or Opcode.BrOnNonNull or Opcode.BrOnCast or Opcode.BrOnCastFail:
                     {
-                        if (e != fall && edges[e].Kind != EdgeKind.Unwind)
+                        int fall = EdgeTo(from, i + 1);
+                        Add(i, ins.Opcode, new("taken", OutcomeSource.Edge, OtherEdge(from, fall, skipUnwind: true)), new("not taken", OutcomeSource.Edge, fall));
+                        break;
+                    }
+                    case Opcode.If:
+                    {
+                        int then = EdgeTo(from, i + 1);
+                        Add(i, ins.Opcode, new("then", OutcomeSource.Edge, then), new(structure.ElseOf(i) >= 0 ? "else" : "else (implicit)", OutcomeSource.Edge, OtherEdge(from, then, skipUnwind: false)));
+                        break;
+                    }
+                    case Opcode.BrTable:
+                    {
+                        // One outcome per distinct target, named by the table entries that lead there.
+                        var targets = flow.BrTableTargets[i];
+                        var labels = new List<(int Edge, List<string> Entries)>();
+                        var labelOfEdge = new Dictionary<int, int>();
+                        for (int k = 0; k < targets.Length; k++)
                         {
-                            taken = e;
-                            break;
+                            int edge = EdgeTo(from, targets[k]);
+                            if (!labelOfEdge.TryGetValue(edge, out int found))
+                            {
+                                labels.Add((edge, []));
+                                labelOfEdge[edge] = found = labels.Count - 1;
+                            }
+                            labels[found].Entries.Add(k == targets.Length - 1 ? "default" : k.ToString(System.Globalization.CultureInfo.InvariantCulture));
                         }
+                        if (labels.Count < 2) break;
+                        Add(i, ins.Opcode, [.. labels.Select(l => new OutcomeSpec(Describe(l.Entries), OutcomeSource.Edge, l.Edge))]);
+                        break;
                     }
-                    result.Add(new BranchSpec(i, pc, ins.Opcode, [new("taken", OutcomeSource.Edge, taken), new("not taken", OutcomeSource.Edge, fall)]));
-                    break;
-                }
-                case Opcode.If:
-                {
-                    int then = EdgeTo(from, i + 1);
-                    int otherwise = -1;
-                    foreach (int e in outEdges[from])
+                    case Opcode.Select or Opcode.SelectTyped:
                     {
-                        if (e != then)
+                        int counter = placement.SelectCounters[i];
+                        Add(i, ins.Opcode, new("first", OutcomeSource.SelectFirst, counter), new("second", OutcomeSource.SelectSecond, counter));
+                        break;
+                    }
+                    case Opcode.TryTable when landingsOf is not null && landingsOf.TryGetValue(i, out var landings):
+                    {
+                        catchEdges ??= CatchEdges();
+                        Add(i, ins.Opcode, [.. landings.Select(l => new OutcomeSpec(ClauseName(code, ins, flow.Landings[l].Clause), OutcomeSource.Edge, catchEdges[flow.LandingIn(l)]))]);
+                        break;
+                    }
+                    case Opcode.Try when (catchArms ??= CatchArms(code)).TryGetValue(i, out var catches):
+                    {
+                        catchEdges ??= CatchEdges();
+                        var arms = new List<OutcomeSpec>();
+                        foreach (int j in catches)
                         {
-                            otherwise = e;
-                            break;
+                            if (flow.BlockOf(j + 1) is int arm and >= 0 && catchEdges.TryGetValue(ControlFlow.BlockIn(arm), out int edge))
+                                arms.Add(new OutcomeSpec(code[j].Opcode == Opcode.CatchAll ? "catch_all" : $"catch tag {code[j].Index}", OutcomeSource.Edge, edge));
                         }
+                        if (arms.Count > 0) Add(i, ins.Opcode, [.. arms]);
+                        break;
                     }
-                    result.Add(new BranchSpec(i, pc, ins.Opcode, [new("then", OutcomeSource.Edge, then), new(flow.ElseOf(i) >= 0 ? "else" : "else (implicit)", OutcomeSource.Edge, otherwise)]));
-                    break;
-                }
-                case Opcode.BrTable:
-                {
-                    // One outcome per distinct target, named by the table entries that lead there.
-                    var targets = flow.BrTableTargets[i];
-                    var labels = new List<(int Edge, List<string> Entries)>();
-                    var labelOfEdge = new Dictionary<int, int>();
-                    for (int k = 0; k < targets.Length; k++)
-                    {
-                        int edge = EdgeTo(from, targets[k]);
-                        if (!labelOfEdge.TryGetValue(edge, out int found))
-                        {
-                            labels.Add((edge, []));
-                            labelOfEdge[edge] = found = labels.Count - 1;
-                        }
-                        labels[found].Entries.Add(k == targets.Length - 1 ? "default" : k.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    }
-                    if (labels.Count < 2) break;
-                    result.Add(new BranchSpec(i, pc, ins.Opcode, [.. labels.Select(l => new OutcomeSpec(Describe(l.Entries), OutcomeSource.Edge, l.Edge))]));
-                    break;
-                }
-                case Opcode.Select or Opcode.SelectTyped:
-                    result.Add(new BranchSpec(i, pc, ins.Opcode, [new("first", OutcomeSource.SelectFirst, plan.SelectCounters[i]), new("second", OutcomeSource.SelectSecond, plan.SelectCounters[i])]));
-                    break;
-                case Opcode.TryTable when landingsOf.TryGetValue(i, out var landings):
-                    result.Add(new BranchSpec(i, pc, ins.Opcode, [.. landings.Select(l => new OutcomeSpec(ClauseName(code, ins, flow.Landings[l].Clause), OutcomeSource.Edge, catchEdges[flow.LandingIn(l)]))]));
-                    break;
-                case Opcode.Try when catchArms.TryGetValue(i, out var catches):
-                {
-                    var arms = new List<OutcomeSpec>();
-                    foreach (int j in catches)
-                    {
-                        if (flow.BlockOf[j + 1] >= 0 && catchEdges.TryGetValue(ControlFlow.BlockIn(flow.BlockOf[j + 1]), out int edge))
-                            arms.Add(new OutcomeSpec(code[j].Opcode == Opcode.CatchAll ? "catch_all" : $"catch tag {code[j].Index}", OutcomeSource.Edge, edge));
-                    }
-                    if (arms.Count > 0) result.Add(new BranchSpec(i, pc, ins.Opcode, [.. arms]));
-                    break;
                 }
             }
         }
-        return [.. result];
+        plan.Branches = [.. branches];
+        plan.Outcomes = [.. outcomes];
     }
 
-    /// <summary>Each node's outgoing edges, in edge order.</summary>
-    private static ArraySegment<int>[] OutEdges(FlowEdge[] edges, int nodes)
+    /// <summary>Each node's outgoing edges, in edge order: node n's are <c>list[start[n]..start[n + 1]]</c>.</summary>
+    private static int[] OutEdgeStarts(FlowEdge[] edges, int nodes, out int[] list)
     {
         var start = new int[nodes + 1];
         foreach (var e in edges) start[e.From + 1]++;
         for (int n = 0; n < nodes; n++) start[n + 1] += start[n];
-        var list = new int[edges.Length];
+        list = new int[edges.Length];
         var next = (int[])start.Clone();
         for (int i = 0; i < edges.Length; i++) list[next[edges[i].From]++] = i;
-        var result = new ArraySegment<int>[nodes];
-        for (int n = 0; n < nodes; n++) result[n] = new ArraySegment<int>(list, start[n], start[n + 1] - start[n]);
-        return result;
+        return start;
     }
 
     /// <summary>Per legacy try: its catch and catch_all instructions, in order.</summary>

@@ -24,7 +24,8 @@ namespace WasmProbe.Coverage;
 internal sealed class CoverageEmitter
 {
     private readonly FunctionPlan _plan;
-    private readonly FunctionAnalysis _analysis;
+    private readonly CounterPlacement _placement;
+    private readonly StackAnalyzer _analyzer;
     private readonly ModuleBuilder _builder;
     private readonly IndexSpaces _spaces;
     private readonly int _memory;
@@ -45,10 +46,13 @@ internal sealed class CoverageEmitter
     /// <param name="scratch">The scratch global's index; adds the global on first use.</param>
     /// <param name="buffer">Where the body is assembled; reused from function to function, so big bodies do not each
     /// allocate (and leave behind) a large-object-heap list.</param>
-    public CoverageEmitter(FunctionPlan plan, FunctionAnalysis analysis, ModuleBuilder builder, IndexSpaces spaces, int memory, Func<int> scratch, List<Instruction> buffer)
+    /// <param name="analyzer">Types the operand stack where a br_table needs stub blocks (the only place that needs
+    /// types; most functions never run it).</param>
+    public CoverageEmitter(FunctionPlan plan, CounterPlacement placement, StackAnalyzer analyzer, ModuleBuilder builder, IndexSpaces spaces, int memory, Func<int> scratch, List<Instruction> buffer)
     {
         _plan = plan;
-        _analysis = analysis;
+        _placement = placement;
+        _analyzer = analyzer;
         _builder = builder;
         _spaces = spaces;
         _memory = memory;
@@ -65,17 +69,28 @@ internal sealed class CoverageEmitter
 
     public Expression Emit()
     {
-        var code = Code;
+        var code = Code.Instructions;
+        var flow = Flow;
         _frames.Add(new Frame { Opener = -1 });
-        for (int i = 0; i < code.Count; i++)
+        int next = 0; // the first block that does not end before the instruction
+        var sites = _placement.BlockCounters;
+        int site = 0;
+        for (int i = 0; i < code.Length; i++)
         {
             var ins = code[i];
-            int block = Flow.BlockOf[i];
+            while (next < flow.BlockCount && flow.BlockLast[next] < i) next++;
+            int block = next < flow.BlockCount && flow.BlockStart[next] <= i ? next : -1;
             if (block >= 0)
             {
-                if (Flow.BlockStart[block] == i && _plan.StartCounters.TryGetValue(block, out var start)) Increment(start);
-                if (Flow.BlockLast[block] == i && _plan.EndCounters.TryGetValue(block, out var end)) Increment(end);
-                if (_plan.SelectCounters.TryGetValue(i, out int select)) CountSelect(select);
+                if (flow.BlockStart[block] == i)
+                {
+                    for (; site < sites.Length && sites[site].Block == block && !sites[site].AtEnd; site++) Increment(sites[site].Counter);
+                }
+                if (flow.BlockLast[block] == i)
+                {
+                    for (; site < sites.Length && sites[site].Block == block; site++) Increment(sites[site].Counter);
+                }
+                if (ins.Opcode is Opcode.Select or Opcode.SelectTyped && _placement.SelectCounters.TryGetValue(i, out int select)) CountSelect(select);
             }
             switch (ins.Opcode)
             {
@@ -109,7 +124,7 @@ internal sealed class CoverageEmitter
                     break;
                 }
                 case Opcode.BrTable:
-                    if (block >= 0 && Flow.BlockLast[block] == i && _plan.StubCounters.TryGetValue(block, out var stubs)) EmitStubbedBrTable(i, ins, stubs);
+                    if (block >= 0 && flow.BlockLast[block] == i && _placement.StubCounters.TryGetValue(block, out var stubs)) EmitStubbedBrTable(i, ins, stubs);
                     else EmitBrTable(ins, (k, label) => Adjust(label, _frames.Count));
                     break;
                 default:
@@ -159,16 +174,18 @@ internal sealed class CoverageEmitter
 
     private void Increment(List<int> counters)
     {
-        foreach (int counter in counters)
-        {
-            ulong address = 8UL * (uint)counter;
-            Emit(Opcode.I32Const, 0);
-            Emit(Opcode.I32Const, 0);
-            Emit(Opcode.I64Load, (long)address, 3, _memory);
-            Emit(Opcode.I64Const, 1);
-            Emit(Opcode.I64Add);
-            Emit(Opcode.I64Store, (long)address, 3, _memory);
-        }
+        foreach (int counter in counters) Increment(counter);
+    }
+
+    private void Increment(int counter)
+    {
+        ulong address = 8UL * (uint)counter;
+        Emit(Opcode.I32Const, 0);
+        Emit(Opcode.I32Const, 0);
+        Emit(Opcode.I64Load, (long)address, 3, _memory);
+        Emit(Opcode.I64Const, 1);
+        Emit(Opcode.I64Add);
+        Emit(Opcode.I64Store, (long)address, 3, _memory);
     }
 
     /// <summary>[.. a b c] -> [.. a b c], adding (c != 0) to the counter.</summary>
@@ -195,7 +212,7 @@ internal sealed class CoverageEmitter
     {
         int count = ins.PoolCount;
         var landings = LandingsOf(index);
-        bool wrap = landings is not null && landings.Any(l => l >= 0 && _plan.LandingCounters.ContainsKey(l));
+        bool wrap = landings is not null && landings.Any(l => l >= 0 && _placement.LandingCounters.ContainsKey(l));
         if (!wrap)
         {
             var clauses = ins;
@@ -235,7 +252,7 @@ internal sealed class CoverageEmitter
         for (int k = 0; k < count; k++)
         {
             Emit(Opcode.End);
-            if (landings[k] >= 0 && _plan.LandingCounters.TryGetValue(landings[k], out var counters)) Increment(counters);
+            if (landings[k] >= 0 && _placement.LandingCounters.TryGetValue(landings[k], out var counters)) Increment(counters);
             Emit(Opcode.Br, frame.ClauseTargets![k] + 1 + (count - 1 - k));
         }
         Emit(Opcode.End);
@@ -282,7 +299,7 @@ internal sealed class CoverageEmitter
         var targets = Flow.BrTableTargets[index];
         var stubbed = stubs.Keys.Order().ToArray();
         int m = stubbed.Length;
-        var stack = _analysis.StackBefore(index);
+        var stack = _analyzer.Analyze(_plan.Function).StackBefore(index);
         int arity = LabelArity(ins.Index);
         var carried = stack[(stack.Length - 1 - arity)..(stack.Length - 1)];
         if (carried.Any(t => t.Kind == ValueKind.Unknown))
@@ -318,7 +335,7 @@ internal sealed class CoverageEmitter
     private int LabelArity(int label)
     {
         int opener = _frames[_frames.Count - 1 - label].Opener;
-        if (opener < 0) return _analysis.Type.Results.Length;
+        if (opener < 0) return _spaces.FunctionTypeOfFunction(_plan.Function).Results.Length;
         var (parameters, results) = Signature(Code[opener].BlockType);
         return Code[opener].Opcode == Opcode.Loop ? parameters.Length : results.Length;
     }

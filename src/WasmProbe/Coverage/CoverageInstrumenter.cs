@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using WasmProbe.Caching;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
+using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Encoding;
 using WasmProbe.Wasm.Instructions;
@@ -33,11 +34,15 @@ public static class CoverageInstrumenter
 
     /// <summary>Instruments <paramref name="module"/>, already decoded from <paramref name="wasm"/>; cached like
     /// <see cref="Instrument(byte[])"/>.</summary>
-    public static CoverageInstrumentation Instrument(byte[] wasm, Module? module)
+    public static CoverageInstrumentation Instrument(byte[] wasm, Module? module) => Instrument(wasm, module, forDebugger: false);
+
+    /// <param name="forDebugger">The caller needs <see cref="CoverageInstrumentation.Module"/> (to instrument it for
+    /// debugging) rather than <see cref="CoverageInstrumentation.Bytes"/>: rewrite that one first.</param>
+    internal static CoverageInstrumentation Instrument(byte[] wasm, Module? module, bool forDebugger)
     {
         ArgumentNullException.ThrowIfNull(wasm);
         string id = ModuleId(wasm);
-        var lazy = Cache.GetOrAdd(id, _ => new Lazy<CoverageInstrumentation>(() => Build(module ?? ModuleDecoder.Decode(wasm), id)));
+        var lazy = Cache.GetOrAdd(id, _ => new Lazy<CoverageInstrumentation>(() => Build(module ?? ModuleDecoder.Decode(wasm), id, forDebugger: forDebugger)));
         try
         {
             return lazy.Value;
@@ -52,15 +57,92 @@ public static class CoverageInstrumenter
     /// <summary>A module's identity in coverage results: the SHA-256 of its bytes, lower-case hex.</summary>
     public static string ModuleId(byte[] wasm) => ContentHash.Of(wasm);
 
-    internal static CoverageInstrumentation Build(Module module, string id, bool countEverything = false)
+    /// <summary>Plans the counters and rewrites the module once, into <see cref="CoverageInstrumentation.Bytes"/> or (with
+    /// <paramref name="forDebugger"/>) <see cref="CoverageInstrumentation.Module"/>; the other is rewritten again if asked
+    /// for. The bytes keep no rewritten body beyond its function, which bounds memory on large modules.</summary>
+    internal static CoverageInstrumentation Build(Module module, string id, bool countEverything = false, bool forDebugger = false)
+    {
+        Rewritten first;
+        Func<Standalone> standalone;
+        Func<Module> composed;
+        if (forDebugger)
+        {
+            (first, var module1) = Compose(module, countEverything);
+            composed = () => module1;
+            standalone = () => EncodeStandalone(module, countEverything).Result;
+        }
+        else
+        {
+            (first, var bytes) = EncodeStandalone(module, countEverything);
+            standalone = () => bytes;
+            composed = () => Compose(module, countEverything).Module;
+        }
+        return new CoverageInstrumentation(id, module, composed, standalone, first.Plans, first.Counters, first.Memory, first.Export) { CatchesExceptions = first.Catching };
+    }
+
+    /// <summary>The instrumented module encoded to run on its own, and its pc map.</summary>
+    internal sealed record Standalone(byte[] Bytes, PcMap PcMap);
+
+    /// <summary>Rewrites into bytes function by function, keeping no body: the code section payload is assembled here and
+    /// copied verbatim by the encoder; the pc map's entries move from payload offsets to module offsets once the module
+    /// is encoded. Debug sections are dropped: their addresses no longer hold.</summary>
+    private static (Rewritten Rewrite, Standalone Result) EncodeStandalone(Module module, bool countEverything)
+    {
+        var payload = new WasmWriter(Math.Max(4096, module.Bodies.Sum(b => b.Code.Count) * 4));
+        var scratch = new WasmWriter(4096);
+        var pcMap = new PcMap();
+        payload.U32(module.Bodies.Count);
+        var rewrite = Rewrite(module, countEverything, (_, body) => ModuleEncoder.WriteBody(payload, scratch, body, pcMap));
+
+        rewrite.Builder.DropDebugSections = true;
+        var standalone = rewrite.Module();
+        var section = new WasmWriter(payload.Length + 6);
+        section.Byte((byte)SectionId.Code);
+        section.U32(payload.Length);
+        section.Bytes(payload);
+        standalone.OriginalSections[SectionId.Code] = section.ToArray();
+        var bytes = ModuleEncoder.Encode(standalone);
+        pcMap.Shift(0, ModuleEncoder.SectionOffset(bytes, SectionId.Code));
+        return (rewrite, new Standalone(bytes, pcMap));
+    }
+
+    /// <summary>Rewrites into a module for the debugger's instrumenter: it keeps the DWARF sections and the code section
+    /// offset, and its original instructions keep their pcs.</summary>
+    private static (Rewritten Rewrite, Module Module) Compose(Module module, bool countEverything)
+    {
+        var bodies = new FunctionBody[module.Bodies.Count];
+        var rewrite = Rewrite(module, countEverything, (d, body) => bodies[d] = body);
+        var composed = rewrite.Module();
+        for (int d = 0; d < bodies.Length; d++) composed.Bodies[d] = bodies[d];
+        composed.CodeSectionPayloadOffset = module.CodeSectionPayloadOffset;
+        return (rewrite, composed);
+    }
+
+    /// <summary>What <see cref="Rewrite"/> made besides the bodies: the module around them and the counters' plans.</summary>
+    private sealed record Rewritten(ModuleBuilder Builder, FunctionPlan[] Plans, int Counters, int Memory, string Export, bool Catching, MemoryType CounterMemory)
+    {
+        /// <summary>The module with the counter memory sized; its bodies are the original ones until replaced.</summary>
+        public Module Module()
+        {
+            var m = Builder.Build();
+            m.Memories[^1] = CounterMemory;
+            return m;
+        }
+    }
+
+    /// <summary>Plans and rewrites every body, one function at a time (block structure, flow graph, plan, body), handing
+    /// each rewritten body to <paramref name="sink"/> by defined-function index. The plan keeps only the flow graph the
+    /// results are derived from; stack types are analysed only where a br_table needs stub blocks. Deterministic: a
+    /// second rewrite of the same module numbers every counter and added entity the same way.</summary>
+    private static Rewritten Rewrite(Module module, bool countEverything, Action<int, FunctionBody> sink)
     {
         var spaces = module.IndexSpaces;
         bool catching = module.Bodies.Any(b => b.Code.Instructions.Any(i =>
             (i.Opcode == Opcode.TryTable && i.PoolCount > 0) || i.Opcode is Opcode.Catch or Opcode.CatchAll));
 
-        // One function at a time: analysis, flow graph, plan and rewritten body. A function's stack analysis is dropped
-        // as soon as its body is written; the plan keeps only the flow graph the results are derived from.
         var analyzer = new StackAnalyzer(module);
+        var structure = new BlockStructure();
+        var flows = new ControlFlowBuilder();
         var builder = new ModuleBuilder(module) { DropDebugSections = false };
         int memory = builder.AddMemory(new MemoryType(new Limits(0, 0)));
         int scratch = -1;
@@ -69,38 +151,24 @@ public static class CoverageInstrumenter
         builder.AddExport(export, ExternalKind.Memory, memory);
 
         var plans = new FunctionPlan[module.Bodies.Count];
-        var bodies = new FunctionBody[module.Bodies.Count];
         int counters = 0;
         var buffer = new List<Instruction>();
         for (int d = 0; d < module.Bodies.Count; d++)
         {
             int f = spaces.ImportedFunctionCount + d;
-            bodies[d] = ModuleTooLargeException.Guard(module, f, () =>
+            var body = ModuleTooLargeException.Guard(module, f, () =>
             {
-                var analysis = analyzer.Analyze(f);
-                var plan = plans[d] = CounterPlanner.Plan(f, ControlFlow.Build(analysis, catching), ref counters, countEverything);
-                var code = new CoverageEmitter(plan, analysis, builder, spaces, memory, Scratch, buffer).Emit();
-                return new FunctionBody(module.Bodies[d].Locals, code) { Offset = module.Bodies[d].Offset };
+                var code = module.Bodies[d].Code;
+                structure.Compute(code);
+                var (plan, placement) = CounterPlanner.Plan(f, flows.Build(code, structure, catching), structure, ref counters, countEverything);
+                plans[d] = plan;
+                var emitted = new CoverageEmitter(plan, placement, analyzer, builder, spaces, memory, Scratch, buffer).Emit();
+                return new FunctionBody(module.Bodies[d].Locals, emitted) { Offset = module.Bodies[d].Offset };
             });
+            sink(d, body);
         }
-
-        // The module handed on keeps the DWARF sections and the code section offset (its instructions keep their pcs);
-        // the bytes of a standalone run drop them, since their addresses no longer hold there. The counter memory, the
-        // last one defined, gets its size once every counter is known.
         ulong pages = ((ulong)counters * 8 + 65535) / 65536;
-        var counterMemory = new MemoryType(new Limits(pages, pages));
-        var composed = builder.Build();
-        builder.DropDebugSections = true;
-        var standalone = builder.Build();
-        composed.Memories[^1] = counterMemory;
-        standalone.Memories[^1] = counterMemory;
-        for (int d = 0; d < bodies.Length; d++)
-        {
-            composed.Bodies[d] = bodies[d];
-            standalone.Bodies[d] = bodies[d];
-        }
-        composed.CodeSectionPayloadOffset = module.CodeSectionPayloadOffset;
-        return new CoverageInstrumentation(id, module, composed, standalone, plans, counters, memory, export) { CatchesExceptions = catching };
+        return new Rewritten(builder, plans, counters, memory, export, catching, new MemoryType(new Limits(pages, pages)));
     }
 }
 
@@ -122,16 +190,16 @@ public enum RunEnd
 /// <summary>A module with coverage counters, and what is needed to turn the counters into coverage.</summary>
 public sealed class CoverageInstrumentation
 {
-    private readonly Module _standalone;
-    private byte[]? _bytes;
+    private readonly Lazy<Module> _module;
+    private readonly Lazy<CoverageInstrumenter.Standalone> _standalone;
 
-    internal CoverageInstrumentation(string moduleId, Module original, Module module, Module standalone, FunctionPlan[] functions,
-        int counterCount, int counterMemory, string counterExport)
+    internal CoverageInstrumentation(string moduleId, Module original, Func<Module> module, Func<CoverageInstrumenter.Standalone> standalone,
+        FunctionPlan[] functions, int counterCount, int counterMemory, string counterExport)
     {
         ModuleId = moduleId;
         Original = original;
-        Module = module;
-        _standalone = standalone;
+        _module = new Lazy<Module>(module);
+        _standalone = new Lazy<CoverageInstrumenter.Standalone>(standalone);
         Functions = functions;
         CounterCount = counterCount;
         CounterMemory = counterMemory;
@@ -155,38 +223,13 @@ public sealed class CoverageInstrumentation
     public Module Original { get; }
 
     /// <summary>The instrumented module, to hand to the debugger's instrumenter (keeps DWARF sections and pcs).</summary>
-    public Module Module { get; }
+    public Module Module => _module.Value;
 
     /// <summary>The instrumented module encoded for running on its own (counter memory exported as <see cref="CounterExport"/>).</summary>
-    public byte[] Bytes
-    {
-        get
-        {
-            lock (_standalone)
-            {
-                if (_bytes is null)
-                {
-                    var map = new PcMap();
-                    var bytes = ModuleEncoder.Encode(_standalone, map);
-                    _pcMap = map;
-                    _bytes = bytes;
-                }
-                return _bytes;
-            }
-        }
-    }
-
-    private PcMap? _pcMap;
+    public byte[] Bytes => _standalone.Value.Bytes;
 
     /// <summary>Maps offsets in <see cref="Bytes"/> (a trap's backtrace) to the original module's pcs.</summary>
-    public PcMap PcMap
-    {
-        get
-        {
-            _ = Bytes;
-            return _pcMap!;
-        }
-    }
+    public PcMap PcMap => _standalone.Value.PcMap;
 
     /// <summary>Number of i64 counters at the start of the counter memory.</summary>
     public int CounterCount { get; }

@@ -22,7 +22,7 @@ public sealed partial class DebugSession
         : _coverageRun?.Result;
 
     private CoverageInstrumentation? CoverageInstrumentation =>
-        CollectsCoverage ? _coverageInstrumentation ??= CoverageInstrumenter.Instrument(_wasm, Module) : null;
+        CollectsCoverage ? _coverageInstrumentation ??= CoverageInstrumenter.Instrument(_wasm, Module, forDebugger: true) : null;
 
     private CoverageRun? StartCoverage()
     {

@@ -115,7 +115,7 @@ public sealed class ModuleCoverage
             var plan = _instrumentation.FunctionAt(pc);
             if (plan is null) continue;
             int index = plan.Flow.Code.IndexOfOffset(pc);
-            if (index < 0 || plan.Flow.BlockOf[index] < 0) continue;
+            if (index < 0 || plan.Flow.BlockOf(index) < 0) continue;
             if (!abnormal.TryGetValue(plan, out var map)) abnormal[plan] = map = [];
             map[index] = map.GetValueOrDefault(index) + count;
         }
@@ -134,7 +134,7 @@ public sealed class ModuleCoverage
         var byBlock = new Dictionary<int, long>();
         foreach (var (index, count) in abnormalByInstruction)
         {
-            int block = flow.BlockOf[index];
+            int block = flow.BlockOf(index);
             byBlock[block] = byBlock.GetValueOrDefault(block) + count;
         }
         var edges = FlowSolver.Solve(plan, Counts.Counters, byBlock);
@@ -164,12 +164,18 @@ public sealed class ModuleCoverage
         var branches = new List<BranchCoverage>(plan.Branches.Length);
         foreach (var spec in plan.Branches)
         {
-            var outcomes = spec.Outcomes.Select(o => new BranchOutcome(o.Label, Math.Max(0, o.Source switch
+            var specs = plan.OutcomesOf(spec);
+            var outcomes = new BranchOutcome[specs.Length];
+            for (int k = 0; k < specs.Length; k++)
             {
-                OutcomeSource.Edge => edges[o.Index],
-                OutcomeSource.SelectFirst => Counts.Counters[o.Index],
-                _ => hits[spec.Instruction] - Counts.Counters[o.Index],
-            }))).ToArray();
+                var o = specs[k];
+                outcomes[k] = new BranchOutcome(o.Label, Math.Max(0, o.Source switch
+                {
+                    OutcomeSource.Edge => edges[o.Index],
+                    OutcomeSource.SelectFirst => Counts.Counters[o.Index],
+                    _ => hits[spec.Instruction] - Counts.Counters[o.Index],
+                }));
+            }
             branches.Add(new BranchCoverage(spec.Pc, OpcodeTable.Get(spec.Opcode).Name, outcomes, Math.Max(0, hits[spec.Instruction])));
         }
 

@@ -134,7 +134,7 @@ public class SessionCoverageTests
         var collector = new CoverageCollector();
         var bytes = Wat.ToBinary(wat);
         var instrumentation = CoverageInstrumenter.Instrument(bytes);
-        instrumentation.Functions[0].StubCounters.ShouldNotBeEmpty();
+        instrumentation.Functions[0].StubbedBrTables.ShouldBeGreaterThan(0);
 
         int[] Pcs(DebugSession s) => Wat.Pcs(s, "f");
         foreach (var (x, y) in new[] { (1, 0), (1, 1), (0, 0), (0, 1) })
