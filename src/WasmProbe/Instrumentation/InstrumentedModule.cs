@@ -20,14 +20,12 @@ public sealed class InstrumentedModule
         Memory = memory;
         Mode = mode;
         Exports = exports;
-        foreach (var site in sites) _sitesByLocation[new CodeLocation(site.Function, site.Pc)] = site;
     }
-
-    private readonly Dictionary<CodeLocation, ProbeSite> _sitesByLocation = [];
 
     public Module Original { get; }
     public byte[] Bytes { get; }
     public PcMap PcMap { get; }
+    /// <summary>The sites, ordered by function and pc (a debug build has one per instruction: no index beside them).</summary>
     public ProbeSite[] Sites { get; }
 
     /// <summary>Shadow frame layout per function index; null for functions without shadow frames.</summary>
@@ -37,7 +35,20 @@ public sealed class InstrumentedModule
     public InstrumentationMode Mode { get; }
     public ExportNames Exports { get; }
 
-    public ProbeSite? SiteAt(CodeLocation location) => _sitesByLocation.TryGetValue(location, out var site) ? site : null;
+    public ProbeSite? SiteAt(CodeLocation location)
+    {
+        int lo = 0, hi = Sites.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            var site = Sites[mid];
+            int order = site.Function != location.Function ? site.Function.CompareTo(location.Function) : site.Pc.CompareTo(location.Pc);
+            if (order == 0) return site;
+            if (order < 0) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        return null;
+    }
 }
 
 /// <summary>Export names under which the instrumented module exposes its debug state and the original module's

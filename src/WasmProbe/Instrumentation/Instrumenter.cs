@@ -20,11 +20,14 @@ public static class Instrumenter
         var analyses = new Dictionary<int, FunctionAnalysis>();
         FunctionAnalysis Analysis(int f) => analyses.TryGetValue(f, out var a) ? a : analyses[f] = ModuleTooLargeException.Guard(module, f, () => analyzer.Analyze(f));
 
-        var probeIndices = ProbeInstructions(module, options, Analysis);
+        var probeIndices = ProbeInstructions(options, Analysis);
         var framed = FramedFunctions(module, options, probeIndices);
         bool debug = options.Mode == InstrumentationMode.Debug;
 
         var sites = new List<ProbeSite>();
+        var stacks = new StackShapes();
+        Func<int, ValType> globalType = g => spaces.Globals[g].Type;
+        Func<int, bool> memoryExists = m => (uint)m < (uint)spaces.Memories.Length;
         var sitesByFunction = new Dictionary<int, ProbeSite?[]>();
         foreach (int f in framed.OrderBy(f => f))
         {
@@ -37,15 +40,15 @@ public static class Instrumenter
             {
                 bool replayed = previousReplayable && analysis.IsReachable(i) && perInstruction[i - 1] is not null;
                 previousReplayable = debug && analysis.IsReachable(i) && analysis.Code[i].Offset >= 0
-                    && Replay.Replayable.Is(analysis.Code[i], localTypes, g => spaces.Globals[g].Type, m => (uint)m < (uint)spaces.Memories.Length);
+                    && Replay.Replayable.Is(analysis.Code[i], localTypes, globalType, memoryExists);
                 var ins = analysis.Code[i];
                 if (!analysis.IsReachable(i) || ins.Offset < 0) continue;
                 var kinds = SiteKinds.None;
-                if (probes is not null && probes.Contains(i)) kinds |= SiteKinds.Probe;
+                if (debug || (probes is not null && probes.Contains(i))) kinds |= SiteKinds.Probe;
                 if (debug && IsCall(ins.Opcode)) kinds |= SiteKinds.Call;
                 if (options.ReportThrows && ins.Opcode is Opcode.Throw or Opcode.ThrowRef) kinds |= SiteKinds.Throw;
                 if (kinds == SiteKinds.None) continue;
-                var stack = analysis.StackBefore(i);
+                var stack = stacks.Intern(analysis.StackBefore(i));
                 if (stack.Any(t => t.Kind == ValueKind.Unknown)) continue;
                 int id = sites.Count;
                 var site = new ProbeSite(id, f, i, ins.Offset, kinds, stack, replayed && kinds == SiteKinds.Probe ? perInstruction[i - 1]!.RunStart : id);
@@ -58,7 +61,7 @@ public static class Instrumenter
         }
 
         var memory = new DebugMemory(sites.Count, spaces.FunctionCount);
-        var builder = new ModuleBuilder(module);
+        var builder = new ModuleBuilder(module) { EncodesRewrittenBodies = true };
         int stop = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, new FunctionType([ValType.I32, ValType.I32], []));
         int debugMemory = builder.AddMemory(new MemoryType(new Limits(memory.Pages, null)));
         int armed = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
@@ -100,24 +103,12 @@ public static class Instrumenter
         return types;
     }
 
-    private static Dictionary<int, HashSet<int>> ProbeInstructions(Module module, InstrumentationOptions options, Func<int, FunctionAnalysis> analysis)
+    /// <summary>The probed instructions of a static build, per function. (A debug build probes every reachable
+    /// original instruction: it needs no list.)</summary>
+    private static Dictionary<int, HashSet<int>> ProbeInstructions(InstrumentationOptions options, Func<int, FunctionAnalysis> analysis)
     {
         var result = new Dictionary<int, HashSet<int>>();
-        var spaces = module.IndexSpaces;
-        if (options.Mode == InstrumentationMode.Debug)
-        {
-            for (int f = spaces.ImportedFunctionCount; f < spaces.FunctionCount; f++)
-            {
-                var a = analysis(f);
-                var all = new HashSet<int>();
-                for (int i = 0; i < a.InstructionCount; i++)
-                {
-                    if (a.IsReachable(i) && a.Code[i].Offset >= 0) all.Add(i);
-                }
-                result[f] = all;
-            }
-            return result;
-        }
+        if (options.Mode == InstrumentationMode.Debug) return result;
         foreach (var location in options.Probes)
         {
             var a = analysis(location.Function);

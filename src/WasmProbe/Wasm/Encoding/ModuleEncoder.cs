@@ -173,6 +173,15 @@ public static class ModuleEncoder
     /// original pc) per instruction. <paramref name="scratch"/> is working space.</summary>
     internal static void WriteBody(WasmWriter w, WasmWriter scratch, FunctionBody body, PcMap? offsets)
     {
+        if (body.Encoded is { } encoded)
+        {
+            if (offsets is not null)
+            {
+                for (int i = 0; i < encoded.Starts.Length; i++) offsets.Add(w.Length + encoded.Starts[i], encoded.Pcs[i]);
+            }
+            w.Bytes(encoded.Bytes);
+            return;
+        }
         if (body.OriginalEncoding is { } original)
         {
             if (offsets is not null)
@@ -182,29 +191,38 @@ public static class ModuleEncoder
             w.Bytes(original);
             return;
         }
+        WriteCode(w, scratch, body.Locals, body.Code.Instructions, body.Code.Pool, offsets);
+    }
+
+    /// <summary>Writes a body given as its parts, with its size (see <see cref="WriteBody"/>).</summary>
+    private static void WriteCode(WasmWriter w, WasmWriter scratch, LocalGroup[] locals, ReadOnlySpan<Instruction> code, long[] pool, PcMap? offsets)
+    {
         scratch.Clear();
-        scratch.U32(body.Locals.Length);
-        foreach (var group in body.Locals)
+        scratch.U32(locals.Length);
+        foreach (var group in locals)
         {
             scratch.U32(group.Count);
             InstructionEncoder.WriteValType(scratch, group.Type);
         }
-        if (offsets is null)
+        // Offsets are recorded relative to the body's bytes, and moved once its size (a LEB128) is written before them.
+        int first = offsets?.Count ?? 0;
+        foreach (ref readonly var ins in code)
         {
-            InstructionEncoder.Write(scratch, body.Code);
-            w.Sized(scratch);
-            return;
-        }
-        var starts = new int[body.Code.Count];
-        for (int i = 0; i < starts.Length; i++)
-        {
-            starts[i] = scratch.Length;
-            InstructionEncoder.Write(scratch, body.Code.Instructions[i], body.Code.Pool);
+            offsets?.Add(scratch.Length, ins.Offset);
+            InstructionEncoder.Write(scratch, ins, pool);
         }
         w.U32(scratch.Length);
-        int baseOffset = w.Length;
-        for (int i = 0; i < starts.Length; i++) offsets.Add(baseOffset + starts[i], body.Code.Instructions[i].Offset);
+        offsets?.Shift(first, w.Length);
         w.Bytes(scratch);
+    }
+
+    /// <summary>Encodes a body on its own, for a rewrite that keeps its bodies encoded (see <see cref="EncodedBody"/>).</summary>
+    internal static EncodedBody EncodeBody(LocalGroup[] locals, ReadOnlySpan<Instruction> code, long[] pool, WasmWriter scratch, WasmWriter output)
+    {
+        var map = new PcMap();
+        output.Clear();
+        WriteCode(output, scratch, locals, code, pool, map);
+        return new EncodedBody(output.ToArray(), map.NewOffsets(), map.OriginalOffsets());
     }
 
     /// <summary>The offset in <paramref name="module"/> (an encoded module) of the payload of its first section with

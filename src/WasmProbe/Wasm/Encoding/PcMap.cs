@@ -1,7 +1,8 @@
 namespace WasmProbe.Wasm.Encoding;
 
 /// <summary>Maps instruction offsets of an encoded (rewritten) module back to the pcs of the module it was derived
-/// from. Instructions a rewrite inserted map to the next original instruction, the one they run before.</summary>
+/// from. Instructions a rewrite inserted map to the next original instruction, the one they run before: a run of them
+/// needs only its first entry.</summary>
 public sealed class PcMap
 {
     private int[] _newOffsets = new int[256];
@@ -11,6 +12,7 @@ public sealed class PcMap
 
     internal void Add(int newOffset, int originalOffset)
     {
+        if (originalOffset < 0 && _count > 0 && _originalOffsets[_count - 1] < 0 && newOffset > _newOffsets[_count - 1]) return;
         if (_count == _newOffsets.Length)
         {
             Array.Resize(ref _newOffsets, _count * 2);
@@ -37,6 +39,9 @@ public sealed class PcMap
     }
 
     public int Count => _count;
+
+    internal int[] NewOffsets() => _newOffsets.AsSpan(0, _count).ToArray();
+    internal int[] OriginalOffsets() => _originalOffsets.AsSpan(0, _count).ToArray();
 
     /// <summary>The original pc for an offset in the encoded module (exact instruction start or anywhere inside an
     /// instruction), or -1 when the offset lies outside any mapped code.</summary>

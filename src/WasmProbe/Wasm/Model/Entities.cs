@@ -51,6 +51,10 @@ public sealed class FunctionBody(LocalGroup[] locals, Expression code)
     public int Offset { get; init; } = -1;
     public byte[]? OriginalEncoding { get; init; }
 
+    /// <summary>Set by a rewrite that encodes its bodies as it goes (<see cref="Rewriting.ModuleBuilder.EncodesRewrittenBodies"/>):
+    /// the encoder copies these bytes; <see cref="Code"/> is then empty.</summary>
+    public Encoding.EncodedBody? Encoded { get; init; }
+
     public long LocalCount
     {
         get
@@ -67,4 +71,8 @@ public sealed class FunctionBody(LocalGroup[] locals, Expression code)
 public sealed record CustomSection(string Name, byte[] Payload)
 {
     public byte[]? OriginalEncoding { get; init; }
+
+    /// <summary>Set by a rewrite that encodes its bodies as it goes (<see cref="Rewriting.ModuleBuilder.EncodesRewrittenBodies"/>):
+    /// the encoder copies these bytes; <see cref="Code"/> is then empty.</summary>
+    public Encoding.EncodedBody? Encoded { get; init; }
 }

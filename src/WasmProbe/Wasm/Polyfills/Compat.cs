@@ -18,6 +18,12 @@ internal static class Compat
     }
 
 #if NETSTANDARD2_0
+    public static ReadOnlySpan<T> AsSpan<T>(List<T> list) => list.ToArray();
+#else
+    public static ReadOnlySpan<T> AsSpan<T>(List<T> list) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
+#endif
+
+#if NETSTANDARD2_0
     public static float UInt32BitsToSingle(uint bits) => BitConverter.ToSingle(BitConverter.GetBytes(bits), 0);
     public static double UInt64BitsToDouble(ulong bits) => BitConverter.Int64BitsToDouble(unchecked((long)bits));
 #else

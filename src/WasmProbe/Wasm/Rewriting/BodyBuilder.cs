@@ -1,5 +1,8 @@
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Encoding;
 using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Polyfills;
 using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Rewriting;
@@ -16,11 +19,14 @@ public sealed class BodyBuilder
     private readonly List<LocalGroup> _locals;
     private readonly int _sourceOffset;
 
-    internal BodyBuilder(IndexRemap remap, FunctionBody source, long localCount)
+    /// <param name="buffer">Where the instructions go; a rewrite of many bodies passes the same list to each (cleared
+    /// here), so big bodies do not each allocate and grow their own.</param>
+    internal BodyBuilder(IndexRemap remap, FunctionBody source, long localCount, List<Instruction>? buffer = null)
     {
         _remap = remap;
         _source = source.Code;
-        _instructions = new List<Instruction>(source.Code.Count + 16);
+        _instructions = buffer ?? new List<Instruction>(source.Code.Count + 16);
+        _instructions.Clear();
         _locals = new List<LocalGroup>(source.Locals);
         _sourceOffset = source.Offset;
         LocalCount = localCount;
@@ -74,4 +80,8 @@ public sealed class BodyBuilder
 
     /// <summary>The new body keeps the original body's <see cref="FunctionBody.Offset"/>, so pcs still find their function.</summary>
     internal FunctionBody Build() => new([.. _locals], new Expression([.. _instructions], [.. _pool])) { Offset = _sourceOffset };
+
+    /// <summary>The new body, encoded straight from the builder's instructions.</summary>
+    internal FunctionBody BuildEncoded(WasmWriter scratch, WasmWriter output) =>
+        new([], new Expression([], [])) { Offset = _sourceOffset, Encoded = ModuleEncoder.EncodeBody([.. _locals], Compat.AsSpan(_instructions), [.. _pool], scratch, output) };
 }

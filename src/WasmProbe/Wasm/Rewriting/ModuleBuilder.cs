@@ -1,3 +1,5 @@
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Encoding;
 using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Names;
@@ -116,10 +118,18 @@ public sealed class ModuleBuilder
         if (defined < 0 || defined >= _source.Bodies.Count) throw new ArgumentOutOfRangeException(nameof(originalIndex), $"function {originalIndex} has no body");
         var body = _source.Bodies[defined];
         long localCount = _sourceSpaces.FunctionTypeOfFunction(originalIndex).Parameters.Length + body.LocalCount;
-        var builder = new BodyBuilder(Remap, body, localCount);
+        var builder = new BodyBuilder(Remap, body, localCount, EncodesRewrittenBodies ? _buffer : null);
         rewrite(builder);
-        _rewrittenBodies[defined] = builder.Build();
+        _rewrittenBodies[defined] = EncodesRewrittenBodies ? builder.BuildEncoded(_scratch, _encoding) : builder.Build();
     }
+
+    /// <summary>Keep each rewritten body encoded (a few bytes per instruction) rather than decoded (32 bytes per
+    /// instruction), for rewrites of every body of a large module whose result is only encoded.</summary>
+    public bool EncodesRewrittenBodies { get; init; }
+
+    private readonly List<Instruction> _buffer = [];
+    private readonly WasmWriter _scratch = new(4096);
+    private readonly WasmWriter _encoding = new(4096);
 
     public Module Build()
     {
