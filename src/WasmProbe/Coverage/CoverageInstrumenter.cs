@@ -63,47 +63,41 @@ public static class CoverageInstrumenter
     internal static CoverageInstrumentation Build(Module module, string id, bool countEverything = false, bool forDebugger = false)
     {
         Rewritten first;
+        Module? composed = null;
         Func<Standalone> standalone;
-        Func<Module> composed;
         if (forDebugger)
         {
-            (first, var module1) = Compose(module, countEverything);
-            composed = () => module1;
+            (first, composed) = Compose(module, countEverything);
             standalone = () => EncodeStandalone(module, countEverything).Result;
         }
         else
         {
             (first, var bytes) = EncodeStandalone(module, countEverything);
             standalone = () => bytes;
-            composed = () => Compose(module, countEverything).Module;
         }
-        return new CoverageInstrumentation(id, module, composed, standalone, first.Plans, first.Counters, first.Memory, first.Export) { CatchesExceptions = first.Catching };
+        return new CoverageInstrumentation(id, module, () => Compose(module, countEverything).Module, composed, standalone, first.Plans, first.Counters, first.Memory, first.Export) { CatchesExceptions = first.Catching };
     }
 
     /// <summary>The instrumented module encoded to run on its own, and its pc map.</summary>
     internal sealed record Standalone(byte[] Bytes, PcMap PcMap);
 
-    /// <summary>Rewrites into bytes function by function, keeping no body: the code section payload is assembled here and
-    /// copied verbatim by the encoder; the pc map's entries move from payload offsets to module offsets once the module
-    /// is encoded. Debug sections are dropped: their addresses no longer hold.</summary>
+    /// <summary>Rewrites into bytes, each body encoded as soon as it is rewritten (see <see cref="EncodedBody"/>). Debug
+    /// sections are dropped: their addresses no longer hold.</summary>
     private static (Rewritten Rewrite, Standalone Result) EncodeStandalone(Module module, bool countEverything)
     {
-        var payload = new WasmWriter(Math.Max(4096, module.Bodies.Sum(b => b.Code.Count) * 4));
+        var bodies = new FunctionBody[module.Bodies.Count];
         var scratch = new WasmWriter(4096);
-        var pcMap = new PcMap();
-        payload.U32(module.Bodies.Count);
-        var rewrite = Rewrite(module, countEverything, (_, body) => ModuleEncoder.WriteBody(payload, scratch, body, pcMap));
-
+        var output = new WasmWriter(4096);
+        var rewrite = Rewrite(module, countEverything, (d, body) => bodies[d] = new FunctionBody([], new Expression([], []))
+        {
+            Offset = body.Offset,
+            Encoded = ModuleEncoder.EncodeBody(body.Locals, body.Code.Instructions, body.Code.Pool, scratch, output),
+        });
         rewrite.Builder.DropDebugSections = true;
         var standalone = rewrite.Module();
-        var section = new WasmWriter(payload.Length + 6);
-        section.Byte((byte)SectionId.Code);
-        section.U32(payload.Length);
-        section.Bytes(payload);
-        standalone.OriginalSections[SectionId.Code] = section.ToArray();
-        var bytes = ModuleEncoder.Encode(standalone);
-        pcMap.Shift(0, ModuleEncoder.SectionOffset(bytes, SectionId.Code));
-        return (rewrite, new Standalone(bytes, pcMap));
+        for (int d = 0; d < bodies.Length; d++) standalone.Bodies[d] = bodies[d];
+        var pcMap = new PcMap();
+        return (rewrite, new Standalone(ModuleEncoder.Encode(standalone, pcMap), pcMap));
     }
 
     /// <summary>Rewrites into a module for the debugger's instrumenter: it keeps the DWARF sections and the code section
@@ -190,15 +184,17 @@ public enum RunEnd
 /// <summary>A module with coverage counters, and what is needed to turn the counters into coverage.</summary>
 public sealed class CoverageInstrumentation
 {
-    private readonly Lazy<Module> _module;
+    private readonly Func<Module> _compose;
+    private Module? _composed;
     private readonly Lazy<CoverageInstrumenter.Standalone> _standalone;
 
-    internal CoverageInstrumentation(string moduleId, Module original, Func<Module> module, Func<CoverageInstrumenter.Standalone> standalone,
+    internal CoverageInstrumentation(string moduleId, Module original, Func<Module> module, Module? composed, Func<CoverageInstrumenter.Standalone> standalone,
         FunctionPlan[] functions, int counterCount, int counterMemory, string counterExport)
     {
         ModuleId = moduleId;
         Original = original;
-        _module = new Lazy<Module>(module);
+        _compose = module;
+        _composed = composed;
         _standalone = new Lazy<CoverageInstrumenter.Standalone>(standalone);
         Functions = functions;
         CounterCount = counterCount;
@@ -223,7 +219,9 @@ public sealed class CoverageInstrumentation
     public Module Original { get; }
 
     /// <summary>The instrumented module, to hand to the debugger's instrumenter (keeps DWARF sections and pcs).</summary>
-    public Module Module => _module.Value;
+    /// <remarks>Not kept: each use after the first rewrites it again (debug sessions instrument it once per set of
+    /// options, and a large module's decoded rewrite is many times its size).</remarks>
+    public Module Module => Interlocked.Exchange(ref _composed, null) ?? _compose();
 
     /// <summary>The instrumented module encoded for running on its own (counter memory exported as <see cref="CounterExport"/>).</summary>
     public byte[] Bytes => _standalone.Value.Bytes;

@@ -10,7 +10,27 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
     int StepLimit, int FrameTop, int StackPointer, InstrumentationMode Mode)
 {
     /// <summary>Debug builds' probe and spill helpers by kind and stack shape.</summary>
-    public Dictionary<string, int> Helpers { get; } = [];
+    public Dictionary<HelperKey, int> Helpers { get; } = [];
+}
+
+/// <summary>What a probe or spill helper is for: its kind, the first stack slot it stores and the types it stores.</summary>
+internal readonly struct HelperKey(FunctionEmitter.HelperKind kind, int firstSlot, ValType[] stack) : IEquatable<HelperKey>
+{
+    private readonly FunctionEmitter.HelperKind _kind = kind;
+    private readonly int _firstSlot = firstSlot;
+    private readonly ValType[] _stack = stack;
+
+    public bool Equals(HelperKey other) => _kind == other._kind && _firstSlot == other._firstSlot && _stack.AsSpan().SequenceEqual(other._stack);
+    public override bool Equals(object? obj) => obj is HelperKey other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(_kind);
+        hash.Add(_firstSlot);
+        foreach (var type in _stack) hash.Add(type);
+        return hash.ToHashCode();
+    }
 }
 
 /// <summary>Rewrites one function for the debugger.
@@ -97,7 +117,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.Emit(Opcode.End);
     }
 
-    private enum HelperKind
+    internal enum HelperKind
     {
         /// <summary><c>(values..., frame, site) -> values</c>: when the site's flag is set or the frame is within the step
         /// limit, stores the values, makes the frame the top one and calls the host.</summary>
@@ -111,7 +131,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     /// offsets everywhere, and debug builds write locals through.</summary>
     private int StackHelper(HelperKind kind, ValType[] stack, int firstSlot)
     {
-        string key = $"{kind}:{firstSlot.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{string.Join(",", stack.Select(t => t.ToString()))}";
+        var key = new HelperKey(kind, firstSlot, stack);
         if (context.Helpers.TryGetValue(key, out int existing)) return existing;
         int frame = stack.Length, site = stack.Length + 1;
         var code = new List<Instruction>();

@@ -16,9 +16,10 @@ public static class Instrumenter
     public static InstrumentedModule Instrument(Module module, InstrumentationOptions options)
     {
         var spaces = module.IndexSpaces;
-        var analyzer = new StackAnalyzer(module);
-        var analyses = new Dictionary<int, FunctionAnalysis>();
-        FunctionAnalysis Analysis(int f) => analyses.TryGetValue(f, out var a) ? a : analyses[f] = ModuleTooLargeException.Guard(module, f, () => analyzer.Analyze(f));
+        // One analysis alive at a time, in arrays reused from function to function: every framed function is analysed
+        // when its sites are found and again when it is rewritten (all analyses at once outweigh a large module).
+        var analyzer = new StackAnalyzer(module, reuseBuffers: true);
+        FunctionAnalysis Analysis(int f) => ModuleTooLargeException.Guard(module, f, () => analyzer.Analyze(f));
 
         var probeIndices = ProbeInstructions(options, Analysis);
         var framed = FramedFunctions(module, options, probeIndices);
@@ -48,7 +49,7 @@ public static class Instrumenter
                 if (debug && IsCall(ins.Opcode)) kinds |= SiteKinds.Call;
                 if (options.ReportThrows && ins.Opcode is Opcode.Throw or Opcode.ThrowRef) kinds |= SiteKinds.Throw;
                 if (kinds == SiteKinds.None) continue;
-                var stack = stacks.Intern(analysis.StackBefore(i));
+                var stack = stacks.Before(analysis, i);
                 if (stack.Any(t => t.Kind == ValueKind.Unknown)) continue;
                 int id = sites.Count;
                 var site = new ProbeSite(id, f, i, ins.Offset, kinds, stack, replayed && kinds == SiteKinds.Probe ? perInstruction[i - 1]!.RunStart : id);
@@ -56,8 +57,6 @@ public static class Instrumenter
                 perInstruction[i] = site;
             }
             sitesByFunction[f] = perInstruction;
-            // Analysed again when rewritten: every framed function's analysis at once outweighs a large module.
-            analyses.Remove(f);
         }
 
         var memory = new DebugMemory(sites.Count, spaces.FunctionCount);
@@ -79,7 +78,6 @@ public static class Instrumenter
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
             ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));
-            analyses.Remove(f);
         }
 
         string? backtrace = debug ? null : AddBacktraceTrap(builder);
@@ -109,13 +107,16 @@ public static class Instrumenter
     {
         var result = new Dictionary<int, HashSet<int>>();
         if (options.Mode == InstrumentationMode.Debug) return result;
-        foreach (var location in options.Probes)
+        foreach (var function in options.Probes.GroupBy(l => l.Function))
         {
-            var a = analysis(location.Function);
-            int index = a.IndexOfPc(location.Pc);
-            if (index < 0 || !a.IsReachable(index)) throw new ArgumentException($"{location} is not a reachable instruction");
-            if (!result.TryGetValue(location.Function, out var set)) result[location.Function] = set = [];
-            set.Add(index);
+            var a = analysis(function.Key);
+            var set = result[function.Key] = [];
+            foreach (var location in function)
+            {
+                int index = a.IndexOfPc(location.Pc);
+                if (index < 0 || !a.IsReachable(index)) throw new ArgumentException($"{location} is not a reachable instruction");
+                set.Add(index);
+            }
         }
         return result;
     }

@@ -1,32 +1,27 @@
+using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Instrumentation;
 
 /// <summary>One array per distinct operand-stack shape, shared by every site with that shape: a debug build has a
-/// site per instruction, and most of them repeat a few shapes.</summary>
+/// site per instruction, and most of them repeat a few shapes. Looking a shape up reads the analysis's stack in place;
+/// only a shape not seen before is materialized.</summary>
 internal sealed class StackShapes
 {
-    private readonly Dictionary<ValType[], ValType[]> _shapes = new(ShapeComparer.Instance);
+    private readonly Dictionary<int, List<ValType[]>> _byHash = [];
 
-    public ValType[] Intern(ValType[] stack)
+    /// <summary>The shared array of the stack types before instruction <paramref name="index"/>.</summary>
+    public ValType[] Before(FunctionAnalysis analysis, int index)
     {
-        if (stack.Length == 0) return [];
-        if (_shapes.TryGetValue(stack, out var shared)) return shared;
-        _shapes.Add(stack, stack);
-        return stack;
-    }
-
-    private sealed class ShapeComparer : IEqualityComparer<ValType[]>
-    {
-        public static readonly ShapeComparer Instance = new();
-
-        public bool Equals(ValType[]? x, ValType[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(ValType[] stack)
+        if (analysis.StackHeight(index) == 0) return [];
+        int hash = analysis.StackHash(index);
+        if (!_byHash.TryGetValue(hash, out var shapes)) _byHash[hash] = shapes = [];
+        foreach (var shape in shapes)
         {
-            var hash = new HashCode();
-            foreach (var type in stack) hash.Add(type);
-            return hash.ToHashCode();
+            if (analysis.StackEquals(index, shape)) return shape;
         }
+        var stack = analysis.StackBefore(index);
+        shapes.Add(stack);
+        return stack;
     }
 }

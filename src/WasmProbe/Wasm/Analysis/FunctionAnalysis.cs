@@ -87,6 +87,28 @@ public sealed class FunctionAnalysis
         return result;
     }
 
+    /// <summary>A hash of the operand stack types before instruction <paramref name="index"/> (see
+    /// <see cref="StackEquals"/>), computed without materializing the stack.</summary>
+    public int StackHash(int index)
+    {
+        int hash = _height[index];
+        for (int node = _stackNode[index], i = 0; i < _height[index]; i++, node = _nodeParent[node]) hash = hash * 31 + _nodeType[node].GetHashCode();
+        return hash;
+    }
+
+    /// <summary>Whether the operand stack before instruction <paramref name="index"/> is <paramref name="types"/>
+    /// (bottom first).</summary>
+    public bool StackEquals(int index, ReadOnlySpan<ValType> types)
+    {
+        if (types.Length != _height[index]) return false;
+        int node = _stackNode[index];
+        for (int i = types.Length - 1; i >= 0; i--, node = _nodeParent[node])
+        {
+            if (!types[i].Equals(_nodeType[node])) return false;
+        }
+        return true;
+    }
+
     /// <summary>The index of the instruction at module offset <paramref name="pc"/>, or -1.</summary>
     public int IndexOfPc(int pc) => Code.IndexOfOffset(pc);
 }

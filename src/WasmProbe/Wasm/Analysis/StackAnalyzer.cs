@@ -13,10 +13,28 @@ public sealed class StackAnalyzer
     private readonly Module _module;
     private readonly IndexSpaces _spaces;
 
+    private readonly Buffers? _buffers;
+
     public StackAnalyzer(Module module)
     {
         _module = module;
         _spaces = module.IndexSpaces;
+    }
+
+    /// <param name="reuseBuffers">Every analysis reuses the arrays of the previous one, which it invalidates: for a
+    /// pass that analyses function after function and drops each analysis before the next (a module's worth of
+    /// analyses is otherwise allocated, and collected, per pass).</param>
+    internal StackAnalyzer(Module module, bool reuseBuffers) : this(module)
+    {
+        if (reuseBuffers) _buffers = new Buffers();
+    }
+
+    /// <summary>The per-instruction and per-node arrays of an analysis, kept for the next one.</summary>
+    private sealed class Buffers
+    {
+        public int[] StackNode = [], Height = [], Depth = [], BlockBase = [], Partner = [], NodeParent = [];
+        public bool[] Reachable = [];
+        public ValType[] NodeType = [];
     }
 
     /// <summary>Analyzes the body of a function the module defines (not an import).</summary>
@@ -88,6 +106,13 @@ public sealed class StackAnalyzer
             _code = body.Code;
             _locals = new LocalTypes(type.Parameters, body.Locals);
             int n = _code.Count;
+            _buffers = owner._buffers;
+            if (_buffers is { } reused && reused.StackNode.Length >= n)
+            {
+                (_stackNode, _height, _depth, _blockBase, _reachable, _partner) = (reused.StackNode, reused.Height, reused.Depth, reused.BlockBase, reused.Reachable, reused.Partner);
+                (_nodeParent, _nodeType) = (reused.NodeParent, reused.NodeType);
+                return;
+            }
             _stackNode = new int[n];
             _height = new int[n];
             _depth = new int[n];
@@ -97,6 +122,8 @@ public sealed class StackAnalyzer
             _nodeParent = new int[Math.Max(16, n)];
             _nodeType = new ValType[Math.Max(16, n)];
         }
+
+        private readonly Buffers? _buffers;
 
         public FunctionAnalysis Execute()
         {
@@ -115,11 +142,12 @@ public sealed class StackAnalyzer
                 Apply(i, instructions[i]);
             }
             if (_frameCount != 0) throw Invalid(_body.Offset, "function body does not close all its blocks");
-            var nodeParent = _nodeParent;
-            var nodeType = _nodeType;
-            Array.Resize(ref nodeParent, _nodeCount);
-            Array.Resize(ref nodeType, _nodeCount);
-            return new FunctionAnalysis(_functionIndex, _type, _body, _locals, _stackNode, _height, _depth, _blockBase, _reachable, _partner, nodeParent, nodeType);
+            if (_buffers is { } keep)
+            {
+                (keep.StackNode, keep.Height, keep.Depth, keep.BlockBase, keep.Reachable, keep.Partner) = (_stackNode, _height, _depth, _blockBase, _reachable, _partner);
+                (keep.NodeParent, keep.NodeType) = (_nodeParent, _nodeType);
+            }
+            return new FunctionAnalysis(_functionIndex, _type, _body, _locals, _stackNode, _height, _depth, _blockBase, _reachable, _partner, _nodeParent, _nodeType);
         }
 
         private WasmValidationException Invalid(long offset, string reason) => new(offset, reason);

@@ -35,7 +35,7 @@ public static class ModuleEncoder
             // is written.
             var bodyOffsets = slot.Id == SectionId.Code ? pcMap : null;
             int first = pcMap?.Count ?? 0;
-            bodyOffsets?.Reserve(module.Bodies.Sum(b => b.Code.Count));
+            bodyOffsets?.Reserve(module.Bodies.Sum(b => b.Encoded?.Starts.Length ?? b.Code.Count));
             WritePayload(payload, scratch, module, slot, bodyOffsets);
             output.Byte((byte)slot.Id);
             output.U32(payload.Length);
@@ -171,7 +171,7 @@ public static class ModuleEncoder
 
     /// <summary>Writes a body with its size; <paramref name="offsets"/> collects (offset in <paramref name="w"/>,
     /// original pc) per instruction. <paramref name="scratch"/> is working space.</summary>
-    internal static void WriteBody(WasmWriter w, WasmWriter scratch, FunctionBody body, PcMap? offsets)
+    private static void WriteBody(WasmWriter w, WasmWriter scratch, FunctionBody body, PcMap? offsets)
     {
         if (body.Encoded is { } encoded)
         {
@@ -223,21 +223,6 @@ public static class ModuleEncoder
         output.Clear();
         WriteCode(output, scratch, locals, code, pool, map);
         return new EncodedBody(output.ToArray(), map.NewOffsets(), map.OriginalOffsets());
-    }
-
-    /// <summary>The offset in <paramref name="module"/> (an encoded module) of the payload of its first section with
-    /// id <paramref name="id"/>, or -1.</summary>
-    internal static int SectionOffset(byte[] module, SectionId id)
-    {
-        var reader = new WasmReader(module) { Position = 8 };
-        while (!reader.AtEnd)
-        {
-            var section = (SectionId)reader.ReadByte();
-            int size = (int)reader.ReadU32();
-            if (section == id) return reader.Position;
-            reader.Position += size;
-        }
-        return -1;
     }
 
     private static void WriteRecGroup(WasmWriter w, RecGroup group)

@@ -42,6 +42,15 @@ public sealed class ModuleBuilder
     /// <summary>The index of a function type equal to <paramref name="type"/> (an existing plain one, or a new one).</summary>
     public int AddFunctionType(FunctionType type)
     {
+        if (_functionTypes.TryGetValue(type, out int known)) return known;
+        return _functionTypes[type] = FindOrAddFunctionType(type);
+    }
+
+    /// <summary>Function types already asked for (rewrites ask for the same block types over and over).</summary>
+    private readonly Dictionary<FunctionType, int> _functionTypes = [];
+
+    private int FindOrAddFunctionType(FunctionType type)
+    {
         for (int i = 0; i < _source.RecGroups.Count; i++)
         {
             var group = _source.RecGroups[i];
@@ -123,8 +132,8 @@ public sealed class ModuleBuilder
         _rewrittenBodies[defined] = EncodesRewrittenBodies ? builder.BuildEncoded(_scratch, _encoding) : builder.Build();
     }
 
-    /// <summary>Keep each rewritten body encoded (a few bytes per instruction) rather than decoded (32 bytes per
-    /// instruction), for rewrites of every body of a large module whose result is only encoded.</summary>
+    /// <summary>Keep each rewritten or renumbered body encoded (a few bytes per instruction) rather than decoded (32
+    /// bytes per instruction), for rewrites of large modules whose result is only encoded.</summary>
     public bool EncodesRewrittenBodies { get; init; }
 
     private readonly List<Instruction> _buffer = [];
@@ -155,7 +164,7 @@ public sealed class ModuleBuilder
         for (int i = 0; i < _source.Bodies.Count; i++)
         {
             if (_rewrittenBodies.TryGetValue(i, out var rewritten)) m.Bodies.Add(rewritten);
-            else m.Bodies.Add(RemapBody(_source.Bodies[i], remap));
+            else m.Bodies.Add(EncodesRewrittenBodies ? EncodeRemapped(_source.Bodies[i], remap) : RemapBody(_source.Bodies[i], remap));
         }
         m.Bodies.AddRange(_addedFunctions.Select(f => f.Body));
         m.Data.AddRange(_source.Data);
@@ -180,6 +189,14 @@ public sealed class ModuleBuilder
     {
         var code = remap.Apply(body.Code);
         return ReferenceEquals(code, body.Code) ? body : new FunctionBody(body.Locals, code) { Offset = body.Offset };
+    }
+
+    /// <summary>A body whose calls move, renumbered and encoded at once (see <see cref="EncodesRewrittenBodies"/>).</summary>
+    private FunctionBody EncodeRemapped(FunctionBody body, IndexRemap remap)
+    {
+        var code = remap.Apply(body.Code);
+        if (ReferenceEquals(code, body.Code)) return body;
+        return new FunctionBody([], new Expression([], [])) { Offset = body.Offset, Encoded = ModuleEncoder.EncodeBody(body.Locals, code.Instructions, code.Pool, _scratch, _encoding) };
     }
 
     private static ElementSegment RemapElement(ElementSegment segment, IndexRemap remap)
