@@ -134,7 +134,7 @@ public static class CoverageInstrumenter
         bool catching = module.Bodies.Any(b => b.Code.Instructions.Any(i =>
             (i.Opcode == Opcode.TryTable && i.PoolCount > 0) || i.Opcode is Opcode.Catch or Opcode.CatchAll));
 
-        var analyzer = new StackAnalyzer(module);
+        var analyzer = new StackAnalyzer(module, reuseBuffers: true);
         var structure = new BlockStructure();
         var flows = new ControlFlowBuilder();
         var builder = new ModuleBuilder(module) { DropDebugSections = false };

@@ -148,7 +148,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             {
                 Emit(Opcode.LocalGet, frame);
                 Emit(Opcode.LocalGet, k);
-                foreach (var (opcode, a, b, c) in StoreInstructions(stack[k], FrameLayout.StackSlotOffset(firstSlot + k))) Emit(opcode, a, b, c);
+                StoreInstructions(stack[k], FrameLayout.StackSlotOffset(firstSlot + k), Emit);
             }
             StoreHeader(FrameLayout.StackHeightOffset, () => Emit(Opcode.I32Const, firstSlot + stack.Length));
         }
@@ -254,7 +254,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         {
             Emit(Opcode.LocalGet, 0);
             Emit(Opcode.LocalGet, parameter);
-            foreach (var (opcode, a, b, c) in StoreInstructions(type, offset)) Emit(opcode, a, b, c);
+            StoreInstructions(type, offset, Emit);
         }
         Store(ValType.I32, FrameLayout.ParentOffset, 1);
         Emit(Opcode.LocalGet, 0);
@@ -380,28 +380,31 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
 
     private void StoreValue(ValType type, int offset)
     {
-        foreach (var (opcode, a, b, c) in StoreInstructions(type, offset)) body.Emit(opcode, a, b, c);
+        StoreInstructions(type, offset, _emitToBody ??= body.Emit);
     }
 
     /// <summary>Stores a value of <paramref name="type"/> (address and value on the stack) at frame offset
     /// <paramref name="offset"/>. References cannot live in linear memory; the frame records whether they are non-null.</summary>
-    private IEnumerable<(Opcode, long, long, int)> StoreInstructions(ValType type, int offset)
+    private void StoreInstructions(ValType type, int offset, Action<Opcode, long, long, int> emit)
     {
         int memory = context.DebugMemory;
         switch (type.Kind)
         {
-            case ValueKind.I32: yield return (Opcode.I32Store, offset, 2, memory); break;
-            case ValueKind.I64: yield return (Opcode.I64Store, offset, 3, memory); break;
-            case ValueKind.F32: yield return (Opcode.F32Store, offset, 2, memory); break;
-            case ValueKind.F64: yield return (Opcode.F64Store, offset, 3, memory); break;
-            case ValueKind.V128: yield return (Opcode.V128Store, offset, 4, memory); break;
+            case ValueKind.I32: emit(Opcode.I32Store, offset, 2, memory); break;
+            case ValueKind.I64: emit(Opcode.I64Store, offset, 3, memory); break;
+            case ValueKind.F32: emit(Opcode.F32Store, offset, 2, memory); break;
+            case ValueKind.F64: emit(Opcode.F64Store, offset, 3, memory); break;
+            case ValueKind.V128: emit(Opcode.V128Store, offset, 4, memory); break;
             default:
-                yield return (Opcode.RefIsNull, 0, 0, 0);
-                yield return (Opcode.I32Eqz, 0, 0, 0);
-                yield return (Opcode.I32Store, offset, 2, memory);
+                emit(Opcode.RefIsNull, 0, 0, 0);
+                emit(Opcode.I32Eqz, 0, 0, 0);
+                emit(Opcode.I32Store, offset, 2, memory);
                 break;
         }
     }
+
+    /// <summary>Emits into the body; one delegate for the function's many stores.</summary>
+    private Action<Opcode, long, long, int>? _emitToBody;
 
     private void Store32(int offset) => body.Memory(Opcode.I32Store, context.DebugMemory, (ulong)offset, 2);
 
