@@ -15,7 +15,7 @@ namespace WasmProbe.Cli.Commands;
 public sealed class CoverageCommand : ICommand
 {
     public string Name => "coverage";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] --out DIR [--wasi] [--arg VALUE]... [--listing] [--timeout SECONDS]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] --out DIR [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE] [--listing] [--timeout SECONDS]";
     public string Summary => "run an export and write its guest coverage as Cobertura and LCOV";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -92,13 +92,19 @@ public sealed class CoverageCommand : ICommand
 
         context.Out.WriteLine(Describe(final));
         context.Out.WriteLine(files.Summary);
-        if (final is FinishedStop) return Program.Success;
+        if (final is FinishedStop { ExitCode: null or 0 }) return Program.Success;
+        if (final is FinishedStop { ExitCode: { } code })
+        {
+            context.Error.WriteLine($"error: the guest exited with code {code}; the coverage was written");
+            return Program.Failure;
+        }
         context.Error.WriteLine($"error: {entry} did not return ({Describe(final)}); the coverage up to there was written");
         return Program.Failure;
     }
 
     private static string Describe(StopEvent final) => final switch
     {
+        FinishedStop { ExitCode: { } code } => $"exit code: {code}",
         FinishedStop finished => $"result: {(finished.Results.Count == 0 ? "(none)" : string.Join(" ", finished.Results.Select(r => r.FormatValue())))}",
         TrapStop trap => $"trap: {trap.Code}: {trap.Message}{At(trap.Location)}",
         HostErrorStop host => $"host error: {host.Exception.Message}{At(host.Location)}",

@@ -48,6 +48,8 @@ internal sealed class CoverageRun(CoverageInstrumentation instrumentation, strin
 
     private static RunEnd EndOf(StopEvent final) => final switch
     {
+        // proc_exit unwinds every frame from the call that made it, as a host error does.
+        FinishedStop { ExitCode: not null } => RunEnd.Stopped,
         FinishedStop => RunEnd.Finished,
         TrapStop { Code: "unreachable" } => RunEnd.UnreachableTrap,
         TrapStop { Code: "uncaught_exception" } => RunEnd.UncaughtException,

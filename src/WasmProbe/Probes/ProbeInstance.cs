@@ -14,24 +14,39 @@ public class ProbeInstance : IGuestState, IDisposable
 {
     private readonly GuestInstance _guest;
     private readonly Module _module;
+    private readonly InstrumentedModule _instrumented;
+    private bool _disposed;
 
     protected ProbeInstance(ProbeModule module)
     {
         ArgumentNullException.ThrowIfNull(module);
         _module = ModuleCache.Shared.Decode(module.Bytes);
         var options = new InstrumentationOptions { Mode = InstrumentationMode.Static, ReportThrows = false };
-        var instrumented = ModuleCache.Shared.Instrument(module.Bytes, coverage: false, options, () => Instrumenter.Instrument(_module, options));
-        _guest = new GuestInstance(instrumented, module.Host, static (_, _) => { });
+        _instrumented = ModuleCache.Shared.Instrument(module.Bytes, coverage: false, options, () => Instrumenter.Instrument(_module, options));
+        _guest = new GuestInstance(_instrumented, module.Host, static (_, _) => { });
         try
         {
             _guest.Instantiate();
         }
+        catch (GuestFaultException fault) when (fault.Kind == GuestFaultKind.Exited)
+        {
+            // A start function that exits: the instance is still there to inspect.
+            Ended(fault);
+        }
         catch (GuestFaultException fault)
         {
-            _guest.Dispose();
+            Ended(fault);
+            Dispose();
             throw Trap("instantiation (the start function)", fault);
         }
     }
+
+    /// <summary>The code the guest passed to WASI's <c>proc_exit</c>, once it has; null while it has not.</summary>
+    public int? ExitCode { get; private set; }
+
+    /// <summary>The host directory behind the WASI directory the guest sees at <paramref name="guestPath"/> (for a
+    /// <c>{temp}</c> directory, the one made for this instance; it is deleted when the instance is disposed).</summary>
+    public string WasiDirectory(string guestPath) => _guest.WasiDirectory(guestPath);
 
     public Module Module => _module;
     public string Stdout => _guest.Stdout;
@@ -45,14 +60,27 @@ public class ProbeInstance : IGuestState, IDisposable
         var type = _module.IndexSpaces.FunctionTypeOfFunction(function.Index);
         if (arguments.Length != type.Parameters.Length)
             throw new ArgumentException($"'{export}' takes {type.Parameters.Length} arguments {type} but {arguments.Length} were given", nameof(arguments));
+        string call = $"{export}({string.Join(", ", arguments.Select(a => a.FormatValue()))})";
         try
         {
             return _guest.Invoke(export, type.Parameters, type.Results, arguments);
         }
+        catch (GuestFaultException fault) when (fault.Kind == GuestFaultKind.Exited && type.Results.Length == 0)
+        {
+            // The run's outcome: `_start` of a C program whose main returned non-zero, or that called exit().
+            Ended(fault);
+            return [];
+        }
         catch (GuestFaultException fault)
         {
-            throw Trap($"{export}({string.Join(", ", arguments.Select(a => a.FormatValue()))})", fault);
+            Ended(fault);
+            throw Trap(call, fault);
         }
+    }
+
+    private void Ended(GuestFaultException fault)
+    {
+        if (fault.Kind == GuestFaultKind.Exited) ExitCode = fault.ExitCode;
     }
 
     public GlobalAccess Global(int index)
@@ -74,12 +102,15 @@ public class ProbeInstance : IGuestState, IDisposable
     private static WasmTrapException Trap(string call, GuestFaultException fault) => fault.Kind switch
     {
         GuestFaultKind.Interrupted => new WasmTrapException("interrupt", $"{call} ran past the deadline", fault),
+        GuestFaultKind.Exited => new WasmTrapException("exit", $"{call} called proc_exit({fault.ExitCode}) instead of returning a value", fault),
         GuestFaultKind.HostError => new WasmTrapException("host", $"{call}: a host function threw {fault.HostException?.GetType().FullName}: {fault.Message}", fault),
         _ => new WasmTrapException(fault.TrapCode, $"{call} trapped: {fault.TrapCode}: {fault.Message}", fault),
     };
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _guest.Dispose();
         GC.SuppressFinalize(this);
     }
