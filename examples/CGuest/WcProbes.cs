@@ -85,3 +85,23 @@ public partial class WcReadOnlyProbes
         File.Exists(Path.Combine(guest.WasiDirectory("/data"), "report.txt")).ShouldBeFalse();
     }
 }
+
+// With <WasmProbeCoverage>true</WasmProbeCoverage> (this project), a plain test's Instantiate() instance is counted
+// too: merged into the project's coverage when it is disposed.
+public class PlainFactCoverageTests
+{
+    [Fact]
+    public void An_Instantiate_test_is_counted_in_the_projects_coverage()
+    {
+        string id = WasmProbe.Coverage.CoverageInstrumenter.ModuleId(WcStdinProbes.WasmModule.Bytes);
+        long before = WasmProbe.Coverage.CoverageCollector.Default[id]?.Runs ?? 0;
+        using (var guest = WcStdinProbes.Instantiate())
+        {
+            guest.Exports._start();
+            guest.Stdout.ShouldBe("2 6 19 -\n");
+        }
+        var merged = WasmProbe.Coverage.CoverageCollector.Default[id].ShouldNotBeNull();
+        merged.Runs.ShouldBeGreaterThan(before);
+        merged.Function("count_stream").Calls.ShouldBeGreaterThan(0);
+    }
+}

@@ -2,7 +2,8 @@ using System.Reflection;
 
 namespace WasmProbe.Coverage;
 
-/// <summary>Process-wide coverage settings: whether debug sessions collect coverage by default, and where the reports
+/// <summary>Process-wide coverage settings: whether guest runs (debug sessions, probe runs, <c>Instantiate()</c>
+/// instances) collect coverage by default, and where the reports
 /// of the process go when it exits.
 /// <list type="bullet">
 /// <item>Enabled by the test project's MSBuild property <c>&lt;WasmProbeCoverage&gt;true&lt;/WasmProbeCoverage&gt;</c>

@@ -1,4 +1,5 @@
 using WasmProbe.Caching;
+using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
@@ -9,12 +10,18 @@ namespace WasmProbe.Probes;
 
 /// <summary>A live instance of a probe class's module for imperative tests: call exports, read and write globals and
 /// memory between calls. The generated <c>Class.Instance</c> (from <c>Class.Instantiate()</c>) derives from this and
-/// adds typed <c>Exports</c> and <c>Globals</c>. Not thread-safe; dispose it when done.</summary>
-public class ProbeInstance : IGuestState, IDisposable
+/// adds typed <c>Exports</c> and <c>Globals</c>. Not thread-safe; dispose it when done.
+/// With coverage on (<see cref="ProbeModule.Coverage"/>, by default the process's <see cref="CoverageSettings.Enabled"/>),
+/// every call is counted: the counters are read when the instance is disposed (or, for one never disposed, when the
+/// process exits) and merged per module into the module's collector (<see cref="CoverageCollector.Default"/>), with the
+/// probe runs and debug sessions of the same module; an instance is one run, however many calls it took.</summary>
+public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
 {
     private readonly GuestInstance _guest;
     private readonly Module _module;
     private readonly InstrumentedModule _instrumented;
+    private readonly CoverageRun? _coverage;
+    private readonly CoverageCollector? _collector;
     private bool _disposed;
 
     protected ProbeInstance(ProbeModule module)
@@ -22,8 +29,15 @@ public class ProbeInstance : IGuestState, IDisposable
         ArgumentNullException.ThrowIfNull(module);
         _module = ModuleCache.Shared.Decode(module.Bytes);
         var options = new InstrumentationOptions { Mode = InstrumentationMode.Static, ReportThrows = false };
-        _instrumented = ModuleCache.Shared.Instrument(module.Bytes, coverage: false, options, () => Instrumenter.Instrument(_module, options));
+        bool coverage = module.CollectsCoverage;
+        var instrumentation = coverage ? CoverageInstrumenter.Instrument(module.Bytes, _module, forDebugger: true) : null;
+        _instrumented = ModuleCache.Shared.Instrument(module.Bytes, coverage, options, () => Instrumenter.Instrument(instrumentation?.Module ?? _module, options));
         _guest = new GuestInstance(_instrumented, module.Host, static (_, _) => { });
+        if (instrumentation is not null)
+        {
+            _coverage = new CoverageRun(instrumentation, System.IO.Path.GetFileName(module.Path), _collector = module.CoverageCollector ?? CoverageCollector.Default);
+            _collector.Track(this);
+        }
         try
         {
             _guest.Instantiate();
@@ -81,6 +95,7 @@ public class ProbeInstance : IGuestState, IDisposable
     private void Ended(GuestFaultException fault)
     {
         if (fault.Kind == GuestFaultKind.Exited) ExitCode = fault.ExitCode;
+        _coverage?.AddEnding(fault, [.. fault.ModuleOffsets.Select(_instrumented.PcMap.ToOriginal).Where(pc => pc >= 0)]);
     }
 
     public GlobalAccess Global(int index)
@@ -107,10 +122,22 @@ public class ProbeInstance : IGuestState, IDisposable
         _ => new WasmTrapException(fault.TrapCode, $"{call} trapped: {fault.TrapCode}: {fault.Message}", fault),
     };
 
+    void IPendingCoverage.CollectCoverage()
+    {
+        if (_coverage is null || _coverage.Result is not null || _coverage.Error is not null) return;
+        _coverage.Collect(_guest.IsInstantiated ? _guest.Memory(_coverage.CounterMemory) : null);
+    }
+
+    /// <summary>Adds the instance's coverage (when on) and releases the guest.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        if (_coverage is not null)
+        {
+            ((IPendingCoverage)this).CollectCoverage();
+            _collector!.Untrack(this);
+        }
         _guest.Dispose();
         GC.SuppressFinalize(this);
     }

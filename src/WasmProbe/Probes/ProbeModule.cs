@@ -1,5 +1,6 @@
 using System.Reflection;
 using WasmProbe.Engine.Wasi;
+using WasmProbe.Coverage;
 using WasmProbe.Debugging;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
@@ -60,6 +61,15 @@ public sealed class ProbeModule
     /// <summary>The exit code the guest's run must end with (returning normally counts as 0).</summary>
     public int ExitCode { get; }
 
+    /// <summary>Whether probe runs and instances collect guest coverage: null (default) as the process says
+    /// (<see cref="CoverageSettings.Enabled"/>), true or false for this module.</summary>
+    public bool? Coverage { get; init; }
+
+    /// <summary>Where their coverage is merged; null: <see cref="Coverage.CoverageCollector.Default"/>.</summary>
+    public CoverageCollector? CoverageCollector { get; init; }
+
+    internal bool CollectsCoverage => Coverage ?? CoverageSettings.Enabled;
+
     public string Path { get; }
     public string? Entry { get; }
     public IReadOnlyList<WasmValue> Arguments { get; }
@@ -80,6 +90,8 @@ public sealed class ProbeModule
             ExceptionStops = exceptionStops,
             Host = Host,
             ModuleName = System.IO.Path.GetFileName(Path),
+            Coverage = Coverage,
+            CoverageCollector = CoverageCollector,
         });
 
     private static string ProjectDirectory(Type owner) =>
