@@ -85,8 +85,24 @@ public sealed class CoverageCollector
             lock (_lock) pending = [.. _pending];
             foreach (var instance in pending) instance.CollectCoverage();
             if (Modules.Count == 0) return;
-            var files = WriteReports(CoverageSettings.Directory, CoverageSettings.ReportName);
+            CoverageThreshold? threshold = null;
+            string? invalid = null;
+            try
+            {
+                threshold = CoverageSettings.Threshold;
+            }
+            catch (FormatException e)
+            {
+                invalid = e.Message;
+            }
+            var files = CoverageReport.Write(Modules, CoverageSettings.Directory, CoverageSettings.ReportName, filter: CoverageSettings.Filter, threshold: threshold);
             Console.Error.WriteLine(files.Summary);
+            if (invalid is not null)
+            {
+                // Reported where a missed threshold is, so the build fails with the reason.
+                File.WriteAllText(System.IO.Path.Combine(files.Directory, CoverageSettings.ReportName + ".threshold.txt"), invalid + "\n");
+                Console.Error.WriteLine($"WasmProbe guest coverage: {invalid}");
+            }
             Console.Error.Flush();
         }
         catch (Exception e)
