@@ -44,7 +44,8 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
         }
         catch (GuestFaultException fault) when (fault.Kind == GuestFaultKind.Exited)
         {
-            // A start function that exits: the instance is still there to inspect.
+            // A start function that exits ends the instance's run: ExitCode, Stdout and Stderr say how (no export can be
+            // called, since instantiation did not finish).
             Ended(fault);
         }
         catch (GuestFaultException fault)
