@@ -155,6 +155,8 @@ public sealed class CoverageBenchmark : IBenchmark
         var (sessionPlain, sessionCovered) = MeasureSessions(sieveBytes, sieve);
         output.WriteLine();
         output.WriteLine($"through debug sessions (static mode, no breakpoints), {sieve.Name}: coverage off {sessionPlain:F1}ms, on {sessionCovered:F1}ms, ratio {sessionCovered / sessionPlain:F2}x");
+        var (instancePlain, instanceCovered) = MeasureInstances(sieveBytes, sieve);
+        output.WriteLine($"through Instantiate() instances (a plain test's calls; counters read at disposal), {sieve.Name}: coverage off {instancePlain:F1}ms, on {instanceCovered:F1}ms, ratio {instanceCovered / instancePlain:F2}x");
 
         output.WriteLine();
         foreach (var (guest, ratio) in results.Where(r => r.Guest.Targeted))
@@ -232,6 +234,44 @@ public sealed class CoverageBenchmark : IBenchmark
             on.Add(Once(true));
         }
         return (off.Min(), on.Min());
+    }
+
+    /// <summary>What a generated <c>Class.Instance</c> is.</summary>
+    private sealed class Instance(WasmProbe.Probes.ProbeModule module) : WasmProbe.Probes.ProbeInstance(module);
+
+    /// <summary>Instantiate, call, dispose (which reads the counters), as a plain [Fact] over <c>Instantiate()</c> does.</summary>
+    private static (double Plain, double Covered) MeasureInstances(byte[] bytes, Guest guest)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"wasmprobe-benchmark-{Guid.NewGuid():N}.wasm");
+        File.WriteAllBytes(file, bytes);
+        try
+        {
+            var modules = new[] { false, true }.Select(coverage => new WasmProbe.Probes.ProbeModule(typeof(CoverageBenchmark), file, null, [], deadlineMilliseconds: 60_000)
+            {
+                Coverage = coverage, CoverageCollector = new CoverageCollector(),
+            }).ToArray();
+            double Once(WasmProbe.Probes.ProbeModule module)
+            {
+                var clock = Stopwatch.StartNew();
+                using (var instance = new Instance(module)) instance.Invoke(guest.Export, WasmProbe.Inspection.WasmValue.I32(guest.Argument));
+                return clock.Elapsed.TotalMilliseconds;
+            }
+            Once(modules[0]);
+            Once(modules[1]);
+            var off = new List<double>();
+            var on = new List<double>();
+            for (int round = 0; round < Rounds * Copies; round++)
+            {
+                off.Add(Once(modules[0]));
+                on.Add(Once(modules[1]));
+            }
+            if (modules[1].CoverageCollector!.Modules.Single().Runs != Rounds * Copies + 1) throw new InvalidOperationException("an instance run was not counted");
+            return (off.Min(), on.Min());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>One instance of a module in its own store, with its export ready to call.</summary>

@@ -22,3 +22,22 @@ public class FailureMessageTests
         error.Message.ShouldContain("#1 __original_main+0x419 at /cguest/sort.c:51:5 in main");
     }
 }
+
+// Fails on purpose: wc exits with 2 (a file is missing), and the class expects the default, 0.
+[WasmModule("guest/wc-O0.wasm", Entry = "_start", Wasi = true, GenerateFacts = false,
+    WasiArgs = new[] { "/data/missing.txt" }, Dirs = new[] { "data::/data" })]
+public partial class FailingWcProbes
+{
+    [BreakAtLine("wc.c", 49, Optional = true)]
+    public void Runs_to_the_end() { }
+}
+
+public class ExitCodeFailureTests
+{
+    [Fact]
+    public void An_unexpected_exit_code_fails_the_probe_run_with_the_code()
+    {
+        var error = Should.Throw<ProbeFailedException>(new FailingWcProbes().Runs_to_the_end_WasmProbe);
+        error.Message.ShouldContain("the guest exited with code 2 (proc_exit), expected 0");
+    }
+}

@@ -77,12 +77,16 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DwarfMalformed = Error("WP0023", "Malformed DWARF debug information",
         "The DWARF debug information of '{0}' is malformed: {1} (at {2}+0x{3})");
 
+    public static readonly DiagnosticDescriptor InvalidWasiSetting = Error("WP0024", "Invalid WASI setting",
+        "{0}");
+
     private static readonly DiagnosticDescriptor[] All =
     [
         ModuleNotListed, ModuleNotFound, ModuleMalformed, UnknownFunction, ImportedFunction, PcOutsideFunction,
         PcNotInstructionStart, PcUnreachable, UnknownLocal, UnknownGlobal, ValueNotConvertible, StackDepthOutOfRange,
         MemoryOutOfRange, WrongStopViewParameter, ClassShape, EntryArgumentCount, ExpectationWithoutProbe,
         InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
+        InvalidWasiSetting,
     ];
 
     public static DiagnosticDescriptor ById(string id)

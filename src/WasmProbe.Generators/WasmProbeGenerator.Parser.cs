@@ -84,6 +84,7 @@ public sealed partial class WasmProbeGenerator
             hasArgs,
             LocationInfo.From(NamedArgument(attributeSyntax, "Args") ?? (SyntaxNode?)attributeSyntax),
             wasi,
+            ParseWasi(attribute, attributeSyntax),
             deadline,
             generateFacts,
             type.MemberNames.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),

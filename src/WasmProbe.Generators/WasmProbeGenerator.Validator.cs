@@ -101,6 +101,7 @@ public sealed partial class WasmProbeGenerator
             request.Entry,
             arguments.ToEquatableArray(),
             request.Wasi,
+            ValidateWasi(request, diagnostics),
             request.DeadlineMilliseconds,
             request.GenerateFacts && hasXunit,
             module.IndexSpaces.Memories.Length,

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using WasmProbe.Tests;
 
@@ -68,34 +67,5 @@ public partial class FreshProjectTests
         return blocks;
     }
 
-    private static (int ExitCode, string Output) Dotnet(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDTERMINALLOGGER"] = "off";
-        // Not the build nodes of an outer build: this build must not share or keep MSBuild processes.
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        start.Environment.Remove("MSBuildSDKsPath");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Budget))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} took longer than {Budget.TotalSeconds} s:\n{output.Result}{error.Result}");
-        }
-        return (process.ExitCode, output.Result + error.Result);
-    }
+    private static (int ExitCode, string Output) Dotnet(string directory, params string[] arguments) => DotnetCli.Run(directory, Budget, arguments);
 }

@@ -7,7 +7,7 @@ namespace WasmProbe.Generators.Tests;
 
 /// <summary>Every diagnostic fires with its id, its message, and at the exact attribute argument (marked [| |] in the
 /// sources below).</summary>
-public class DiagnosticTests
+public partial class DiagnosticTests
 {
     private static readonly AdditionalText Fib = Module("guests/fib.wasm", Guest("fib.wasm"));
     private static readonly AdditionalText Types = Module("guests/types.wasm", Guest("types.wasm"));

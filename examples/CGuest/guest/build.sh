@@ -6,10 +6,12 @@
 #   sort-O0-dwarf5.wasm  sort.c, clang -gdwarf-5 -O0: DWARF 5 line table (.debug_line_str, MD5) and unit (.debug_addr...)
 #   big-O0.wasm          4 generated translation units of 500 functions each + a main, -g -O0: a large .debug_line
 #                        for the DWARF benchmark (the generated sources are not kept)
+#   wc-O0.wasm           wc.c, clang -g -O0: a WASI command reading files from preopened directories, stdin and the
+#                        environment, writing a report file and exiting with a status (the WASI hosting examples)
 #   names.wasm           names.cpp, clang++ -g -O0 without libc: C++ names in DWARF (namespaces, an out-of-line member
 #                        function, a template, an always-inlined function); exports run(int, int), no imports
 #
-# The sort and big guests are WASI commands (export _start; run with DebugSessionOptions { Entry = "_start",
+# The sort, wc and big guests are WASI commands (export _start; run with DebugSessionOptions { Entry = "_start",
 # Host = new() { Wasi = true } }). The linked wasi-libc brings its own DWARF, so their line tables also hold units of
 # libc sources.
 # Source paths in the DWARF are mapped to /cguest (-fdebug-prefix-map), so the output does not depend on where the
@@ -45,6 +47,9 @@ link sort-O0.wasm "$tmp/sort-O0.o"
 
 compile "$tmp/sort-O2.o" sort.c -g -O2
 link sort-O2.wasm "$tmp/sort-O2.o"
+
+compile "$tmp/wc-O0.o" wc.c -g -O0
+link wc-O0.wasm "$tmp/wc-O0.o"
 
 compile "$tmp/sort-O0-dwarf5.o" sort.c -gdwarf-5 -O0
 link sort-O0-dwarf5.wasm "$tmp/sort-O0-dwarf5.o"

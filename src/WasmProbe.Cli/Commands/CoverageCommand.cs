@@ -15,7 +15,7 @@ namespace WasmProbe.Cli.Commands;
 public sealed class CoverageCommand : ICommand
 {
     public string Name => "coverage";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] --out DIR [--wasi] [--arg VALUE]... [--listing] [--timeout SECONDS]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] --out DIR [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE] [--listing] [--include GLOBS]... [--exclude GLOBS]... [--threshold PERCENT [--threshold-type KINDS]] [--timeout SECONDS]";
     public string Summary => "run an export and write its guest coverage as Cobertura and LCOV";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -24,6 +24,10 @@ public sealed class CoverageCommand : ICommand
         new("out", "o", "DIR", "where the reports go (coverage.cobertura.xml, coverage.lcov.info, coverage.summary.txt, <module>.lst); default ./wasmprobe-coverage"),
         .. HostOptions.Specs,
         new("listing", null, null, "use the module's listing as the source even when it has DWARF line tables"),
+        new("include", null, "GLOBS", "count only source files (DWARF), else functions, matching these semicolon-separated globs; repeatable", Repeatable: true),
+        new("exclude", null, "GLOBS", "do not count source files (DWARF), else functions, matching these globs (exclude wins); repeatable", Repeatable: true),
+        new("threshold", null, "PERCENT", "fail (exit code 1) when a module's coverage is below this"),
+        new("threshold-type", null, "KINDS", "what --threshold measures: line, branch, function, or a list (line,branch); default all three"),
         new("timeout", null, "SECONDS", "stop the guest after this long (default 10)"),
     ];
 
@@ -40,6 +44,18 @@ public sealed class CoverageCommand : ICommand
                 throw new UsageException($"--timeout needs a positive number of seconds, not '{seconds}'");
             timeout = TimeSpan.FromSeconds(value);
         }
+
+        var filter = new CoverageFilter(arguments.Values("include"), arguments.Values("exclude"));
+        CoverageThreshold? threshold;
+        try
+        {
+            threshold = CoverageThreshold.Parse(arguments.Option("threshold"), arguments.Option("threshold-type"));
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        if (threshold is null && arguments.Flag("threshold-type")) throw new UsageException("--threshold-type needs --threshold");
 
         var module = ModuleLoader.Load(path);
         var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
@@ -83,7 +99,7 @@ public sealed class CoverageCommand : ICommand
         try
         {
             files = CoverageReport.Write(collector.Modules, output, "coverage",
-                arguments.Flag("listing") ? (m, listing) => SourceMaps.For(m.Module, listing, preferListing: true) : null);
+                arguments.Flag("listing") ? (m, listing) => SourceMaps.For(m.Module, listing, preferListing: true) : null, filter, threshold);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -92,13 +108,20 @@ public sealed class CoverageCommand : ICommand
 
         context.Out.WriteLine(Describe(final));
         context.Out.WriteLine(files.Summary);
-        if (final is FinishedStop) return Program.Success;
+        foreach (var failure in files.ThresholdFailures) context.Error.WriteLine($"error: coverage below the threshold: {failure}");
+        if (final is FinishedStop { ExitCode: null or 0 }) return files.ThresholdFailures.Count == 0 ? Program.Success : Program.Failure;
+        if (final is FinishedStop { ExitCode: { } code })
+        {
+            context.Error.WriteLine($"error: the guest exited with code {code}; the coverage was written");
+            return Program.Failure;
+        }
         context.Error.WriteLine($"error: {entry} did not return ({Describe(final)}); the coverage up to there was written");
         return Program.Failure;
     }
 
     private static string Describe(StopEvent final) => final switch
     {
+        FinishedStop { ExitCode: { } code } => $"exit code: {code}",
         FinishedStop finished => $"result: {(finished.Results.Count == 0 ? "(none)" : string.Join(" ", finished.Results.Select(r => r.FormatValue())))}",
         TrapStop trap => $"trap: {trap.Code}: {trap.Message}{At(trap.Location)}",
         HostErrorStop host => $"host error: {host.Exception.Message}{At(host.Location)}",

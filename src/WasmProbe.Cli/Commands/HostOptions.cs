@@ -1,16 +1,23 @@
 using WasmProbe.Engine;
+using WasmProbe.Engine.Wasi;
 using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Cli.Commands;
 
-/// <summary>The options every command that runs a guest shares: WASI and its program arguments.</summary>
+/// <summary>The options every command that runs a guest shares: WASI, its program arguments, environment, stdin and
+/// preopened directories (parsed by <see cref="WasiSpecs"/>, as <c>[WasmModule]</c>'s Env and Dirs are).</summary>
 public static class HostOptions
 {
     public static IReadOnlyList<OptionSpec> Specs { get; } =
     [
         new("wasi", null, null, "provide WASI imports (the guest's output goes to stderr); on by default when the module imports WASI"),
         new("arg", null, "VALUE", "a WASI program argument, after the program name (the module's file name); repeatable", Repeatable: true),
+        new("env", null, "NAME=VALUE", "a WASI environment variable; repeatable", Repeatable: true),
+        new("dir", null, "HOST::GUEST[::rw]", "a host directory the guest can open at GUEST (read-only unless ::rw; HOST {temp}: a new empty directory); repeatable", Repeatable: true),
+        new("stdin", null, "FILE", "what the guest reads from stdin: a file, or - for this command's stdin (default: nothing)"),
     ];
+
+    private static readonly string[] WasiOnly = ["arg", "env", "dir", "stdin"];
 
     public static bool WasiRequested(ParsedArguments arguments, Module module) =>
         arguments.Flag("wasi") || module.Imports.Any(i => i.ModuleName.StartsWith("wasi_", StringComparison.Ordinal));
@@ -19,12 +26,33 @@ public static class HostOptions
     public static GuestOptions From(ParsedArguments arguments, Module module, string path, TimeSpan deadline)
     {
         bool wasi = WasiRequested(arguments, module);
-        if (!wasi && arguments.Values("arg").Count > 0) throw new UsageException("--arg needs a WASI guest (--wasi)");
+        if (!wasi && WasiOnly.FirstOrDefault(arguments.Flag) is { } option) throw new UsageException($"--{option} needs a WASI guest (--wasi)");
+        var environment = WasiSpecs.ParseEnvironment(arguments.Values("env"), out var problem) ?? throw new UsageException($"--env {problem}");
+        var directories = WasiSpecs.ParseDirectories(arguments.Values("dir"), out problem) ?? throw new UsageException($"--dir {problem}");
         return new GuestOptions
         {
             Wasi = wasi,
             WasiArguments = wasi ? [Path.GetFileName(path), .. arguments.Values("arg")] : [],
+            Environment = environment,
+            Directories = directories,
+            Stdin = arguments.Option("stdin") is { } stdin ? ReadStdin(stdin) : null,
             Deadline = deadline,
         };
+    }
+
+    private static byte[] ReadStdin(string file)
+    {
+        try
+        {
+            if (file != "-") return File.ReadAllBytes(file);
+            using var input = Console.OpenStandardInput();
+            using var bytes = new MemoryStream();
+            input.CopyTo(bytes);
+            return bytes.ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandException($"--stdin {file}: {e.Message}");
+        }
     }
 }

@@ -13,7 +13,7 @@ namespace WasmProbe.Cli.Commands;
 public sealed class TraceCommand : ICommand
 {
     public string Name => "trace";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--step] [--max-stops N] [--wasi] [--arg VALUE]...";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--step] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
     public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -73,7 +73,7 @@ public sealed class TraceCommand : ICommand
             }, step ? ResumeAction.StepInto : ResumeAction.Continue);
             WriteStop(json, context.Out, session, final);
             if (host.Wasi) context.Error.Write(session.Stdout + session.Stderr);
-            return final is FinishedStop ? 0 : 1;
+            return final is FinishedStop { ExitCode: null or 0 } ? 0 : 1;
         }
     }
 
@@ -123,6 +123,7 @@ public sealed class TraceCommand : ICommand
             json.WriteStartArray("results");
             foreach (var value in finished.Results) ValueText.Write(json, value);
             json.WriteEndArray();
+            if (finished.ExitCode is { } code) json.WriteNumber("exit_code", code);
         }
         else
         {

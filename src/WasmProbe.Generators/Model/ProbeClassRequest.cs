@@ -27,6 +27,7 @@ internal sealed record ProbeClassRequest(
     bool HasArgs,
     LocationInfo? ArgsLocation,
     bool Wasi,
+    WasiRequest WasiSettings,
     int DeadlineMilliseconds,
     bool GenerateFacts,
     EquatableArray<string> MemberNames,

@@ -28,6 +28,7 @@ internal sealed record ProbeClassSpec(
     string? Entry,
     EquatableArray<ValueSpec> Arguments,
     bool Wasi,
+    WasiSpec WasiSettings,
     int DeadlineMilliseconds,
     bool EmitFacts,
     int MemoryCount,

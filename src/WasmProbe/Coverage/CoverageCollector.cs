@@ -10,6 +10,7 @@ public sealed class CoverageCollector
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, ModuleCoverage> _modules = [];
+    private readonly HashSet<IPendingCoverage> _pending = [];
     private bool _exitHook;
 
     public static CoverageCollector Default { get; } = new();
@@ -20,11 +21,32 @@ public sealed class CoverageCollector
         lock (_lock)
         {
             _modules[coverage.ModuleId] = _modules.TryGetValue(coverage.ModuleId, out var existing) ? existing.Merge(coverage) : coverage;
-            if (ReferenceEquals(this, Default) && !_exitHook && CoverageSettings.Enabled)
-            {
-                _exitHook = true;
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => WriteAtExit();
-            }
+            HookExit();
+        }
+    }
+
+    /// <summary>Keeps a guest instance whose coverage is added when it is disposed; one still alive when the process
+    /// exits is collected then, before the reports are written.</summary>
+    internal void Track(IPendingCoverage instance)
+    {
+        lock (_lock)
+        {
+            _pending.Add(instance);
+            HookExit();
+        }
+    }
+
+    internal void Untrack(IPendingCoverage instance)
+    {
+        lock (_lock) _pending.Remove(instance);
+    }
+
+    private void HookExit()
+    {
+        if (ReferenceEquals(this, Default) && !_exitHook && CoverageSettings.Enabled)
+        {
+            _exitHook = true;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => WriteAtExit();
         }
     }
 
@@ -59,9 +81,28 @@ public sealed class CoverageCollector
     {
         try
         {
+            IPendingCoverage[] pending;
+            lock (_lock) pending = [.. _pending];
+            foreach (var instance in pending) instance.CollectCoverage();
             if (Modules.Count == 0) return;
-            var files = WriteReports(CoverageSettings.Directory, CoverageSettings.ReportName);
+            CoverageThreshold? threshold = null;
+            string? invalid = null;
+            try
+            {
+                threshold = CoverageSettings.Threshold;
+            }
+            catch (FormatException e)
+            {
+                invalid = e.Message;
+            }
+            var files = CoverageReport.Write(Modules, CoverageSettings.Directory, CoverageSettings.ReportName, filter: CoverageSettings.Filter, threshold: threshold);
             Console.Error.WriteLine(files.Summary);
+            if (invalid is not null)
+            {
+                // Reported where a missed threshold is, so the build fails with the reason.
+                File.WriteAllText(System.IO.Path.Combine(files.Directory, CoverageSettings.ReportName + ".threshold.txt"), invalid + "\n");
+                Console.Error.WriteLine($"WasmProbe guest coverage: {invalid}");
+            }
             Console.Error.Flush();
         }
         catch (Exception e)
@@ -69,4 +110,11 @@ public sealed class CoverageCollector
             Console.Error.WriteLine($"WasmProbe coverage: writing the reports failed: {e.GetType().Name}: {e.Message}");
         }
     }
+}
+
+/// <summary>A live guest instance that adds its coverage to a collector when it is done (<see cref="CollectCoverage"/>).</summary>
+internal interface IPendingCoverage
+{
+    /// <summary>Reads the instance's counters and merges them (once; later calls do nothing).</summary>
+    void CollectCoverage();
 }

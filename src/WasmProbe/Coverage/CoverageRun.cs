@@ -3,10 +3,14 @@ using WasmProbe.Engine;
 
 namespace WasmProbe.Coverage;
 
-/// <summary>Coverage of one debug session's run: created when the run starts, filled in when it ends (finished,
-/// trapped, interrupted, or aborted because the session was disposed while paused), then merged into a collector.</summary>
+/// <summary>Coverage of one guest instance's run: of a debug session's run, or of every call into an instance of a
+/// probe class (<c>Instantiate()</c>). Created when the instance starts; the calls that ended other than by returning
+/// (trapped, were interrupted, exited, or were aborted because the session was disposed while paused) are recorded as
+/// they end; the counters are read once, when the instance is done, and merged into a collector.</summary>
 internal sealed class CoverageRun(CoverageInstrumentation instrumentation, string name, CoverageCollector? collector)
 {
+    private readonly Dictionary<int, long> _exits = [];
+
     public CoverageInstrumentation Instrumentation { get; } = instrumentation;
 
     /// <summary>Index of the counter memory among the memories of the module the debugger instruments.</summary>
@@ -22,22 +26,38 @@ internal sealed class CoverageRun(CoverageInstrumentation instrumentation, strin
     /// innermost first (empty when it returned).</summary>
     public void Collect(IGuestMemory? counters, StopEvent final, IReadOnlyList<int> framePcs)
     {
+        try
+        {
+            if (counters is not null) AddEnding(framePcs, EndOf(final));
+        }
+        catch (Exception e)
+        {
+            Error = e;
+            return;
+        }
+        Collect(counters);
+    }
+
+    /// <summary>Records a call into the guest that ended in <paramref name="fault"/>; <paramref name="framePcs"/> are
+    /// the original pcs of its frames, innermost first.</summary>
+    public void AddEnding(GuestFaultException fault, IReadOnlyList<int> framePcs) => AddEnding(framePcs, fault.Kind switch
+    {
+        GuestFaultKind.Trap when fault.TrapCode == "unreachable" => RunEnd.UnreachableTrap,
+        GuestFaultKind.Trap when fault.TrapCode == "uncaught_exception" => RunEnd.UncaughtException,
+        GuestFaultKind.Trap => RunEnd.Trap,
+        _ => RunEnd.Stopped,
+    });
+
+    /// <summary>Reads the counters (null: the guest never got instantiated, nothing ran) and merges the result.</summary>
+    public void Collect(IGuestMemory? counters)
+    {
         if (Result is not null) return;
         try
         {
-            long[] values;
-            IReadOnlyDictionary<int, long> exits;
-            if (counters is null)
-            {
-                values = new long[Instrumentation.CounterCount];
-                exits = new Dictionary<int, long>();
-            }
-            else
-            {
-                values = Instrumentation.ReadCounters(counters.Read(0, checked(8 * Instrumentation.CounterCount)));
-                exits = Instrumentation.AbnormalExits(framePcs, EndOf(final));
-            }
-            Result = ModuleCoverage.FromCounters(Instrumentation, name, values, exits);
+            var values = counters is null
+                ? new long[Instrumentation.CounterCount]
+                : Instrumentation.ReadCounters(counters.Read(0, checked(8 * Instrumentation.CounterCount)));
+            Result = ModuleCoverage.FromCounters(Instrumentation, name, values, new Dictionary<int, long>(_exits));
             collector?.Add(Result);
         }
         catch (Exception e)
@@ -46,8 +66,15 @@ internal sealed class CoverageRun(CoverageInstrumentation instrumentation, strin
         }
     }
 
+    private void AddEnding(IReadOnlyList<int> framePcs, RunEnd end)
+    {
+        foreach (var (pc, count) in Instrumentation.AbnormalExits(framePcs, end)) _exits[pc] = _exits.GetValueOrDefault(pc) + count;
+    }
+
     private static RunEnd EndOf(StopEvent final) => final switch
     {
+        // proc_exit unwinds every frame from the call that made it, as a host error does.
+        FinishedStop { ExitCode: not null } => RunEnd.Stopped,
         FinishedStop => RunEnd.Finished,
         TrapStop { Code: "unreachable" } => RunEnd.UnreachableTrap,
         TrapStop { Code: "uncaught_exception" } => RunEnd.UncaughtException,

@@ -2,7 +2,8 @@ using System.Reflection;
 
 namespace WasmProbe.Coverage;
 
-/// <summary>Process-wide coverage settings: whether debug sessions collect coverage by default, and where the reports
+/// <summary>Process-wide coverage settings: whether guest runs (debug sessions, probe runs, <c>Instantiate()</c>
+/// instances) collect coverage by default, and where the reports
 /// of the process go when it exits.
 /// <list type="bullet">
 /// <item>Enabled by the test project's MSBuild property <c>&lt;WasmProbeCoverage&gt;true&lt;/WasmProbeCoverage&gt;</c>
@@ -12,6 +13,10 @@ namespace WasmProbe.Coverage;
 /// <c>WasmProbe.CoverageDirectory</c> metadata, else <c>wasmprobe-coverage</c> under the current directory.</item>
 /// <item>Report name: <c>WASMPROBE_COVERAGE_NAME</c>, else the entry assembly's name (the test assembly under xunit v3),
 /// else <c>coverage</c>.</item>
+/// <item>What reports count and the threshold: <c>WASMPROBE_COVERAGE_INCLUDE</c>, <c>_EXCLUDE</c>, <c>_THRESHOLD</c>,
+/// <c>_THRESHOLD_TYPE</c>, else the assembly's <c>WasmProbe.CoverageInclude</c> (...) metadata, which the properties
+/// <c>WasmProbeCoverageInclude</c>, <c>WasmProbeCoverageExclude</c>, <c>WasmProbeCoverageThreshold</c> and
+/// <c>WasmProbeCoverageThresholdType</c> become.</item>
 /// </list></summary>
 public static class CoverageSettings
 {
@@ -21,7 +26,23 @@ public static class CoverageSettings
     public const string EnabledMetadata = "WasmProbe.Coverage";
     public const string DirectoryMetadata = "WasmProbe.CoverageDirectory";
 
+    public const string IncludeVariable = "WASMPROBE_COVERAGE_INCLUDE";
+    public const string ExcludeVariable = "WASMPROBE_COVERAGE_EXCLUDE";
+    public const string ThresholdVariable = "WASMPROBE_COVERAGE_THRESHOLD";
+    public const string ThresholdTypeVariable = "WASMPROBE_COVERAGE_THRESHOLD_TYPE";
+
     private static readonly Lazy<bool> LazyEnabled = new(ReadEnabled);
+
+    /// <summary>What the process's reports count (<see cref="CoverageFilter"/>).</summary>
+    public static CoverageFilter Filter => CoverageFilter.Parse(Setting(IncludeVariable, "WasmProbe.CoverageInclude"), Setting(ExcludeVariable, "WasmProbe.CoverageExclude"));
+
+    /// <summary>The minimum each module must reach, or null.</summary>
+    /// <exception cref="FormatException">The threshold or its type is malformed.</exception>
+    public static CoverageThreshold? Threshold =>
+        CoverageThreshold.Parse(Setting(ThresholdVariable, "WasmProbe.CoverageThreshold"), Setting(ThresholdTypeVariable, "WasmProbe.CoverageThresholdType"));
+
+    private static string? Setting(string variable, string metadata) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } fromEnvironment ? fromEnvironment : Metadata(metadata);
 
     /// <summary>Whether sessions collect coverage unless their options say otherwise, and the process writes reports
     /// when it exits.</summary>

@@ -86,6 +86,11 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     public string Stdout => _run?.Guest.Stdout ?? "";
     public string Stderr => _run?.Guest.Stderr ?? "";
 
+    /// <summary>The host directory behind the WASI directory the guest sees at <paramref name="guestPath"/> (a
+    /// temporary one is made when the run starts and deleted with the session).</summary>
+    public string WasiDirectory(string guestPath) =>
+        (_run ?? throw new InvalidOperationException("the guest's directories are opened when the run starts (after the first resume)")).Guest.WasiDirectory(guestPath);
+
     public FunctionAnalysis Analysis(int function)
     {
         if (!_analyses.TryGetValue(function, out var analysis)) _analyses[function] = analysis = _analyzer.Analyze(function);

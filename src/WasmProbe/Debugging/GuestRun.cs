@@ -472,6 +472,7 @@ internal sealed class GuestRun : IDisposable
         {
             GuestFaultKind.Interrupted => new InterruptedStop(_deadline, frames),
             GuestFaultKind.HostError => new HostErrorStop(fault.HostException!, frames),
+            GuestFaultKind.Exited => new FinishedStop([], fault.ExitCode),
             _ => new TrapStop(fault.TrapCode, fault.Message, frames),
         };
     }

@@ -62,7 +62,9 @@ public sealed record InterruptedStop(TimeSpan Deadline, IReadOnlyList<StackFrame
     public override CodeLocation? Location => Frames.Count > 0 ? Frames[0].Location : null;
 }
 
-public sealed record FinishedStop(IReadOnlyList<WasmValue> Results) : StopEvent(StopKind.Finished)
+/// <summary>The run ended normally: the entry returned <see cref="Results"/>, or the guest called WASI's
+/// <c>proc_exit</c> with <see cref="ExitCode"/> (then there are no results).</summary>
+public sealed record FinishedStop(IReadOnlyList<WasmValue> Results, int? ExitCode = null) : StopEvent(StopKind.Finished)
 {
     public override CodeLocation? Location => null;
 }

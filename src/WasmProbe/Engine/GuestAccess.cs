@@ -37,9 +37,11 @@ public enum GuestFaultKind
     Trap,
     Interrupted,
     HostError,
+    /// <summary>The guest called WASI's <c>proc_exit</c> (<see cref="GuestFaultException.ExitCode"/>).</summary>
+    Exited,
 }
 
-/// <summary>A trap, deadline interruption or host exception that ended a guest invocation. <see cref="ModuleOffsets"/>
+/// <summary>A trap, deadline interruption, host exception or WASI exit that ended a guest invocation. <see cref="ModuleOffsets"/>
 /// are the engine's backtrace, innermost first, as offsets in the module that ran.</summary>
 public sealed class GuestFaultException(GuestFaultKind kind, string trapCode, string message, IReadOnlyList<int> moduleOffsets, Exception? hostException)
     : Exception(message, hostException)
@@ -48,4 +50,7 @@ public sealed class GuestFaultException(GuestFaultKind kind, string trapCode, st
     public string TrapCode { get; } = trapCode;
     public IReadOnlyList<int> ModuleOffsets { get; } = moduleOffsets;
     public Exception? HostException { get; } = hostException;
+
+    /// <summary>The code a guest passed to <c>proc_exit</c> (<see cref="GuestFaultKind.Exited"/>); null otherwise.</summary>
+    public int? ExitCode { get; init; }
 }

@@ -1,4 +1,5 @@
 using WasmProbe.Caching;
+using WasmProbe.Engine.Wasi;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Types;
@@ -18,6 +19,7 @@ public sealed class GuestInstance : IDisposable
     private CacheLease<CompiledModule>? _compiled;
     private readonly CapturedText _stdout = new();
     private readonly CapturedText _stderr = new();
+    private readonly WasiHost? _wasi;
     private Wasmtime.Instance? _instance;
     private Wasmtime.Global? _armed;
     private Wasmtime.Global? _stepLimit;
@@ -38,17 +40,31 @@ public sealed class GuestInstance : IDisposable
         _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         _linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
         _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, onStop);
-        if (options.Wasi)
+        try
         {
-            _linker.DefineWasi();
-            var wasi = new Wasmtime.WasiConfiguration()
-                .WithArgs(options.WasiArguments)
-                .WithStandardOutputCallback(_stdout.Append)
-                .WithStandardErrorCallback(_stderr.Append);
-            _store.SetWasiConfiguration(wasi);
+            if (options.Wasi)
+            {
+                _wasi = new WasiHost(options, _stdout, _stderr);
+                _linker.DefineWasi();
+                _store.SetWasiConfiguration(_wasi.Configuration);
+            }
+            else if (options.WasiOnlySetting is { } setting)
+            {
+                throw new ArgumentException($"GuestOptions.{setting} is set but Wasi is off: turn on Wasi for the guest to see it", nameof(options));
+            }
+            options.ConfigureLinker?.Invoke(_linker, _store);
         }
-        options.ConfigureLinker?.Invoke(_linker, _store);
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The host directory behind the WASI directory opened at <paramref name="guestPath"/> (a temporary
+    /// directory: where it was created; it is deleted when the instance is disposed).</summary>
+    public string WasiDirectory(string guestPath) =>
+        (_wasi ?? throw new InvalidOperationException("the guest has no WASI (GuestOptions.Wasi is off)")).HostDirectory(guestPath);
 
     public string Stdout => _stdout.Text;
     public string Stderr => _stderr.Text;
@@ -150,6 +166,10 @@ public sealed class GuestInstance : IDisposable
             var kind = trap.Type == Wasmtime.TrapCode.Interrupt ? GuestFaultKind.Interrupted : GuestFaultKind.Trap;
             throw new GuestFaultException(kind, TrapCodeName(trap), TrapMessage(trap.Message), Offsets(trap.Frames), null);
         }
+        catch (Wasmtime.WasmtimeException error) when (error.ExitCode is int code)
+        {
+            throw new GuestFaultException(GuestFaultKind.Exited, "exit", $"the guest called proc_exit({code})", Offsets(error.Frames), null) { ExitCode = code };
+        }
         catch (Wasmtime.WasmtimeException error)
         {
             var host = error.InnerException;
@@ -196,5 +216,6 @@ public sealed class GuestInstance : IDisposable
     {
         _store.Dispose();
         _compiled?.Dispose();
+        _wasi?.Dispose();
     }
 }

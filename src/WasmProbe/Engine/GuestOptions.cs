@@ -1,3 +1,5 @@
+using WasmProbe.Engine.Wasi;
+
 namespace WasmProbe.Engine;
 
 /// <summary>How a guest is hosted: WASI, extra host imports, and the run deadline.</summary>
@@ -9,9 +11,28 @@ public sealed class GuestOptions
     /// <summary>Command-line arguments the guest sees through WASI (the program name first).</summary>
     public IReadOnlyList<string> WasiArguments { get; init; } = [];
 
+    /// <summary>Environment variables the guest sees through WASI (none of the host's).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What the guest reads from stdin (null: nothing, it reads end of file at once). Text is its UTF-8
+    /// bytes: <c>Encoding.UTF8.GetBytes(text)</c> or <c>"..."u8.ToArray()</c>.</summary>
+    public byte[]? Stdin { get; init; }
+
+    /// <summary>Host directories the guest can open through WASI (relative host paths: to the current directory).</summary>
+    public IReadOnlyList<PreopenedDirectory> Directories { get; init; } = [];
+
     /// <summary>Defines further host imports on the linker (module imports WasmProbe does not provide).</summary>
     public Action<Wasmtime.Linker, Wasmtime.Store>? ConfigureLinker { get; init; }
 
     /// <summary>How long the guest may run between two stops before it is interrupted.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether anything WASI-only is set while <see cref="Wasi"/> is off (a mistake: it would be ignored).</summary>
+    internal string? WasiOnlySetting =>
+        Wasi ? null
+        : WasiArguments.Count > 0 ? nameof(WasiArguments)
+        : Environment.Count > 0 ? nameof(Environment)
+        : Stdin is not null ? nameof(Stdin)
+        : Directories.Count > 0 ? nameof(Directories)
+        : null;
 }

@@ -17,8 +17,31 @@ public sealed class WasmModuleAttribute(string path) : Attribute
     /// <summary>Arguments for <see cref="Entry"/>, checked against its parameter types at compile time.</summary>
     public object[]? Args { get; set; }
 
-    /// <summary>Provide WASI preview 1 to the guest (stdout and stderr are captured).</summary>
+    /// <summary>Provide WASI preview 1 to the guest (stdout and stderr are captured). Its program arguments are the
+    /// module's file name followed by <see cref="WasiArgs"/>.</summary>
     public bool Wasi { get; set; }
+
+    /// <summary>WASI program arguments after the program name (argv[1], ...).</summary>
+    public string[]? WasiArgs { get; set; }
+
+    /// <summary>WASI environment variables, each <c>NAME=value</c>.</summary>
+    public string[]? Env { get; set; }
+
+    /// <summary>Directories the guest can open, each <c>HOST::GUEST</c> (read-only) or <c>HOST::GUEST::rw</c>
+    /// (<c>::ro</c> also accepted). HOST is relative to the project directory, or <c>{temp}</c>: a new empty directory
+    /// for each probe run and each <c>Instantiate()</c>, deleted afterwards (the instance's <c>WasiDirectory(GUEST)</c>
+    /// says where it is). GUEST is an absolute path, or <c>.</c>.</summary>
+    public string[]? Dirs { get; set; }
+
+    /// <summary>Text the guest reads from stdin (as UTF-8); without it (and <see cref="StdinBytes"/>) stdin is empty.</summary>
+    public string? Stdin { get; set; }
+
+    /// <summary>Bytes the guest reads from stdin, as hex (<c>"68 69 0a"</c>).</summary>
+    public string? StdinBytes { get; set; }
+
+    /// <summary>The exit code the guest's run must end with: a probe run whose guest calls <c>proc_exit</c> with
+    /// another code (a C <c>main</c> returning it, or <c>exit()</c>) fails. Default 0 (returning normally also counts as 0).</summary>
+    public int ExitCode { get; set; }
 
     /// <summary>How long a run may go without stopping before it fails as interrupted, in milliseconds (default 10 s).</summary>
     public int DeadlineMilliseconds { get; set; }

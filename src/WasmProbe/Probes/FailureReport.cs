@@ -117,8 +117,11 @@ internal sealed class FailureReport
     public static string Results(IReadOnlyList<WasmValue> results) => "[" + string.Join(", ", results.Select(v => v.FormatValue())) + "]";
 
     /// <summary>The text for a run that did not finish normally, or null when it did.</summary>
-    public static string? Abnormal(StopEvent final) => final switch
+    /// <param name="exitCode">The exit code the run must end with (<see cref="ProbeModule.ExitCode"/>).</param>
+    public static string? Abnormal(StopEvent final, int exitCode = 0) => final switch
     {
+        FinishedStop { ExitCode: { } code } when code != exitCode => $"the guest exited with code {code} (proc_exit), expected {exitCode}",
+        FinishedStop { ExitCode: null } when exitCode != 0 => $"the guest returned normally (exit code 0), expected exit code {exitCode}",
         TrapStop trap => $"the guest trapped: {trap.Code}: {trap.Message}\n" + Context(trap.Frames),
         HostErrorStop host => $"a host function threw {host.Exception.GetType().FullName}: {host.Exception.Message}\n" + Context(host.Frames),
         InterruptedStop interrupted => $"the guest ran longer than the {interrupted.Deadline.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms deadline without stopping\n" + Context(interrupted.Frames),
@@ -126,7 +129,7 @@ internal sealed class FailureReport
     };
 
     public static string Outcome(StopEvent final) => final is FinishedStop finished
-        ? $"the guest finished with results {Results(finished.Results)}"
+        ? finished.ExitCode is { } code ? $"the guest exited with code {code}" : $"the guest finished with results {Results(finished.Results)}"
         : final switch
         {
             TrapStop trap => $"the guest trapped ({trap.Code})",

@@ -1,3 +1,6 @@
+using System.Reflection;
+using WasmProbe.Engine.Wasi;
+using WasmProbe.Coverage;
 using WasmProbe.Debugging;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
@@ -20,22 +23,52 @@ public sealed class ProbeModule
     /// <param name="path">The module's path as listed in the project (forward slashes).</param>
     /// <param name="staticProbes">Every location the class's static probes stop at: each probe run compiles them all
     /// in, so the class's probe tests share one build of the module.</param>
+    /// <param name="wasiArguments">WASI argv after the program name (the module's file name).</param>
+    /// <param name="environment">WASI environment variables, <c>NAME=value</c>.</param>
+    /// <param name="directories">Preopened directories, <c>HOST::GUEST[::ro|::rw]</c>; relative host paths are
+    /// relative to the test project's directory (see <see cref="ProjectDirectoryMetadata"/>).</param>
+    /// <param name="stdin">What the guest reads from stdin.</param>
+    /// <param name="exitCode">The exit code a probe run must end with.</param>
     public ProbeModule(Type owner, string path, string? entry, WasmValue[] arguments, bool wasi = false, int deadlineMilliseconds = 0,
-        Action<Wasmtime.Linker, Wasmtime.Store>? configureLinker = null, CodeLocation[]? staticProbes = null)
+        Action<Wasmtime.Linker, Wasmtime.Store>? configureLinker = null, CodeLocation[]? staticProbes = null,
+        string[]? wasiArguments = null, string[]? environment = null, string[]? directories = null, byte[]? stdin = null, int exitCode = 0)
     {
+        ArgumentNullException.ThrowIfNull(owner);
         _owner = owner;
         StaticProbes = staticProbes ?? [];
         Path = path;
         Entry = entry;
         Arguments = arguments;
+        ExitCode = exitCode;
         Host = new GuestOptions
         {
             Wasi = wasi,
+            WasiArguments = wasi ? [System.IO.Path.GetFileName(path), .. wasiArguments ?? []] : wasiArguments ?? [],
+            Environment = WasiSpecs.ParseEnvironment(environment ?? [], out var problem) ?? throw new ArgumentException(problem, nameof(environment)),
+            Directories = [.. (WasiSpecs.ParseDirectories(directories ?? [], out problem) ?? throw new ArgumentException(problem, nameof(directories)))
+                .Select(d => d.HostPath is { } host ? d with { HostPath = System.IO.Path.Combine(ProjectDirectory(owner), host) } : d)],
+            Stdin = stdin,
             ConfigureLinker = configureLinker,
             Deadline = deadlineMilliseconds > 0 ? TimeSpan.FromMilliseconds(deadlineMilliseconds) : new GuestOptions().Deadline,
         };
         _bytes = new Lazy<byte[]>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>The assembly metadata key (written by WasmProbe's build targets) holding the test project's directory,
+    /// against which <c>Dirs</c> host paths resolve.</summary>
+    public const string ProjectDirectoryMetadata = "WasmProbe.ProjectDirectory";
+
+    /// <summary>The exit code the guest's run must end with (returning normally counts as 0).</summary>
+    public int ExitCode { get; }
+
+    /// <summary>Whether probe runs and instances collect guest coverage: null (default) as the process says
+    /// (<see cref="CoverageSettings.Enabled"/>), true or false for this module.</summary>
+    public bool? Coverage { get; init; }
+
+    /// <summary>Where their coverage is merged; null: <see cref="Coverage.CoverageCollector.Default"/>.</summary>
+    public CoverageCollector? CoverageCollector { get; init; }
+
+    internal bool CollectsCoverage => Coverage ?? CoverageSettings.Enabled;
 
     public string Path { get; }
     public string? Entry { get; }
@@ -57,7 +90,13 @@ public sealed class ProbeModule
             ExceptionStops = exceptionStops,
             Host = Host,
             ModuleName = System.IO.Path.GetFileName(Path),
+            Coverage = Coverage,
+            CoverageCollector = CoverageCollector,
         });
+
+    private static string ProjectDirectory(Type owner) =>
+        owner.Assembly.GetCustomAttributes(typeof(AssemblyMetadataAttribute), false).Cast<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == ProjectDirectoryMetadata)?.Value ?? AppContext.BaseDirectory;
 
     private byte[] Load()
     {

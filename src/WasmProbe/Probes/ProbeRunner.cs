@@ -84,7 +84,7 @@ public static class ProbeRunner
             return ResumeAction.Continue;
         });
 
-        if (FailureReport.Abnormal(final) is { } abnormal) report.AddEnding(abnormal);
+        if (FailureReport.Abnormal(final, module.ExitCode) is { } abnormal) report.AddEnding(abnormal);
         else if (!optional && hits == 0) report.AddEnding($"{name}: {neverHit}; {FailureReport.Outcome(final)}");
         else if (!optional && wantedHit > hits) report.AddEnding($"{name}: hit {hits} {(hits == 1 ? "time" : "times")}, never a hit {wantedHit}; {FailureReport.Outcome(final)}");
         if (report.HasFailures) throw new ProbeFailedException(report.Format(hits), report.FirstException);
@@ -145,7 +145,7 @@ public static class ProbeRunner
             return step >= probe.Steps ? ResumeAction.RunToCompletion : action;
         }, ResumeAction.Continue);
 
-        if (FailureReport.Abnormal(final) is { } abnormal) report.AddEnding(abnormal);
+        if (FailureReport.Abnormal(final, module.ExitCode) is { } abnormal) report.AddEnding(abnormal);
         else if (!probe.Optional && step < 0) report.AddEnding($"{start} (pc 0x{probe.Pc:x}): stepping never started: {(breakpoint.HitCount == 0 ? "the start was never hit" : $"the start was hit {breakpoint.HitCount} {(breakpoint.HitCount == 1 ? "time" : "times")}, never a hit {probe.Hit}")}; {FailureReport.Outcome(final)}");
         else if (!probe.Optional && step < probe.Steps) report.AddEnding($"{start} (pc 0x{probe.Pc:x}): stepping ended after {step} of {probe.Steps} steps; {FailureReport.Outcome(final)}");
         if (report.HasFailures) throw new ProbeFailedException(report.Format(breakpoint.HitCount), report.FirstException);

@@ -4,10 +4,15 @@ using System.Text;
 namespace WasmProbe.Coverage.Reports;
 
 /// <summary>The files <see cref="CoverageReport.Write"/> wrote and the summary it printed there.</summary>
-public sealed record CoverageReportFiles(string Directory, string Cobertura, string Lcov, string SummaryFile, IReadOnlyList<string> GeneratedFiles, string Summary);
+public sealed record CoverageReportFiles(string Directory, string Cobertura, string Lcov, string SummaryFile, IReadOnlyList<string> GeneratedFiles, string Summary)
+{
+    /// <summary>One message per module and kind below the threshold given to <see cref="CoverageReport.Write"/>.</summary>
+    public IReadOnlyList<string> ThresholdFailures { get; init; } = [];
+}
 
 /// <summary>One module of a report: its coverage mapped to source files through an <see cref="ISourceMap"/>.</summary>
-public sealed class ReportModule(ModuleCoverage coverage, string name, ISourceMap sourceMap, IReadOnlyList<ReportFile> files)
+/// <param name="functions">The functions the report counts (all of them, unless a <see cref="CoverageFilter"/> left some out).</param>
+public sealed class ReportModule(ModuleCoverage coverage, string name, ISourceMap sourceMap, IReadOnlyList<ReportFile> files, IReadOnlyList<FunctionCoverage> functions)
 {
     public ModuleCoverage Coverage { get; } = coverage;
 
@@ -15,6 +20,10 @@ public sealed class ReportModule(ModuleCoverage coverage, string name, ISourceMa
     public string Name { get; } = name;
     public ISourceMap SourceMap { get; } = sourceMap;
     public IReadOnlyList<ReportFile> Files { get; } = files;
+    public IReadOnlyList<FunctionCoverage> Functions { get; } = functions;
+
+    public int FunctionsCovered => Functions.Count(f => f.Calls > 0);
+    public int FunctionsValid => Functions.Count;
 
     public int LinesCovered => Files.Sum(f => f.LinesCovered);
     public int LinesValid => Files.Sum(f => f.LineCount);
@@ -31,12 +40,17 @@ public static class CoverageReport
     /// <summary>Maps each module to source lines; the default is DWARF when present, else the listing.</summary>
     public delegate ISourceMap SourceMapFactory(ModuleCoverage module, string listingFileName);
 
-    public static CoverageReportFiles Write(IReadOnlyList<ModuleCoverage> modules, string directory, string reportName = "coverage", SourceMapFactory? sourceMaps = null)
+    /// <param name="filter">What the reports count (default: everything).</param>
+    /// <param name="threshold">A minimum each module must reach; the failures are in <see cref="CoverageReportFiles.ThresholdFailures"/>,
+    /// at the end of the summary, and in <c>&lt;name&gt;.threshold.txt</c> (one per line; the file is deleted when the threshold is met),
+    /// which WasmProbe's MSBuild targets turn into a build error.</param>
+    public static CoverageReportFiles Write(IReadOnlyList<ModuleCoverage> modules, string directory, string reportName = "coverage", SourceMapFactory? sourceMaps = null,
+        CoverageFilter? filter = null, CoverageThreshold? threshold = null)
     {
         ArgumentNullException.ThrowIfNull(modules);
         directory = System.IO.Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(directory);
-        var report = Build(modules, sourceMaps, directory);
+        var report = Build(modules, sourceMaps, directory, filter);
         var generated = new List<string>();
         foreach (var module in report)
         {
@@ -52,16 +66,23 @@ public static class CoverageReport
         string summaryFile = System.IO.Path.Combine(directory, reportName + ".summary.txt");
         WriteAtomically(cobertura, output => CoberturaWriter.Write(report, directory, output));
         WriteAtomically(lcov, output => LcovWriter.Write(report, directory, output));
-        string summary = Summary(report) + $"\nreports: {cobertura}, {lcov}";
+        var failures = threshold?.Check(report) ?? [];
+        string summary = Summary(report, filter) + $"\nreports: {cobertura}, {lcov}"
+            + string.Concat(failures.Select(f => $"\nWasmProbe guest coverage below the threshold: {f}"));
         WriteAtomically(summaryFile, output => output.Write(summary + "\n"));
-        return new CoverageReportFiles(directory, cobertura, lcov, summaryFile, generated, summary);
+        string thresholdFile = System.IO.Path.Combine(directory, reportName + ".threshold.txt");
+        if (failures.Count > 0) WriteAtomically(thresholdFile, output => output.Write(string.Join("\n", failures) + "\n"));
+        else if (threshold is not null) File.Delete(thresholdFile);
+        return new CoverageReportFiles(directory, cobertura, lcov, summaryFile, generated, summary) { ThresholdFailures = failures };
     }
 
     /// <summary>Maps the modules' coverage to source files and lines (what the writers write). With
     /// <paramref name="directory"/>, a listing name already used there by a different listing (another test assembly's
     /// module of the same name, say) is replaced by one with the module id in it.</summary>
-    public static IReadOnlyList<ReportModule> Build(IReadOnlyList<ModuleCoverage> modules, SourceMapFactory? sourceMaps = null, string? directory = null)
+    /// <param name="filter">What counts: source files (DWARF), else function names (see <see cref="CoverageFilter"/>).</param>
+    public static IReadOnlyList<ReportModule> Build(IReadOnlyList<ModuleCoverage> modules, SourceMapFactory? sourceMaps = null, string? directory = null, CoverageFilter? filter = null)
     {
+        filter ??= CoverageFilter.All;
         sourceMaps ??= (module, listing) => SourceMaps.For(module.Module, listing);
         var result = new List<ReportModule>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -80,27 +101,40 @@ public static class CoverageReport
                 listing = $"{SafeFileName(System.IO.Path.GetFileNameWithoutExtension(name))}-{module.ModuleId[..8]}{SafeFileName(System.IO.Path.GetExtension(name))}.lst";
                 map = sourceMaps(module, listing);
             }
-            result.Add(new ReportModule(module, name, map, Files(module, map)));
+            var (files, functions) = Files(module, map, filter);
+            result.Add(new ReportModule(module, name, map, files, functions));
         }
         return result;
     }
 
-    private static List<ReportFile> Files(ModuleCoverage module, ISourceMap map)
+    /// <summary>The report's files and the functions it counts. With a filter, a source map to real sources (DWARF)
+    /// keeps the lines of the files it counts and the functions with such a line (a function without any line is
+    /// judged by its name); a listing keeps the functions whose names it counts.</summary>
+    private static (List<ReportFile> Files, List<FunctionCoverage> Functions) Files(ModuleCoverage module, ISourceMap map, CoverageFilter filter)
     {
         var methods = new Dictionary<string, List<ReportMethod>>(StringComparer.Ordinal);
+        var counted = new List<FunctionCoverage>();
         var spaces = module.Module.IndexSpaces;
+        bool byName = map is ListingSourceMap;
+        var countsFile = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool Counts(string file) => countsFile.TryGetValue(file, out bool counts) ? counts : countsFile[file] = filter.Counts(file);
         foreach (var function in module.Functions)
         {
+            if (!filter.IsAll && byName && !filter.Counts(function.Name)) continue;
             var files = new Dictionary<string, MethodLines>(StringComparer.Ordinal);
             MethodLines In(string file) => files.TryGetValue(file, out var lines) ? lines : files[file] = new MethodLines();
+            bool hasLines = false;
             foreach (var instruction in function.Instructions)
             {
-                if (map.Map(instruction.Pc) is { } at) In(at.File).Hit(at.Line, instruction.Hits);
+                if (map.Map(instruction.Pc) is not { } at) continue;
+                hasLines = true;
+                if (filter.IsAll || byName || Counts(at.File)) In(at.File).Hit(at.Line, instruction.Hits);
             }
             foreach (var branch in function.Branches)
             {
-                if (map.Map(branch.Pc) is { } at) In(at.File).Branch(at.Line, branch);
+                if (map.Map(branch.Pc) is { } at && (filter.IsAll || byName || Counts(at.File))) In(at.File).Branch(at.Line, branch);
             }
+            if (filter.IsAll || byName || files.Count > 0 || (!hasLines && filter.Counts(function.Name))) counted.Add(function);
             if (files.Count == 0) continue;
             string signature = spaces.FunctionTypeOfFunction(function.Index).ToString();
             foreach (var (file, lines) in files)
@@ -109,7 +143,7 @@ public static class CoverageReport
                 inFile.Add(new ReportMethod(function, signature, lines.InLineOrder()));
             }
         }
-        return [.. methods.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new ReportFile(f.Key, f.Value))];
+        return ([.. methods.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new ReportFile(f.Key, f.Value))], counted);
     }
 
     /// <summary>One function's lines in one file while they are collected.</summary>
@@ -149,20 +183,20 @@ public static class CoverageReport
     }
 
     /// <summary>Per module: functions, lines and branch outcomes covered, with percentages.</summary>
-    public static string Summary(IReadOnlyList<ReportModule> report)
+    public static string Summary(IReadOnlyList<ReportModule> report, CoverageFilter? filter = null)
     {
         long runs = report.Sum(m => m.Coverage.Runs);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"WasmProbe guest coverage: {report.Count} module{(report.Count == 1 ? "" : "s")}, {runs} run{(runs == 1 ? "" : "s")}");
+        if (filter is { IsAll: false }) sb.Append(CultureInfo.InvariantCulture, $" ({filter})");
         var rows = new List<string[]> { new[] { "module", "functions", "lines", "branches" } };
         foreach (var module in report)
         {
-            var totals = module.Coverage.Totals;
-            rows.Add([module.Name, Ratio(totals.FunctionsCovered, totals.Functions), Ratio(module.LinesCovered, module.LinesValid), Ratio(module.BranchesCovered, module.BranchesValid)]);
+            rows.Add([module.Name, Ratio(module.FunctionsCovered, module.FunctionsValid), Ratio(module.LinesCovered, module.LinesValid), Ratio(module.BranchesCovered, module.BranchesValid)]);
         }
         if (report.Count > 1)
         {
-            rows.Add(["total", Ratio(report.Sum(m => m.Coverage.Totals.FunctionsCovered), report.Sum(m => m.Coverage.Totals.Functions)),
+            rows.Add(["total", Ratio(report.Sum(m => m.FunctionsCovered), report.Sum(m => m.FunctionsValid)),
                 Ratio(report.Sum(m => m.LinesCovered), report.Sum(m => m.LinesValid)), Ratio(report.Sum(m => m.BranchesCovered), report.Sum(m => m.BranchesValid))]);
         }
         var widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();

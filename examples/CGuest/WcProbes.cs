@@ -1,0 +1,107 @@
+using WasmProbe.Probes;
+
+namespace CGuest;
+
+// guest/wc.c hosted through WASI: the file named on its command line comes from data/ (this project's folder),
+// preopened read-only at /data; WC_REPORT names a file in a temporary directory, new for each run, writable, at /out.
+[WasmModule("guest/wc-O0.wasm", Entry = "_start", Wasi = true,
+    WasiArgs = new[] { "/data/fox.txt" },
+    Env = new[] { "WC_REPORT=/out/report.txt" },
+    Dirs = new[] { "data::/data", "{temp}::/out::rw" })]
+public partial class WcProbes
+{
+    // total->lines += c.lines;  after count_file has read the preopened file
+    [BreakAtLine("wc.c", 36)]
+    public void Counts_the_preopened_file(Wc_c_L36 stop)
+    {
+        stop.Variable("c.lines").AsInteger().ShouldBe(3);
+        stop.Variable("c.words").AsInteger().ShouldBe(9);
+        stop.Variable("c.bytes").AsInteger().ShouldBe(44);
+        stop.Variable("path").ToString().ShouldContain("\"/data/fox.txt\"");
+    }
+
+    [Fact]
+    public void Writes_its_report_into_the_runs_own_temporary_directory()
+    {
+        using var first = Instantiate();
+        using var second = Instantiate();
+        first.Exports._start();
+        first.ExitCode.ShouldBeNull();
+        first.Stdout.ShouldBe("3 9 44 /data/fox.txt\n");
+        string report = Path.Combine(first.WasiDirectory("/out"), "report.txt");
+        File.ReadAllText(report).ShouldBe("lines=3 words=9 bytes=44\n");
+        File.Exists(Path.Combine(second.WasiDirectory("/out"), "report.txt")).ShouldBeFalse();
+        first.Dispose();
+        Directory.Exists(Path.GetDirectoryName(report)).ShouldBeFalse();
+    }
+}
+
+// stdin as text; no arguments, so wc counts stdin.
+[WasmModule("guest/wc-O0.wasm", Entry = "_start", Wasi = true, Stdin = "to be\nor not to be\n")]
+public partial class WcStdinProbes
+{
+    // printf("%ld %ld %ld -\n", total.lines, total.words, total.bytes);
+    [BreakAtLine("wc.c", 47)]
+    public void Counts_stdin(Wc_c_L47 stop)
+    {
+        stop.Variable("total.lines").AsInteger().ShouldBe(2);
+        stop.Variable("total.words").AsInteger().ShouldBe(6);
+        stop.Variable("total.bytes").AsInteger().ShouldBe(19);
+    }
+}
+
+// The exit code is the run's outcome: a missing file makes wc exit with 2, which this class expects; a report into a
+// read-only directory cannot be written (exit code 3).
+[WasmModule("guest/wc-O0.wasm", Entry = "_start", Wasi = true, ExitCode = 2,
+    WasiArgs = new[] { "/data/missing.txt", "/data/small.txt" },
+    Dirs = new[] { "data::/data" })]
+public partial class WcExitProbes
+{
+    // status = 2;  once, for the missing file
+    [BreakAtLine("wc.c", 50, Hit = 1)]
+    public void Reports_the_missing_file(Wc_c_L50 stop) => stop.Variable("i").AsInteger().ShouldBe(1);
+
+    [Fact]
+    public void Exits_with_2_and_says_which_file_is_missing()
+    {
+        using var guest = Instantiate();
+        guest.Exports._start();
+        guest.ExitCode.ShouldBe(2);
+        guest.Stderr.ShouldBe("wc: cannot open /data/missing.txt\n");
+        guest.Stdout.ShouldBe("2 3 14 /data/small.txt\n");
+    }
+}
+
+[WasmModule("guest/wc-O0.wasm", Entry = "_start", Wasi = true,
+    WasiArgs = new[] { "/data/small.txt" }, Env = new[] { "WC_REPORT=/data/report.txt" }, Dirs = new[] { "data::/data" })]
+public partial class WcReadOnlyProbes
+{
+    [Fact]
+    public void Cannot_write_into_a_read_only_directory()
+    {
+        using var guest = Instantiate();
+        guest.Exports._start();
+        guest.ExitCode.ShouldBe(3);
+        File.Exists(Path.Combine(guest.WasiDirectory("/data"), "report.txt")).ShouldBeFalse();
+    }
+}
+
+// With <WasmProbeCoverage>true</WasmProbeCoverage> (this project), a plain test's Instantiate() instance is counted
+// too: merged into the project's coverage when it is disposed.
+public class PlainFactCoverageTests
+{
+    [Fact]
+    public void An_Instantiate_test_is_counted_in_the_projects_coverage()
+    {
+        string id = WasmProbe.Coverage.CoverageInstrumenter.ModuleId(WcStdinProbes.WasmModule.Bytes);
+        long before = WasmProbe.Coverage.CoverageCollector.Default[id]?.Runs ?? 0;
+        using (var guest = WcStdinProbes.Instantiate())
+        {
+            guest.Exports._start();
+            guest.Stdout.ShouldBe("2 6 19 -\n");
+        }
+        var merged = WasmProbe.Coverage.CoverageCollector.Default[id].ShouldNotBeNull();
+        merged.Runs.ShouldBeGreaterThan(before);
+        merged.Function("count_stream").Calls.ShouldBeGreaterThan(0);
+    }
+}
