@@ -55,7 +55,7 @@ internal sealed class ControlFlowBuilder
         {
             int opener = openers[openers.Count - 1 - label];
             if (opener < 0) return ExitTarget;
-            return instructions[opener].Opcode == Opcode.Loop ? opener + 1 : structure.EndOf(opener) + 1;
+            return OpcodeTable.Get(instructions[opener].Opcode).Control == ControlKind.Loop ? opener + 1 : structure.EndOf(opener) + 1;
         }
 
         for (int i = 0; i < n; i++)
@@ -64,30 +64,29 @@ internal sealed class ControlFlowBuilder
             successorStart[i] = successors.Count;
             _loopDepth[i] = loopDepth;
             targets.Clear();
-            bool fallsThrough = true;
-            switch (ins.Opcode)
+            var info = OpcodeTable.Get(ins.Opcode);
+            bool fallsThrough = !info.EndsFallthrough;
+            switch (info.Control)
             {
-                case Opcode.Block or Opcode.Loop or Opcode.Try:
-                    break;
-                case Opcode.If:
+                case ControlKind.If:
                 {
                     // Then arm, and the else arm or (without one) past the end.
                     int elseIndex = structure.ElseOf(i);
                     targets.Add(elseIndex >= 0 ? elseIndex + 1 : structure.EndOf(i) + 1);
                     break;
                 }
-                case Opcode.TryTable:
+                case ControlKind.TryTable:
                 {
                     int first = landings.Count;
                     for (int k = 0; k < ins.PoolCount; k++) landings.Add(new Landing(i, k, Resolve(code.Catch(ins, k).Label)));
                     if (ins.PoolCount > 0) landingsOf[i] = (first, ins.PoolCount);
                     break;
                 }
-                case Opcode.Else:
+                case ControlKind.Else:
                     fallsThrough = false;
                     targets.Add(structure.EndOf(i) + 1);
                     break;
-                case Opcode.Catch or Opcode.CatchAll:
+                case ControlKind.Catch:
                 {
                     // Reached by falling out of the try body (or the previous arm): leave the try.
                     int tryIndex = openers[^1];
@@ -97,35 +96,25 @@ internal sealed class ControlFlowBuilder
                     targets.Add(structure.EndOf(tryIndex) + 1);
                     break;
                 }
-                case Opcode.End or Opcode.Delegate:
+                case ControlKind.End or ControlKind.Delegate:
                     if (openers.Count == 1)
                     {
                         fallsThrough = false;
                         targets.Add(ExitTarget);
                     }
                     break;
-                case Opcode.Br:
-                    fallsThrough = false;
-                    targets.Add(Resolve(ins.Index));
+                case ControlKind.Branch or ControlKind.BranchIf:
+                    targets.Add(Resolve(ins.Label));
                     break;
-                case Opcode.BrIf or Opcode.BrOnNull or Opcode.BrOnNonNull:
-                    targets.Add(Resolve(ins.Index));
-                    break;
-                case Opcode.BrOnCast or Opcode.BrOnCastFail:
-                    targets.Add(Resolve(ins.CastLabel));
-                    break;
-                case Opcode.BrTable:
-                    fallsThrough = false;
+                case ControlKind.BranchTable:
                     for (int k = 0; k < ins.PoolCount; k++) targets.Add(Resolve(code.BrTableLabel(ins, k)));
                     targets.Add(Resolve(ins.Index));
                     brTableTargets[i] = [.. targets];
                     break;
-                case Opcode.Return or Opcode.ReturnCall or Opcode.ReturnCallIndirect or Opcode.ReturnCallRef
-                    or Opcode.Throw or Opcode.ThrowRef or Opcode.Rethrow or Opcode.Unreachable:
-                    fallsThrough = false;
+                case ControlKind.Return or ControlKind.TailCall or ControlKind.Throw or ControlKind.Unreachable:
                     targets.Add(ExitTarget);
                     break;
-                case Opcode.Call or Opcode.CallIndirect or Opcode.CallRef when catching:
+                case ControlKind.Call when catching:
                     targets.Add(ExitTarget);
                     break;
             }
@@ -134,20 +123,16 @@ internal sealed class ControlFlowBuilder
             if (targets.Count > 0) AddDistinct(successorStart[i], targets);
 
             // Control stack after the instruction.
-            switch (ins.Opcode)
+            if (info.OpensBlock)
             {
-                case Opcode.Block or Opcode.If or Opcode.TryTable or Opcode.Try:
-                    openers.Add(i);
-                    break;
-                case Opcode.Loop:
-                    openers.Add(i);
-                    loopDepth++;
-                    break;
-                case Opcode.End or Opcode.Delegate:
-                    int closed = openers[^1];
-                    openers.RemoveAt(openers.Count - 1);
-                    if (closed >= 0 && instructions[closed].Opcode == Opcode.Loop) loopDepth--;
-                    break;
+                openers.Add(i);
+                if (info.Control == ControlKind.Loop) loopDepth++;
+            }
+            else if (info.ClosesBlock)
+            {
+                int closed = openers[^1];
+                openers.RemoveAt(openers.Count - 1);
+                if (closed >= 0 && OpcodeTable.Get(instructions[closed].Opcode).Control == ControlKind.Loop) loopDepth--;
             }
         }
         successorStart[n] = successors.Count;
@@ -249,11 +234,11 @@ internal sealed class ControlFlowBuilder
         {
             edges.Add(new FlowEdge(BlockIn(b), ControlFlow.BlockOut(b), EdgeKind.Internal));
             int last = lasts[b];
-            var opcode = instructions[last].Opcode;
+            bool call = OpcodeTable.Get(instructions[last].Opcode).Control == ControlKind.Call;
             for (int s = successorStart[last]; s < successorStart[last + 1]; s++)
             {
                 int target = successors[s];
-                var kind = target == ExitTarget && catching && opcode is Opcode.Call or Opcode.CallIndirect or Opcode.CallRef ? EdgeKind.Unwind : EdgeKind.Flow;
+                var kind = target == ExitTarget && catching && call ? EdgeKind.Unwind : EdgeKind.Flow;
                 edges.Add(new FlowEdge(ControlFlow.BlockOut(b), target == ExitTarget ? ControlFlow.Exit : BlockIn(blockOf[target]), kind));
             }
         }

@@ -85,7 +85,7 @@ internal static class CounterPlanner
         bool IsBrTableEdge(FlowEdge e)
         {
             int block = flow.IsOutNode(e.From) ? flow.BlockOfNode(e.From) : -1;
-            return block >= 0 && flow.Code[flow.BlockLast[block]].Opcode == Opcode.BrTable;
+            return block >= 0 && OpcodeTable.Get(flow.Code[flow.BlockLast[block]].Opcode).Control == ControlKind.BranchTable;
         }
 
         // Priority: uncountable edges first (br_table ones after the others), then by estimated frequency, hottest
@@ -153,7 +153,7 @@ internal static class CounterPlanner
             return;
         }
         int source = flow.BlockOfNode(e.From);
-        if (source < 0 || flow.Code[flow.BlockLast[source]].Opcode != Opcode.BrTable)
+        if (source < 0 || OpcodeTable.Get(flow.Code[flow.BlockLast[source]].Opcode).Control != ControlKind.BranchTable)
             throw new InvalidOperationException($"coverage planning left an uncountable edge {e} out of the spanning tree");
         int target = e.To == ControlFlow.Exit ? -1 : flow.BlockStart[flow.BlockOfNode(e.To)];
         if (!placement.StubCounters.TryGetValue(source, out var stubs)) placement.StubCounters[source] = stubs = [];
@@ -229,21 +229,21 @@ internal static class CounterPlanner
             for (int i = flow.BlockStart[block]; i <= flow.BlockLast[block]; i++)
             {
                 var ins = code[i];
-                switch (ins.Opcode)
+                switch (OpcodeTable.Get(ins.Opcode).Control)
                 {
-                    case Opcode.BrIf or Opcode.BrOnNull or Opcode.BrOnNonNull or Opcode.BrOnCast or Opcode.BrOnCastFail:
+                    case ControlKind.BranchIf:
                     {
                         int fall = EdgeTo(from, i + 1);
                         Add(i, ins.Opcode, new("taken", OutcomeSource.Edge, OtherEdge(from, fall, skipUnwind: true)), new("not taken", OutcomeSource.Edge, fall));
                         break;
                     }
-                    case Opcode.If:
+                    case ControlKind.If:
                     {
                         int then = EdgeTo(from, i + 1);
                         Add(i, ins.Opcode, new("then", OutcomeSource.Edge, then), new(structure.ElseOf(i) >= 0 ? "else" : "else (implicit)", OutcomeSource.Edge, OtherEdge(from, then, skipUnwind: false)));
                         break;
                     }
-                    case Opcode.BrTable:
+                    case ControlKind.BranchTable:
                     {
                         // One outcome per distinct target, named by the table entries that lead there.
                         var targets = flow.BrTableTargets[i];
@@ -263,19 +263,19 @@ internal static class CounterPlanner
                         Add(i, ins.Opcode, [.. labels.Select(l => new OutcomeSpec(Describe(l.Entries), OutcomeSource.Edge, l.Edge))]);
                         break;
                     }
-                    case Opcode.Select or Opcode.SelectTyped:
+                    case ControlKind.None when ins.Opcode is Opcode.Select or Opcode.SelectTyped:
                     {
                         int counter = placement.SelectCounters[i];
                         Add(i, ins.Opcode, new("first", OutcomeSource.SelectFirst, counter), new("second", OutcomeSource.SelectSecond, counter));
                         break;
                     }
-                    case Opcode.TryTable when landingsOf is not null && landingsOf.TryGetValue(i, out var landings):
+                    case ControlKind.TryTable when landingsOf is not null && landingsOf.TryGetValue(i, out var landings):
                     {
                         catchEdges ??= CatchEdges();
                         Add(i, ins.Opcode, [.. landings.Select(l => new OutcomeSpec(ClauseName(code, ins, flow.Landings[l].Clause), OutcomeSource.Edge, catchEdges[flow.LandingIn(l)]))]);
                         break;
                     }
-                    case Opcode.Try when (catchArms ??= CatchArms(code)).TryGetValue(i, out var catches):
+                    case ControlKind.Try when (catchArms ??= CatchArms(code, structure)).TryGetValue(i, out var catches):
                     {
                         catchEdges ??= CatchEdges();
                         var arms = new List<OutcomeSpec>();
@@ -307,25 +307,14 @@ internal static class CounterPlanner
     }
 
     /// <summary>Per legacy try: its catch and catch_all instructions, in order.</summary>
-    private static Dictionary<int, List<int>> CatchArms(Expression code)
+    private static Dictionary<int, List<int>> CatchArms(Expression code, BlockStructure structure)
     {
         var result = new Dictionary<int, List<int>>();
-        var openers = new Stack<int>();
         for (int j = 0; j < code.Count; j++)
         {
-            switch (code[j].Opcode)
-            {
-                case Opcode.Block or Opcode.Loop or Opcode.If or Opcode.TryTable or Opcode.Try:
-                    openers.Push(j);
-                    break;
-                case Opcode.End or Opcode.Delegate when openers.Count > 0:
-                    openers.Pop();
-                    break;
-                case Opcode.Catch or Opcode.CatchAll when openers.Count > 0:
-                    if (!result.TryGetValue(openers.Peek(), out var arms)) result[openers.Peek()] = arms = [];
-                    arms.Add(j);
-                    break;
-            }
+            if (OpcodeTable.Get(code[j].Opcode).Control != ControlKind.Catch || structure.EnclosingBlock(j) is not (>= 0 and var tryIndex)) continue;
+            if (!result.TryGetValue(tryIndex, out var arms)) result[tryIndex] = arms = [];
+            arms.Add(j);
         }
         return result;
     }

@@ -92,16 +92,17 @@ internal sealed class CoverageEmitter
                 }
                 if (ins.Opcode is Opcode.Select or Opcode.SelectTyped && _placement.SelectCounters.TryGetValue(i, out int select)) CountSelect(select);
             }
-            switch (ins.Opcode)
+            var info = OpcodeTable.Get(ins.Opcode);
+            switch (info.Control)
             {
-                case Opcode.Block or Opcode.Loop or Opcode.If or Opcode.Try:
+                case ControlKind.TryTable:
+                    EmitTryTable(i, ins);
+                    break;
+                case ControlKind.Block or ControlKind.Loop or ControlKind.If or ControlKind.Try:
                     Copy(ins);
                     _frames.Add(new Frame { Opener = i });
                     break;
-                case Opcode.TryTable:
-                    EmitTryTable(i, ins);
-                    break;
-                case Opcode.End:
+                case ControlKind.End:
                 {
                     Copy(ins);
                     var frame = _frames[^1];
@@ -109,23 +110,17 @@ internal sealed class CoverageEmitter
                     if (frame.Added > 0) CloseTryTable(frame);
                     break;
                 }
-                case Opcode.Delegate:
+                case ControlKind.Delegate:
                     // delegate's label counts from outside the try it closes.
-                    Copy(WithLabel(ins, Adjust(ins.Index, _frames.Count - 1)));
+                    Copy(WithLabel(ins, Adjust(ins.Label, _frames.Count - 1)));
                     _frames.RemoveAt(_frames.Count - 1);
                     break;
-                case Opcode.Br or Opcode.BrIf or Opcode.BrOnNull or Opcode.BrOnNonNull or Opcode.Rethrow:
-                    Copy(WithLabel(ins, Adjust(ins.Index, _frames.Count)));
-                    break;
-                case Opcode.BrOnCast or Opcode.BrOnCastFail:
-                {
-                    int label = Adjust(ins.CastLabel, _frames.Count);
-                    Copy(new Instruction(ins.Opcode, ins.Offset, ins.Length, (ins.A & ~0xFFFF_FFFFL) | (uint)label, ins.B, ins.C));
-                    break;
-                }
-                case Opcode.BrTable:
+                case ControlKind.BranchTable:
                     if (block >= 0 && flow.BlockLast[block] == i && _placement.StubCounters.TryGetValue(block, out var stubs)) EmitStubbedBrTable(i, ins, stubs);
                     else EmitBrTable(ins, (k, label) => Adjust(label, _frames.Count));
+                    break;
+                case ControlKind.Branch or ControlKind.BranchIf or ControlKind.Throw when info.Immediates is ImmediateKind.Label or ImmediateKind.BrOnCast:
+                    Copy(WithLabel(ins, Adjust(ins.Label, _frames.Count)));
                     break;
                 default:
                     Copy(ins);
@@ -150,8 +145,13 @@ internal sealed class CoverageEmitter
         return label + extra;
     }
 
-    private static Instruction WithLabel(in Instruction ins, int label) =>
-        label == ins.Index ? ins : new Instruction(ins.Opcode, ins.Offset, ins.Length, label, ins.B, ins.C);
+    private static Instruction WithLabel(in Instruction ins, int label)
+    {
+        if (label == ins.Label) return ins;
+        // br_on_cast keeps its label in the low half of A, beside the cast's nullability flags.
+        long a = ins.Info.Immediates == ImmediateKind.BrOnCast ? (ins.A & ~0xFFFF_FFFFL) | (uint)label : label;
+        return new Instruction(ins.Opcode, ins.Offset, ins.Length, a, ins.B, ins.C);
+    }
 
     // ----- copies and new instructions -----
 
@@ -337,7 +337,7 @@ internal sealed class CoverageEmitter
         int opener = _frames[_frames.Count - 1 - label].Opener;
         if (opener < 0) return _spaces.FunctionTypeOfFunction(_plan.Function).Results.Length;
         var (parameters, results) = Signature(Code[opener].BlockType);
-        return Code[opener].Opcode == Opcode.Loop ? parameters.Length : results.Length;
+        return Code[opener].Info.Control == ControlKind.Loop ? parameters.Length : results.Length;
     }
 
     // ----- block types -----

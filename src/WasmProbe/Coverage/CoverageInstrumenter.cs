@@ -258,11 +258,9 @@ public sealed class CoverageInstrumentation
             if (plan is null) continue;
             int index = plan.Flow.Code.IndexOfOffset(pc);
             if (index < 0) continue;
-            var opcode = plan.Flow.Code[index].Opcode;
-            if (k == 0 && (end == RunEnd.UnreachableTrap
-                || (end == RunEnd.UncaughtException && opcode is Opcode.Throw or Opcode.ThrowRef or Opcode.Rethrow))) continue;
-            if (k > 0 && end == RunEnd.UncaughtException && CatchesExceptions
-                && opcode is Opcode.Call or Opcode.CallIndirect or Opcode.CallRef) continue;
+            var control = plan.Flow.Code[index].Info.Control;
+            if (k == 0 && (end == RunEnd.UnreachableTrap || (end == RunEnd.UncaughtException && control == ControlKind.Throw))) continue;
+            if (k > 0 && end == RunEnd.UncaughtException && CatchesExceptions && control == ControlKind.Call) continue;
             exits[pc] = exits.GetValueOrDefault(pc) + 1;
         }
         return exits;

@@ -1,3 +1,4 @@
+using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Model;
 
@@ -10,23 +11,12 @@ internal static class ExceptionHandlers
     public static bool Catches(Module module, int function, int instructionIndex, int? tag)
     {
         var code = module.Bodies[function - module.IndexSpaces.ImportedFunctionCount].Code;
-        var open = new Stack<int>();
-        for (int i = 0; i < instructionIndex && i < code.Count; i++)
-        {
-            switch (code[i].Opcode)
-            {
-                case Opcode.Block or Opcode.Loop or Opcode.If or Opcode.TryTable or Opcode.Try:
-                    open.Push(i);
-                    break;
-                case Opcode.End or Opcode.Delegate when open.Count > 0:
-                    open.Pop();
-                    break;
-            }
-        }
-        foreach (int opener in open)
+        if (instructionIndex >= code.Count) return false;
+        var structure = new BlockStructure().Compute(code);
+        for (int opener = structure.EnclosingBlock(instructionIndex); opener >= 0; opener = structure.EnclosingBlock(opener))
         {
             var ins = code[opener];
-            if (ins.Opcode != Opcode.TryTable) continue;
+            if (ins.Info.Control != ControlKind.TryTable) continue;
             for (int c = 0; c < ins.PoolCount; c++)
             {
                 var clause = code.Catch(ins, c);

@@ -89,19 +89,17 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     /// fix-up before, the block-entry stack spill, and the function flag reload after a call returns.</summary>
     private void EmitInstruction(int i)
     {
-        var opcode = analysis.Code[i].Opcode;
+        var info = analysis.Code[i].Info;
         var site = sites[i];
         bool call = site is not null && (site.Kinds & SiteKinds.Call) != 0;
         if (call) EmitCallBookkeeping(site!, i);
-        if (site is not null && opcode is Opcode.ReturnCall or Opcode.ReturnCallIndirect or Opcode.ReturnCallRef) EmitTailCallFixup();
-        if (analysis.IsReachable(i) && IsBlockOpener(opcode) && i + 1 < analysis.InstructionCount && analysis.BlockBase(i + 1) > analysis.BlockBase(i))
+        if (site is not null && info.Control == ControlKind.TailCall) EmitTailCallFixup();
+        if (analysis.IsReachable(i) && info.OpensBlock && i + 1 < analysis.InstructionCount && analysis.BlockBase(i + 1) > analysis.BlockBase(i))
             EmitStackSpill(i);
         body.CopyOriginal(i);
-        if (layout.WritesThrough && analysis.IsReachable(i) && opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
-        if (call && IsDebug && opcode is Opcode.Call or Opcode.CallIndirect or Opcode.CallRef) ReloadFunctionFlag();
+        if (layout.WritesThrough && analysis.IsReachable(i) && info.Opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
+        if (call && IsDebug && info.Control == ControlKind.Call) ReloadFunctionFlag();
     }
-
-    private static bool IsBlockOpener(Opcode opcode) => opcode is Opcode.Block or Opcode.Loop or Opcode.If or Opcode.TryTable or Opcode.Try;
 
     /// <summary>While the function's flag is set (a breakpoint in it, or a step under way), calls the probe helper for
     /// this site's stack shape, which stops when the site's run has a breakpoint or a step wants this frame. The flag

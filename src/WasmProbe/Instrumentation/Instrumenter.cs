@@ -46,7 +46,7 @@ public static class Instrumenter
                 if (!analysis.IsReachable(i) || ins.Offset < 0) continue;
                 var kinds = SiteKinds.None;
                 if (debug || (probes is not null && probes.Contains(i))) kinds |= SiteKinds.Probe;
-                if (debug && IsCall(ins.Opcode)) kinds |= SiteKinds.Call;
+                if (debug && ins.Info.IsCall) kinds |= SiteKinds.Call;
                 if (options.ReportThrows && ins.Opcode is Opcode.Throw or Opcode.ThrowRef) kinds |= SiteKinds.Throw;
                 if (kinds == SiteKinds.None) continue;
                 var stack = stacks.Before(analysis, i);
@@ -87,8 +87,6 @@ public static class Instrumenter
         return new InstrumentedModule(module, bytes, pcMap, [.. sites], layouts, memory, options.Mode, exports);
     }
 
-    internal static bool IsCall(Opcode opcode) => opcode is Opcode.Call or Opcode.CallIndirect or Opcode.CallRef
-        or Opcode.ReturnCall or Opcode.ReturnCallIndirect or Opcode.ReturnCallRef;
 
     private static Expression Const(int value) =>
         new([new Instruction(Opcode.I32Const, -1, 0, value), new Instruction(Opcode.End, -1, 0)], []);

@@ -135,7 +135,7 @@ internal sealed class CodeIndex
             if (code[mid].Offset < pc) lo = mid + 1;
             else hi = mid - 1;
         }
-        while (lo < code.Length - 1 && code[lo + 1].Offset < limit && code[lo].Opcode is Opcode.Block or Opcode.Loop) lo++;
+        while (lo < code.Length - 1 && code[lo + 1].Offset < limit && code[lo].Info.Control is ControlKind.Block or ControlKind.Loop) lo++;
         return lo < code.Length && code[lo].Offset < limit ? code[lo].Offset : -1;
     }
 

@@ -58,6 +58,9 @@ public readonly struct Instruction
 
     public HeapType HeapType => new(A);
 
+    /// <summary>The label of a branch (br, br_if, br_on_*, rethrow, delegate).</summary>
+    public int Label => Info.Immediates == ImmediateKind.BrOnCast ? CastLabel : Index;
+
     /// <summary>br_on_cast / br_on_cast_fail: label, source and target types.</summary>
     public int CastLabel => (int)(uint)A;
     public ValType CastSource => ValType.Ref(new HeapType(B), (A >> 32 & 1) != 0);

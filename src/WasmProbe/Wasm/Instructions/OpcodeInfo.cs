@@ -8,12 +8,33 @@ namespace WasmProbe.Wasm.Instructions;
 /// stores of an i32 address... see the table). Null when the effect depends on immediates or context
 /// (locals, globals, calls, control, references, GC, tables).
 /// </param>
-public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immediates, string? stackEffect)
+/// <param name="Control">What the instruction does to control flow; every analysis and rewrite derives its
+/// predicates (block openers, branches, calls, what does not fall through) from it.</param>
+public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immediates, string? stackEffect, ControlKind control = ControlKind.None)
 {
     public Opcode Opcode { get; } = opcode;
     public string Name { get; } = name;
     public ImmediateKind Immediates { get; } = immediates;
     public string? StackEffect { get; } = stackEffect;
+    public ControlKind Control { get; } = control;
+
+    /// <summary>block, loop, if, try_table, try: the instruction opens a frame that an end (or delegate) closes.</summary>
+    public bool OpensBlock => Control is ControlKind.Block or ControlKind.Loop or ControlKind.If or ControlKind.TryTable or ControlKind.Try;
+
+    /// <summary>end, delegate.</summary>
+    public bool ClosesBlock => Control is ControlKind.End or ControlKind.Delegate;
+
+    /// <summary>Any call, tail calls included.</summary>
+    public bool IsCall => Control is ControlKind.Call or ControlKind.TailCall;
+
+    /// <summary>Control never reaches the next instruction from here (the next one is reachable only as a branch
+    /// target or a new arm).</summary>
+    public bool EndsFallthrough => Control is ControlKind.Branch or ControlKind.BranchTable or ControlKind.Return
+        or ControlKind.TailCall or ControlKind.Throw or ControlKind.Unreachable;
+
+    /// <summary>The immediate names a function (call, return_call, ref.func): it moves when functions are imported
+    /// in front of the defined ones.</summary>
+    public bool HasFunctionIndex => Immediates == ImmediateKind.Function;
 
     /// <summary>The popped part of <see cref="StackEffect"/> (bottom first), or null.</summary>
     public string? Pops { get; } = stackEffect?.Substring(0, stackEffect.IndexOf('>'));
@@ -28,4 +49,35 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
     public int Code => (int)Opcode & 0xFFFF;
 
     public override string ToString() => Name;
+}
+
+/// <summary>What an instruction does to control flow.</summary>
+public enum ControlKind : byte
+{
+    None,
+    Block,
+    Loop,
+    If,
+    TryTable,
+    /// <summary>Legacy exception handling's try.</summary>
+    Try,
+    Else,
+    /// <summary>Legacy catch and catch_all: the end of the previous arm, the start of a handler.</summary>
+    Catch,
+    End,
+    /// <summary>Legacy delegate: closes a try and sends its exceptions to a label.</summary>
+    Delegate,
+    /// <summary>br: unconditional, to a label.</summary>
+    Branch,
+    /// <summary>br_if, br_on_null, br_on_non_null, br_on_cast, br_on_cast_fail: to a label or on to the next instruction.</summary>
+    BranchIf,
+    BranchTable,
+    Return,
+    /// <summary>call, call_indirect, call_ref: returns to the next instruction (or unwinds).</summary>
+    Call,
+    /// <summary>return_call, return_call_indirect, return_call_ref.</summary>
+    TailCall,
+    /// <summary>throw, throw_ref, rethrow.</summary>
+    Throw,
+    Unreachable,
 }

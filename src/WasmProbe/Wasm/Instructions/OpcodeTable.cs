@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace WasmProbe.Wasm.Instructions;
 
 /// <summary>
-/// Static facts (text name, immediates, stack effect) for every <see cref="Opcode"/>, with O(1) lookup by
+/// Static facts (text name, immediates, stack effect, effect on control flow) for every <see cref="Opcode"/>, with O(1) lookup by
 /// (prefix, code) for the decoder.
 /// </summary>
 /// <remarks>
@@ -105,30 +105,30 @@ public static class OpcodeTable
     private static OpcodeInfo[] CreateEntries() =>
         [
             // Control
-            new(Opcode.Unreachable, "unreachable", ImmediateKind.None, null),
+            new(Opcode.Unreachable, "unreachable", ImmediateKind.None, null, ControlKind.Unreachable),
             new(Opcode.Nop, "nop", ImmediateKind.None, ">"),
-            new(Opcode.Block, "block", ImmediateKind.BlockType, null),
-            new(Opcode.Loop, "loop", ImmediateKind.BlockType, null),
-            new(Opcode.If, "if", ImmediateKind.BlockType, null),
-            new(Opcode.Else, "else", ImmediateKind.None, null),
-            new(Opcode.Try, "try", ImmediateKind.BlockType, null),
-            new(Opcode.Catch, "catch", ImmediateKind.Tag, null),
-            new(Opcode.Throw, "throw", ImmediateKind.Tag, null),
-            new(Opcode.Rethrow, "rethrow", ImmediateKind.Label, null),
-            new(Opcode.ThrowRef, "throw_ref", ImmediateKind.None, null),
-            new(Opcode.End, "end", ImmediateKind.None, null),
-            new(Opcode.Br, "br", ImmediateKind.Label, null),
-            new(Opcode.BrIf, "br_if", ImmediateKind.Label, null),
-            new(Opcode.BrTable, "br_table", ImmediateKind.BrTable, null),
-            new(Opcode.Return, "return", ImmediateKind.None, null),
-            new(Opcode.Call, "call", ImmediateKind.Function, null),
-            new(Opcode.CallIndirect, "call_indirect", ImmediateKind.CallIndirect, null),
-            new(Opcode.ReturnCall, "return_call", ImmediateKind.Function, null),
-            new(Opcode.ReturnCallIndirect, "return_call_indirect", ImmediateKind.CallIndirect, null),
-            new(Opcode.CallRef, "call_ref", ImmediateKind.Type, null),
-            new(Opcode.ReturnCallRef, "return_call_ref", ImmediateKind.Type, null),
-            new(Opcode.Delegate, "delegate", ImmediateKind.Label, null),
-            new(Opcode.CatchAll, "catch_all", ImmediateKind.None, null),
+            new(Opcode.Block, "block", ImmediateKind.BlockType, null, ControlKind.Block),
+            new(Opcode.Loop, "loop", ImmediateKind.BlockType, null, ControlKind.Loop),
+            new(Opcode.If, "if", ImmediateKind.BlockType, null, ControlKind.If),
+            new(Opcode.Else, "else", ImmediateKind.None, null, ControlKind.Else),
+            new(Opcode.Try, "try", ImmediateKind.BlockType, null, ControlKind.Try),
+            new(Opcode.Catch, "catch", ImmediateKind.Tag, null, ControlKind.Catch),
+            new(Opcode.Throw, "throw", ImmediateKind.Tag, null, ControlKind.Throw),
+            new(Opcode.Rethrow, "rethrow", ImmediateKind.Label, null, ControlKind.Throw),
+            new(Opcode.ThrowRef, "throw_ref", ImmediateKind.None, null, ControlKind.Throw),
+            new(Opcode.End, "end", ImmediateKind.None, null, ControlKind.End),
+            new(Opcode.Br, "br", ImmediateKind.Label, null, ControlKind.Branch),
+            new(Opcode.BrIf, "br_if", ImmediateKind.Label, null, ControlKind.BranchIf),
+            new(Opcode.BrTable, "br_table", ImmediateKind.BrTable, null, ControlKind.BranchTable),
+            new(Opcode.Return, "return", ImmediateKind.None, null, ControlKind.Return),
+            new(Opcode.Call, "call", ImmediateKind.Function, null, ControlKind.Call),
+            new(Opcode.CallIndirect, "call_indirect", ImmediateKind.CallIndirect, null, ControlKind.Call),
+            new(Opcode.ReturnCall, "return_call", ImmediateKind.Function, null, ControlKind.TailCall),
+            new(Opcode.ReturnCallIndirect, "return_call_indirect", ImmediateKind.CallIndirect, null, ControlKind.TailCall),
+            new(Opcode.CallRef, "call_ref", ImmediateKind.Type, null, ControlKind.Call),
+            new(Opcode.ReturnCallRef, "return_call_ref", ImmediateKind.Type, null, ControlKind.TailCall),
+            new(Opcode.Delegate, "delegate", ImmediateKind.Label, null, ControlKind.Delegate),
+            new(Opcode.CatchAll, "catch_all", ImmediateKind.None, null, ControlKind.Catch),
 
             // Parametric
             new(Opcode.Drop, "drop", ImmediateKind.None, null),
@@ -136,7 +136,7 @@ public static class OpcodeTable
             new(Opcode.SelectTyped, "select", ImmediateKind.SelectTypes, null),
 
             // Control (exceptions)
-            new(Opcode.TryTable, "try_table", ImmediateKind.TryTable, null),
+            new(Opcode.TryTable, "try_table", ImmediateKind.TryTable, null, ControlKind.TryTable),
 
             // Variable and table access
             new(Opcode.LocalGet, "local.get", ImmediateKind.Local, null),
@@ -324,8 +324,8 @@ public static class OpcodeTable
             new(Opcode.RefFunc, "ref.func", ImmediateKind.Function, null),
             new(Opcode.RefEq, "ref.eq", ImmediateKind.None, null),
             new(Opcode.RefAsNonNull, "ref.as_non_null", ImmediateKind.None, null),
-            new(Opcode.BrOnNull, "br_on_null", ImmediateKind.Label, null),
-            new(Opcode.BrOnNonNull, "br_on_non_null", ImmediateKind.Label, null),
+            new(Opcode.BrOnNull, "br_on_null", ImmediateKind.Label, null, ControlKind.BranchIf),
+            new(Opcode.BrOnNonNull, "br_on_non_null", ImmediateKind.Label, null, ControlKind.BranchIf),
 
             // 0xFB: garbage collection
             new(Opcode.StructNew, "struct.new", ImmediateKind.Type, null),
@@ -354,8 +354,8 @@ public static class OpcodeTable
             new(Opcode.RefTestNull, "ref.test", ImmediateKind.RefTestNull, null),
             new(Opcode.RefCast, "ref.cast", ImmediateKind.RefTest, null),
             new(Opcode.RefCastNull, "ref.cast", ImmediateKind.RefTestNull, null),
-            new(Opcode.BrOnCast, "br_on_cast", ImmediateKind.BrOnCast, null),
-            new(Opcode.BrOnCastFail, "br_on_cast_fail", ImmediateKind.BrOnCast, null),
+            new(Opcode.BrOnCast, "br_on_cast", ImmediateKind.BrOnCast, null, ControlKind.BranchIf),
+            new(Opcode.BrOnCastFail, "br_on_cast_fail", ImmediateKind.BrOnCast, null, ControlKind.BranchIf),
 
             // 0xFB: extern/any conversion and i31
             new(Opcode.AnyConvertExtern, "any.convert_extern", ImmediateKind.None, null),

@@ -12,7 +12,7 @@ internal sealed class IndexRemap(int originalImportedFunctions, int addedImports
     public Instruction Apply(in Instruction ins)
     {
         if (IsIdentity) return ins;
-        return ins.Opcode is Opcode.Call or Opcode.ReturnCall or Opcode.RefFunc
+        return ins.Info.HasFunctionIndex
             ? new Instruction(ins.Opcode, ins.Offset, ins.Length, Function(ins.Index), ins.B, ins.C)
             : ins;
     }
@@ -24,7 +24,7 @@ internal sealed class IndexRemap(int originalImportedFunctions, int addedImports
         for (int i = 0; i < expression.Count; i++)
         {
             var ins = expression.Instructions[i];
-            if (ins.Opcode is not (Opcode.Call or Opcode.ReturnCall or Opcode.RefFunc)) continue;
+            if (!ins.Info.HasFunctionIndex) continue;
             copy ??= (Instruction[])expression.Instructions.Clone();
             copy[i] = Apply(ins);
         }

@@ -249,14 +249,13 @@ public static class Disassembler
     }
 
     private static bool IsBlockMiddleOrEnd(Opcode opcode) =>
-        opcode is Opcode.End or Opcode.Else or Opcode.Catch or Opcode.CatchAll or Opcode.Delegate;
+        OpcodeTable.Get(opcode) is { ClosesBlock: true } or { Control: ControlKind.Else or ControlKind.Catch };
 
-    private static int NextDepth(int depth, Opcode opcode) => opcode switch
+    private static int NextDepth(int depth, Opcode opcode)
     {
-        Opcode.Block or Opcode.Loop or Opcode.If or Opcode.Try or Opcode.TryTable => depth + 1,
-        Opcode.End or Opcode.Delegate => Math.Max(1, depth - 1),
-        _ => depth,
-    };
+        var info = OpcodeTable.Get(opcode);
+        return info.OpensBlock ? depth + 1 : info.ClosesBlock ? Math.Max(1, depth - 1) : depth;
+    }
 
     /// <summary>Hex digits for pcs: at least 4, enough for the largest instruction offset in the module.</summary>
     private static int PcDigits(Module module)
