@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using WasmProbe.Caching;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Encoding;
 using WasmProbe.Wasm.Instructions;
@@ -86,13 +85,8 @@ public static class CoverageInstrumenter
     private static (Rewritten Rewrite, Standalone Result) EncodeStandalone(Module module, bool countEverything)
     {
         var bodies = new FunctionBody[module.Bodies.Count];
-        var scratch = new WasmWriter(4096);
-        var output = new WasmWriter(4096);
-        var rewrite = Rewrite(module, countEverything, (d, body) => bodies[d] = new FunctionBody([], new Expression([], []))
-        {
-            Offset = body.Offset,
-            Encoded = ModuleEncoder.EncodeBody(body.Locals, body.Code.Instructions, body.Code.Pool, scratch, output),
-        });
+        var encoder = new BodyEncoder();
+        var rewrite = Rewrite(module, countEverything, (d, body) => bodies[d] = encoder.Encode(body));
         rewrite.Builder.DropDebugSections = true;
         var standalone = rewrite.Module();
         for (int d = 0; d < bodies.Length; d++) standalone.Bodies[d] = bodies[d];

@@ -11,6 +11,15 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
 {
     /// <summary>Debug builds' probe and spill helpers by kind and stack shape.</summary>
     public Dictionary<HelperKey, int> Helpers { get; } = [];
+
+    /// <summary>Stack shapes shared by every site and probe (a debug build asks at every instruction).</summary>
+    public StackShapes Shapes { get; init; } = new();
+
+    /// <summary>The top part of a shared shape from a slot on, shared too.</summary>
+    public Dictionary<(ValType[] Shape, int From), ValType[]> Tops { get; } = [];
+
+    /// <summary>The block type <c>[t*] -> [t*]</c> of a shared shape.</summary>
+    public Dictionary<ValType[], long> PassThroughBlockTypes { get; } = new(ReferenceEqualityComparer.Instance);
 }
 
 /// <summary>What a probe or spill helper is for: its kind, the first stack slot it stores and the types it stores.</summary>
@@ -108,7 +117,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     {
         var accessible = Accessible(index);
         body.LocalGet(_flag);
-        body.Emit(Opcode.If, BlockType(accessible, accessible));
+        body.Emit(Opcode.If, PassThroughBlockType(accessible));
         body.LocalGet(_frame);
         body.I32Const(site.Id);
         body.Call(StackHelper(HelperKind.Probe, accessible, analysis.StackHeight(index) - accessible.Length));
@@ -215,7 +224,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.GlobalSet(context.StackPointer);
         var accessible = Accessible(index);
         body.GlobalGet(context.Armed);
-        body.Emit(Opcode.If, BlockType(accessible, accessible));
+        body.Emit(Opcode.If, PassThroughBlockType(accessible));
         body.LocalGet(_frame);
         body.Call(StackHelper(HelperKind.Spill, accessible, analysis.StackHeight(index) - accessible.Length));
         body.Emit(Opcode.End);
@@ -327,9 +336,11 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     /// <summary>The stack values of the innermost block before instruction <paramref name="index"/>.</summary>
     private ValType[] Accessible(int index)
     {
-        var stack = analysis.StackBefore(index);
+        var stack = context.Shapes.Before(analysis, index);
         int from = Math.Min(analysis.BlockBase(index), stack.Length);
-        return stack[from..];
+        if (from == 0) return stack;
+        if (!context.Tops.TryGetValue((stack, from), out var top)) context.Tops[(stack, from)] = top = stack[from..];
+        return top;
     }
 
     /// <summary>Stores the locals (unless written through) and this block's operand-stack values, then the stack height
@@ -369,6 +380,12 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     {
         if (!_temps.TryGetValue((type, ordinal), out int local)) _temps[(type, ordinal)] = local = body.AddLocal(type);
         return local;
+    }
+
+    private long PassThroughBlockType(ValType[] types)
+    {
+        if (!context.PassThroughBlockTypes.TryGetValue(types, out long bits)) context.PassThroughBlockTypes[types] = bits = BlockType(types, types);
+        return bits;
     }
 
     private long BlockType(ValType[] parameters, ValType[] results) =>

@@ -25,21 +25,23 @@ public static class Instrumenter
         var framed = FramedFunctions(module, options, probeIndices);
         bool debug = options.Mode == InstrumentationMode.Debug;
 
-        var sites = new List<ProbeSite>();
-        var stacks = new StackShapes();
+        var shapes = new StackShapes();
+        // A debug build has a site per reachable instruction: room for all at once, not a list doubling towards them.
+        var sites = new List<ProbeSite>(debug ? module.Bodies.Sum(b => b.Code.Count) : 0);
         Func<int, ValType> globalType = g => spaces.Globals[g].Type;
         Func<int, bool> memoryExists = m => (uint)m < (uint)spaces.Memories.Length;
-        var sitesByFunction = new Dictionary<int, ProbeSite?[]>();
+        var sitesByFunction = new Dictionary<int, (int First, int Count)>();
         foreach (int f in framed.OrderBy(f => f))
         {
             var analysis = Analysis(f);
             probeIndices.TryGetValue(f, out var probes);
-            var perInstruction = new ProbeSite?[analysis.InstructionCount];
             var localTypes = debug ? LocalTypeArray(analysis.Locals) : [];
+            int first = sites.Count;
             bool previousReplayable = false;
             for (int i = 0; i < analysis.InstructionCount; i++)
             {
-                bool replayed = previousReplayable && analysis.IsReachable(i) && perInstruction[i - 1] is not null;
+                var previous = sites.Count > first && sites[^1].InstructionIndex == i - 1 ? sites[^1] : null;
+                bool replayed = previousReplayable && analysis.IsReachable(i) && previous is not null;
                 previousReplayable = debug && analysis.IsReachable(i) && analysis.Code[i].Offset >= 0
                     && Replay.Replayable.Is(analysis.Code[i], localTypes, globalType, memoryExists);
                 var ins = analysis.Code[i];
@@ -49,14 +51,12 @@ public static class Instrumenter
                 if (debug && ins.Info.IsCall) kinds |= SiteKinds.Call;
                 if (options.ReportThrows && ins.Opcode is Opcode.Throw or Opcode.ThrowRef) kinds |= SiteKinds.Throw;
                 if (kinds == SiteKinds.None) continue;
-                var stack = stacks.Before(analysis, i);
+                var stack = shapes.Before(analysis, i);
                 if (stack.Any(t => t.Kind == ValueKind.Unknown)) continue;
                 int id = sites.Count;
-                var site = new ProbeSite(id, f, i, ins.Offset, kinds, stack, replayed && kinds == SiteKinds.Probe ? perInstruction[i - 1]!.RunStart : id);
-                sites.Add(site);
-                perInstruction[i] = site;
+                sites.Add(new ProbeSite(id, f, i, ins.Offset, kinds, stack, replayed && kinds == SiteKinds.Probe ? previous!.RunStart : id));
             }
-            sitesByFunction[f] = perInstruction;
+            sitesByFunction[f] = (first, sites.Count - first);
         }
 
         var memory = new DebugMemory(sites.Count, spaces.FunctionCount);
@@ -69,15 +69,25 @@ public static class Instrumenter
         int stackPointer = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(memory.FramesBase));
 
         var layouts = new FrameLayout?[spaces.FunctionCount];
-        var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, options.Mode);
-        foreach (var (f, perInstruction) in sitesByFunction)
+        var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, options.Mode) { Shapes = shapes };
+        var perInstruction = Array.Empty<ProbeSite?>();
+        foreach (var (f, (first, count)) in sitesByFunction)
         {
             var analysis = Analysis(f);
             var localTypes = LocalTypeArray(analysis.Locals);
-            int maxSpill = perInstruction.Where(s => s is not null).Select(s => s!.StackTypes.Length).DefaultIfEmpty(0).Max();
+            // The function's sites by instruction, in one array reused from function to function.
+            if (perInstruction.Length < analysis.InstructionCount) perInstruction = new ProbeSite?[analysis.InstructionCount];
+            Array.Clear(perInstruction, 0, analysis.InstructionCount);
+            int maxSpill = 0;
+            for (int k = first; k < first + count; k++)
+            {
+                perInstruction[sites[k].InstructionIndex] = sites[k];
+                maxSpill = Math.Max(maxSpill, sites[k].StackTypes.Length);
+            }
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
-            ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));
+            var sitesOfFunction = perInstruction;
+            ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, sitesOfFunction).Emit()));
         }
 
         string? backtrace = debug ? null : AddBacktraceTrap(builder);

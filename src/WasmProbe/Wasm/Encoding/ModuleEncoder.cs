@@ -16,9 +16,12 @@ public static class ModuleEncoder
     /// landed relative to its original pc.</summary>
     public static byte[] Encode(Module module, PcMap? pcMap)
     {
-        var output = new WasmWriter(4096);
+        // Sized from what is already encoded (rewritten or verbatim bodies, custom sections), so that a large module's
+        // writers do not double their way up to it.
+        int estimate = EstimatedSize(module);
+        var output = new WasmWriter(estimate);
         output.Bytes([0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]);
-        var payload = new WasmWriter(1024);
+        var payload = new WasmWriter(estimate);
         var scratch = new WasmWriter(256);
         foreach (var slot in SectionsToWrite(module))
         {
@@ -43,6 +46,14 @@ public static class ModuleEncoder
             output.Bytes(payload);
         }
         return output.ToArray();
+    }
+
+    private static int EstimatedSize(Module module)
+    {
+        long size = 4096;
+        foreach (var body in module.Bodies) size += body.Encoded?.Bytes.Length ?? body.OriginalEncoding?.Length ?? 3L * body.Code.Count;
+        foreach (var custom in module.CustomSections) size += custom.OriginalEncoding?.Length ?? custom.Payload.Length;
+        return (int)Math.Min(size, int.MaxValue / 2);
     }
 
     private static List<SectionSlot> SectionsToWrite(Module module)
@@ -195,7 +206,7 @@ public static class ModuleEncoder
     }
 
     /// <summary>Writes a body given as its parts, with its size (see <see cref="WriteBody"/>).</summary>
-    private static void WriteCode(WasmWriter w, WasmWriter scratch, LocalGroup[] locals, ReadOnlySpan<Instruction> code, long[] pool, PcMap? offsets)
+    internal static void WriteCode(WasmWriter w, WasmWriter scratch, LocalGroup[] locals, ReadOnlySpan<Instruction> code, long[] pool, PcMap? offsets)
     {
         scratch.Clear();
         scratch.U32(locals.Length);
@@ -214,15 +225,6 @@ public static class ModuleEncoder
         w.U32(scratch.Length);
         offsets?.Shift(first, w.Length);
         w.Bytes(scratch);
-    }
-
-    /// <summary>Encodes a body on its own, for a rewrite that keeps its bodies encoded (see <see cref="EncodedBody"/>).</summary>
-    internal static EncodedBody EncodeBody(LocalGroup[] locals, ReadOnlySpan<Instruction> code, long[] pool, WasmWriter scratch, WasmWriter output)
-    {
-        var map = new PcMap();
-        output.Clear();
-        WriteCode(output, scratch, locals, code, pool, map);
-        return new EncodedBody(output.ToArray(), map.NewOffsets(), map.OriginalOffsets());
     }
 
     private static void WriteRecGroup(WasmWriter w, RecGroup group)

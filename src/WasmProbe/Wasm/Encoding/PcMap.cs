@@ -40,6 +40,12 @@ public sealed class PcMap
 
     public int Count => _count;
 
+    internal void Clear()
+    {
+        _count = 0;
+        _sorted = true;
+    }
+
     internal int[] NewOffsets() => _newOffsets.AsSpan(0, _count).ToArray();
     internal int[] OriginalOffsets() => _originalOffsets.AsSpan(0, _count).ToArray();
 

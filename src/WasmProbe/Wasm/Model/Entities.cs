@@ -71,8 +71,4 @@ public sealed class FunctionBody(LocalGroup[] locals, Expression code)
 public sealed record CustomSection(string Name, byte[] Payload)
 {
     public byte[]? OriginalEncoding { get; init; }
-
-    /// <summary>Set by a rewrite that encodes its bodies as it goes (<see cref="Rewriting.ModuleBuilder.EncodesRewrittenBodies"/>):
-    /// the encoder copies these bytes; <see cref="Code"/> is then empty.</summary>
-    public Encoding.EncodedBody? Encoded { get; init; }
 }

@@ -1,4 +1,3 @@
-using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Encoding;
 using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Model;
@@ -82,6 +81,5 @@ public sealed class BodyBuilder
     internal FunctionBody Build() => new([.. _locals], new Expression([.. _instructions], [.. _pool])) { Offset = _sourceOffset };
 
     /// <summary>The new body, encoded straight from the builder's instructions.</summary>
-    internal FunctionBody BuildEncoded(WasmWriter scratch, WasmWriter output) =>
-        new([], new Expression([], [])) { Offset = _sourceOffset, Encoded = ModuleEncoder.EncodeBody([.. _locals], Compat.AsSpan(_instructions), [.. _pool], scratch, output) };
+    internal FunctionBody BuildEncoded(BodyEncoder encoder) => encoder.Encode([.. _locals], Compat.AsSpan(_instructions), [.. _pool], _sourceOffset);
 }

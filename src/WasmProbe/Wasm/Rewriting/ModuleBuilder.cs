@@ -1,4 +1,3 @@
-using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Encoding;
 using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Model;
@@ -129,7 +128,7 @@ public sealed class ModuleBuilder
         long localCount = _sourceSpaces.FunctionTypeOfFunction(originalIndex).Parameters.Length + body.LocalCount;
         var builder = new BodyBuilder(Remap, body, localCount, EncodesRewrittenBodies ? _buffer : null);
         rewrite(builder);
-        _rewrittenBodies[defined] = EncodesRewrittenBodies ? builder.BuildEncoded(_scratch, _encoding) : builder.Build();
+        _rewrittenBodies[defined] = EncodesRewrittenBodies ? builder.BuildEncoded(_encoder) : builder.Build();
     }
 
     /// <summary>Keep each rewritten or renumbered body encoded (a few bytes per instruction) rather than decoded (32
@@ -137,8 +136,7 @@ public sealed class ModuleBuilder
     public bool EncodesRewrittenBodies { get; init; }
 
     private readonly List<Instruction> _buffer = [];
-    private readonly WasmWriter _scratch = new(4096);
-    private readonly WasmWriter _encoding = new(4096);
+    private readonly BodyEncoder _encoder = new();
 
     public Module Build()
     {
@@ -196,7 +194,7 @@ public sealed class ModuleBuilder
     {
         var code = remap.Apply(body.Code);
         if (ReferenceEquals(code, body.Code)) return body;
-        return new FunctionBody([], new Expression([], [])) { Offset = body.Offset, Encoded = ModuleEncoder.EncodeBody(body.Locals, code.Instructions, code.Pool, _scratch, _encoding) };
+        return _encoder.Encode(new FunctionBody(body.Locals, code) { Offset = body.Offset });
     }
 
     private static ElementSegment RemapElement(ElementSegment segment, IndexRemap remap)
