@@ -106,13 +106,13 @@ public sealed class GuestInstance : IDisposable
     {
         var function = Instance.GetFunction(export) ?? throw new ArgumentException($"the module exports no function named '{export}'");
         var boxes = new Wasmtime.ValueBox[arguments.Count];
-        for (int i = 0; i < boxes.Length; i++) boxes[i] = Values.ToBox(arguments[i]);
+        for (int i = 0; i < boxes.Length; i++) boxes[i] = HostValues.ToBox(arguments[i]);
         ResetDeadline();
         object? returned = Run(() => function.Invoke(boxes));
         if (results.Length == 0) return [];
-        if (results.Length == 1) return [Values.FromHost(returned, results[0])];
+        if (results.Length == 1) return [HostValues.FromHost(returned, results[0])];
         var values = (object?[])returned!;
-        return [.. values.Select((v, i) => Values.FromHost(v, results[i]))];
+        return [.. values.Select((v, i) => HostValues.FromHost(v, results[i]))];
     }
 
     /// <summary>The module offsets of the guest frames below the current host call, innermost first, as Wasmtime's
