@@ -454,7 +454,7 @@ public sealed partial class WasmProbeGenerator
         ClrKind.F32 => $"{Value}.F32Bits(0x{value.Low.ToString("x8", CultureInfo.InvariantCulture)}u /* {FloatText(BitConverter.ToSingle(BitConverter.GetBytes((uint)value.Low), 0))} */)",
         ClrKind.F64 => $"{Value}.F64Bits(0x{value.Low.ToString("x16", CultureInfo.InvariantCulture)}ul /* {FloatText(BitConverter.Int64BitsToDouble(unchecked((long)value.Low)))} */)",
         ClrKind.V128 => $"{Value}.V128(0x{value.Low.ToString("x16", CultureInfo.InvariantCulture)}ul, 0x{value.High.ToString("x16", CultureInfo.InvariantCulture)}ul)",
-        _ => $"{Value}.Null(global::WasmProbe.Wasm.Types.ValType.{RefTypeName(value.WasmType)})",
+        _ => $"{Value}.Null({RefType(value)})",
     };
 
     private static string FloatText(double value) =>
@@ -465,12 +465,15 @@ public sealed partial class WasmProbeGenerator
         float.IsNaN(value) ? "nan" : float.IsPositiveInfinity(value) ? "inf" : float.IsNegativeInfinity(value) ? "-inf"
         : value == 0 && BitConverter.GetBytes(value)[3] >= 0x80 ? "-0" : value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string RefTypeName(string wasmType) => wasmType switch
+    /// <summary>The null's reference type: by name for the abbreviations, else from its bits (<c>(ref null $t)</c>,
+    /// <c>nullref</c>, ...).</summary>
+    private static string RefType(ValueSpec value) => value.WasmType switch
     {
-        "externref" => "ExternRef",
-        "anyref" => "AnyRef",
-        "exnref" => "ExnRef",
-        _ => "FuncRef",
+        "funcref" => "global::WasmProbe.Wasm.Types.ValType.FuncRef",
+        "externref" => "global::WasmProbe.Wasm.Types.ValType.ExternRef",
+        "anyref" => "global::WasmProbe.Wasm.Types.ValType.AnyRef",
+        "exnref" => "global::WasmProbe.Wasm.Types.ValType.ExnRef",
+        _ => $"global::WasmProbe.Wasm.Types.ValType.FromBits(0x{value.Low.ToString("x", CultureInfo.InvariantCulture)}L /* {value.WasmType} */)",
     };
 
     private static string ClrType(ClrKind kind) => kind switch

@@ -57,22 +57,17 @@ public sealed class CoverageCommand : ICommand
         }
         if (threshold is null && arguments.Flag("threshold-type")) throw new UsageException("--threshold-type needs --threshold");
 
-        var module = ModuleLoader.Load(path);
-        var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
-            ?? throw new CommandException($"{path}: no exported function '{entry}' (exported functions: {string.Join(", ", module.Exports.Where(e => e.Kind == ExternalKind.Function).Select(e => e.Name))})");
-        var type = module.IndexSpaces.FunctionTypeOfFunction(export.Index);
-        var rawArguments = arguments.Positionals.Skip(1).ToArray();
-        if (rawArguments.Length != type.Parameters.Length)
-            throw new UsageException($"'{entry}' takes {type.Parameters.Length} arguments {type} but {rawArguments.Length} were given");
-        var values = rawArguments.Select((a, i) => (object?)ValueText.Parse(a, type.Parameters[i])).ToArray();
-        var host = HostOptions.From(arguments, module, path, timeout);
+        var loaded = ModuleLoader.Read(path);
+        var values = ModuleLoader.EntryArguments(loaded, entry, [.. arguments.Positionals.Skip(1)]);
+        var host = HostOptions.From(arguments, loaded.Module, path, timeout);
 
         var collector = new CoverageCollector();
         DebugSession session;
         try
         {
-            session = DebugSession.Open(path, new DebugSessionOptions
+            session = DebugSession.Create(loaded.Bytes, new DebugSessionOptions
             {
+                ModuleName = Path.GetFileName(path),
                 Entry = entry,
                 Arguments = values,
                 Mode = InstrumentationMode.Static,
@@ -82,7 +77,7 @@ public sealed class CoverageCommand : ICommand
                 Host = host,
             });
         }
-        catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException or IOException)
+        catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException)
         {
             throw new CommandException($"{path}: {e.Message}");
         }

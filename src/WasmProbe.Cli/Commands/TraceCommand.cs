@@ -30,24 +30,18 @@ public sealed class TraceCommand : ICommand
         if (arguments.Positionals.Count == 0) throw new UsageException("missing <file.wasm>");
         string path = arguments.Positionals[0];
         string entry = arguments.Option("invoke") ?? throw new UsageException("missing --invoke EXPORT");
-        var module = ModuleLoader.Load(path);
-        var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
-            ?? throw new CommandException($"{path}: no exported function '{entry}'");
-        var type = module.IndexSpaces.FunctionTypeOfFunction(export.Index);
-        var rawArguments = arguments.Positionals.Skip(1).ToArray();
-        if (rawArguments.Length != type.Parameters.Length)
-            throw new UsageException($"'{entry}' takes {type.Parameters.Length} arguments {type} but {rawArguments.Length} were given");
-        var values = rawArguments.Select((a, i) => (object?)ValueText.Parse(a, type.Parameters[i])).ToArray();
+        var loaded = ModuleLoader.Read(path);
+        var values = ModuleLoader.EntryArguments(loaded, entry, [.. arguments.Positionals.Skip(1)]);
         int maxStops = arguments.Option("max-stops") is { } max
             ? int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"--max-stops needs a whole number, not '{max}'")
             : 100_000;
         bool step = arguments.Flag("step");
-        var host = HostOptions.From(arguments, module, path, new Engine.GuestOptions().Deadline);
+        var host = HostOptions.From(arguments, loaded.Module, path, new Engine.GuestOptions().Deadline);
 
         DebugSession session;
         try
         {
-            session = DebugSession.Create(File.ReadAllBytes(path), new DebugSessionOptions
+            session = DebugSession.Create(loaded.Bytes, new DebugSessionOptions
             {
                 Entry = entry,
                 Arguments = values,
