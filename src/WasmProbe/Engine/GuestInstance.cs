@@ -181,7 +181,11 @@ public sealed class GuestInstance : IDisposable
     private static IReadOnlyList<int> Offsets(IReadOnlyList<Wasmtime.TrapFrame>? frames) =>
         frames is null ? [] : [.. frames.Select(f => (int)f.ModuleOffset)];
 
-    private static string TrapCodeName(Wasmtime.TrapException trap) => trap.Message.Contains("thrown Wasm exception", StringComparison.Ordinal)
+    /// <summary>An exception the guest threw and nothing caught: Wasmtime reports it as a trap without a trap code
+    /// (pinned by WasmtimeTrapTests).</summary>
+    internal static bool IsUncaughtException(Wasmtime.TrapException trap) => trap.Type == Wasmtime.TrapCode.Undefined && trap.InnerException is null;
+
+    private static string TrapCodeName(Wasmtime.TrapException trap) => IsUncaughtException(trap)
         ? "uncaught_exception"
         : trap.Type switch
         {

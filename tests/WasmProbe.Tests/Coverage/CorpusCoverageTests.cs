@@ -106,7 +106,7 @@ public class CorpusCoverageTests
         var exits = new Dictionary<int, long>();
         using var store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         using var linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
-        CoverageSpectest.Define(linker, store);
+        WasmProbe.Tests.Instrumentation.Spectest.Define(linker, store);
         var compiled = Wasmtime.Module.FromBytes(WasmtimeRuntime.Engine, "m", bytes);
         store.SetEpochDeadline(WasmtimeRuntime.Ticks(deadline));
         Wasmtime.Instance instance;
