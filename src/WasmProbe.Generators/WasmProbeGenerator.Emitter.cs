@@ -359,13 +359,7 @@ public sealed partial class WasmProbeGenerator
         bool steps = method.Kind == ProbeKind.Steps;
         string pc = "0x" + method.Pc.ToString("x", CultureInfo.InvariantCulture);
         string function = method.Function.ToString(CultureInfo.InvariantCulture);
-        string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;
-        string argument = method.Parameter switch
-        {
-            ParameterKind.View => $"new {method.ViewTypeName}(session, {(steps ? "step" : "hit")})",
-            ParameterKind.Session => "session",
-            _ => "",
-        };
+        string call = ProbeCall(method, steps ? "step" : "hit");
         w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> ({(steps ? "stepping from" : "breakpoint at")} {Identifiers.Xml(method.ViewTypeName)}).</summary>");
         if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
         w.Open($"public void {method.TestMethodName}()");
@@ -375,20 +369,8 @@ public sealed partial class WasmProbeGenerator
         string head = steps
             ? $"new {Probes}.StepProbe({Identifiers.Literal(method.DisplayName)}, {function}, {pc}, {Int(method.Hit)}, {Int(method.Steps)}, {Probes}.StepMode.{(method.StepMode == 1 ? "Into" : "Over")}, {Bool(method.Optional)}, "
             : $"new {Probes}.BreakpointProbe({Identifiers.Literal(method.DisplayName)}, {function}, {pc}, {Int(method.Hit)}, {Bool(method.Optional)}, ";
-        if (method.Expectations.Count == 0)
-        {
-            w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>()),");
-        }
-        else
-        {
-            w.Line(head + $"new {Probes}.Expectation[]");
-            w.Line("{");
-            w.Indent++;
-            foreach (var expectation in method.Expectations) w.Line(Expectation(expectation) + ",");
-            w.Indent--;
-            w.Line("}),");
-        }
-        w.Line($"(session, {(steps ? "step" : "hit")}) => {target}({argument}));");
+        EmitExpectations(w, head, method);
+        w.Line($"(session, {(steps ? "step" : "hit")}) => {call});");
         w.Indent--;
         w.Close();
     }
@@ -396,13 +378,7 @@ public sealed partial class WasmProbeGenerator
     private static void EmitLineTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, LineSpec line)
     {
         const string Location = "global::WasmProbe.Wasm.Model.CodeLocation";
-        string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;
-        string argument = method.Parameter switch
-        {
-            ParameterKind.View => $"new {method.ViewTypeName}(session, hit)",
-            ParameterKind.Session => "session",
-            _ => "",
-        };
+        string call = ProbeCall(method, "hit");
         string lineText = line.Line.ToString(CultureInfo.InvariantCulture);
         w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> (breakpoint at line {lineText} of {Identifiers.Xml(line.File)}, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
         if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
@@ -414,23 +390,40 @@ public sealed partial class WasmProbeGenerator
         w.Indent++;
         w.Line($"new {Location}[] {{ {string.Join(", ", line.Locations.Select(l => $"new {Location}({Int(l.Function)}, 0x{l.Pc.ToString("x", CultureInfo.InvariantCulture)})"))} }},");
         string head = $"{Int(method.Hit)}, {Bool(method.Optional)}, ";
+        EmitExpectations(w, head, method);
+        w.Indent--;
+        w.Line($"(session, hit) => {call});");
+        w.Indent--;
+        w.Close();
+    }
+
+    /// <summary>The call of the probe method from the runner's callback, whose stop parameter is <paramref name="stop"/>.</summary>
+    private static string ProbeCall(ProbeMethodSpec method, string stop)
+    {
+        string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;
+        string argument = method.Parameter switch
+        {
+            ParameterKind.View => $"new {method.ViewTypeName}(session, {stop})",
+            ParameterKind.Session => "session",
+            _ => "",
+        };
+        return $"{target}({argument})";
+    }
+
+    /// <summary>The probe's last constructor arguments: <paramref name="head"/> and its expectations.</summary>
+    private static void EmitExpectations(CodeWriter w, string head, ProbeMethodSpec method)
+    {
         if (method.Expectations.Count == 0)
         {
             w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>()),");
+            return;
         }
-        else
-        {
-            w.Line(head + $"new {Probes}.Expectation[]");
-            w.Line("{");
-            w.Indent++;
-            foreach (var expectation in method.Expectations) w.Line(Expectation(expectation) + ",");
-            w.Indent--;
-            w.Line("}),");
-        }
+        w.Line(head + $"new {Probes}.Expectation[]");
+        w.Line("{");
+        w.Indent++;
+        foreach (var expectation in method.Expectations) w.Line(Expectation(expectation) + ",");
         w.Indent--;
-        w.Line($"(session, hit) => {target}({argument}));");
-        w.Indent--;
-        w.Close();
+        w.Line("}),");
     }
 
     private static string Expectation(ExpectationSpec e)

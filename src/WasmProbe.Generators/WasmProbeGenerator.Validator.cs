@@ -1,7 +1,6 @@
 using System.Globalization;
 using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Resolution;
-using D = WasmProbe.Generators.DiagnosticDescriptors;
 
 namespace WasmProbe.Generators;
 

@@ -33,9 +33,8 @@ public sealed class CoverageCommand : ICommand
 
     public int Execute(ParsedArguments arguments, CommandContext context)
     {
-        if (arguments.Positionals.Count == 0) throw new UsageException("missing <file.wasm>");
-        string path = arguments.Positionals[0];
-        string entry = arguments.Option("invoke") ?? throw new UsageException("missing --invoke EXPORT");
+        var invocation = Invocation.From(arguments);
+        string path = invocation.Path, entry = invocation.Entry;
         string output = arguments.Option("out") ?? "wasmprobe-coverage";
         var timeout = TimeSpan.FromSeconds(10);
         if (arguments.Option("timeout") is { } seconds)
@@ -57,8 +56,7 @@ public sealed class CoverageCommand : ICommand
         }
         if (threshold is null && arguments.Flag("threshold-type")) throw new UsageException("--threshold-type needs --threshold");
 
-        var loaded = ModuleLoader.Read(path);
-        var values = ModuleLoader.EntryArguments(loaded, entry, [.. arguments.Positionals.Skip(1)]);
+        var (loaded, values) = invocation.Load();
         var host = HostOptions.From(arguments, loaded.Module, path, timeout);
 
         var collector = new CoverageCollector();

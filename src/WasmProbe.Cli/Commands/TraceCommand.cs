@@ -27,11 +27,9 @@ public sealed class TraceCommand : ICommand
 
     public int Execute(ParsedArguments arguments, CommandContext context)
     {
-        if (arguments.Positionals.Count == 0) throw new UsageException("missing <file.wasm>");
-        string path = arguments.Positionals[0];
-        string entry = arguments.Option("invoke") ?? throw new UsageException("missing --invoke EXPORT");
-        var loaded = ModuleLoader.Read(path);
-        var values = ModuleLoader.EntryArguments(loaded, entry, [.. arguments.Positionals.Skip(1)]);
+        var invocation = Invocation.From(arguments);
+        string path = invocation.Path, entry = invocation.Entry;
+        var (loaded, values) = invocation.Load();
         int maxStops = arguments.Option("max-stops") is { } max
             ? int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"--max-stops needs a whole number, not '{max}'")
             : 100_000;

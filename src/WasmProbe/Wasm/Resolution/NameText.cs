@@ -4,23 +4,10 @@ namespace WasmProbe.Wasm.Resolution;
 
 /// <summary>How every front end reads a name written by a user: surrounding white space is ignored, a leading
 /// <c>$</c> (the text format's sigil) is dropped, and digits alone are an index (<c>$5</c> is the name "5").</summary>
-internal readonly struct NameText
+/// <param name="Name">The name without white space or sigil (the digits when <paramref name="IsIndex"/>).</param>
+/// <param name="Index">When <paramref name="IsIndex"/>: the index, or -1 when it does not fit a long.</param>
+internal readonly record struct NameText(string Name, bool IsIndex, long Index)
 {
-    private NameText(string name, bool isIndex, long index)
-    {
-        Name = name;
-        IsIndex = isIndex;
-        Index = index;
-    }
-
-    /// <summary>The name without white space or sigil (the digits when <see cref="IsIndex"/>).</summary>
-    public string Name { get; }
-
-    public bool IsIndex { get; }
-
-    /// <summary>When <see cref="IsIndex"/>: the index, or -1 when it does not fit a long.</summary>
-    public long Index { get; }
-
     public static NameText Parse(string text)
     {
         string trimmed = text.Trim();
