@@ -157,6 +157,40 @@ public sealed class FrontEndResolutionTests : IDisposable
         }
     }
 
+    /// <summary>A local as [ExpectLocal] and DebugSession.Local name it, at the start of add(1, 2).</summary>
+    [Theory]
+    [InlineData("0", null, 1)]
+    [InlineData("1", null, 2)]
+    [InlineData(" local1 ", null, 2)]
+    [InlineData("local7", "WP0009", 0)]
+    [InlineData("7", "WP0009", 0)]
+    [InlineData("x", "WP0009", 0)]
+    public void Locals_resolve_alike_in_the_generator_and_the_runtime(string name, string? diagnostic, int expected)
+    {
+        string literal = generator::WasmProbe.Generators.Identifiers.Literal(name);
+        var result = Run([Probe($"[BreakAt(\"add\", {AddStart})][ExpectLocal({literal}, {expected})]")], [Module("m.wasm", Wasm)]);
+        result.GeneratorDiagnostics.Select(d => d.Id).ShouldBe(diagnostic is null ? [] : [diagnostic]);
+
+        using var session = DebugSession.Create(Wasm, new DebugSessionOptions { Entry = "add", Arguments = [1, 2] });
+        session.AddBreakpoint("add", AddStart);
+        Exception? thrown = null;
+        int? value = null;
+        session.Run(stop =>
+        {
+            if (stop.Kind == StopKind.Breakpoint) thrown = Record.Exception(() => value = session.Local(name).AsInt32());
+            return ResumeAction.Continue;
+        });
+        if (diagnostic is null)
+        {
+            thrown.ShouldBeNull();
+            value.ShouldBe(expected);
+        }
+        else
+        {
+            thrown.ShouldBeAssignableTo<ArgumentException>().ShouldNotBeNull();
+        }
+    }
+
     private static string Probe(string probeAttributes, string module = "[WasmModule(\"m.wasm\", Entry = \"add\", Args = new object[] { 1, 2 })]") => $$"""
         using WasmProbe.Probes;
 

@@ -268,6 +268,14 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     /// <summary>A local of the innermost frame at the current stop, without reading the whole backtrace.</summary>
     public WasmValue Local(int index) => PausedAtInstruction().TopLocal(index);
 
+    /// <summary>A local of the innermost frame by name, resolved as <c>[ExpectLocal]</c> resolves it
+    /// (<see cref="LocalResolver"/>: a name-section name, <c>local3</c> for an unnamed one, or digits for an index).</summary>
+    public WasmValue Local(string name)
+    {
+        int function = Backtrace is [var top, ..] ? top.Function : throw new InvalidOperationException("the guest is not paused at an instruction");
+        return Local(LocalResolver.Resolve(Module, function, Analysis(function).Locals, name).ValueOrThrow(nameof(name)));
+    }
+
     /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>
     public WasmValue StackSlot(int slot) => PausedAtInstruction().TopStackSlot(slot);
 
