@@ -196,15 +196,7 @@ public sealed partial class WasmProbeGenerator
             w.Line("/// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>");
             w.Line("public StackView Stack => new StackView(Session);");
         }
-        w.Line();
-        w.Line("/// <summary>The module's globals, typed.</summary>");
-        w.Line("public GlobalsView Globals => _globals ??= new GlobalsView(this);");
-        if (spec.MemoryCount > 0)
-        {
-            w.Line();
-            w.Line("/// <summary>Memory 0.</summary>");
-            w.Line($"public {MemoryAccess} Memory => Session.Memory(0);");
-        }
+        EmitGlobalsAndMemory(w, spec);
         w.Line();
         w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");
         w.Open("public readonly struct LocalsView");
@@ -305,15 +297,7 @@ public sealed partial class WasmProbeGenerator
             w.Line("/// <summary>The operand stack, untyped because its types differ between the line's locations: <c>Stack[0]</c> is the top.</summary>");
             w.Line($"public {Probes}.OperandStack Stack => new {Probes}.OperandStack(Session.Frames[0].Stack);");
         }
-        w.Line();
-        w.Line("/// <summary>The module's globals, typed.</summary>");
-        w.Line("public GlobalsView Globals => _globals ??= new GlobalsView(this);");
-        if (spec.MemoryCount > 0)
-        {
-            w.Line();
-            w.Line("/// <summary>Memory 0.</summary>");
-            w.Line($"public {MemoryAccess} Memory => Session.Memory(0);");
-        }
+        EmitGlobalsAndMemory(w, spec);
         w.Line();
         w.Line(single
             ? $"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>"
@@ -395,6 +379,18 @@ public sealed partial class WasmProbeGenerator
         w.Line($"(session, hit) => {call});");
         w.Indent--;
         w.Close();
+    }
+
+    /// <summary>A view's typed globals and its memory 0 (when the module has one).</summary>
+    private static void EmitGlobalsAndMemory(CodeWriter w, ProbeClassSpec spec)
+    {
+        w.Line();
+        w.Line("/// <summary>The module's globals, typed.</summary>");
+        w.Line("public GlobalsView Globals => _globals ??= new GlobalsView(this);");
+        if (spec.MemoryCount == 0) return;
+        w.Line();
+        w.Line("/// <summary>Memory 0.</summary>");
+        w.Line($"public {MemoryAccess} Memory => Session.Memory(0);");
     }
 
     /// <summary>The call of the probe method from the runner's callback, whose stop parameter is <paramref name="stop"/>.</summary>

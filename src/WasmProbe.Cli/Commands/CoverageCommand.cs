@@ -5,7 +5,6 @@ using WasmProbe.Debugging;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Cli.Commands;
 
@@ -20,7 +19,7 @@ public sealed class CoverageCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("invoke", "i", "EXPORT", "the exported function to run; ARGS after the file are its arguments, parsed by its parameter types"),
+        Invocation.Option,
         new("out", "o", "DIR", "where the reports go (coverage.cobertura.xml, coverage.lcov.info, coverage.summary.txt, <module>.lst); default ./wasmprobe-coverage"),
         .. HostOptions.Specs,
         new("listing", null, null, "use the module's listing as the source even when it has DWARF line tables"),

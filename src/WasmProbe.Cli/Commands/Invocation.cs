@@ -3,6 +3,8 @@ namespace WasmProbe.Cli.Commands;
 /// <summary>What <c>trace</c> and <c>coverage</c> run: <c>&lt;file.wasm&gt; --invoke EXPORT [ARGS...]</c>.</summary>
 public sealed record Invocation(string Path, string Entry, IReadOnlyList<string> Arguments)
 {
+    public static readonly OptionSpec Option = new("invoke", "i", "EXPORT", "the exported function to run; ARGS after the file are its arguments, parsed by its parameter types");
+
     public static Invocation From(ParsedArguments arguments)
     {
         if (arguments.Positionals.Count == 0) throw new UsageException("missing <file.wasm>");

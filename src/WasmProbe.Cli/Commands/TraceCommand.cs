@@ -3,8 +3,6 @@ using System.Text.Json;
 using WasmProbe.Debugging;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Cli.Commands;
 
@@ -18,7 +16,7 @@ public sealed class TraceCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("invoke", "i", "EXPORT", "the exported function to run; ARGS after the file are its arguments"),
+        Invocation.Option,
         new("break", "b", "FUNC@PC|FILE:LINE", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index), or at a source line (DWARF); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
         new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),

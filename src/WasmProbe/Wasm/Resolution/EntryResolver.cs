@@ -22,11 +22,7 @@ public static class EntryResolver
         var type = spaces.FunctionTypeOfFunction(export.Index);
         if (type.Parameters.Length != argumentCount)
         {
-            return new ResolutionProblem(ResolutionStatus.EntryArgumentCount, $"'{name}' takes {type.Parameters.Length} arguments {type} but {argumentCount} were given")
-            {
-                Index = export.Index,
-                EntryType = type,
-            };
+            return new ResolutionProblem(ResolutionStatus.EntryArgumentCount, $"'{name}' takes {type.Parameters.Length} arguments {type} but {argumentCount} were given") { EntryType = type };
         }
         return Resolution<Entry>.Found(new Entry(name, export.Index, type));
     }

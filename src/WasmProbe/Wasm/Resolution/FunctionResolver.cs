@@ -13,7 +13,7 @@ public static class FunctionResolver
     {
         int count = module.IndexSpaces.FunctionCount;
         if (index >= 0 && index < count) return Resolution<int>.Found(index);
-        return new ResolutionProblem(ResolutionStatus.FunctionIndexOutOfRange, $"function {index} does not exist (the module has {count} functions)") { Index = index };
+        return new ResolutionProblem(ResolutionStatus.FunctionIndexOutOfRange, $"function {index} does not exist (the module has {count} functions)");
     }
 
     public static Resolution<int> Resolve(Module module, string nameOrIndex)

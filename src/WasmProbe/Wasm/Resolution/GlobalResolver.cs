@@ -11,7 +11,7 @@ public static class GlobalResolver
     {
         int count = module.IndexSpaces.Globals.Length;
         if (index >= 0 && index < count) return Resolution<int>.Found(index);
-        return new ResolutionProblem(ResolutionStatus.GlobalIndexOutOfRange, $"global {index} does not exist (the module has {count})") { Index = index };
+        return new ResolutionProblem(ResolutionStatus.GlobalIndexOutOfRange, $"global {index} does not exist (the module has {count})");
     }
 
     public static Resolution<int> Resolve(Module module, string name)

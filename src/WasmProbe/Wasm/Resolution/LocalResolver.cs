@@ -11,7 +11,7 @@ public static class LocalResolver
     public static Resolution<int> Resolve(LocalTypes locals, int index)
     {
         if (index >= 0 && index < locals.Count) return Resolution<int>.Found(index);
-        return new ResolutionProblem(ResolutionStatus.LocalIndexOutOfRange, $"local {index} does not exist (the function has {locals.Count} locals)") { Index = index };
+        return new ResolutionProblem(ResolutionStatus.LocalIndexOutOfRange, $"local {index} does not exist (the function has {locals.Count} locals)");
     }
 
     public static Resolution<int> Resolve(Module module, int function, LocalTypes locals, string name)

@@ -9,6 +9,6 @@ public static class MemoryResolver
     {
         int count = module.IndexSpaces.Memories.Length;
         if (index >= 0 && index < count) return Resolution<int>.Found(index);
-        return new ResolutionProblem(ResolutionStatus.MemoryIndexOutOfRange, $"memory {index} does not exist (the module has {count})") { Index = index };
+        return new ResolutionProblem(ResolutionStatus.MemoryIndexOutOfRange, $"memory {index} does not exist (the module has {count})");
     }
 }

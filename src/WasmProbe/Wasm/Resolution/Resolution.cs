@@ -41,7 +41,7 @@ public sealed class ResolutionProblem(ResolutionStatus status, string message)
     public int FirstPc { get; init; }
     public int LastPc { get; init; }
 
-    /// <summary>The index the problem is about (a function found but imported, a memory out of range), or -1.</summary>
+    /// <summary>For <see cref="ResolutionStatus.FunctionImported"/>: the function, or -1.</summary>
     public int Index { get; init; } = -1;
 
     /// <summary>For <see cref="ResolutionStatus.EntryArgumentCount"/>: the entry's type.</summary>
