@@ -138,6 +138,4 @@ internal sealed class ProbedFunction(FunctionAnalysis analysis, int shift)
     public int Shift { get; } = shift;
 
     public int IndexOfPc(int pc) => Analysis.IndexOfPc(pc - Shift);
-
-    public int Pc(int index) => Analysis.Code[index].Offset + Shift;
 }

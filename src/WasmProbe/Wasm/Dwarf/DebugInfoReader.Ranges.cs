@@ -3,6 +3,43 @@ namespace WasmProbe.Wasm.Dwarf;
 // A DIE's pc ranges: low/high pc, .debug_ranges (DWARF 2-4) and .debug_rnglists (DWARF 5).
 internal sealed partial class DebugInfoReader
 {
+    /// <summary>A DIE's pc attributes as its attributes are read: DW_AT_low_pc, DW_AT_high_pc (an address, or an
+    /// offset from low_pc when not of an address form) and DW_AT_ranges.</summary>
+    private struct PcAttributes
+    {
+        private ulong _high;
+        private bool _hasHigh, _highIsOffset;
+        private Value? _ranges;
+
+        public static PcAttributes None => new() { Low = -1 };
+
+        public long Low { get; private set; }
+
+        public readonly bool HasLowPcOrRanges => _ranges is not null || Low >= 0;
+
+        /// <summary>Keeps <paramref name="value"/> when <paramref name="attribute"/> is one of the pc attributes.</summary>
+        public void Take(DebugInfoReader reader, UnitContext ctx, int attribute, in Value value)
+        {
+            switch (attribute)
+            {
+                case DwarfAttribute.LowPc: Low = (long)Math.Min(reader.Address(ctx, value), long.MaxValue); break;
+                case DwarfAttribute.HighPc:
+                    _hasHigh = true;
+                    _highIsOffset = !IsAddressForm(value.Form);
+                    _high = _highIsOffset ? value.U : reader.Address(ctx, value);
+                    break;
+                case DwarfAttribute.Ranges: _ranges = value; break;
+            }
+        }
+
+        /// <summary>The ranges the attributes give (DW_AT_ranges first), or null when they give none.</summary>
+        public readonly List<PcRange>? Ranges(DebugInfoReader reader, UnitContext ctx)
+        {
+            if (_ranges is { } ranges) return reader.Ranges(ctx, ranges);
+            return Low >= 0 && _hasHigh ? reader.Range(ctx, (ulong)Low, _highIsOffset ? (ulong)Low + _high : _high) : null;
+        }
+    }
+
     /// <summary>The pc ranges of a DIE with DW_AT_low_pc/high_pc or DW_AT_ranges; null when it has neither.</summary>
     internal List<PcRange>? PcRanges(Die die)
     {

@@ -185,10 +185,8 @@ internal sealed partial class DebugInfoReader
             else if (interesting)
             {
                 var info = new NameInfo { Scope = parentScope };
-                long lowPc = -1;
-                ulong highPc = 0;
-                bool highIsOffset = false, hasHigh = false, declaration = false;
-                Value? ranges = null;
+                var pc = PcAttributes.None;
+                bool declaration = false;
                 int callLine = 0, callColumn = 0;
                 long callFile = -1;
                 for (int i = 0; i < attributes.Length; i++)
@@ -202,27 +200,16 @@ internal sealed partial class DebugInfoReader
                         case DwarfAttribute.Specification: info.Specification = Reference(ctx, v); break;
                         case DwarfAttribute.AbstractOrigin: info.AbstractOrigin = Reference(ctx, v); break;
                         case DwarfAttribute.Declaration: declaration = v.U != 0; break;
-                        case DwarfAttribute.LowPc: lowPc = (long)Math.Min(Address(ctx, v), long.MaxValue); break;
-                        case DwarfAttribute.HighPc:
-                            hasHigh = true;
-                            highIsOffset = !IsAddressForm(v.Form);
-                            highPc = highIsOffset ? v.U : Address(ctx, v);
-                            break;
-                        case DwarfAttribute.Ranges: ranges = v; break;
                         case DwarfAttribute.CallFile: callFile = (long)Math.Min(v.U, int.MaxValue); break;
                         case DwarfAttribute.CallLine: callLine = (int)Math.Min(v.U, int.MaxValue); break;
                         case DwarfAttribute.CallColumn: callColumn = (int)Math.Min(v.U, int.MaxValue); break;
+                        default: pc.Take(this, ctx, attributes[i].Attribute, v); break;
                     }
                 }
                 if (tag is DwarfTag.Subprogram or DwarfTag.InlinedSubroutine)
                 {
                     _names[dieOffset] = info;
-                    List<PcRange>? pcRanges = null;
-                    if (!declaration)
-                    {
-                        if (ranges is { } r) pcRanges = Ranges(ctx, r);
-                        else if (lowPc >= 0 && hasHigh) pcRanges = Range(ctx, (ulong)lowPc, highIsOffset ? (ulong)lowPc + highPc : highPc);
-                    }
+                    var pcRanges = declaration ? null : pc.Ranges(this, ctx);
                     // Code the linker removed has tombstone addresses: such functions (and what is inlined in them) are dropped.
                     if (pcRanges is { Count: > 0 } && (tag == DwarfTag.Subprogram || parentFunction is not null))
                     {
@@ -245,7 +232,7 @@ internal sealed partial class DebugInfoReader
                             Functions.Add(function);
                         }
                     }
-                    else if (tag == DwarfTag.InlinedSubroutine || (ranges is not null || lowPc >= 0))
+                    else if (tag == DwarfTag.InlinedSubroutine || pc.HasLowPcOrRanges)
                     {
                         function = null; // dead code: nothing below it is in the module
                     }
@@ -297,10 +284,7 @@ internal sealed partial class DebugInfoReader
                 case DwarfAttribute.LoclistsBase: ctx.LoclistsBase = values[i].U; ctx.HasLoclistsBase = true; break;
             }
         }
-        long lowPc = -1;
-        ulong highPc = 0;
-        bool hasHigh = false, highIsOffset = false;
-        Value? ranges = null;
+        var pc = PcAttributes.None;
         for (int i = 0; i < attributes.Length; i++)
         {
             var v = values[i];
@@ -311,18 +295,11 @@ internal sealed partial class DebugInfoReader
                 case DwarfAttribute.Producer: unit.Producer = String(ctx, v); break;
                 case DwarfAttribute.Language: unit.Language = (int)Math.Min(v.U, int.MaxValue); break;
                 case DwarfAttribute.StmtList: unit.StatementList = (long)Math.Min(v.U, long.MaxValue); break;
-                case DwarfAttribute.LowPc: lowPc = (long)Math.Min(Address(ctx, v), long.MaxValue); break;
-                case DwarfAttribute.HighPc:
-                    hasHigh = true;
-                    highIsOffset = !IsAddressForm(v.Form);
-                    highPc = highIsOffset ? v.U : Address(ctx, v);
-                    break;
-                case DwarfAttribute.Ranges: ranges = v; break;
+                default: pc.Take(this, ctx, attributes[i].Attribute, v); break;
             }
         }
-        if (lowPc >= 0) ctx.BaseAddress = (ulong)lowPc;
-        if (ranges is { } r) unit.Ranges = Ranges(ctx, r);
-        else if (lowPc >= 0 && hasHigh) unit.Ranges = Range(ctx, (ulong)lowPc, highIsOffset ? (ulong)lowPc + highPc : highPc);
+        if (pc.Low >= 0) ctx.BaseAddress = (ulong)pc.Low;
+        if (pc.Ranges(this, ctx) is { } unitRanges) unit.Ranges = unitRanges;
     }
 
     // ----- abbreviations -----
