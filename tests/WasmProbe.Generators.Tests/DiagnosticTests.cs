@@ -222,16 +222,16 @@ public partial class DiagnosticTests
     }
 
     [Fact]
-    public void WP0025_more_than_one_probe_on_a_method()
+    public void WP0026_more_than_one_probe_on_a_method()
     {
-        Diagnose("WP0025", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
+        Diagnose("WP0026", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
             .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method");
     }
 
     [Fact]
-    public void WP0026_probe_method_with_more_than_one_parameter()
+    public void WP0027_probe_method_with_more_than_one_parameter()
     {
-        Diagnose("WP0026", Probe("[BreakAt(\"fib\", 0xa1)]", "public void M(P.Fib_0xa1 stop, [|int|] extra) { }"))
+        Diagnose("WP0027", Probe("[BreakAt(\"fib\", 0xa1)]", "public void M(P.Fib_0xa1 stop, [|int|] extra) { }"))
             .ShouldBe("Probe method 'M' has 2 parameters; it takes one (P.Fib_0xa1 or a DebugSession) or none");
     }
 
@@ -323,7 +323,7 @@ public partial class DiagnosticTests
             .ShouldBe("The parameter of probe method 'M' must be P.Sort_c_L33, a DebugSession, or nothing; found Sort_c_L36");
         Diagnose("WP0019", Probe("[BreakAtLine(\"sort.c\", 33, Hit = [|-1|])]", module: SortModule), WithSort)
             .ShouldBe("Hit must be 0 (every hit) or a hit number from 1 (was -1)");
-        Diagnose("WP0025", Probe("[[|BreakAtLine(\"sort.c\", 33)|]][BreakAt(\"insertion_sort\", 0x2d5)]", module: SortModule), WithSort)
+        Diagnose("WP0026", Probe("[[|BreakAtLine(\"sort.c\", 33)|]][BreakAt(\"insertion_sort\", 0x2d5)]", module: SortModule), WithSort)
             .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method");
     }
 
@@ -346,7 +346,7 @@ public partial class DiagnosticTests
     }
 
     [Fact]
-    public void WP0024_an_internal_failure_names_the_exception_and_asks_for_a_bug_report()
+    public void WP0025_an_internal_failure_names_the_exception_and_asks_for_a_bug_report()
     {
         // A request the parser never produces (a [BreakAt] without its function) makes the validator throw, as a bug of
         // the generator's own would.
@@ -357,7 +357,7 @@ public partial class DiagnosticTests
         var request = new generator::WasmProbe.Generators.Model.ProbeClassRequest(null,
             generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ContainingType>.Empty, "P", "P", "class", null, true,
             null, "guests/fib.wasm", null, null, null, generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ConstantArg>.Empty,
-            false, null, false, 0, false, generator::WasmProbe.Generators.Model.EquatableArray<string>.Empty,
+            false, null, false, generator::WasmProbe.Generators.Model.WasiRequest.None, 0, false, generator::WasmProbe.Generators.Model.EquatableArray<string>.Empty,
             new generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ProbeMethodRequest>([probe]));
         var image = new generator::WasmProbe.Generators.Model.ModuleImage("guests/fib.wasm", Guest("fib.wasm"), null, null);
         var match = generator::WasmProbe.Generators.Model.ModuleMatch.Find(request, [image]);
@@ -365,7 +365,7 @@ public partial class DiagnosticTests
         var result = generator::WasmProbe.Generators.WasmProbeGenerator.Validate(match, hasXunit: true, TestContext.Current.CancellationToken);
 
         var diagnostic = result.Diagnostics.ShouldHaveSingleItem();
-        diagnostic.Id.ShouldBe("WP0024");
+        diagnostic.Id.ShouldBe("WP0025");
         string message = diagnostic.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         message.ShouldStartWith("WasmProbe's generator failed on class 'P' (module 'guests/fib.wasm'): System.NullReferenceException: ");
         message.ShouldContain("This is a bug in WasmProbe, not a problem of the module: please report it");
