@@ -22,7 +22,7 @@ public sealed class CacheBenchmark : IBenchmark
 
     public bool Run(TextWriter output)
     {
-        byte[] bytes = File.ReadAllBytes(Path.Combine(RepositoryPaths.RepositoryRoot(), "examples", "CGuest", "guest", "big-O0.wasm"));
+        byte[] bytes = File.ReadAllBytes(Path.Combine(WasmProbe.Tests.Repository.Root, "examples", "CGuest", "guest", "big-O0.wasm"));
         if (Environment.GetEnvironmentVariable(ChildVariable) is not null)
         {
             output.WriteLine(FormattableString.Invariant($"session: {Time(bytes, ModuleCache.Shared):F2} ms"));

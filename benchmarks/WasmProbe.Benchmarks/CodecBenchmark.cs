@@ -20,11 +20,8 @@ public sealed class CodecBenchmark : IBenchmark
 
     public bool Run(TextWriter output)
     {
-        var directory = Path.Combine(RepositoryPaths.CorpusRoot(), "spec", "valid");
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"corpus folder {directory} not found (set WASMPROBE_CORPUS)");
-        var files = Directory.GetFiles(directory, "*.wasm").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => (Name: Path.GetFileName(f), Bytes: File.ReadAllBytes(f))).ToArray();
-        if (files.Length == 0) throw new FileNotFoundException($"no .wasm files in {directory}");
+        var files = WasmProbe.Tests.Corpus.CorpusLocator.ValidByName
+            .Select(f => (Name: f.Key, Bytes: File.ReadAllBytes(f.Value))).ToArray();
         var largest = files.OrderByDescending(f => f.Bytes.Length).ThenBy(f => f.Name, StringComparer.Ordinal).First();
         long corpusBytes = files.Sum(f => (long)f.Bytes.Length);
 
@@ -33,7 +30,7 @@ public sealed class CodecBenchmark : IBenchmark
         if (!ModuleEncoder.Encode(largestModule).AsSpan().SequenceEqual(largest.Bytes))
             throw new InvalidOperationException($"{largest.Name} does not round-trip byte for byte");
 
-        output.WriteLine($"corpus: {directory}");
+        output.WriteLine($"corpus: {WasmProbe.Tests.Corpus.CorpusLocator.RepositoryCorpus} (and WASMPROBE_CORPUS)");
         output.WriteLine($"largest module: {largest.Name} ({largest.Bytes.Length:N0} bytes); whole valid corpus: {files.Length:N0} files, {corpusBytes:N0} bytes");
 
         // JIT warm-up over everything (tiered compilation promotes hot methods after a few dozen calls).

@@ -26,7 +26,7 @@ public sealed class DwarfBenchmark : IBenchmark
 
     public bool Run(TextWriter output)
     {
-        var directory = Path.Combine(RepositoryPaths.RepositoryRoot(), "examples", "CGuest", "guest");
+        var directory = Path.Combine(WasmProbe.Tests.Repository.Root, "examples", "CGuest", "guest");
         var guests = new[] { "big-O0.wasm", "sort-O0.wasm", "sort-O0-dwarf5.wasm", "sort-O2.wasm" }
             .Select(name => (Name: name, Module: ModuleDecoder.Decode(File.ReadAllBytes(Path.Combine(directory, name)))))
             .ToArray();
@@ -99,7 +99,7 @@ public sealed class DwarfBenchmark : IBenchmark
     /// (the function's DIEs are read on the first iteration, as a debugger reads them at its first stop there).</summary>
     private static Func<long> ReadScalarFrame()
     {
-        var path = Path.Combine(RepositoryPaths.RepositoryRoot(), "tests", "WasmProbe.Tests", "Dwarf", "Guests", "vars-O0.wasm");
+        var path = Path.Combine(WasmProbe.Tests.Repository.Root, "tests", "WasmProbe.Tests", "Dwarf", "Guests", "vars-O0.wasm");
         var dwarf = DwarfInfo.Read(ModuleDecoder.Decode(File.ReadAllBytes(path)));
         var function = dwarf.Functions.Named("scalars").Single();
         int pc = dwarf.Lines.PcsForLine("vars.c", 49)[0];

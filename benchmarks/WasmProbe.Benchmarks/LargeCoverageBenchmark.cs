@@ -35,12 +35,12 @@ public sealed class LargeCoverageBenchmark : IBenchmark
         bool pass = true;
         pass &= Measure(output, "generated: 20,000 ifs", Wasmtime.Module.ConvertText(GeneratedModules.OneHugeFunction(20_000)).ToArray(), real: false);
         pass &= Measure(output, "generated: 30,000 funcs", Wasmtime.Module.ConvertText(GeneratedModules.ManySmallFunctions(30_000)).ToArray(), real: false);
-        string root = RepositoryPaths.RepositoryRoot();
+        string root = WasmProbe.Tests.Repository.Root;
         pass &= Measure(output, "examples big-O0.wasm", File.ReadAllBytes(Path.Combine(root, "examples", "CGuest", "guest", "big-O0.wasm")), real: true);
         foreach (string build in new[] { "sqlite-O0.wasm", "sqlite-O2.wasm" })
             pass &= Measure(output, build, File.ReadAllBytes(Path.Combine(root, "guests", "sqlite", build)), real: true);
         var large = Environment.GetEnvironmentVariable("WASMPROBE_LARGE_MODULE") is { Length: > 0 } named ? named
-            : Path.Combine(RepositoryPaths.RepositoryRoot(), "benchmarks", "guests", "yosys.core.wasm");
+            : Path.Combine(WasmProbe.Tests.Repository.Root, "benchmarks", "guests", "yosys.core.wasm");
         if (File.Exists(large)) pass &= Measure(output, Path.GetFileName(large), File.ReadAllBytes(large), real: true, large: true);
         else output.WriteLine($"SKIP: no large module at {large} (run benchmarks/guests/fetch-yosys.sh or set WASMPROBE_LARGE_MODULE)");
         return pass;

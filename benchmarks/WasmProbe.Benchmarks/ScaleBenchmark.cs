@@ -117,7 +117,7 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
 
     private static GuestFigures Measure(RealGuest guest)
     {
-        string path = Path.Combine(RepositoryPaths.RepositoryRoot(), guest.Path);
+        string path = Path.Combine(WasmProbe.Tests.Repository.Root, guest.Path);
         var bytes = File.ReadAllBytes(path);
         var (plain, idle, coverage) = MeasureRunTimes(guest, bytes);
         return new GuestFigures(guest, CodeSection.Size(bytes), MeasureDebugBuild(path), plain, idle, coverage, MeasureTraces(guest, path));

@@ -59,6 +59,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ExpectationWithoutProbe = Error("WP0017", "Expectation without a probe",
         "Method '{0}' {1}");
 
+    public static readonly DiagnosticDescriptor SeveralProbes = Error("WP0026", "More than one probe on a method",
+        "Method '{0}' has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method");
+
+    public static readonly DiagnosticDescriptor TooManyProbeParameters = Error("WP0027", "Probe method with more than one parameter",
+        "Probe method '{0}' has {1} parameters; it takes one ({2} or a DebugSession) or none");
+
+    public static readonly DiagnosticDescriptor InternalError = Error("WP0025", "WasmProbe generator failure",
+        "WasmProbe's generator failed on class '{0}' (module '{1}'): {2} ({3}). This is a bug in WasmProbe, not a problem of the module: please report it with this message and the module");
+
     public static readonly DiagnosticDescriptor InvalidProbeMethod = Error("WP0018", "Invalid probe method",
         "Probe method '{0}' {1}");
 
@@ -86,7 +95,7 @@ internal static class DiagnosticDescriptors
         PcNotInstructionStart, PcUnreachable, UnknownLocal, UnknownGlobal, ValueNotConvertible, StackDepthOutOfRange,
         MemoryOutOfRange, WrongStopViewParameter, ClassShape, EntryArgumentCount, ExpectationWithoutProbe,
         InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
-        InvalidWasiSetting,
+        InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters,
     ];
 
     public static DiagnosticDescriptor ById(string id)

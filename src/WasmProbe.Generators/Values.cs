@@ -7,7 +7,7 @@ namespace WasmProbe.Generators;
 /// <summary>Converts attribute constants to wasm-typed values at compile time, by the rules documented on
 /// ExpectLocalAttribute: i32 takes any integer that fits 32 bits (signed or unsigned), i64 any integer, f32 a float
 /// or an integer it holds exactly, f64 a double, float or an integer it holds exactly, v128 a string of 16 hex bytes,
-/// and references null.</summary>
+/// and nullable references null.</summary>
 internal static class Values
 {
     public static ClrKind Kind(ValType type) => type.Kind switch
@@ -53,9 +53,14 @@ internal static class Values
                 if (v is string s && ParseBytes(s, out var bytes) && bytes.Length == 16)
                     return new ValueSpec(kind, BitConverter.ToUInt64(bytes, 0), BitConverter.ToUInt64(bytes, 8), wasmType);
                 break;
-            case ClrKind.Reference:
-                if (v is null && constant.TypeName == "null") return new ValueSpec(kind, 0, 0, wasmType);
-                break;
+            case ClrKind.Reference when v is null && constant.TypeName == "null":
+                // A non-nullable reference slot never holds null, so an expectation of null could never pass.
+                if (!type.Nullable)
+                {
+                    error = "null (a non-nullable reference is never null)";
+                    return null;
+                }
+                return new ValueSpec(kind, unchecked((ulong)type.ToBits()), 0, wasmType);
         }
         error = Describe(constant);
         return null;

@@ -196,15 +196,7 @@ public sealed partial class WasmProbeGenerator
             w.Line("/// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>");
             w.Line("public StackView Stack => new StackView(Session);");
         }
-        w.Line();
-        w.Line("/// <summary>The module's globals, typed.</summary>");
-        w.Line("public GlobalsView Globals => _globals ??= new GlobalsView(this);");
-        if (spec.MemoryCount > 0)
-        {
-            w.Line();
-            w.Line("/// <summary>Memory 0.</summary>");
-            w.Line($"public {MemoryAccess} Memory => Session.Memory(0);");
-        }
+        EmitGlobalsAndMemory(w, spec);
         w.Line();
         w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");
         w.Open("public readonly struct LocalsView");
@@ -305,15 +297,7 @@ public sealed partial class WasmProbeGenerator
             w.Line("/// <summary>The operand stack, untyped because its types differ between the line's locations: <c>Stack[0]</c> is the top.</summary>");
             w.Line($"public {Probes}.OperandStack Stack => new {Probes}.OperandStack(Session.Frames[0].Stack);");
         }
-        w.Line();
-        w.Line("/// <summary>The module's globals, typed.</summary>");
-        w.Line("public GlobalsView Globals => _globals ??= new GlobalsView(this);");
-        if (spec.MemoryCount > 0)
-        {
-            w.Line();
-            w.Line("/// <summary>Memory 0.</summary>");
-            w.Line($"public {MemoryAccess} Memory => Session.Memory(0);");
-        }
+        EmitGlobalsAndMemory(w, spec);
         w.Line();
         w.Line(single
             ? $"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>"
@@ -359,13 +343,7 @@ public sealed partial class WasmProbeGenerator
         bool steps = method.Kind == ProbeKind.Steps;
         string pc = "0x" + method.Pc.ToString("x", CultureInfo.InvariantCulture);
         string function = method.Function.ToString(CultureInfo.InvariantCulture);
-        string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;
-        string argument = method.Parameter switch
-        {
-            ParameterKind.View => $"new {method.ViewTypeName}(session, {(steps ? "step" : "hit")})",
-            ParameterKind.Session => "session",
-            _ => "",
-        };
+        string call = ProbeCall(method, steps ? "step" : "hit");
         w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> ({(steps ? "stepping from" : "breakpoint at")} {Identifiers.Xml(method.ViewTypeName)}).</summary>");
         if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
         w.Open($"public void {method.TestMethodName}()");
@@ -375,20 +353,8 @@ public sealed partial class WasmProbeGenerator
         string head = steps
             ? $"new {Probes}.StepProbe({Identifiers.Literal(method.DisplayName)}, {function}, {pc}, {Int(method.Hit)}, {Int(method.Steps)}, {Probes}.StepMode.{(method.StepMode == 1 ? "Into" : "Over")}, {Bool(method.Optional)}, "
             : $"new {Probes}.BreakpointProbe({Identifiers.Literal(method.DisplayName)}, {function}, {pc}, {Int(method.Hit)}, {Bool(method.Optional)}, ";
-        if (method.Expectations.Count == 0)
-        {
-            w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>()),");
-        }
-        else
-        {
-            w.Line(head + $"new {Probes}.Expectation[]");
-            w.Line("{");
-            w.Indent++;
-            foreach (var expectation in method.Expectations) w.Line(Expectation(expectation) + ",");
-            w.Indent--;
-            w.Line("}),");
-        }
-        w.Line($"(session, {(steps ? "step" : "hit")}) => {target}({argument}));");
+        EmitExpectations(w, head, method);
+        w.Line($"(session, {(steps ? "step" : "hit")}) => {call});");
         w.Indent--;
         w.Close();
     }
@@ -396,13 +362,7 @@ public sealed partial class WasmProbeGenerator
     private static void EmitLineTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, LineSpec line)
     {
         const string Location = "global::WasmProbe.Wasm.Model.CodeLocation";
-        string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;
-        string argument = method.Parameter switch
-        {
-            ParameterKind.View => $"new {method.ViewTypeName}(session, hit)",
-            ParameterKind.Session => "session",
-            _ => "",
-        };
+        string call = ProbeCall(method, "hit");
         string lineText = line.Line.ToString(CultureInfo.InvariantCulture);
         w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> (breakpoint at line {lineText} of {Identifiers.Xml(line.File)}, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
         if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
@@ -414,23 +374,52 @@ public sealed partial class WasmProbeGenerator
         w.Indent++;
         w.Line($"new {Location}[] {{ {string.Join(", ", line.Locations.Select(l => $"new {Location}({Int(l.Function)}, 0x{l.Pc.ToString("x", CultureInfo.InvariantCulture)})"))} }},");
         string head = $"{Int(method.Hit)}, {Bool(method.Optional)}, ";
+        EmitExpectations(w, head, method);
+        w.Indent--;
+        w.Line($"(session, hit) => {call});");
+        w.Indent--;
+        w.Close();
+    }
+
+    /// <summary>A view's typed globals and its memory 0 (when the module has one).</summary>
+    private static void EmitGlobalsAndMemory(CodeWriter w, ProbeClassSpec spec)
+    {
+        w.Line();
+        w.Line("/// <summary>The module's globals, typed.</summary>");
+        w.Line("public GlobalsView Globals => _globals ??= new GlobalsView(this);");
+        if (spec.MemoryCount == 0) return;
+        w.Line();
+        w.Line("/// <summary>Memory 0.</summary>");
+        w.Line($"public {MemoryAccess} Memory => Session.Memory(0);");
+    }
+
+    /// <summary>The call of the probe method from the runner's callback, whose stop parameter is <paramref name="stop"/>.</summary>
+    private static string ProbeCall(ProbeMethodSpec method, string stop)
+    {
+        string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;
+        string argument = method.Parameter switch
+        {
+            ParameterKind.View => $"new {method.ViewTypeName}(session, {stop})",
+            ParameterKind.Session => "session",
+            _ => "",
+        };
+        return $"{target}({argument})";
+    }
+
+    /// <summary>The probe's last constructor arguments: <paramref name="head"/> and its expectations.</summary>
+    private static void EmitExpectations(CodeWriter w, string head, ProbeMethodSpec method)
+    {
         if (method.Expectations.Count == 0)
         {
             w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>()),");
+            return;
         }
-        else
-        {
-            w.Line(head + $"new {Probes}.Expectation[]");
-            w.Line("{");
-            w.Indent++;
-            foreach (var expectation in method.Expectations) w.Line(Expectation(expectation) + ",");
-            w.Indent--;
-            w.Line("}),");
-        }
+        w.Line(head + $"new {Probes}.Expectation[]");
+        w.Line("{");
+        w.Indent++;
+        foreach (var expectation in method.Expectations) w.Line(Expectation(expectation) + ",");
         w.Indent--;
-        w.Line($"(session, hit) => {target}({argument}));");
-        w.Indent--;
-        w.Close();
+        w.Line("}),");
     }
 
     private static string Expectation(ExpectationSpec e)
@@ -454,7 +443,7 @@ public sealed partial class WasmProbeGenerator
         ClrKind.F32 => $"{Value}.F32Bits(0x{value.Low.ToString("x8", CultureInfo.InvariantCulture)}u /* {FloatText(BitConverter.ToSingle(BitConverter.GetBytes((uint)value.Low), 0))} */)",
         ClrKind.F64 => $"{Value}.F64Bits(0x{value.Low.ToString("x16", CultureInfo.InvariantCulture)}ul /* {FloatText(BitConverter.Int64BitsToDouble(unchecked((long)value.Low)))} */)",
         ClrKind.V128 => $"{Value}.V128(0x{value.Low.ToString("x16", CultureInfo.InvariantCulture)}ul, 0x{value.High.ToString("x16", CultureInfo.InvariantCulture)}ul)",
-        _ => $"{Value}.Null(global::WasmProbe.Wasm.Types.ValType.{RefTypeName(value.WasmType)})",
+        _ => $"{Value}.Null({RefType(value)})",
     };
 
     private static string FloatText(double value) =>
@@ -465,12 +454,15 @@ public sealed partial class WasmProbeGenerator
         float.IsNaN(value) ? "nan" : float.IsPositiveInfinity(value) ? "inf" : float.IsNegativeInfinity(value) ? "-inf"
         : value == 0 && BitConverter.GetBytes(value)[3] >= 0x80 ? "-0" : value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string RefTypeName(string wasmType) => wasmType switch
+    /// <summary>The null's reference type: by name for the abbreviations, else from its bits (<c>(ref null $t)</c>,
+    /// <c>nullref</c>, ...).</summary>
+    private static string RefType(ValueSpec value) => value.WasmType switch
     {
-        "externref" => "ExternRef",
-        "anyref" => "AnyRef",
-        "exnref" => "ExnRef",
-        _ => "FuncRef",
+        "funcref" => "global::WasmProbe.Wasm.Types.ValType.FuncRef",
+        "externref" => "global::WasmProbe.Wasm.Types.ValType.ExternRef",
+        "anyref" => "global::WasmProbe.Wasm.Types.ValType.AnyRef",
+        "exnref" => "global::WasmProbe.Wasm.Types.ValType.ExnRef",
+        _ => $"global::WasmProbe.Wasm.Types.ValType.FromBits(0x{value.Low.ToString("x", CultureInfo.InvariantCulture)}L /* {value.WasmType} */)",
     };
 
     private static string ClrType(ClrKind kind) => kind switch

@@ -4,7 +4,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using WasmProbe.Engine.Wasi;
 using WasmProbe.Generators.Model;
-using D = WasmProbe.Generators.DiagnosticDescriptors;
 
 namespace WasmProbe.Generators;
 

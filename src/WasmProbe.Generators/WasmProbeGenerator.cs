@@ -10,6 +10,7 @@ namespace WasmProbe.Generators;
 /// a <see cref="ModuleImage"/> (path and bytes; decoded lazily, once, only if a class uses it);</item>
 /// <item>classes: <c>ForAttributeWithMetadataName</c> turns each attributed class into a value-equatable
 /// <see cref="ProbeClassRequest"/> (attribute values and locations, no symbols);</item>
+/// <item>pairs: each request with the one module its path names (<see cref="ModuleMatch"/>);</item>
 /// <item>specs: each request is checked against its module (only the functions probes name are analyzed) into a
 /// <see cref="ProbeClassSpec"/> or diagnostics;</item>
 /// <item>output: one source file per class, or the diagnostics.</item>
@@ -24,6 +25,7 @@ public sealed partial class WasmProbeGenerator : IIncrementalGenerator
     {
         public const string Modules = nameof(Modules);
         public const string Classes = nameof(Classes);
+        public const string Pairs = nameof(Pairs);
         public const string Specs = nameof(Specs);
     }
 
@@ -48,10 +50,16 @@ public sealed partial class WasmProbeGenerator : IIncrementalGenerator
             .Where(static request => request is not null)
             .Select(static (request, _) => request!);
 
-        var specs = classes
+        // Each class with its own module only: the pairing re-runs when any module changes, but its output for a class
+        // whose module did not change compares equal, so that class is not validated again.
+        var paired = classes
             .Combine(modules.Collect())
+            .Select(static (pair, _) => ModuleMatch.Find(pair.Left, pair.Right))
+            .WithTrackingName(Steps.Pairs);
+
+        var specs = paired
             .Combine(hasXunit)
-            .Select(static (input, cancellationToken) => Validate(input.Left.Left, input.Left.Right, input.Right, cancellationToken))
+            .Select(static (input, cancellationToken) => Validate(input.Left, input.Right, cancellationToken))
             .WithTrackingName(Steps.Specs);
 
         context.RegisterSourceOutput(specs, static (context, result) =>

@@ -1,3 +1,5 @@
+extern alias generator;
+
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using WasmProbe.Wasm.Decoding;
@@ -217,8 +219,20 @@ public partial class DiagnosticTests
     {
         Diagnose("WP0017", Probe("[[|ExpectLocal(\"n\", 1)|]]"))
             .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine] or [StepFrom]: add one so the expectations have a stop to be checked at");
-        Diagnose("WP0017", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
+    }
+
+    [Fact]
+    public void WP0026_more_than_one_probe_on_a_method()
+    {
+        Diagnose("WP0026", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
             .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method");
+    }
+
+    [Fact]
+    public void WP0027_probe_method_with_more_than_one_parameter()
+    {
+        Diagnose("WP0027", Probe("[BreakAt(\"fib\", 0xa1)]", "public void M(P.Fib_0xa1 stop, [|int|] extra) { }"))
+            .ShouldBe("Probe method 'M' has 2 parameters; it takes one (P.Fib_0xa1 or a DebugSession) or none");
     }
 
     [Fact]
@@ -309,7 +323,7 @@ public partial class DiagnosticTests
             .ShouldBe("The parameter of probe method 'M' must be P.Sort_c_L33, a DebugSession, or nothing; found Sort_c_L36");
         Diagnose("WP0019", Probe("[BreakAtLine(\"sort.c\", 33, Hit = [|-1|])]", module: SortModule), WithSort)
             .ShouldBe("Hit must be 0 (every hit) or a hit number from 1 (was -1)");
-        Diagnose("WP0017", Probe("[[|BreakAtLine(\"sort.c\", 33)|]][BreakAt(\"insertion_sort\", 0x2d5)]", module: SortModule), WithSort)
+        Diagnose("WP0026", Probe("[[|BreakAtLine(\"sort.c\", 33)|]][BreakAt(\"insertion_sort\", 0x2d5)]", module: SortModule), WithSort)
             .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method");
     }
 
@@ -329,5 +343,62 @@ public partial class DiagnosticTests
         result.CompileDiagnostics.Where(d => !d.Id.StartsWith("WP", StringComparison.Ordinal)).ShouldBeEmpty();
         result.Source().ShouldContain("public void Ok_WasmProbe()");
         result.Source().ShouldNotContain("public void M_WasmProbe()");
+    }
+
+    [Fact]
+    public void WP0025_an_internal_failure_names_the_exception_and_asks_for_a_bug_report()
+    {
+        // A request the parser never produces (a [BreakAt] without its function) makes the validator throw, as a bug of
+        // the generator's own would.
+        var probe = new generator::WasmProbe.Generators.Model.ProbeMethodRequest("M", null, false, true, false,
+            generator::WasmProbe.Generators.Model.ProbeKind.Breakpoint, null, false, null, null, null, null, 0, null, false, 0, null, 0,
+            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ParameterInfo>.Empty,
+            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ExpectationRequest>.Empty);
+        var request = new generator::WasmProbe.Generators.Model.ProbeClassRequest(null,
+            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ContainingType>.Empty, "P", "P", "class", null, true,
+            null, "guests/fib.wasm", null, null, null, generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ConstantArg>.Empty,
+            false, null, false, generator::WasmProbe.Generators.Model.WasiRequest.None, 0, false, generator::WasmProbe.Generators.Model.EquatableArray<string>.Empty,
+            new generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ProbeMethodRequest>([probe]));
+        var image = new generator::WasmProbe.Generators.Model.ModuleImage("guests/fib.wasm", Guest("fib.wasm"), null, null);
+        var match = generator::WasmProbe.Generators.Model.ModuleMatch.Find(request, [image]);
+
+        var result = generator::WasmProbe.Generators.WasmProbeGenerator.Validate(match, hasXunit: true, TestContext.Current.CancellationToken);
+
+        var diagnostic = result.Diagnostics.ShouldHaveSingleItem();
+        diagnostic.Id.ShouldBe("WP0025");
+        string message = diagnostic.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        message.ShouldStartWith("WasmProbe's generator failed on class 'P' (module 'guests/fib.wasm'): System.NullReferenceException: ");
+        message.ShouldContain("This is a bug in WasmProbe, not a problem of the module: please report it");
+    }
+
+    private const string RefModule = """
+        (module (type $t (func))
+          (func $f (param (ref $t)) (local (ref null $t))
+            local.get 0
+            drop))
+        """;
+
+    [Fact]
+    public void WP0011_null_for_a_non_nullable_reference_slot()
+    {
+        byte[] wasm = Wat(RefModule);
+        var pcs = ModuleDecoder.Decode(wasm).Bodies[0].Code.Instructions.Select(i => i.Offset).ToArray();
+        AdditionalText[] modules = [Module("ref.wasm", wasm)];
+        Diagnose("WP0011", Probe($"[BreakAt(\"f\", {pcs[0]})][ExpectLocal(0, [|null|])]", module: "[WasmModule(\"ref.wasm\")]"), modules)
+            .ShouldBe("null (a non-nullable reference is never null) cannot be converted to (ref 0), the type of local local0");
+        Diagnose("WP0011", Probe($"[BreakAt(\"f\", {pcs[1]})][ExpectStack(0, [|null|])]", module: "[WasmModule(\"ref.wasm\")]"), modules)
+            .ShouldStartWith("null (a non-nullable reference is never null) cannot be converted to (ref 0)");
+    }
+
+    [Fact]
+    public void A_reference_null_is_emitted_with_its_own_heap_type()
+    {
+        byte[] wasm = Wat(RefModule);
+        int pc = ModuleDecoder.Decode(wasm).Bodies[0].Code.Instructions[0].Offset;
+        var result = Run([Probe($"[BreakAt(\"f\", {pc})][ExpectLocal(1, null)]", module: "[WasmModule(\"ref.wasm\")]")], [Module("ref.wasm", wasm)]);
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.Source().ShouldContain("Null(global::WasmProbe.Wasm.Types.ValType.FromBits(0x");
+        result.Source().ShouldContain("/* (ref null 0) */");
+        result.Source().ShouldNotContain("ValType.FuncRef");
     }
 }

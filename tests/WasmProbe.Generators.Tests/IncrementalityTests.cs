@@ -42,7 +42,7 @@ public class IncrementalityTests
     private static readonly AdditionalText Fib = Module("guests/fib.wasm", Guest("fib.wasm"));
     private static readonly AdditionalText Types = Module("guests/types.wasm", Guest("types.wasm"));
 
-    private static readonly string[] OurSteps = [Steps.Modules, Steps.Classes, Steps.Specs];
+    private static readonly string[] OurSteps = [Steps.Modules, Steps.Classes, Steps.Pairs, Steps.Specs];
 
     private static (GeneratorDriver Driver, Compilation Compilation) FirstRun()
     {
@@ -168,6 +168,46 @@ public class IncrementalityTests
         var generated = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
         generated.ShouldContain("class Sort_c_L36");
         generated.ShouldContain("new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x34b)");
+    }
+
+    [Fact]
+    public void Changing_one_module_revalidates_only_the_classes_that_use_it()
+    {
+        const string twoClasses = """
+            using WasmProbe.Probes;
+
+            namespace Demo;
+
+            [WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 10 })]
+            public partial class FibProbes
+            {
+                [BreakAt("fib", 0xa1)]
+                public void Loop_head(Fib_0xa1 stop) => _ = stop.Locals.a;
+            }
+
+            [WasmModule("guests/small.wasm", Entry = "run")]
+            public partial class SmallProbes
+            {
+                [BreakAt("run", 0x20)]
+                public void Start() { }
+            }
+            """;
+        const string small = """(module (func $run (export "run") (result i32) i32.const 1))""";
+        byte[] smallBytes = Wat(small);
+        int pc = WasmProbe.Wasm.Decoding.ModuleDecoder.Decode(smallBytes).Bodies[0].Code.Instructions[0].Offset;
+        var compilation = Compilation([twoClasses.Replace("0x20", "0x" + pc.ToString("x", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)]);
+        var smallModule = Module("guests/small.wasm", smallBytes);
+        var driver = Driver([Fib, smallModule], track: true).RunGenerators(compilation, TestContext.Current.CancellationToken);
+        driver.GetRunResult().Results.Single().GeneratedSources.Length.ShouldBe(2);
+
+        // small.wasm gains a global: the pairing step reruns for both classes, but FibProbes' pair compares equal, so
+        // only SmallProbes is validated again.
+        var grown = Module("guests/small.wasm", Wat("""(module (global $g (mut i32) (i32.const 0)) (func $run (export "run") (result i32) i32.const 1))"""));
+        driver = driver.ReplaceAdditionalText(smallModule, grown).RunGenerators(compilation, TestContext.Current.CancellationToken);
+        Reasons(driver, Steps.Pairs).ShouldBe([IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Modified]);
+        Reasons(driver, Steps.Specs).ShouldBe([IncrementalStepRunReason.Cached, IncrementalStepRunReason.Modified]);
+        driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName.Contains("SmallProbes", StringComparison.Ordinal))
+            .SourceText.ToString().ShouldContain("public int g");
     }
 
     private static int IndexOfLast(byte[] bytes, ReadOnlySpan<byte> value) => bytes.AsSpan().LastIndexOf(value);

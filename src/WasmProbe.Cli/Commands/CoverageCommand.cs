@@ -5,7 +5,6 @@ using WasmProbe.Debugging;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Cli.Commands;
 
@@ -20,7 +19,7 @@ public sealed class CoverageCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("invoke", "i", "EXPORT", "the exported function to run; ARGS after the file are its arguments, parsed by its parameter types"),
+        Invocation.Option,
         new("out", "o", "DIR", "where the reports go (coverage.cobertura.xml, coverage.lcov.info, coverage.summary.txt, <module>.lst); default ./wasmprobe-coverage"),
         .. HostOptions.Specs,
         new("listing", null, null, "use the module's listing as the source even when it has DWARF line tables"),
@@ -33,9 +32,8 @@ public sealed class CoverageCommand : ICommand
 
     public int Execute(ParsedArguments arguments, CommandContext context)
     {
-        if (arguments.Positionals.Count == 0) throw new UsageException("missing <file.wasm>");
-        string path = arguments.Positionals[0];
-        string entry = arguments.Option("invoke") ?? throw new UsageException("missing --invoke EXPORT");
+        var invocation = Invocation.From(arguments);
+        string path = invocation.Path, entry = invocation.Entry;
         string output = arguments.Option("out") ?? "wasmprobe-coverage";
         var timeout = TimeSpan.FromSeconds(10);
         if (arguments.Option("timeout") is { } seconds)
@@ -57,22 +55,16 @@ public sealed class CoverageCommand : ICommand
         }
         if (threshold is null && arguments.Flag("threshold-type")) throw new UsageException("--threshold-type needs --threshold");
 
-        var module = ModuleLoader.Load(path);
-        var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
-            ?? throw new CommandException($"{path}: no exported function '{entry}' (exported functions: {string.Join(", ", module.Exports.Where(e => e.Kind == ExternalKind.Function).Select(e => e.Name))})");
-        var type = module.IndexSpaces.FunctionTypeOfFunction(export.Index);
-        var rawArguments = arguments.Positionals.Skip(1).ToArray();
-        if (rawArguments.Length != type.Parameters.Length)
-            throw new UsageException($"'{entry}' takes {type.Parameters.Length} arguments {type} but {rawArguments.Length} were given");
-        var values = rawArguments.Select((a, i) => (object?)ValueText.Parse(a, type.Parameters[i])).ToArray();
-        var host = HostOptions.From(arguments, module, path, timeout);
+        var (loaded, values) = invocation.Load();
+        var host = HostOptions.From(arguments, loaded.Module, path, timeout);
 
         var collector = new CoverageCollector();
         DebugSession session;
         try
         {
-            session = DebugSession.Open(path, new DebugSessionOptions
+            session = DebugSession.Create(loaded.Bytes, new DebugSessionOptions
             {
+                ModuleName = Path.GetFileName(path),
                 Entry = entry,
                 Arguments = values,
                 Mode = InstrumentationMode.Static,
@@ -82,7 +74,7 @@ public sealed class CoverageCommand : ICommand
                 Host = host,
             });
         }
-        catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException or IOException)
+        catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException)
         {
             throw new CommandException($"{path}: {e.Message}");
         }

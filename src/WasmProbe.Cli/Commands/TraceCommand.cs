@@ -3,8 +3,6 @@ using System.Text.Json;
 using WasmProbe.Debugging;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Cli.Commands;
 
@@ -18,7 +16,7 @@ public sealed class TraceCommand : ICommand
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("invoke", "i", "EXPORT", "the exported function to run; ARGS after the file are its arguments"),
+        Invocation.Option,
         new("break", "b", "FUNC@PC|FILE:LINE", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index), or at a source line (DWARF); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
         new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),
@@ -27,27 +25,19 @@ public sealed class TraceCommand : ICommand
 
     public int Execute(ParsedArguments arguments, CommandContext context)
     {
-        if (arguments.Positionals.Count == 0) throw new UsageException("missing <file.wasm>");
-        string path = arguments.Positionals[0];
-        string entry = arguments.Option("invoke") ?? throw new UsageException("missing --invoke EXPORT");
-        var module = ModuleLoader.Load(path);
-        var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
-            ?? throw new CommandException($"{path}: no exported function '{entry}'");
-        var type = module.IndexSpaces.FunctionTypeOfFunction(export.Index);
-        var rawArguments = arguments.Positionals.Skip(1).ToArray();
-        if (rawArguments.Length != type.Parameters.Length)
-            throw new UsageException($"'{entry}' takes {type.Parameters.Length} arguments {type} but {rawArguments.Length} were given");
-        var values = rawArguments.Select((a, i) => (object?)ValueText.Parse(a, type.Parameters[i])).ToArray();
+        var invocation = Invocation.From(arguments);
+        string path = invocation.Path, entry = invocation.Entry;
+        var (loaded, values) = invocation.Load();
         int maxStops = arguments.Option("max-stops") is { } max
             ? int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"--max-stops needs a whole number, not '{max}'")
             : 100_000;
         bool step = arguments.Flag("step");
-        var host = HostOptions.From(arguments, module, path, new Engine.GuestOptions().Deadline);
+        var host = HostOptions.From(arguments, loaded.Module, path, new Engine.GuestOptions().Deadline);
 
         DebugSession session;
         try
         {
-            session = DebugSession.Create(File.ReadAllBytes(path), new DebugSessionOptions
+            session = DebugSession.Create(loaded.Bytes, new DebugSessionOptions
             {
                 Entry = entry,
                 Arguments = values,

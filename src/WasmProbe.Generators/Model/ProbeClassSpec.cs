@@ -15,7 +15,8 @@ internal enum ClrKind
     Reference,
 }
 
-/// <summary>A constant of a wasm type, as bits (f32/f64 as their IEEE bits; v128 as two halves; refs: null only).</summary>
+/// <summary>A constant of a wasm type, as bits (f32/f64 as their IEEE bits; v128 as two halves; refs: null only, with
+/// the reference type's <see cref="Wasm.Types.ValType.ToBits"/> in Low).</summary>
 internal sealed record ValueSpec(ClrKind Kind, ulong Low, ulong High, string WasmType);
 
 internal sealed record ProbeClassSpec(

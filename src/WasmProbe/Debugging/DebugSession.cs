@@ -4,6 +4,7 @@ using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Resolution;
 using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Debugging;
@@ -39,11 +40,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         ModuleSafety.ThrowIfUnsupported(Module);
         if (options.Entry is { } entry)
         {
-            var export = Module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function)
-                ?? throw new ArgumentException($"the module exports no function named '{entry}' (exported functions: {string.Join(", ", Module.Exports.Where(e => e.Kind == ExternalKind.Function).Select(e => e.Name))})", nameof(options));
-            _entryType = Module.IndexSpaces.FunctionTypeOfFunction(export.Index);
-            if (options.Arguments.Count != _entryType.Parameters.Length)
-                throw new ArgumentException($"'{entry}' takes {_entryType.Parameters.Length} arguments {_entryType} but {options.Arguments.Count} were given", nameof(options));
+            _entryType = EntryResolver.Resolve(Module, entry, options.Arguments.Count).ValueOrThrow(nameof(options)).Type;
             _arguments = [.. options.Arguments.Select((a, i) => WasmValue.From(a, _entryType.Parameters[i]))];
         }
         else
@@ -58,6 +55,14 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(wasm);
         return Started(new DebugSession(wasm, options ?? new DebugSessionOptions(), fileName: null));
+    }
+
+    /// <summary>Decodes <paramref name="wasm"/> through the cache sessions share, so a session created from the same
+    /// bytes does not decode them again. Throws <see cref="Wasm.Binary.WasmFormatException"/> for a malformed module.</summary>
+    public static Module Decode(byte[] wasm, DebugSessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(wasm);
+        return (options?.Cache ?? ModuleCache.Shared).Decode(wasm);
     }
 
     public static DebugSession Open(string path, DebugSessionOptions? options = null) =>
@@ -263,6 +268,14 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     /// <summary>A local of the innermost frame at the current stop, without reading the whole backtrace.</summary>
     public WasmValue Local(int index) => PausedAtInstruction().TopLocal(index);
 
+    /// <summary>A local of the innermost frame by name, resolved as <c>[ExpectLocal]</c> resolves it
+    /// (<see cref="LocalResolver"/>: a name-section name, <c>local3</c> for an unnamed one, or digits for an index).</summary>
+    public WasmValue Local(string name)
+    {
+        int function = Backtrace is [var top, ..] ? top.Function : throw new InvalidOperationException("the guest is not paused at an instruction");
+        return Local(LocalResolver.Resolve(Module, function, Analysis(function).Locals, name).ValueOrThrow(nameof(name)));
+    }
+
     /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>
     public WasmValue StackSlot(int slot) => PausedAtInstruction().TopStackSlot(slot);
 
@@ -290,26 +303,19 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     public GlobalAccess Global(int index)
     {
         var run = Paused();
-        var spaces = Module.IndexSpaces;
-        if ((uint)index >= (uint)spaces.Globals.Length) throw new ArgumentOutOfRangeException(nameof(index), $"global {index} does not exist (the module has {spaces.Globals.Length})");
-        return new GlobalAccess(index, Module.Names.Global(index), spaces.Globals[index], run.Global(index, spaces.Globals[index]));
+        index = GlobalResolver.Resolve(Module, index).ValueOrThrow(nameof(index));
+        var type = Module.IndexSpaces.Globals[index];
+        return new GlobalAccess(index, Module.Names.Global(index), type, run.Global(index, type));
     }
 
-    public GlobalAccess Global(string name)
-    {
-        for (int i = 0; i < Module.IndexSpaces.Globals.Length; i++)
-        {
-            if (Module.Names.Global(i) == name) return Global(i);
-        }
-        throw new ArgumentException($"no global named '{name}'", nameof(name));
-    }
+    /// <summary>A global by name, resolved as <c>[ExpectGlobal]</c> resolves it (<see cref="GlobalResolver"/>).</summary>
+    public GlobalAccess Global(string name) => Global(GlobalResolver.Resolve(Module, name).ValueOrThrow(nameof(name)));
 
     public MemoryAccess Memory(int index = 0)
     {
         var run = Paused();
-        var spaces = Module.IndexSpaces;
-        if ((uint)index >= (uint)spaces.Memories.Length) throw new ArgumentOutOfRangeException(nameof(index), $"memory {index} does not exist (the module has {spaces.Memories.Length})");
-        return new MemoryAccess(index, spaces.Memories[index], run.Memory(index)!);
+        index = MemoryResolver.Resolve(Module, index).ValueOrThrow(nameof(index));
+        return new MemoryAccess(index, Module.IndexSpaces.Memories[index], run.Memory(index)!);
     }
 
     public TableAccess Table(int index)

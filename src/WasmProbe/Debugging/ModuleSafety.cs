@@ -10,16 +10,15 @@ internal static class ModuleSafety
     public static void ThrowIfUnsupported(Module module)
     {
         var spaces = module.IndexSpaces;
-        int functions = 0, globals = 0, tables = 0, tags = 0;
         foreach (var import in module.Imports)
         {
             string what = $"import \"{import.ModuleName}\".\"{import.Name}\"";
             switch (import.Kind)
             {
-                case ExternalKind.Function: CheckFunction(spaces, import.TypeIndex, what); functions++; break;
-                case ExternalKind.Global: Check(import.Global!.Type, what); globals++; break;
-                case ExternalKind.Table: Check(import.Table!.ElementType, what); tables++; break;
-                case ExternalKind.Tag: CheckFunction(spaces, import.TypeIndex, what); tags++; break;
+                case ExternalKind.Function: CheckFunction(spaces, import.TypeIndex, what); break;
+                case ExternalKind.Global: Check(import.Global!.Type, what); break;
+                case ExternalKind.Table: Check(import.Table!.ElementType, what); break;
+                case ExternalKind.Tag: CheckFunction(spaces, import.TypeIndex, what); break;
             }
         }
         foreach (var export in module.Exports)

@@ -106,13 +106,13 @@ public sealed class GuestInstance : IDisposable
     {
         var function = Instance.GetFunction(export) ?? throw new ArgumentException($"the module exports no function named '{export}'");
         var boxes = new Wasmtime.ValueBox[arguments.Count];
-        for (int i = 0; i < boxes.Length; i++) boxes[i] = Values.ToBox(arguments[i]);
+        for (int i = 0; i < boxes.Length; i++) boxes[i] = HostValues.ToBox(arguments[i]);
         ResetDeadline();
         object? returned = Run(() => function.Invoke(boxes));
         if (results.Length == 0) return [];
-        if (results.Length == 1) return [Values.FromHost(returned, results[0])];
+        if (results.Length == 1) return [HostValues.FromHost(returned, results[0])];
         var values = (object?[])returned!;
-        return [.. values.Select((v, i) => Values.FromHost(v, results[i]))];
+        return [.. values.Select((v, i) => HostValues.FromHost(v, results[i]))];
     }
 
     /// <summary>The module offsets of the guest frames below the current host call, innermost first, as Wasmtime's
@@ -181,7 +181,11 @@ public sealed class GuestInstance : IDisposable
     private static IReadOnlyList<int> Offsets(IReadOnlyList<Wasmtime.TrapFrame>? frames) =>
         frames is null ? [] : [.. frames.Select(f => (int)f.ModuleOffset)];
 
-    private static string TrapCodeName(Wasmtime.TrapException trap) => trap.Message.Contains("thrown Wasm exception", StringComparison.Ordinal)
+    /// <summary>An exception the guest threw and nothing caught: Wasmtime reports it as a trap without a trap code
+    /// (pinned by WasmtimeTrapTests).</summary>
+    internal static bool IsUncaughtException(Wasmtime.TrapException trap) => trap.Type == Wasmtime.TrapCode.Undefined && trap.InnerException is null;
+
+    private static string TrapCodeName(Wasmtime.TrapException trap) => IsUncaughtException(trap)
         ? "uncaught_exception"
         : trap.Type switch
         {

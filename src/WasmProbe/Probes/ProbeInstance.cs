@@ -4,7 +4,7 @@ using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
+using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Probes;
 
@@ -70,11 +70,7 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
     /// <summary>Calls an exported function; a trap throws <see cref="WasmTrapException"/>.</summary>
     public IReadOnlyList<WasmValue> Invoke(string export, params WasmValue[] arguments)
     {
-        var function = _module.Exports.FirstOrDefault(e => e.Name == export && e.Kind == ExternalKind.Function)
-            ?? throw new ArgumentException($"the module exports no function named '{export}'", nameof(export));
-        var type = _module.IndexSpaces.FunctionTypeOfFunction(function.Index);
-        if (arguments.Length != type.Parameters.Length)
-            throw new ArgumentException($"'{export}' takes {type.Parameters.Length} arguments {type} but {arguments.Length} were given", nameof(arguments));
+        var type = EntryResolver.Resolve(_module, export, arguments.Length).ValueOrThrow(nameof(export)).Type;
         string call = $"{export}({string.Join(", ", arguments.Select(a => a.FormatValue()))})";
         try
         {
@@ -101,16 +97,15 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
 
     public GlobalAccess Global(int index)
     {
-        var globals = _module.IndexSpaces.Globals;
-        if ((uint)index >= (uint)globals.Length) throw new ArgumentOutOfRangeException(nameof(index), $"global {index} does not exist (the module has {globals.Length})");
-        return new GlobalAccess(index, _module.Names.Global(index), globals[index], _guest.Global(index, globals[index]));
+        index = GlobalResolver.Resolve(_module, index).ValueOrThrow(nameof(index));
+        var type = _module.IndexSpaces.Globals[index];
+        return new GlobalAccess(index, _module.Names.Global(index), type, _guest.Global(index, type));
     }
 
     public MemoryAccess GetMemory(int index = 0)
     {
-        var memories = _module.IndexSpaces.Memories;
-        if ((uint)index >= (uint)memories.Length) throw new ArgumentOutOfRangeException(nameof(index), $"memory {index} does not exist (the module has {memories.Length})");
-        return new MemoryAccess(index, memories[index], _guest.Memory(index)!);
+        index = MemoryResolver.Resolve(_module, index).ValueOrThrow(nameof(index));
+        return new MemoryAccess(index, _module.IndexSpaces.Memories[index], _guest.Memory(index)!);
     }
 
     MemoryAccess IGuestState.Memory(int index) => GetMemory(index);

@@ -106,7 +106,7 @@ public class CorpusCoverageTests
         var exits = new Dictionary<int, long>();
         using var store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         using var linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
-        CoverageSpectest.Define(linker, store);
+        WasmProbe.Tests.Instrumentation.Spectest.Define(linker, store);
         var compiled = Wasmtime.Module.FromBytes(WasmtimeRuntime.Engine, "m", bytes);
         store.SetEpochDeadline(WasmtimeRuntime.Ticks(deadline));
         Wasmtime.Instance instance;
@@ -130,7 +130,7 @@ public class CorpusCoverageTests
                 results.Add($"{export}: trap {trap.Type}");
                 if (coverage is not null)
                 {
-                    var end = trap.Message.Contains("thrown Wasm exception", StringComparison.Ordinal) ? RunEnd.UncaughtException
+                    var end = GuestInstance.IsUncaughtException(trap) ? RunEnd.UncaughtException
                         : trap.Type == Wasmtime.TrapCode.Interrupt ? RunEnd.Stopped
                         : trap.Type == Wasmtime.TrapCode.Unreachable ? RunEnd.UnreachableTrap : RunEnd.Trap;
                     var pcs = (trap.Frames ?? []).Select(f => coverage.PcMap.ToOriginal((int)f.ModuleOffset)).Where(pc => pc >= 0).ToArray();

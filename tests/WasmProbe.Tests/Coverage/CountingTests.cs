@@ -1,28 +1,12 @@
 using WasmProbe.Coverage;
+using WasmProbe.Tests.Fixtures;
 
 namespace WasmProbe.Tests.Coverage;
 
 /// <summary>Exact counts on hand-written modules: blocks, instructions and every kind of branch outcome.</summary>
 public class CountingTests
 {
-    // sum(n): i = 0; acc = 0; loop { acc += i; i++; br_if i < n }; acc
-    private const string Loop = """
-        (module
-          (func $sum (export "sum") (param $n i32) (result i32) (local $i i32) (local $acc i32)
-            (loop $again
-              local.get $acc
-              local.get $i
-              i32.add
-              local.set $acc
-              local.get $i
-              i32.const 1
-              i32.add
-              local.tee $i
-              local.get $n
-              i32.lt_s
-              br_if $again)
-            local.get $acc))
-        """;
+    private const string Loop = WatGuests.Loop;
 
     [Fact]
     public void A_loop_run_10_times_shows_10_on_its_body()

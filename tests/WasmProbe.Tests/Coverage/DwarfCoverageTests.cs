@@ -18,15 +18,7 @@ public sealed class DwarfCoverageTests : IDisposable
     }
 
     /// <summary>The fixtures next to this file in the source tree.</summary>
-    public static string FixturePath(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "WasmProbe.Tests", "Coverage", "Fixtures", name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"coverage fixture {name} not found above {AppContext.BaseDirectory}");
-    }
+    public static string FixturePath(string name) => Repository.PathOf("tests", "WasmProbe.Tests", "Coverage", "Fixtures", name);
 
     /// <summary>classify(5), classify(-3) and sum_to(4), each in its own session, merged.</summary>
     private static async Task<ModuleCoverage> RunBranches()

@@ -3,6 +3,7 @@ using WasmProbe.Debugging;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Tests.Debugging;
+using WasmProbe.Tests.Fixtures;
 
 namespace WasmProbe.Tests.Coverage;
 
@@ -10,23 +11,7 @@ namespace WasmProbe.Tests.Coverage;
 /// traps or is disposed, and merges across sessions.</summary>
 public class SessionCoverageTests
 {
-    private const string Loop = """
-        (module
-          (func $sum (export "sum") (param $n i32) (result i32) (local $i i32) (local $acc i32)
-            (loop $again
-              local.get $acc
-              local.get $i
-              i32.add
-              local.set $acc
-              local.get $i
-              i32.const 1
-              i32.add
-              local.tee $i
-              local.get $n
-              i32.lt_s
-              br_if $again)
-            local.get $acc))
-        """;
+    private const string Loop = WatGuests.Loop;
 
     private static DebugSessionOptions Sum(int n, CoverageCollector collector, InstrumentationMode mode = InstrumentationMode.Debug) =>
         new() { Entry = "sum", Arguments = [n], Mode = mode, Coverage = true, CoverageCollector = collector };

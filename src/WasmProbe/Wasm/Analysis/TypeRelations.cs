@@ -4,7 +4,7 @@ using WasmProbe.Wasm.Types;
 namespace WasmProbe.Wasm.Analysis;
 
 /// <summary>Subtyping between value types (the GC proposal's rules, with declared supertypes for concrete types).</summary>
-public static class TypeRelations
+internal static class TypeRelations
 {
     public static bool IsSubtype(ValType sub, ValType super, IndexSpaces spaces)
     {

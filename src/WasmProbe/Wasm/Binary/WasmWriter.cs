@@ -86,7 +86,6 @@ public sealed class WasmWriter
         }
     }
 
-    public void S32(int value) => S64(value);
 
     public void Fixed32(uint value)
     {

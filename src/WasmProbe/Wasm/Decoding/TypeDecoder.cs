@@ -78,7 +78,10 @@ internal static class TypeDecoder
         bool customPageSize = (flags & 8) != 0;
         ulong min = is64 ? r.ReadU64() : r.ReadU32();
         ulong? max = hasMax ? (is64 ? r.ReadU64() : r.ReadU32()) : null;
+        int pageAt = r.Position;
         uint? pageSizeLog2 = customPageSize ? r.ReadU32() : null;
+        // The custom-page-sizes proposal allows pages of 1 byte and of 64 KiB only (what Wasmtime accepts).
+        if (pageSizeLog2 is { } log2 && log2 != 0 && log2 != 16) throw r.Error(pageAt, $"invalid custom page size: 2^{log2} bytes (only 1 and 65536 are allowed)");
         return new Limits(min, max, shared, is64, pageSizeLog2);
     }
 

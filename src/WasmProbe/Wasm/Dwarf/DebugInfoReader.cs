@@ -5,7 +5,7 @@ namespace WasmProbe.Wasm.Dwarf;
 /// DW_AT_specification / DW_AT_abstract_origin, and ranges from low/high pc, <c>.debug_ranges</c> or
 /// <c>.debug_rnglists</c>. Other DIEs are walked but not kept; <see cref="ReadDie"/> reads any DIE again by its offset
 /// (for the variable reader, which parses a function's DIEs only when asked).</summary>
-internal sealed class DebugInfoReader
+internal sealed partial class DebugInfoReader
 {
     private const string Info = ".debug_info";
     private const int MaxReferenceChain = 16;
@@ -185,10 +185,8 @@ internal sealed class DebugInfoReader
             else if (interesting)
             {
                 var info = new NameInfo { Scope = parentScope };
-                long lowPc = -1;
-                ulong highPc = 0;
-                bool highIsOffset = false, hasHigh = false, declaration = false;
-                Value? ranges = null;
+                var pc = PcAttributes.None;
+                bool declaration = false;
                 int callLine = 0, callColumn = 0;
                 long callFile = -1;
                 for (int i = 0; i < attributes.Length; i++)
@@ -202,27 +200,16 @@ internal sealed class DebugInfoReader
                         case DwarfAttribute.Specification: info.Specification = Reference(ctx, v); break;
                         case DwarfAttribute.AbstractOrigin: info.AbstractOrigin = Reference(ctx, v); break;
                         case DwarfAttribute.Declaration: declaration = v.U != 0; break;
-                        case DwarfAttribute.LowPc: lowPc = (long)Math.Min(Address(ctx, v), long.MaxValue); break;
-                        case DwarfAttribute.HighPc:
-                            hasHigh = true;
-                            highIsOffset = !IsAddressForm(v.Form);
-                            highPc = highIsOffset ? v.U : Address(ctx, v);
-                            break;
-                        case DwarfAttribute.Ranges: ranges = v; break;
                         case DwarfAttribute.CallFile: callFile = (long)Math.Min(v.U, int.MaxValue); break;
                         case DwarfAttribute.CallLine: callLine = (int)Math.Min(v.U, int.MaxValue); break;
                         case DwarfAttribute.CallColumn: callColumn = (int)Math.Min(v.U, int.MaxValue); break;
+                        default: pc.Take(this, ctx, attributes[i].Attribute, v); break;
                     }
                 }
                 if (tag is DwarfTag.Subprogram or DwarfTag.InlinedSubroutine)
                 {
                     _names[dieOffset] = info;
-                    List<PcRange>? pcRanges = null;
-                    if (!declaration)
-                    {
-                        if (ranges is { } r) pcRanges = Ranges(ctx, r);
-                        else if (lowPc >= 0 && hasHigh) pcRanges = Range(ctx, (ulong)lowPc, highIsOffset ? (ulong)lowPc + highPc : highPc);
-                    }
+                    var pcRanges = declaration ? null : pc.Ranges(this, ctx);
                     // Code the linker removed has tombstone addresses: such functions (and what is inlined in them) are dropped.
                     if (pcRanges is { Count: > 0 } && (tag == DwarfTag.Subprogram || parentFunction is not null))
                     {
@@ -245,7 +232,7 @@ internal sealed class DebugInfoReader
                             Functions.Add(function);
                         }
                     }
-                    else if (tag == DwarfTag.InlinedSubroutine || (ranges is not null || lowPc >= 0))
+                    else if (tag == DwarfTag.InlinedSubroutine || pc.HasLowPcOrRanges)
                     {
                         function = null; // dead code: nothing below it is in the module
                     }
@@ -297,10 +284,7 @@ internal sealed class DebugInfoReader
                 case DwarfAttribute.LoclistsBase: ctx.LoclistsBase = values[i].U; ctx.HasLoclistsBase = true; break;
             }
         }
-        long lowPc = -1;
-        ulong highPc = 0;
-        bool hasHigh = false, highIsOffset = false;
-        Value? ranges = null;
+        var pc = PcAttributes.None;
         for (int i = 0; i < attributes.Length; i++)
         {
             var v = values[i];
@@ -311,18 +295,11 @@ internal sealed class DebugInfoReader
                 case DwarfAttribute.Producer: unit.Producer = String(ctx, v); break;
                 case DwarfAttribute.Language: unit.Language = (int)Math.Min(v.U, int.MaxValue); break;
                 case DwarfAttribute.StmtList: unit.StatementList = (long)Math.Min(v.U, long.MaxValue); break;
-                case DwarfAttribute.LowPc: lowPc = (long)Math.Min(Address(ctx, v), long.MaxValue); break;
-                case DwarfAttribute.HighPc:
-                    hasHigh = true;
-                    highIsOffset = !IsAddressForm(v.Form);
-                    highPc = highIsOffset ? v.U : Address(ctx, v);
-                    break;
-                case DwarfAttribute.Ranges: ranges = v; break;
+                default: pc.Take(this, ctx, attributes[i].Attribute, v); break;
             }
         }
-        if (lowPc >= 0) ctx.BaseAddress = (ulong)lowPc;
-        if (ranges is { } r) unit.Ranges = Ranges(ctx, r);
-        else if (lowPc >= 0 && hasHigh) unit.Ranges = Range(ctx, (ulong)lowPc, highIsOffset ? (ulong)lowPc + highPc : highPc);
+        if (pc.Low >= 0) ctx.BaseAddress = (ulong)pc.Low;
+        if (pc.Ranges(this, ctx) is { } unitRanges) unit.Ranges = unitRanges;
     }
 
     // ----- abbreviations -----
@@ -363,236 +340,6 @@ internal sealed class DebugInfoReader
     private static bool IsKnownForm(int form) =>
         form is >= DwarfForm.Addr and <= DwarfForm.Addrx4 and not 0x02
         || form is DwarfForm.GnuAddrIndex or DwarfForm.GnuStrIndex or DwarfForm.GnuRefAlt or DwarfForm.GnuStrpAlt;
-
-    // ----- values -----
-
-    private static void ReadValue(ref DwarfCursor c, UnitContext ctx, int form, long implicitValue, ref Value value, int version)
-    {
-        // DW_FORM_indirect names the form in the data; each level consumes a byte, so the loop ends.
-        while (form == DwarfForm.Indirect)
-        {
-            int at = c.Position;
-            form = c.UlebInt("form");
-            if (!IsKnownForm(form) || form == DwarfForm.ImplicitConst) throw c.Error(at, $"unknown or invalid indirect form 0x{form:x}");
-        }
-        value.Form = form;
-        value.Position = 0;
-        switch (form)
-        {
-            case DwarfForm.Addr: value.U = c.Unsigned(ctx.AddressSize); break;
-            case DwarfForm.Block2: Block(ref c, ref value, c.U16()); break;
-            case DwarfForm.Block4: Block(ref c, ref value, c.U32()); break;
-            case DwarfForm.Data2: case DwarfForm.Ref2: case DwarfForm.Strx2: case DwarfForm.Addrx2: value.U = c.U16(); break;
-            case DwarfForm.Data4: case DwarfForm.Ref4: case DwarfForm.RefSup4: case DwarfForm.Strx4: case DwarfForm.Addrx4: value.U = c.U32(); break;
-            case DwarfForm.Data8: case DwarfForm.Ref8: case DwarfForm.RefSig8: case DwarfForm.RefSup8: value.U = c.U64(); break;
-            case DwarfForm.String:
-                value.Position = c.Position;
-                int nul = Array.IndexOf(c.Data, (byte)0, c.Position, c.Remaining);
-                if (nul < 0) throw c.Error("string is not NUL-terminated before the end of the unit");
-                c.Position = nul + 1;
-                value.U = 0;
-                break;
-            case DwarfForm.Block: case DwarfForm.Exprloc: Block(ref c, ref value, c.Uleb()); break;
-            case DwarfForm.Block1: Block(ref c, ref value, c.U8()); break;
-            case DwarfForm.Data1: case DwarfForm.Ref1: case DwarfForm.Flag: case DwarfForm.Strx1: case DwarfForm.Addrx1: value.U = c.U8(); break;
-            case DwarfForm.Sdata: value.U = unchecked((ulong)c.Sleb()); break;
-            case DwarfForm.Strp: case DwarfForm.SecOffset: case DwarfForm.LineStrp: case DwarfForm.StrpSup:
-            case DwarfForm.GnuRefAlt: case DwarfForm.GnuStrpAlt:
-                value.U = c.Offset(ctx.Is64); break;
-            case DwarfForm.Udata: case DwarfForm.RefUdata: case DwarfForm.Strx: case DwarfForm.Addrx: case DwarfForm.Loclistx:
-            case DwarfForm.Rnglistx: case DwarfForm.GnuAddrIndex: case DwarfForm.GnuStrIndex:
-                value.U = c.Uleb(); break;
-            case DwarfForm.RefAddr: value.U = version <= 2 ? c.Unsigned(ctx.AddressSize) : c.Offset(ctx.Is64); break;
-            case DwarfForm.FlagPresent: value.U = 1; break;
-            case DwarfForm.Data16: value.U = 0; c.Skip(16); break;
-            case DwarfForm.ImplicitConst: value.U = unchecked((ulong)implicitValue); break;
-            case DwarfForm.Strx3: case DwarfForm.Addrx3: value.U = c.U24(); break;
-            default: throw c.Error($"unknown form 0x{form:x}");
-        }
-    }
-
-    private static void Block(ref DwarfCursor c, ref Value value, ulong length)
-    {
-        value.Position = c.Position;
-        c.Skip(length);
-        value.U = length;
-    }
-
-    internal static bool IsBlockForm(int form) => form is DwarfForm.Block1 or DwarfForm.Block2 or DwarfForm.Block4
-        or DwarfForm.Block or DwarfForm.Exprloc;
-
-    private static bool IsAddressForm(int form) => form is DwarfForm.Addr or DwarfForm.Addrx or DwarfForm.Addrx1
-        or DwarfForm.Addrx2 or DwarfForm.Addrx3 or DwarfForm.Addrx4 or DwarfForm.GnuAddrIndex;
-
-    internal string? String(UnitContext ctx, Value v)
-    {
-        switch (v.Form)
-        {
-            case DwarfForm.String:
-                var c = new DwarfCursor(_s.Info, v.Position, _s.Info.Data.Length);
-                return c.CString();
-            case DwarfForm.Strp: return _s.Str.StringAt(v.U, Info);
-            case DwarfForm.LineStrp: return _s.LineStr.StringAt(v.U, Info);
-            case DwarfForm.Strx: case DwarfForm.Strx1: case DwarfForm.Strx2: case DwarfForm.Strx3: case DwarfForm.Strx4:
-            case DwarfForm.GnuStrIndex:
-            {
-                int size = ctx.Is64 ? 8 : 4;
-                ulong baseOffset = ctx.HasStrOffsetsBase ? ctx.StrOffsetsBase : (ulong)(ctx.Is64 ? 16 : 8);
-                ulong at = baseOffset + v.U * (ulong)size;
-                if (v.U > int.MaxValue || at + (ulong)size > (ulong)_s.StrOffsets.Data.Length)
-                    throw new DwarfFormatException(Info, ctx.Start, $"string index {v.U} is outside .debug_str_offsets ({_s.StrOffsets.Data.Length} bytes)");
-                var entry = new DwarfCursor(_s.StrOffsets, (int)at, _s.StrOffsets.Data.Length);
-                return _s.Str.StringAt(entry.Unsigned(size), _s.StrOffsets.Name);
-            }
-            default:
-                return null; // strings in a supplementary file (DW_FORM_strp_sup, GNU alt) are not available
-        }
-    }
-
-    internal ulong Address(UnitContext ctx, Value v)
-    {
-        if (v.Form == DwarfForm.Addr) return v.U;
-        if (!IsAddressForm(v.Form)) return v.U;
-        return IndexedAddress(ctx, v.U);
-    }
-
-    internal ulong IndexedAddress(UnitContext ctx, ulong index)
-    {
-        ulong baseOffset = ctx.HasAddrBase ? ctx.AddrBase : 8;
-        ulong at = baseOffset + index * (ulong)ctx.AddressSize;
-        if (index > int.MaxValue || at + (ulong)ctx.AddressSize > (ulong)_s.Addr.Data.Length)
-            throw new DwarfFormatException(Info, ctx.Start, $"address index {index} is outside .debug_addr ({_s.Addr.Data.Length} bytes)");
-        var c = new DwarfCursor(_s.Addr, (int)at, _s.Addr.Data.Length);
-        return c.Unsigned(ctx.AddressSize);
-    }
-
-    internal static long Reference(UnitContext ctx, Value v) => v.Form switch
-    {
-        DwarfForm.Ref1 or DwarfForm.Ref2 or DwarfForm.Ref4 or DwarfForm.Ref8 or DwarfForm.RefUdata =>
-            v.U > int.MaxValue ? -1 : ctx.Start + (long)v.U,
-        DwarfForm.RefAddr => v.U > int.MaxValue ? -1 : (long)v.U,
-        _ => -1, // type signatures and supplementary files: not followed
-    };
-
-    // ----- ranges -----
-
-    /// <summary>The pc ranges of a DIE with DW_AT_low_pc/high_pc or DW_AT_ranges; null when it has neither.</summary>
-    internal List<PcRange>? PcRanges(Die die)
-    {
-        if (die.TryGet(DwarfAttribute.Ranges, out var ranges)) return Ranges(die.Unit, ranges);
-        if (!die.TryGet(DwarfAttribute.LowPc, out var low)) return null;
-        ulong lowPc = Address(die.Unit, low);
-        if (!die.TryGet(DwarfAttribute.HighPc, out var high)) return null;
-        return Range(die.Unit, lowPc, IsAddressForm(high.Form) ? Address(die.Unit, high) : lowPc + high.U);
-    }
-
-    private List<PcRange> Range(UnitContext ctx, ulong low, ulong high)
-    {
-        var list = new List<PcRange>(1);
-        Add(list, low, high);
-        return list;
-    }
-
-    private void Add(List<PcRange> list, ulong low, ulong high)
-    {
-        if (high <= low) return;
-        int start = _code.ToPc(low);
-        if (start < 0) return; // dead code (tombstone) or garbage
-        int end = high > (ulong)(_code.CodeEnd - _code.CodeBase) ? _code.CodeEnd : _code.CodeBase + (int)high;
-        if (end > start) list.Add(new PcRange(start, end));
-    }
-
-    private List<PcRange> Ranges(UnitContext ctx, Value v)
-    {
-        var list = new List<PcRange>();
-        if (ctx.Unit.Version >= 5) ReadRnglist(ctx, v, list);
-        else ReadDebugRanges(ctx, v.U, list);
-        return list;
-    }
-
-    private void ReadDebugRanges(UnitContext ctx, ulong offset, List<PcRange> list)
-    {
-        var section = _s.Ranges;
-        if (offset >= (ulong)section.Data.Length)
-            throw new DwarfFormatException(Info, ctx.Start, $"range list offset 0x{offset:x} is past the end of .debug_ranges ({section.Data.Length} bytes)");
-        var c = new DwarfCursor(section, (int)offset, section.Data.Length);
-        int size = ctx.AddressSize;
-        ulong max = size == 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1;
-        ulong baseAddress = ctx.BaseAddress;
-        while (true)
-        {
-            ulong begin = c.Unsigned(size), end = c.Unsigned(size);
-            if (begin == 0 && end == 0) break;
-            if (begin == max)
-            {
-                baseAddress = end;
-                continue;
-            }
-            Add(list, baseAddress + begin, baseAddress + end);
-        }
-    }
-
-    private void ReadRnglist(UnitContext ctx, Value v, List<PcRange> list)
-    {
-        var section = _s.Rnglists;
-        ulong offset = v.U;
-        if (v.Form == DwarfForm.Rnglistx)
-        {
-            int entrySize = ctx.Is64 ? 8 : 4;
-            ulong baseOffset = ctx.HasRnglistsBase ? ctx.RnglistsBase : (ulong)(ctx.Is64 ? 20 : 12);
-            ulong at = baseOffset + v.U * (ulong)entrySize;
-            if (v.U > int.MaxValue || at + (ulong)entrySize > (ulong)section.Data.Length)
-                throw new DwarfFormatException(Info, ctx.Start, $"range list index {v.U} is outside .debug_rnglists ({section.Data.Length} bytes)");
-            var index = new DwarfCursor(section, (int)at, section.Data.Length);
-            offset = baseOffset + index.Unsigned(entrySize);
-        }
-        if (offset >= (ulong)section.Data.Length)
-            throw new DwarfFormatException(Info, ctx.Start, $"range list offset 0x{offset:x} is past the end of .debug_rnglists ({section.Data.Length} bytes)");
-        var c = new DwarfCursor(section, (int)offset, section.Data.Length);
-        ulong baseAddress = ctx.BaseAddress;
-        while (true)
-        {
-            int at = c.Position;
-            byte kind = c.U8();
-            switch (kind)
-            {
-                case 0: return; // DW_RLE_end_of_list
-                case 1: baseAddress = IndexedAddress(ctx, c.Uleb()); break; // base_addressx
-                case 2: // startx_endx
-                {
-                    ulong start = IndexedAddress(ctx, c.Uleb());
-                    Add(list, start, IndexedAddress(ctx, c.Uleb()));
-                    break;
-                }
-                case 3: // startx_length
-                {
-                    ulong start = IndexedAddress(ctx, c.Uleb());
-                    Add(list, start, start + c.Uleb());
-                    break;
-                }
-                case 4: // offset_pair
-                {
-                    ulong start = c.Uleb();
-                    Add(list, baseAddress + start, baseAddress + c.Uleb());
-                    break;
-                }
-                case 5: baseAddress = c.Unsigned(ctx.AddressSize); break; // base_address
-                case 6: // start_end
-                {
-                    ulong start = c.Unsigned(ctx.AddressSize);
-                    Add(list, start, c.Unsigned(ctx.AddressSize));
-                    break;
-                }
-                case 7: // start_length
-                {
-                    ulong start = c.Unsigned(ctx.AddressSize);
-                    Add(list, start, start + c.Uleb());
-                    break;
-                }
-                default: throw c.Error(at, $"unknown range list entry kind {kind}");
-            }
-        }
-    }
 
     // ----- DIEs by offset -----
 

@@ -123,8 +123,7 @@ public sealed partial class DwarfInfo
         return location =>
         {
             if (!analyses.TryGetValue(location.Function, out var analysis)) analyses[location.Function] = analysis = analyzer.Analyze(location.Function);
-            int index = analysis.IndexOfPc(location.Pc);
-            return index >= 0 && analysis.IsReachable(index);
+            return Resolution.PcResolver.CanStopAt(analysis, location.Pc);
         };
     }
 }

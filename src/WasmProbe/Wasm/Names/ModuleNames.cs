@@ -1,5 +1,6 @@
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Resolution;
 using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Names;
@@ -48,64 +49,8 @@ public sealed class ModuleNames
 
     /// <summary>A function index from a decimal index (imports count first), a name-section name or an export name
     /// (<c>$name</c> always means a name, so <c>$5</c> is a function named "5"). Throws <see cref="ArgumentException"/>
-    /// naming the known functions when there is no such function.</summary>
-    public int ResolveFunction(string nameOrIndex)
-    {
-        if (nameOrIndex is null) throw new ArgumentNullException(nameof(nameOrIndex));
-        string text = nameOrIndex.Trim();
-        if (text.Length == 0) throw new ArgumentException("empty function name");
-        var spaces = _module.IndexSpaces;
-        if (text[0] != '$' && text.All(c => c >= '0' && c <= '9'))
-        {
-            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index) || index >= spaces.FunctionCount)
-            {
-                throw new ArgumentException(spaces.FunctionCount == 0
-                    ? $"function index {text} is out of range: the module has no functions"
-                    : $"function index {text} is out of range: the module has functions 0 to {spaces.FunctionCount - 1}");
-            }
-            return index;
-        }
-        string name = text[0] == '$' && text.Length > 1 ? text.Substring(1) : text;
-        if (Section.Maps.TryGetValue(NameKind.Function, out var map))
-        {
-            foreach (var pair in map)
-            {
-                if (pair.Value == name && pair.Key < spaces.FunctionCount) return pair.Key;
-            }
-        }
-        foreach (var export in _module.Exports)
-        {
-            if (export.Kind == ExternalKind.Function && export.Name == name && export.Index < spaces.FunctionCount) return export.Index;
-        }
-        throw new ArgumentException($"no function named '{Text.InstructionFormatter.Escape(name)}'{KnownFunctions()}");
-    }
-
-    /// <summary>"; known functions: a, b, c (and 12 more)" for an error message, or a hint when there are no names.</summary>
-    private string KnownFunctions()
-    {
-        var spaces = _module.IndexSpaces;
-        var known = new List<string>();
-        if (Section.Maps.TryGetValue(NameKind.Function, out var map))
-        {
-            foreach (var pair in map)
-            {
-                if (!spaces.IsImportedFunction(pair.Key) && pair.Key < spaces.FunctionCount && !known.Contains(pair.Value)) known.Add(pair.Value);
-            }
-        }
-        foreach (var export in _module.Exports)
-        {
-            if (export.Kind == ExternalKind.Function && !spaces.IsImportedFunction(export.Index) && !known.Contains(export.Name)) known.Add(export.Name);
-        }
-        int defined = _module.Bodies.Count;
-        string indices = defined == 0
-            ? "the module defines no functions"
-            : $"defined function indices are {spaces.ImportedFunctionCount} to {spaces.ImportedFunctionCount + defined - 1}";
-        if (known.Count == 0) return $"; the module has no function names ({indices})";
-        const int shown = 8;
-        string list = string.Join(", ", known.Take(shown).Select(n => Text.InstructionFormatter.Escape(n)));
-        if (known.Count > shown) list += $" (and {known.Count - shown} more)";
-        return $"; known functions: {list} ({indices})";
-    }
+    /// naming the known functions when there is no such function (see <see cref="FunctionResolver"/>).</summary>
+    public int ResolveFunction(string nameOrIndex) => FunctionResolver.Resolve(_module, nameOrIndex).ValueOrThrow();
 
     private string? Lookup(NameKind kind, ExternalKind exportKind, int index)
     {

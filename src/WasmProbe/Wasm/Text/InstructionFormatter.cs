@@ -240,15 +240,6 @@ public static class InstructionFormatter
     public static string FormatHeapType(Module module, HeapType heap) =>
         heap.IsConcrete ? TypeReference(module, heap.TypeIndex) : heap.ToString();
 
-    /// <summary>The immediate of a block, loop, if or try: nothing, <c> (result t)</c> or <c> (type N)</c>, with its
-    /// leading space.</summary>
-    public static string FormatBlockType(Module module, BlockType type)
-    {
-        var sb = new StringBuilder();
-        AppendBlockType(sb, module, type);
-        return sb.ToString();
-    }
-
     /// <summary>An f32 bit pattern as a text-format literal that reads back to the same bits.</summary>
     public static string FormatF32(uint bits)
     {

@@ -44,7 +44,6 @@ public readonly struct ValType : IEquatable<ValType>
     public static ValType Ref(HeapType heap, bool nullable) => new(ValueKind.Ref, nullable, heap.Code);
 
     public ValType AsNonNullable() => IsRef ? Ref(Heap, nullable: false) : this;
-    public ValType AsNullable() => IsRef ? Ref(Heap, nullable: true) : this;
 
     /// <summary>A lossless 64-bit form, for storing value types among instruction immediates.</summary>
     public long ToBits() => ((long)Kind << 40) | (Nullable ? 1L << 39 : 0) | (HeapCode & 0x7F_FFFF_FFFFL);

@@ -1,5 +1,6 @@
 using WasmProbe.Wasm.Dwarf;
 using WasmProbe.Wasm.Model;
+using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Debugging;
 
@@ -32,12 +33,7 @@ public sealed partial class DebugSession
     public LineBreakpoint AddBreakpointAtLine(string file, int line)
     {
         ThrowIfDisposed();
-        var resolution = Dwarf.ResolveLine(file, line, location =>
-        {
-            var analysis = Analysis(location.Function);
-            int index = analysis.IndexOfPc(location.Pc);
-            return index >= 0 && analysis.IsReachable(index);
-        });
+        var resolution = Dwarf.ResolveLine(file, line, location => PcResolver.CanStopAt(Analysis(location.Function), location.Pc));
         switch (resolution.Status)
         {
             case LineResolutionStatus.NoLineInfo: throw new InvalidOperationException(resolution.Error);

@@ -1,0 +1,185 @@
+using System.Globalization;
+using WasmProbe.Generators.Model;
+using WasmProbe.Wasm.Resolution;
+
+namespace WasmProbe.Generators;
+
+// Expectation binding: each Expect* attribute bound to a slot of the probe's site and its value converted to that
+// slot's type.
+public sealed partial class WasmProbeGenerator
+{
+    private static ExpectationSpec? Expectation(ExpectationRequest e, ModuleContext context, ProbeSite site, List<DiagnosticInfo> diagnostics)
+    {
+        if (e.Hit < 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.InvalidCount, e.HitLocation, "Hit", "0 (every hit) or a hit number from 1", e.Hit.ToString(CultureInfo.InvariantCulture)));
+            return null;
+        }
+        return e.Kind switch
+        {
+            ExpectationKind.Local when site.Functions.Count > 1 => CommonLocal(e, context, site, diagnostics),
+            ExpectationKind.Local => Local(e, context, site, diagnostics),
+            ExpectationKind.Stack => Stack(e, site, diagnostics),
+            ExpectationKind.Global => Global(e, context, diagnostics),
+            _ => Memory(e, context, diagnostics),
+        };
+    }
+
+    private static ExpectationSpec? Local(ExpectationRequest e, ModuleContext context, ProbeSite site, List<DiagnosticInfo> diagnostics)
+    {
+        int function = site.Functions[0];
+        var analysis = site.Analyses[0];
+        var resolution = e.Target.Value switch
+        {
+            int index => LocalResolver.Resolve(analysis.Locals, index),
+            string name => LocalResolver.Resolve(context.Module, function, analysis.Locals, name),
+            _ => new ResolutionProblem(ResolutionStatus.LocalNotFound, "not a local name or index"),
+        };
+        if (!resolution.IsResolved)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.UnknownLocal, e.Target.Location, context.FunctionName(function), Target(e.Target), "its locals: " + LocalList(context, function, analysis)));
+            return null;
+        }
+        int local = resolution.Value;
+        var type = analysis.Locals[local];
+        string label = context.LocalName(function, local) ?? "local" + local.ToString(CultureInfo.InvariantCulture);
+        var value = Values.Convert(e.Value, type, out string? error);
+        if (value is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, error!, type.ToString(), $", the type of local {label}"));
+            return null;
+        }
+        return new ExpectationSpec(ExpectationKind.Local, local, label, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit);
+    }
+
+    /// <summary>An [ExpectLocal] of a line probe over several functions: by a name each of them gives a local of one
+    /// type (its index may differ from function to function).</summary>
+    private static ExpectationSpec? CommonLocal(ExpectationRequest e, ModuleContext context, ProbeSite site, List<DiagnosticInfo> diagnostics)
+    {
+        var indices = new int[site.Functions.Count];
+        bool found = e.Target.Value is string;
+        for (int k = 0; k < indices.Length && found; k++)
+        {
+            indices[k] = LocalResolver.Named(context.Module, site.Functions[k], site.Analyses[k].Locals, (string)e.Target.Value!);
+            found = indices[k] >= 0 && site.Analyses[k].Locals[indices[k]] == site.Analyses[0].Locals[indices[0]];
+        }
+        if (!found)
+        {
+            var names = site.Functions.Select(context.FunctionName).ToList();
+            string where = $"{site.At} (code in {string.Join(", ", names.Take(names.Count - 1))} and {names[names.Count - 1]})";
+            string common = string.Join(", ", FindCommonLocals(context, site.Functions, site.Analyses).Select(c => $"{c.Name} ({c.Type})"));
+            diagnostics.Add(DiagnosticInfo.Create(D.UnknownLocal, e.Target.Location, where, Target(e.Target),
+                $"a line in several functions has only the locals they all name alike, with one type: {(common.Length == 0 ? "none" : common)}"));
+            return null;
+        }
+        var type = site.Analyses[0].Locals[indices[0]];
+        string label = (string)e.Target.Value!;
+        var value = Values.Convert(e.Value, type, out string? error);
+        if (value is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, error!, type.ToString(), $", the type of local {label}"));
+            return null;
+        }
+        return indices.All(i => i == indices[0])
+            ? new ExpectationSpec(ExpectationKind.Local, indices[0], label, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit)
+            : new ExpectationSpec(ExpectationKind.Local, indices[0], label, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit, site.Functions.ToEquatableArray(), indices.ToEquatableArray());
+    }
+
+    private static ExpectationSpec? Stack(ExpectationRequest e, ProbeSite site, List<DiagnosticInfo> diagnostics)
+    {
+        string depthText = Values.Describe(e.Target).Split(' ')[0];
+        if (site.Stack is not { } stack)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.StackDepthOutOfRange, e.Target.Location, depthText, site.At,
+                $"the line's locations have different operand stacks ({site.StackDifference}); use [BreakAt] at one of them to check its stack"));
+            return null;
+        }
+        if (e.Target.Value is not int depth || depth < 0 || depth >= stack.Length)
+        {
+            string types = stack.Length == 0 ? "" : $" ([{string.Join(", ", stack.Select(t => t.ToString()))}], bottom first)";
+            diagnostics.Add(DiagnosticInfo.Create(D.StackDepthOutOfRange, e.Target.Location, depthText, site.At, $"the operand stack holds {Count(stack.Length, "value")} there{types}"));
+            return null;
+        }
+        int slot = stack.Length - 1 - depth;
+        var value = Values.Convert(e.Value, stack[slot], out string? error);
+        if (value is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, error!, stack[slot].ToString(), $", the type of stack slot S{depth} at {site.At}"));
+            return null;
+        }
+        return new ExpectationSpec(ExpectationKind.Stack, slot, "S" + depth.ToString(CultureInfo.InvariantCulture), depth, 0, value, EquatableArray<byte>.Empty, "", e.Hit);
+    }
+
+    /// <summary>[ExpectGlobal]: the global resolved as <c>DebugSession.Global</c> resolves it (<see cref="GlobalResolver"/>).</summary>
+    private static ExpectationSpec? Global(ExpectationRequest e, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    {
+        var resolution = e.Target.Value switch
+        {
+            int index => GlobalResolver.Resolve(context.Module, index),
+            string name => GlobalResolver.Resolve(context.Module, name),
+            _ => new ResolutionProblem(ResolutionStatus.GlobalNotFound, "not a global name or index"),
+        };
+        if (!resolution.IsResolved)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.UnknownGlobal, e.Target.Location, context.Path, Target(e.Target), GlobalList(context)));
+            return null;
+        }
+        int global = resolution.Value;
+        var type = context.Spaces.Globals[global].Type;
+        string label = context.Module.Names.Global(global) ?? "global" + global.ToString(CultureInfo.InvariantCulture);
+        var value = Values.Convert(e.Value, type, out string? error);
+        if (value is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, error!, type.ToString(), $", the type of global {label}"));
+            return null;
+        }
+        return new ExpectationSpec(ExpectationKind.Global, global, label, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit);
+    }
+
+    /// <summary>[ExpectMemory] and [ExpectMemory&lt;T&gt;]: the bytes, inside the memory's declared minimum size.</summary>
+    private static ExpectationSpec? Memory(ExpectationRequest e, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    {
+        byte[]? bytes;
+        string format;
+        if (e.Kind == ExpectationKind.Memory)
+        {
+            format = "Bytes";
+            if (e.Value.Value is not string text || !Values.ParseBytes(text, out bytes))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, Values.Describe(e.Value), "bytes", " (write hex pairs such as \"2a 00 00 00\")"));
+                return null;
+            }
+        }
+        else
+        {
+            format = Values.MemoryFormat(e.MemoryType ?? "");
+            bytes = Values.MemoryBytes(e.MemoryType ?? "", e.Value.Value);
+            if (bytes is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, Values.Describe(e.Value), $"a memory value of type {e.MemoryType}",
+                    " (ExpectMemory<T> takes byte, sbyte, short, ushort, int, uint, long, ulong, float or double)"));
+                return null;
+            }
+        }
+        var memories = context.Spaces.Memories;
+        if (!MemoryResolver.Resolve(context.Module, e.Memory).IsResolved)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.MemoryOutOfRange, e.MemoryLocation, $"memory {e.Memory}",
+                memories.Length == 0 ? "the module's memories: it has none" : $"the module's memories: it has {Count(memories.Length, "memory", "memories")}"));
+            return null;
+        }
+        long address = e.Target.Value switch { int i => i, long l => l, uint u => u, short s => s, ushort us => us, byte b => b, sbyte sb => sb, _ => -1 };
+        var limits = memories[e.Memory].Limits;
+        ulong pageSize = memories[e.Memory].PageSize;
+        ulong minimum = limits.Minimum > ulong.MaxValue / pageSize ? ulong.MaxValue : limits.Minimum * pageSize;
+        string where = e.Memory == 0 ? "memory" : $"memory {e.Memory}";
+        if (address < 0 || (ulong)address + (ulong)bytes.Length > minimum)
+        {
+            string range = address < 0 ? $"address {Values.Describe(e.Target)}" : $"{where}[0x{Hex(address)}..0x{Hex(address + bytes.Length)}]";
+            diagnostics.Add(DiagnosticInfo.Create(D.MemoryOutOfRange, e.Target.Location, range,
+                $"the declared minimum size of {where} ({Count((long)limits.Minimum, "page")} = 0x{Hex((long)Math.Min(minimum, long.MaxValue))} bytes)"));
+            return null;
+        }
+        return new ExpectationSpec(ExpectationKind.Memory, e.Memory, where, 0, address, null, bytes.ToEquatableArray(), format, e.Hit);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using WasmProbe.Generators.Model;
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Dwarf;
+using WasmProbe.Wasm.Resolution;
+using WasmProbe.Wasm.Types;
+
+namespace WasmProbe.Generators;
+
+// Site resolution: where a probe stops, checked against the module.
+public sealed partial class WasmProbeGenerator
+{
+    /// <summary>[BreakAt]/[StepFrom]: the function and pc, resolved as the runtime resolves them
+    /// (<see cref="FunctionResolver"/>, <see cref="PcResolver"/>).</summary>
+    private static ProbeSite? PcSite(ProbeMethodRequest method, ProbeKind kind, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    {
+        var resolved = FunctionResolver.Defined(context.Module, context.Function(method.Function!));
+        if (resolved.Problem is { } functionProblem)
+        {
+            diagnostics.Add(FunctionDiagnostic(functionProblem, method.Function!, context));
+            return null;
+        }
+        int function = resolved.Value;
+        ProbedFunction probed;
+        try
+        {
+            probed = context.Analysis(function);
+        }
+        catch (WasmFormatException e)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ModuleMalformed, method.Function!.Location, context.Path, e.Reason, Hex(e.Offset)));
+            return null;
+        }
+        string functionName = context.FunctionName(function);
+        if (method.Pc!.Value is not int pc)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, method.Pc.Location, Values.Describe(method.Pc), "a pc", " (an int module offset)"));
+            return null;
+        }
+        var analysis = probed.Analysis;
+        var instruction = PcResolver.Resolve(analysis, functionName, pc, probed.Shift);
+        if (instruction.Problem is { } pcProblem)
+        {
+            diagnostics.Add(PcDiagnostic(pcProblem, method.Pc.Location, pc, functionName));
+            return null;
+        }
+        int index = instruction.Value;
+
+        string typeName = Identifiers.TypePart(context.Module.Names.Function(function), function) + "_0x" + Hex(pc) + (kind == ProbeKind.Steps ? "_Steps" : "");
+        var stackTypes = analysis.StackBefore(index);
+        var stack = kind == ProbeKind.Steps ? EquatableArray<TypedSlot>.Empty : StackSlots(stackTypes);
+        string text = InstructionText(context.Module, function, analysis, index);
+        var view = new ViewSpec(typeName, kind, function, functionName, pc, text, Locals(context, function, analysis), stack);
+        return new ProbeSite($"{functionName}+0x{Hex(pc)}", view, [function], [analysis], stackTypes, null);
+    }
+
+    /// <summary>[BreakAtLine]: the line resolved through the module's DWARF to every reachable pc where it starts.
+    /// The view is typed over what all those locations have in common: in one function, all its locals; in several
+    /// (inlined copies), the locals they all name alike with one type; the operand stack when its types are the same
+    /// at every location.</summary>
+    private static ProbeSite? LineSite(ProbeMethodRequest method, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    {
+        // Without both arguments the attribute does not compile; the compiler reports that.
+        if (method.File is not { } fileArg || method.Line is not { } lineArg) return null;
+        string file = fileArg.Value as string ?? "";
+        int line = lineArg.Value is int l ? l : 0;
+        if (context.DwarfError is { } error)
+        {
+            diagnostics.Add(error is DwarfFormatException dwarf
+                ? DiagnosticInfo.Create(D.DwarfMalformed, fileArg.Location, context.Path, dwarf.Reason, dwarf.Section, Hex(dwarf.Offset))
+                : DiagnosticInfo.Create(D.ModuleMalformed, fileArg.Location, context.Path, error.Reason, Hex(error.Offset)));
+            return null;
+        }
+        LineResolution resolution;
+        var analyses = new Dictionary<int, ProbedFunction>();
+        try
+        {
+            resolution = context.Dwarf!.ResolveLine(file, line, location =>
+            {
+                var probed = analyses[location.Function] = context.Analysis(location.Function);
+                return PcResolver.CanStopAt(probed.Analysis, location.Pc, probed.Shift);
+            });
+        }
+        catch (WasmFormatException e)
+        {
+            // The body of a function where the line has rows does not decode or validate.
+            diagnostics.Add(DiagnosticInfo.Create(D.ModuleMalformed, fileArg.Location, context.Path, e.Reason, Hex(e.Offset)));
+            return null;
+        }
+        switch (resolution.Status)
+        {
+            case LineResolutionStatus.NoLineInfo:
+                diagnostics.Add(DiagnosticInfo.Create(D.NoLineInfo, fileArg.Location, context.Path, line.ToString(CultureInfo.InvariantCulture), file));
+                return null;
+            case LineResolutionStatus.UnknownFile:
+                diagnostics.Add(DiagnosticInfo.Create(D.UnknownSourceFile, fileArg.Location, Sentence(resolution.Error!)));
+                return null;
+            case LineResolutionStatus.NoCode:
+                diagnostics.Add(DiagnosticInfo.Create(D.LineWithoutCode, lineArg.Location, Sentence(resolution.Error!)));
+                return null;
+        }
+
+        var locations = new List<LineLocationSpec>();
+        var stacks = new List<ValType[]>();
+        foreach (var location in resolution.Locations)
+        {
+            var probed = analyses[location.Function];
+            int index = probed.IndexOfPc(location.Pc);
+            stacks.Add(probed.Analysis.StackBefore(index));
+            locations.Add(new LineLocationSpec(location.Function, context.FunctionName(location.Function), location.Pc, InstructionText(context.Module, location.Function, probed.Analysis, index)));
+        }
+        var functions = locations.Select(x => x.Function).Distinct().ToList();
+        var functionAnalyses = functions.Select(f => analyses[f].Analysis).ToList();
+        bool sameStack = stacks.All(s => s.SequenceEqual(stacks[0]));
+        string at = $"{file}:{line.ToString(CultureInfo.InvariantCulture)}";
+        string? difference = sameStack ? null : string.Join("; ", locations.Select((x, i) => $"{x.FunctionName}+0x{Hex(x.Pc)}: [{string.Join(", ", stacks[i].Select(t => t.ToString()))}]"));
+
+        var spec = new LineSpec(file, line, string.Join(", ", resolution.MatchedFiles), locations.ToEquatableArray(), functions.ToEquatableArray(), sameStack);
+        var first = locations[0];
+        var view = new ViewSpec(
+            FileTypePart(file) + "_L" + line.ToString(CultureInfo.InvariantCulture),
+            ProbeKind.Line,
+            first.Function,
+            first.FunctionName,
+            first.Pc,
+            first.Instruction,
+            functions.Count == 1 ? Locals(context, functions[0], functionAnalyses[0]) : CommonLocals(context, functions, functionAnalyses),
+            sameStack ? StackSlots(stacks[0]) : EquatableArray<TypedSlot>.Empty,
+            spec);
+        return new ProbeSite(at, view, functions, functionAnalyses, sameStack ? stacks[0] : null, difference);
+    }
+}

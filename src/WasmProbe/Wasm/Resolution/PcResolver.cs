@@ -1,0 +1,50 @@
+using WasmProbe.Wasm.Analysis;
+
+namespace WasmProbe.Wasm.Resolution;
+
+/// <summary>A pc in a function: the start of a reachable instruction, or the nearest ones that are.</summary>
+public static class PcResolver
+{
+    /// <summary>The index of the instruction at <paramref name="pc"/> in <paramref name="analysis"/>. An analysis of a
+    /// partly decoded module has its offsets <paramref name="shift"/> below the module's pcs.</summary>
+    public static Resolution<int> Resolve(FunctionAnalysis analysis, string functionName, int pc, int shift = 0)
+    {
+        int index = analysis.IndexOfPc(pc - shift);
+        if (index < 0)
+        {
+            var code = analysis.Code;
+            int first = code[0].Offset + shift, last = code[code.Count - 1].Offset + shift;
+            if (pc < first || pc > last)
+                return new ResolutionProblem(ResolutionStatus.PcOutsideFunction, $"pc 0x{pc:x} is outside {functionName} (its instructions span 0x{first:x}..0x{last:x})") { FirstPc = first, LastPc = last };
+            var nearby = Nearby(analysis, pc, shift);
+            return new ResolutionProblem(ResolutionStatus.PcNotInstructionStart, $"pc 0x{pc:x} is not the start of an instruction in {functionName}; nearest valid pcs: {Hex(nearby)}") { NearbyPcs = nearby };
+        }
+        if (!analysis.IsReachable(index))
+        {
+            var nearby = Nearby(analysis, pc, shift);
+            return new ResolutionProblem(ResolutionStatus.PcUnreachable, $"pc 0x{pc:x} in {functionName} is unreachable code and can never stop; nearest reachable pcs: {Hex(nearby)}") { NearbyPcs = nearby };
+        }
+        return Resolution<int>.Found(index);
+    }
+
+    /// <summary>Whether a probe can stop at <paramref name="pc"/>: the start of a reachable instruction (what
+    /// <see cref="Resolve"/> accepts, without building its message).</summary>
+    public static bool CanStopAt(FunctionAnalysis analysis, int pc, int shift = 0)
+    {
+        int index = analysis.IndexOfPc(pc - shift);
+        return index >= 0 && analysis.IsReachable(index);
+    }
+
+    /// <summary>"0xa1, 0xa2": pcs as messages list them.</summary>
+    public static string Hex(IEnumerable<int> pcs) => string.Join(", ", pcs.Select(pc => $"0x{pc:x}"));
+
+    /// <summary>The four reachable instruction pcs nearest to <paramref name="pc"/>, in order.</summary>
+    private static int[] Nearby(FunctionAnalysis analysis, int pc, int shift) =>
+        [.. Enumerable.Range(0, analysis.InstructionCount)
+            .Where(analysis.IsReachable)
+            .Select(i => analysis.Code[i].Offset + shift)
+            .OrderBy(offset => Math.Abs((long)offset - pc))
+            .ThenBy(offset => offset)
+            .Take(4)
+            .OrderBy(offset => offset)];
+}

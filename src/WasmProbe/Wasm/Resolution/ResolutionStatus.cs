@@ -1,0 +1,26 @@
+namespace WasmProbe.Wasm.Resolution;
+
+/// <summary>Why a name, index, pc or entry did not resolve. The generator maps each to a diagnostic id, the runtime to
+/// an exception, the CLI to its error line.</summary>
+public enum ResolutionStatus
+{
+    Resolved,
+    /// <summary>No function has this name (name section, then exports).</summary>
+    FunctionNotFound,
+    /// <summary>A function index past the end of the function index space.</summary>
+    FunctionIndexOutOfRange,
+    /// <summary>The function is imported, so it has no code to stop in.</summary>
+    FunctionImported,
+    PcOutsideFunction,
+    PcNotInstructionStart,
+    PcUnreachable,
+    LocalNotFound,
+    LocalIndexOutOfRange,
+    GlobalNotFound,
+    GlobalIndexOutOfRange,
+    MemoryIndexOutOfRange,
+    /// <summary>No function is exported under the entry's name.</summary>
+    EntryNotExported,
+    /// <summary>The entry takes another number of arguments than given.</summary>
+    EntryArgumentCount,
+}
