@@ -80,18 +80,17 @@ public static class CoverageInstrumenter
     /// <summary>The instrumented module encoded to run on its own, and its pc map.</summary>
     internal sealed record Standalone(byte[] Bytes, PcMap PcMap);
 
-    /// <summary>Rewrites into bytes, each body encoded as soon as it is rewritten (see <see cref="EncodedBody"/>). Debug
-    /// sections are dropped: their addresses no longer hold.</summary>
+    /// <summary>Rewrites into bytes function by function, keeping no body: the code section is written as the bodies are
+    /// rewritten (see <see cref="CodeSectionWriter"/>) and spliced into the module by the encoder. Debug sections are
+    /// dropped: their addresses no longer hold.</summary>
     private static (Rewritten Rewrite, Standalone Result) EncodeStandalone(Module module, bool countEverything)
     {
-        var bodies = new FunctionBody[module.Bodies.Count];
-        var encoder = new BodyEncoder();
-        var rewrite = Rewrite(module, countEverything, (d, body) => bodies[d] = encoder.Encode(body));
+        var code = new CodeSectionWriter(module.Bodies.Count, module.Bodies.Sum(b => b.Code.Count) * 4);
+        var rewrite = Rewrite(module, countEverything, (_, body) => code.Add(body));
         rewrite.Builder.DropDebugSections = true;
         var standalone = rewrite.Module();
-        for (int d = 0; d < bodies.Length; d++) standalone.Bodies[d] = bodies[d];
-        var pcMap = new PcMap();
-        return (rewrite, new Standalone(ModuleEncoder.Encode(standalone, pcMap), pcMap));
+        var (bytes, pcMap) = code.EncodeInto(standalone);
+        return (rewrite, new Standalone(bytes, pcMap));
     }
 
     /// <summary>Rewrites into a module for the debugger's instrumenter: it keeps the DWARF sections and the code section

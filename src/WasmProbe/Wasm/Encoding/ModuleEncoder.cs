@@ -182,7 +182,7 @@ public static class ModuleEncoder
 
     /// <summary>Writes a body with its size; <paramref name="offsets"/> collects (offset in <paramref name="w"/>,
     /// original pc) per instruction. <paramref name="scratch"/> is working space.</summary>
-    private static void WriteBody(WasmWriter w, WasmWriter scratch, FunctionBody body, PcMap? offsets)
+    internal static void WriteBody(WasmWriter w, WasmWriter scratch, FunctionBody body, PcMap? offsets)
     {
         if (body.Encoded is { } encoded)
         {
@@ -225,6 +225,21 @@ public static class ModuleEncoder
         w.U32(scratch.Length);
         offsets?.Shift(first, w.Length);
         w.Bytes(scratch);
+    }
+
+    /// <summary>The offset in <paramref name="module"/> (an encoded module) of the payload of its first section with
+    /// id <paramref name="id"/>, or -1.</summary>
+    internal static int SectionPayloadOffset(byte[] module, SectionId id)
+    {
+        var reader = new WasmReader(module) { Position = 8 };
+        while (!reader.AtEnd)
+        {
+            var section = (SectionId)reader.ReadByte();
+            int size = (int)reader.ReadU32();
+            if (section == id) return reader.Position;
+            reader.Position += size;
+        }
+        return -1;
     }
 
     private static void WriteRecGroup(WasmWriter w, RecGroup group)
