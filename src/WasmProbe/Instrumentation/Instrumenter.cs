@@ -86,8 +86,7 @@ public static class Instrumenter
             }
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
-            var sitesOfFunction = perInstruction;
-            ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, sitesOfFunction).Emit()));
+            ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));
         }
 
         string? backtrace = debug ? null : AddBacktraceTrap(builder);
@@ -96,7 +95,6 @@ public static class Instrumenter
         var bytes = ModuleEncoder.Encode(builder.Build(), pcMap);
         return new InstrumentedModule(module, bytes, pcMap, [.. sites], layouts, memory, options.Mode, exports);
     }
-
 
     private static Expression Const(int value) =>
         new([new Instruction(Opcode.I32Const, -1, 0, value), new Instruction(Opcode.End, -1, 0)], []);

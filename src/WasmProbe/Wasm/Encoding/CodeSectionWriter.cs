@@ -4,8 +4,8 @@ using WasmProbe.Wasm.Model;
 namespace WasmProbe.Wasm.Encoding;
 
 /// <summary>Writes a module's code section body by body, as a rewrite produces them, with each instruction's pc:
-/// nothing but bytes and one pc map is kept, and nothing is copied twice. <see cref="EncodeInto"/> encodes the rest of
-/// the module around it.</summary>
+/// nothing is kept per body but its bytes in the section and its entries in one pc map. <see cref="EncodeInto"/>
+/// encodes the rest of the module around it.</summary>
 public sealed class CodeSectionWriter
 {
     private readonly WasmWriter _payload;
