@@ -182,7 +182,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled) { Sources = Sources, Coverage = StartCoverage() };
         foreach (var breakpoint in _breakpoints)
         {
-            breakpoint.SiteId = instrumented.SiteAt(breakpoint.Location)!.Id;
+            breakpoint.SiteId = instrumented.SiteAt(breakpoint.Location)!.Value.Id;
             _run.SetBreakpoint(breakpoint, enabled: true);
         }
         return _run;

@@ -186,7 +186,8 @@ internal sealed class GuestRun : IDisposable
             if (!WantsStep(frame) && !BreakpointBetween(id, end)) break;
             _replayer = replayer ??= StartReplay(frame);
             if (!replayer.Execute(code[_module.Sites[id - 1].InstructionIndex])) break;
-            var site = _replayed = _module.Sites[id];
+            var site = _module.Sites[id];
+            _replayed = site;
             // A trap at this very instruction, before the guest passes another probe, shows these values.
             if (ConsiderStop(site, frame)) _lastReplayed = ReplayedFrame();
         }
@@ -355,7 +356,7 @@ internal sealed class GuestRun : IDisposable
 
     private CodeLocation TopLocation()
     {
-        if (_replayed is not null) return new CodeLocation(_replayed.Function, _replayed.Pc);
+        if (_replayed is { } replayed) return new CodeLocation(replayed.Function, replayed.Pc);
         var record = Frames!.Read(CurrentFrame);
         return new CodeLocation(record.Function, _module.Sites[record.Site].Pc);
     }
@@ -387,13 +388,14 @@ internal sealed class GuestRun : IDisposable
 
     private WasmValue ValueAt(IReadOnlyList<WasmValue> values, int index, string what, string plural) =>
         (uint)index < (uint)values.Count ? values[index]
-            : throw new ArgumentOutOfRangeException(nameof(index), $"{what} {index} does not exist: {_names.Function(_replayed!.Function)} has {values.Count} {plural} here");
+            : throw new ArgumentOutOfRangeException(nameof(index), $"{what} {index} does not exist: {_names.Function(_replayed!.Value.Function)} has {values.Count} {plural} here");
 
     /// <summary>The replayed stop's frame, copied: the replay goes on once the guest resumes.</summary>
     private StackFrame ReplayedFrame()
     {
-        int function = _replayed!.Function;
-        return new StackFrame(new CodeLocation(function, _replayed.Pc), _names.Function(function), [.. _replayer!.Locals], [.. _replayer.Stack], l => _names.Local(function, l));
+        var replayed = _replayed!.Value;
+        int function = replayed.Function;
+        return new StackFrame(new CodeLocation(function, replayed.Pc), _names.Function(function), [.. _replayer!.Locals], [.. _replayer.Stack], l => _names.Local(function, l));
     }
 
     /// <summary>Static builds: the call sites below the stopped frame, from the engine's backtrace (taken once per stop,

@@ -69,8 +69,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         EmitPrologue();
         for (int i = 0; i < analysis.InstructionCount; i++)
         {
-            var site = sites[i];
-            if (site is not null && (site.Kinds & (SiteKinds.Probe | SiteKinds.Throw)) != 0)
+            if (sites[i] is { } site && (site.Kinds & (SiteKinds.Probe | SiteKinds.Throw)) != 0)
             {
                 if ((site.Kinds & SiteKinds.Throw) != 0 || !IsDebug) EmitStop(site, i);
                 else if (!site.IsReplayed) EmitProbe(site, i);
@@ -100,8 +99,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     {
         var info = analysis.Code[i].Info;
         var site = sites[i];
-        bool call = site is not null && (site.Kinds & SiteKinds.Call) != 0;
-        if (call) EmitCallBookkeeping(site!, i);
+        bool call = site is { } s && (s.Kinds & SiteKinds.Call) != 0;
+        if (call) EmitCallBookkeeping(site!.Value, i);
         if (site is not null && info.Control == ControlKind.TailCall) EmitTailCallFixup();
         if (analysis.IsReachable(i) && info.OpensBlock && i + 1 < analysis.InstructionCount && analysis.BlockBase(i + 1) > analysis.BlockBase(i))
             EmitStackSpill(i);

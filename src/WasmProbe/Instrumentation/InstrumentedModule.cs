@@ -9,13 +9,17 @@ public sealed class InstrumentedModule
     public const string ImportModule = "wasmprobe";
     public const string StopImport = "stop";
 
-    internal InstrumentedModule(Module original, byte[] bytes, PcMap pcMap, ProbeSite[] sites, FrameLayout?[] layouts,
+    private readonly ProbeSite[] _sites;
+    private readonly int _siteCount;
+
+    internal InstrumentedModule(Module original, byte[] bytes, PcMap pcMap, ProbeSite[] sites, int siteCount, FrameLayout?[] layouts,
         DebugMemory memory, InstrumentationMode mode, ExportNames exports)
     {
         Original = original;
         Bytes = bytes;
         PcMap = pcMap;
-        Sites = sites;
+        _sites = sites;
+        _siteCount = siteCount;
         Layouts = layouts;
         Memory = memory;
         Mode = mode;
@@ -26,7 +30,7 @@ public sealed class InstrumentedModule
     public byte[] Bytes { get; }
     public PcMap PcMap { get; }
     /// <summary>The sites, ordered by function and pc (a debug build has one per instruction: no index beside them).</summary>
-    public ProbeSite[] Sites { get; }
+    public ReadOnlySpan<ProbeSite> Sites => _sites.AsSpan(0, _siteCount);
 
     /// <summary>Shadow frame layout per function index; null for functions without shadow frames.</summary>
     public FrameLayout?[] Layouts { get; }
@@ -37,11 +41,12 @@ public sealed class InstrumentedModule
 
     public ProbeSite? SiteAt(CodeLocation location)
     {
-        int lo = 0, hi = Sites.Length - 1;
+        var sites = Sites;
+        int lo = 0, hi = sites.Length - 1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;
-            var site = Sites[mid];
+            var site = sites[mid];
             int order = site.Function != location.Function ? site.Function.CompareTo(location.Function) : site.Pc.CompareTo(location.Pc);
             if (order == 0) return site;
             if (order < 0) lo = mid + 1;

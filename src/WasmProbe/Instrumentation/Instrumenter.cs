@@ -26,8 +26,9 @@ public static class Instrumenter
         bool debug = options.Mode == InstrumentationMode.Debug;
 
         var shapes = new StackShapes();
-        // A debug build has a site per reachable instruction: room for all at once, not a list doubling towards them.
-        var sites = new List<ProbeSite>(debug ? module.Bodies.Sum(b => b.Code.Count) : 0);
+        // A debug build has a site per reachable instruction: room for all at once, kept as it is (no list doubling
+        // towards them, no exact-size copy at the end: on a large module each would be hundreds of MB).
+        var sites = new SiteList(debug ? module.Bodies.Sum(b => b.Code.Count) : 16);
         Func<int, ValType> globalType = g => spaces.Globals[g].Type;
         Func<int, bool> memoryExists = m => (uint)m < (uint)spaces.Memories.Length;
         var sitesByFunction = new Dictionary<int, (int First, int Count)>();
@@ -40,7 +41,7 @@ public static class Instrumenter
             bool previousReplayable = false;
             for (int i = 0; i < analysis.InstructionCount; i++)
             {
-                var previous = sites.Count > first && sites[^1].InstructionIndex == i - 1 ? sites[^1] : null;
+                ProbeSite? previous = sites.Count > first && sites.Last.InstructionIndex == i - 1 ? sites.Last : null;
                 bool replayed = previousReplayable && analysis.IsReachable(i) && previous is not null;
                 previousReplayable = debug && analysis.IsReachable(i) && analysis.Code[i].Offset >= 0
                     && Replay.Replayable.Is(analysis.Code[i], localTypes, globalType, memoryExists);
@@ -54,7 +55,7 @@ public static class Instrumenter
                 var stack = shapes.Before(analysis, i);
                 if (stack.Any(t => t.Kind == ValueKind.Unknown)) continue;
                 int id = sites.Count;
-                sites.Add(new ProbeSite(id, f, i, ins.Offset, kinds, stack, replayed && kinds == SiteKinds.Probe ? previous!.RunStart : id));
+                sites.Add(new ProbeSite(id, f, i, ins.Offset, kinds, stack, replayed && kinds == SiteKinds.Probe ? previous!.Value.RunStart : id));
             }
             sitesByFunction[f] = (first, sites.Count - first);
         }
@@ -93,7 +94,7 @@ public static class Instrumenter
         var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer, backtrace);
         var pcMap = new PcMap();
         var bytes = ModuleEncoder.Encode(builder.Build(), pcMap);
-        return new InstrumentedModule(module, bytes, pcMap, [.. sites], layouts, memory, options.Mode, exports);
+        return new InstrumentedModule(module, bytes, pcMap, sites.Items, sites.Count, layouts, memory, options.Mode, exports);
     }
 
     private static Expression Const(int value) =>

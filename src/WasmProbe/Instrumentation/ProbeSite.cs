@@ -14,10 +14,11 @@ public enum SiteKinds : byte
     Throw = 4,
 }
 
-/// <summary>An instrumented instruction of the original module, identified in the guest by <see cref="Id"/>.</summary>
+/// <summary>An instrumented instruction of the original module, identified in the guest by <see cref="Id"/>. A struct:
+/// a debug build has one per instruction (millions on a large module), kept in one array.</summary>
 /// <param name="RunStart">Debug builds: the site whose probe answers for this one. A site inside a straight-line run of
 /// replayable instructions has no probe of its own; the host replays the run from its start (itself otherwise).</param>
-public sealed record ProbeSite(int Id, int Function, int InstructionIndex, int Pc, SiteKinds Kinds, ValType[] StackTypes, int RunStart)
+public readonly record struct ProbeSite(int Id, int Function, int InstructionIndex, int Pc, SiteKinds Kinds, ValType[] StackTypes, int RunStart)
 {
     public bool IsReplayed => RunStart != Id;
 }
