@@ -8,6 +8,8 @@ public sealed class InstrumentedModule
 {
     public const string ImportModule = "wasmprobe";
     public const string StopImport = "stop";
+    /// <summary>Builds that watch writes: <c>(memory, function, pc, address: i64, length)</c>, before a write that meets a window.</summary>
+    public const string WriteImport = "write";
 
     internal InstrumentedModule(Module original, byte[] bytes, PcMap pcMap, ProbeSite[] sites, FrameLayout?[] layouts,
         DebugMemory memory, InstrumentationMode mode, ExportNames exports)
@@ -66,4 +68,8 @@ public sealed class ExportNames
     public required string?[] Globals { get; init; }
     public required string?[] Memories { get; init; }
     public required string?[] Tables { get; init; }
+
+    /// <summary>Builds that watch writes: per memory, the i64 globals holding its watch window's start and end (null
+    /// for memories that cannot be watched, and in other builds).</summary>
+    public (string Start, string End)?[] WatchWindows { get; init; } = [];
 }
