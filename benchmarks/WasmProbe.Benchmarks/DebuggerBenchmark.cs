@@ -13,7 +13,7 @@ namespace WasmProbe.Benchmarks;
 /// pause/resume API.</summary>
 public sealed class DebuggerBenchmark : IBenchmark
 {
-    private const string Guest = """
+    internal const string Guest = """
         (module
           (memory 1)
           (func $mix (param $x i32) (result i32)

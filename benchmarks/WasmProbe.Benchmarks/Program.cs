@@ -11,6 +11,7 @@ IBenchmark[] benchmarks =
 [
     new CodecBenchmark(),
     new DebuggerBenchmark(),
+    new WatchpointBenchmark(),
     new CoverageBenchmark(),
     new LargeCoverageBenchmark(),
     new DwarfBenchmark(),

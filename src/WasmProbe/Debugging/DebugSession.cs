@@ -180,6 +180,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         _started = true;
         var instrumented = Instrumented();
         _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled) { Sources = Sources, Coverage = StartCoverage() };
+        foreach (var watchpoint in _watchpoints) _run.Watch(watchpoint, enabled: true);
         foreach (var breakpoint in _breakpoints)
         {
             breakpoint.SiteId = instrumented.SiteAt(breakpoint.Location)!.Value.Id;
@@ -201,6 +202,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
                 ? [.. _breakpoints.Select(b => b.Location).Union(_options.SharedProbes)]
                 : [.. _breakpoints.Select(b => b.Location)],
             ReportThrows = _options.ExceptionStops != ExceptionStops.None,
+            WatchWrites = _options.WatchWrites,
         };
         return _instrumented = _cache.Instrument(_wasm, CollectsCoverage, options,
             () => Instrumenter.Instrument(CoverageInstrumentation?.Module ?? Module, options));

@@ -21,6 +21,10 @@ public sealed class DebugSessionOptions
 
     public ExceptionStops ExceptionStops { get; init; } = ExceptionStops.All;
 
+    /// <summary>Build the guest with a range check before every write to its 32-bit memories, so that
+    /// <see cref="DebugSession.AddWatchpoint"/> can watch them (see <see cref="Instrumentation.WriteWatch"/>).</summary>
+    public bool WatchWrites { get; init; }
+
     /// <summary>Static sessions: further locations compiled into the build although no breakpoint is set there, so
     /// that sessions over one module with different breakpoints among them share one instrumented, compiled module
     /// (as the probe tests of a class do). The guest passes through them without stopping.</summary>

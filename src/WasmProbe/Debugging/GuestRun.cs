@@ -11,7 +11,7 @@ namespace WasmProbe.Debugging;
 
 /// <summary>One execution of the guest: instantiation, the entry call, and the decision at every probe whether to
 /// stop. Runs on whichever thread executes the guest; the controller decides how to resume.</summary>
-internal sealed class GuestRun : IDisposable
+internal sealed partial class GuestRun : IDisposable
 {
     /// <summary>Wasmtime's backtraces show at most this many frames.</summary>
     private const int EngineBacktraceLimit = 20;
@@ -94,6 +94,7 @@ internal sealed class GuestRun : IDisposable
         {
             Guest.Instantiate();
             Frames = new FrameReader(_module, Guest.DebugMemory);
+            ArmWatchpoints();
             if (_module.Mode == InstrumentationMode.Debug)
             {
                 foreach (var breakpoint in _breakpointsBySite)

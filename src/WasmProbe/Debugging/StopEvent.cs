@@ -8,6 +8,8 @@ public enum StopKind
     Breakpoint,
     Step,
     Exception,
+    /// <summary>A write watchpoint: a write is about to touch a watched range.</summary>
+    Watchpoint,
     Trap,
     HostError,
     Interrupted,
@@ -40,6 +42,14 @@ public sealed record StepStop(CodeLocation At) : StopEvent(StopKind.Step)
 /// <see cref="Caught"/> says whether a try_table of a frame on the stack will catch it (null: cannot tell).</summary>
 public sealed record ExceptionStop(CodeLocation At, int? Tag, IReadOnlyList<WasmValue> Payload, bool? Caught) : StopEvent(StopKind.Exception)
 {
+    public override CodeLocation? Location => At;
+}
+
+/// <summary>The instruction at <see cref="At"/> is about to write bytes of a watched range (<see cref="Write"/>
+/// says which, with the bytes it overwrites). The frame's locals and stack are not shown at this stop.</summary>
+public sealed record WatchpointStop(Watchpoints.WriteHit Write) : StopEvent(StopKind.Watchpoint)
+{
+    public CodeLocation At => new(Write.Function, Write.Pc);
     public override CodeLocation? Location => At;
 }
 

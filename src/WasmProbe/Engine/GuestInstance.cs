@@ -3,6 +3,7 @@ using WasmProbe.Engine.Wasi;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Types;
+using WasmProbe.Watchpoints;
 
 namespace WasmProbe.Engine;
 
@@ -40,6 +41,11 @@ public sealed class GuestInstance : IDisposable
         _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         _linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
         _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, onStop);
+        if (module.Exports.WatchWindows.Length > 0)
+        {
+            _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport,
+                (int memory, int function, int pc, long address, int length) => Watchpoints!.OnWrite(memory, function, pc, address, (uint)length));
+        }
         try
         {
             if (options.Wasi)
@@ -85,6 +91,18 @@ public sealed class GuestInstance : IDisposable
         _armed = _instance.GetGlobal(exports.Armed);
         _stepLimit = _instance.GetGlobal(exports.StepLimit);
         _frameTop = _instance.GetGlobal(exports.FrameTop);
+        if (exports.WatchWindows.Length > 0) Watchpoints = new WriteWatchpoints(WatchWindow, Memory);
+    }
+
+    /// <summary>Builds that watch writes (<see cref="InstrumentationOptions.WatchWrites"/>), once instantiated.</summary>
+    public WriteWatchpoints? Watchpoints { get; private set; }
+
+    private (IGuestGlobal Start, IGuestGlobal End)? WatchWindow(int memory)
+    {
+        var windows = _module.Exports.WatchWindows;
+        if ((uint)memory >= (uint)windows.Length || windows[memory] is not { } names) return null;
+        var type = new GlobalType(ValType.I64, true);
+        return (new WasmtimeGlobal(Instance.GetGlobal(names.Start)!, type), new WasmtimeGlobal(Instance.GetGlobal(names.End)!, type));
     }
 
     /// <summary>Gives the guest a fresh run budget (call before running and whenever it resumes from a stop).</summary>

@@ -12,6 +12,9 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
     /// <summary>Debug builds' probe and spill helpers by kind and stack shape.</summary>
     public Dictionary<HelperKey, int> Helpers { get; } = [];
 
+    /// <summary>Write watchpoints' import and windows; null when the build watches no writes.</summary>
+    public WriteWatch? Watch { get; init; }
+
     /// <summary>Stack shapes shared by every site and probe (a debug build asks at every instruction).</summary>
     public StackShapes Shapes { get; init; } = new();
 
@@ -61,6 +64,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private int _frame = -1;
     private int _parent = -1;
     private int _flag = -1;
+    private WriteCheckEmitter? _writeCheck;
 
     private bool IsDebug => context.Mode == InstrumentationMode.Debug;
 
@@ -104,6 +108,11 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         if (site is not null && info.Control == ControlKind.TailCall) EmitTailCallFixup();
         if (analysis.IsReachable(i) && info.OpensBlock && i + 1 < analysis.InstructionCount && analysis.BlockBase(i + 1) > analysis.BlockBase(i))
             EmitStackSpill(i);
+        if (context.Watch is { } watch && analysis.IsReachable(i) && watch.Watches(analysis.Code[i]))
+        {
+            _writeCheck ??= new WriteCheckEmitter(watch, body, Temp);
+            _writeCheck.Emit(analysis.Code[i], layout.Function, context.Shapes.Before(analysis, i)[^1]);
+        }
         body.CopyOriginal(i);
         if (layout.WritesThrough && analysis.IsReachable(i) && info.Opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
         if (call && IsDebug && info.Control == ControlKind.Call) ReloadFunctionFlag();

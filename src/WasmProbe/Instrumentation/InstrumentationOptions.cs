@@ -26,8 +26,12 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
     /// <summary>Probe throw and throw_ref so the host sees exceptions before they unwind.</summary>
     public bool ReportThrows { get; init; } = true;
 
+    /// <summary>Check every store, memory.fill and memory.copy against the memory's armed watch window (see
+    /// <see cref="WriteWatch"/>); the host arms windows at run time.</summary>
+    public bool WatchWrites { get; init; }
+
     public bool Equals(InstrumentationOptions? other) =>
-        other is not null && Mode == other.Mode && ReportThrows == other.ReportThrows
+        other is not null && Mode == other.Mode && ReportThrows == other.ReportThrows && WatchWrites == other.WatchWrites
         && (ReferenceEquals(Probes, other.Probes) || Probes.ToHashSet().SetEquals(other.Probes));
 
     public override bool Equals(object? obj) => Equals(obj as InstrumentationOptions);
@@ -36,6 +40,6 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
     {
         int probes = 0;
         foreach (var probe in Probes.Distinct()) probes ^= probe.GetHashCode();
-        return HashCode.Combine(Mode, ReportThrows, probes);
+        return HashCode.Combine(Mode, ReportThrows, WatchWrites, probes);
     }
 }

@@ -8,6 +8,8 @@ public sealed class InstrumentedModule
 {
     public const string ImportModule = "wasmprobe";
     public const string StopImport = "stop";
+    /// <summary>Builds that watch writes: <c>(memory, function, pc, address: i64, length)</c>, before a write that meets a window.</summary>
+    public const string WriteImport = "write";
 
     private readonly ProbeSite[] _sites;
     private readonly int _siteCount;
@@ -71,4 +73,8 @@ public sealed class ExportNames
     public required string?[] Globals { get; init; }
     public required string?[] Memories { get; init; }
     public required string?[] Tables { get; init; }
+
+    /// <summary>Builds that watch writes: per memory, the i64 globals holding its watch window's start and end (null
+    /// for memories that cannot be watched, and in other builds).</summary>
+    public (string Start, string End)?[] WatchWindows { get; init; } = [];
 }

@@ -23,6 +23,7 @@ public static class Instrumenter
 
         var probeIndices = ProbeInstructions(options, Analysis);
         var framed = FramedFunctions(module, options, probeIndices);
+        if (options.WatchWrites) framed.UnionWith(WritingFunctions(module));
         bool debug = options.Mode == InstrumentationMode.Debug;
 
         var shapes = new StackShapes();
@@ -69,8 +70,10 @@ public static class Instrumenter
         int frameTop = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
         int stackPointer = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(memory.FramesBase));
 
+        var watch = options.WatchWrites ? AddWriteWatch(builder, spaces) : null;
+
         var layouts = new FrameLayout?[spaces.FunctionCount];
-        var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, options.Mode) { Shapes = shapes };
+        var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, options.Mode) { Shapes = shapes, Watch = watch };
         var perInstruction = Array.Empty<ProbeSite?>();
         foreach (var (f, (first, count)) in sitesByFunction)
         {
@@ -91,7 +94,7 @@ public static class Instrumenter
         }
 
         string? backtrace = debug ? null : AddBacktraceTrap(builder);
-        var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer, backtrace);
+        var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer, backtrace, watch);
         var pcMap = new PcMap();
         var bytes = ModuleEncoder.Encode(builder.Build(), pcMap);
         return new InstrumentedModule(module, bytes, pcMap, sites.Items, sites.Count, layouts, memory, options.Mode, exports);
@@ -158,7 +161,29 @@ public static class Instrumenter
         return name;
     }
 
-    private static ExportNames AddExports(ModuleBuilder builder, Module module, int debugMemory, int armed, int stepLimit, int frameTop, int stackPointer, string? backtrace)
+    /// <summary>The write import and, per 32-bit memory, an empty window (start = end = 0).</summary>
+    private static WriteWatch AddWriteWatch(ModuleBuilder builder, IndexSpaces spaces)
+    {
+        int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I32], []));
+        var starts = new int?[spaces.Memories.Length];
+        for (int m = 0; m < starts.Length; m++)
+        {
+            if (spaces.Memories[m].Limits.Is64) continue;
+            starts[m] = builder.AddGlobal(new GlobalType(ValType.I64, true), Const64(0));
+            builder.AddGlobal(new GlobalType(ValType.I64, true), Const64(0));
+        }
+        return new WriteWatch(write, starts);
+    }
+
+    private static Expression Const64(long value) =>
+        new([new Instruction(Opcode.I64Const, -1, 0, value), new Instruction(Opcode.End, -1, 0)], []);
+
+    private static IEnumerable<int> WritingFunctions(Module module) =>
+        Enumerable.Range(0, module.Bodies.Count)
+            .Where(d => module.Bodies[d].Code.Instructions.Any(i => WriteWatch.WrittenMemory(i) is not null))
+            .Select(d => module.IndexSpaces.ImportedFunctionCount + d);
+
+    private static ExportNames AddExports(ModuleBuilder builder, Module module, int debugMemory, int armed, int stepLimit, int frameTop, int stackPointer, string? backtrace, WriteWatch? watch)
     {
         string Export(string name, ExternalKind kind, int index)
         {
@@ -178,6 +203,9 @@ public static class Instrumenter
             Globals = [.. spaces.Globals.Select((g, i) => HostTypes.IsSupported(g.Type) ? Export($"__wasmprobe_global_{i}", ExternalKind.Global, i) : null)],
             Memories = [.. spaces.Memories.Select((_, i) => Export($"__wasmprobe_memory_{i}", ExternalKind.Memory, i))],
             Tables = [.. spaces.Tables.Select((t, i) => HostTypes.IsSupported(t.ElementType) ? Export($"__wasmprobe_table_{i}", ExternalKind.Table, i) : null)],
+            WatchWindows = watch is null ? [] : [.. spaces.Memories.Select((_, m) => watch.WindowStart(m) is { } g
+                ? ((string, string)?)(Export($"__wasmprobe_watch_start_{m}", ExternalKind.Global, g), Export($"__wasmprobe_watch_end_{m}", ExternalKind.Global, g + 1))
+                : null)],
         };
     }
 }

@@ -10,13 +10,17 @@ namespace WasmProbe.Wasm.Instructions;
 /// </param>
 /// <param name="Control">What the instruction does to control flow; every analysis and rewrite derives its
 /// predicates (block openers, branches, calls, what does not fall through) from it.</param>
-public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immediates, string? stackEffect, ControlKind control = ControlKind.None)
+/// <param name="storeSize">The bytes a plain store writes (watchpoints compare its range).</param>
+public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immediates, string? stackEffect, ControlKind control = ControlKind.None, int storeSize = 0)
 {
     public Opcode Opcode { get; } = opcode;
     public string Name { get; } = name;
     public ImmediateKind Immediates { get; } = immediates;
     public string? StackEffect { get; } = stackEffect;
     public ControlKind Control { get; } = control;
+
+    /// <summary>Plain stores (scalar, vector lane, atomic): the bytes written at the effective address; 0 otherwise.</summary>
+    public int StoreSize { get; } = storeSize;
 
     /// <summary>block, loop, if, try_table, try: the instruction opens a frame that an end (or delegate) closes.</summary>
     public bool OpensBlock => Control is ControlKind.Block or ControlKind.Loop or ControlKind.If or ControlKind.TryTable or ControlKind.Try;

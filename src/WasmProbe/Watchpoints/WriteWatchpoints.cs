@@ -1,0 +1,80 @@
+using WasmProbe.Engine;
+
+namespace WasmProbe.Watchpoints;
+
+/// <summary>A watched byte range [<see cref="Address"/>, <see cref="Address"/> + <see cref="Length"/>) of a memory.</summary>
+public sealed record WriteWatchpoint(int Memory, long Address, long Length)
+{
+    public bool Overlaps(long address, long length) => length > 0 && address < Address + Length && Address < address + length;
+}
+
+/// <summary>A write about to happen that touches a watched range: the instruction at <see cref="Pc"/> of
+/// <see cref="Function"/> writes <see cref="Length"/> bytes from <see cref="Address"/>; <see cref="OldBytes"/> are
+/// those bytes as they are now (empty where the write is out of bounds and will trap).</summary>
+public sealed record WriteHit(WriteWatchpoint Watchpoint, int Function, int Pc, long Address, long Length, byte[] OldBytes)
+{
+    public override string ToString() =>
+        $"write of {Length} byte(s) at 0x{Address:x} by function {Function} at pc 0x{Pc:x} into watched [0x{Watchpoint.Address:x}, 0x{Watchpoint.Address + Watchpoint.Length:x})";
+}
+
+/// <summary>The write watchpoints of one guest. The guest checks each write against its memory's window, the hull
+/// of that memory's watchpoints, and calls <see cref="OnWrite"/> on a hit; this set keeps the exact ranges and tells
+/// <see cref="Hit"/> about each one the write touches.</summary>
+public sealed class WriteWatchpoints
+{
+    private readonly List<WriteWatchpoint> _watchpoints = [];
+    private readonly Func<int, (IGuestGlobal Start, IGuestGlobal End)?> _window;
+    private readonly Func<int, IGuestMemory?> _memory;
+
+    internal WriteWatchpoints(Func<int, (IGuestGlobal Start, IGuestGlobal End)?> window, Func<int, IGuestMemory?> memory)
+    {
+        _window = window;
+        _memory = memory;
+    }
+
+    /// <summary>Called on the guest's thread before the write, once per watchpoint it touches.</summary>
+    public event Action<WriteHit>? Hit;
+
+    public IReadOnlyList<WriteWatchpoint> All => _watchpoints;
+
+    /// <summary>Arms <paramref name="watchpoint"/> (the guest must be instantiated).</summary>
+    /// <exception cref="ArgumentException">Its memory cannot be watched in this build.</exception>
+    public void Add(WriteWatchpoint watchpoint)
+    {
+        if (_window(watchpoint.Memory) is null) throw new ArgumentException($"memory {watchpoint.Memory} cannot be watched in this build (it does not exist, is 64-bit, or the build does not watch writes)", nameof(watchpoint));
+        _watchpoints.Add(watchpoint);
+        UpdateWindow(watchpoint.Memory);
+    }
+
+    public bool Remove(WriteWatchpoint watchpoint)
+    {
+        if (!_watchpoints.Remove(watchpoint)) return false;
+        UpdateWindow(watchpoint.Memory);
+        return true;
+    }
+
+    private void UpdateWindow(int memory)
+    {
+        var (start, end) = _window(memory)!.Value;
+        var ranges = _watchpoints.Where(w => w.Memory == memory).ToList();
+        start.Set(Inspection.WasmValue.I64(ranges.Count == 0 ? 0 : ranges.Min(w => w.Address)));
+        end.Set(Inspection.WasmValue.I64(ranges.Count == 0 ? 0 : ranges.Max(w => w.Address + w.Length)));
+    }
+
+    /// <summary>The guest's report of a write that meets memory <paramref name="memory"/>'s window.</summary>
+    internal void OnWrite(int memory, int function, int pc, long address, long length)
+    {
+        foreach (var watchpoint in _watchpoints.ToArray())
+        {
+            if (watchpoint.Memory != memory || !watchpoint.Overlaps(address, length)) continue;
+            Hit?.Invoke(new WriteHit(watchpoint, function, pc, address, length, OldBytes(memory, address, length)));
+        }
+    }
+
+    private byte[] OldBytes(int memory, long address, long length)
+    {
+        var guestMemory = _memory(memory);
+        if (guestMemory is null || address + length > guestMemory.Length || length > int.MaxValue) return [];
+        return guestMemory.Read(address, (int)length).ToArray();
+    }
+}

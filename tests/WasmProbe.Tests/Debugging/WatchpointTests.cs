@@ -1,0 +1,117 @@
+using WasmProbe.Debugging;
+using WasmProbe.Instrumentation;
+
+namespace WasmProbe.Tests.Debugging;
+
+public class WatchpointTests
+{
+    /// <summary>Writes that each touch memory around [16, 24): an i32 store at 12 (bytes 12..15, misses), an i64 store
+    /// at 14 + offset 4 (bytes 18..25, partly inside), a store8 at 24 (misses), memory.fill of [20, 30), memory.copy
+    /// into [0, 8) (misses) and into [22, 26), and memory.grow (writes nothing).</summary>
+    private const string Writer = """
+        (module
+          (memory 1)
+          (func $write (export "write")
+            (i32.store (i32.const 12) (i32.const 0x11111111))
+            (i64.store offset=4 (i32.const 14) (i64.const 0x0807060504030201))
+            (i32.store8 (i32.const 24) (i32.const 0x22))
+            (memory.fill (i32.const 20) (i32.const 0x33) (i32.const 10))
+            (memory.copy (i32.const 0) (i32.const 16) (i32.const 8))
+            (memory.copy (i32.const 22) (i32.const 0) (i32.const 4))
+            (drop (memory.grow (i32.const 1)))))
+        """;
+
+    private static DebugSessionOptions Options(InstrumentationMode mode) => new() { Entry = "write", Mode = mode, WatchWrites = true };
+
+    private static async Task<List<WatchpointStop>> Stops(DebugSession session)
+    {
+        var stops = new List<WatchpointStop>();
+        StopEvent stop;
+        while ((stop = await session.ContinueAsync()) is WatchpointStop hit) stops.Add(hit);
+        stop.ShouldBeOfType<FinishedStop>();
+        return stops;
+    }
+
+    [Theory]
+    [InlineData(InstrumentationMode.Debug)]
+    [InlineData(InstrumentationMode.Static)]
+    public async Task Stops_before_each_store_fill_and_copy_that_touches_the_range_and_not_before_the_others(InstrumentationMode mode)
+    {
+        await using var session = Wat.Session(Writer, Options(mode));
+        var pcs = Wat.Pcs(session, "write");
+        var watchpoint = session.AddWatchpoint(16, 8);
+
+        var stops = await Stops(session);
+
+        var writes = stops.Select(s => (s.Write.Address, s.Write.Length)).ToArray();
+        writes.ShouldBe([(18L, 8L), (20L, 10L), (22L, 4L)]);
+        stops.ShouldAllBe(s => s.Write.Watchpoint == watchpoint);
+        stops.Select(s => s.At.Pc).ShouldAllBe(pc => pcs.Contains(pc));
+        session.Module.Bodies[0].Code.Instructions.Single(i => i.Offset == stops[0].At.Pc).Opcode.ShouldBe(Wasm.Instructions.Opcode.I64Store);
+    }
+
+    [Fact]
+    public async Task The_old_bytes_are_the_ones_the_write_is_about_to_replace()
+    {
+        await using var session = Wat.Session(Writer, Options(InstrumentationMode.Static));
+        session.AddWatchpoint(16, 8);
+
+        var stops = await Stops(session);
+
+        stops[0].Write.OldBytes.ShouldBe(new byte[8]);
+        stops[1].Write.OldBytes.ShouldBe(new byte[] { 3, 4, 5, 6, 0x22, 8, 0, 0, 0, 0 }); // the i64 store, then store8 at 24
+        stops[2].Write.OldBytes.ShouldBe(new byte[] { 0x33, 0x33, 0x33, 0x33 });
+    }
+
+    [Fact]
+    public async Task A_store_is_caught_by_its_last_byte_and_one_starting_past_the_range_is_not()
+    {
+        await using var session = Wat.Session(Writer, Options(InstrumentationMode.Debug));
+        session.AddWatchpoint(15, 3);
+
+        var stops = await Stops(session);
+
+        // [15, 18): the i32 store's last byte is 15, the i64 store's first is 18, nothing else comes near.
+        stops.Select(s => (s.Write.Address, s.Write.Length)).ShouldBe([(12L, 4L)]);
+    }
+
+    [Fact]
+    public async Task A_removed_watchpoint_no_longer_stops_and_the_others_still_do()
+    {
+        await using var session = Wat.Session(Writer, Options(InstrumentationMode.Debug));
+        var first = session.AddWatchpoint(12, 1);
+        var second = session.AddWatchpoint(28, 1);
+
+        var stop = (await session.ContinueAsync()).ShouldBeOfType<WatchpointStop>();
+        stop.Write.Watchpoint.ShouldBe(first);
+        session.RemoveWatchpoint(first).ShouldBeTrue();
+        session.Watchpoints.ShouldBe([second]);
+
+        var rest = await Stops(session);
+        rest.Select(s => (s.Write.Watchpoint, s.Write.Address)).ShouldBe([(second, 20L)]);
+    }
+
+    [Fact]
+    public async Task Watchpoints_on_disjoint_ranges_ignore_writes_between_them()
+    {
+        await using var session = Wat.Session(Writer, Options(InstrumentationMode.Static));
+        session.AddWatchpoint(0, 1);
+        session.AddWatchpoint(40, 1);
+
+        var stops = await Stops(session);
+
+        // The window is [0, 41): every write falls inside it, but only memory.copy into [0, 8) touches a range.
+        stops.Select(s => (s.Write.Address, s.Write.Length)).ShouldBe([(0L, 8L)]);
+    }
+
+    [Fact]
+    public async Task Misuse_is_refused_with_the_reason()
+    {
+        await using var unwatched = Wat.Session(Writer, new DebugSessionOptions { Entry = "write" });
+        Should.Throw<InvalidOperationException>(() => unwatched.AddWatchpoint(0, 4)).Message.ShouldContain("WatchWrites");
+        await using var session = Wat.Session(Writer, Options(InstrumentationMode.Debug));
+        Should.Throw<ArgumentOutOfRangeException>(() => session.AddWatchpoint(0, 4, memory: 1)).Message.ShouldContain("1 memories");
+        Should.Throw<ArgumentOutOfRangeException>(() => session.AddWatchpoint(0, 0)).Message.ShouldContain("at least one byte");
+        Should.Throw<ArgumentOutOfRangeException>(() => session.AddWatchpoint(uint.MaxValue, 2)).Message.ShouldContain("outside");
+    }
+}
