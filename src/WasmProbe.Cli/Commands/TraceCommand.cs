@@ -11,13 +11,14 @@ namespace WasmProbe.Cli.Commands;
 public sealed class TraceCommand : ICommand
 {
     public string Name => "trace";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--step] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--watch ADDR:LEN]... [--step] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
     public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         Invocation.Option,
         new("break", "b", "FUNC@PC|FILE:LINE", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index), or at a source line (DWARF); repeatable", Repeatable: true),
+        new("watch", "w", "ADDR:LEN", "stop before every write to a byte of [ADDR, ADDR+LEN) of memory 0 (hex 0x.. or decimal); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
         new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),
         .. HostOptions.Specs,
@@ -32,6 +33,7 @@ public sealed class TraceCommand : ICommand
             ? int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"--max-stops needs a whole number, not '{max}'")
             : 100_000;
         bool step = arguments.Flag("step");
+        var watches = arguments.Values("watch").Select(WatchRange).ToList();
         var host = HostOptions.From(arguments, loaded.Module, path, new Engine.GuestOptions().Deadline);
 
         DebugSession session;
@@ -43,6 +45,7 @@ public sealed class TraceCommand : ICommand
                 Arguments = values,
                 Mode = step ? InstrumentationMode.Debug : InstrumentationMode.Static,
                 Host = host,
+                WatchWrites = watches.Count > 0,
             });
         }
         catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException)
@@ -53,6 +56,17 @@ public sealed class TraceCommand : ICommand
         using (session)
         {
             foreach (string location in arguments.Values("break")) AddBreakpoint(session, location);
+            foreach (var (text, address, length) in watches)
+            {
+                try
+                {
+                    session.AddWatchpoint(address, length);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CommandException($"--watch {text}: {e.Message}");
+                }
+            }
             using var json = new Utf8JsonWriter(new StreamAdapter(context.Out));
             int stops = 0;
             var final = session.Run(stop =>
@@ -98,6 +112,20 @@ public sealed class TraceCommand : ICommand
         }
     }
 
+    private static (string Text, long Address, long Length) WatchRange(string text)
+    {
+        int colon = text.IndexOf(':');
+        if (colon <= 0 || Number(text[..colon]) is not { } address || Number(text[(colon + 1)..]) is not { } length)
+            throw new UsageException($"--watch takes ADDR:LEN (hex 0x.. or decimal), not '{text}'");
+        return (text, address, length);
+    }
+
+    private static long? Number(string text)
+    {
+        bool hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+        return long.TryParse(hex ? text[2..] : text, hex ? NumberStyles.HexNumber : NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : null;
+    }
+
     private static void WriteStop(Utf8JsonWriter json, TextWriter output, DebugSession session, StopEvent stop)
     {
         json.Reset();
@@ -139,6 +167,11 @@ public sealed class TraceCommand : ICommand
                     foreach (var value in exception.Payload) ValueText.Write(json, value);
                     json.WriteEndArray();
                     if (exception.Caught is { } caught) json.WriteBoolean("caught", caught);
+                    break;
+                case WatchpointStop { Write: var write }:
+                    json.WriteNumber("address", write.Address);
+                    json.WriteNumber("length", write.Length);
+                    json.WriteString("old_bytes", Convert.ToHexStringLower(write.OldBytes));
                     break;
                 case InterruptedStop interrupted:
                     json.WriteNumber("deadline_ms", (long)interrupted.Deadline.TotalMilliseconds);

@@ -8,6 +8,7 @@ public sealed class TraceCommandTests : IDisposable
     private const string Guest = """
         (module
           (tag $boom (param i64))
+          (memory 1)
           (func $add (export "add") (param i32 i32) (result i32)
             local.get 0 local.get 1 i32.add)
           (func $div (export "div") (param i32 i32) (result i32)
@@ -15,7 +16,10 @@ public sealed class TraceCommandTests : IDisposable
           (func $values (export "values") (param f32 i64) (result f64 i64 f32)
             f64.const inf local.get 1 local.get 0)
           (func $throw (export "throw") (param i64)
-            local.get 0 throw $boom))
+            local.get 0 throw $boom)
+          (func $fill (export "fill") (param i32)
+            i32.const 8 i32.const 0x1111 i32.store
+            local.get 0 i32.const 0x2222 i32.store16))
         """;
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"wasmprobe-trace-{Guid.NewGuid():N}.wasm");
@@ -50,6 +54,32 @@ public sealed class TraceCommandTests : IDisposable
             Step(3, """{"type":"i32","value":3}"""),
             """{"event":"finished","results":[{"type":"i32","value":3}]}""",
         ]);
+    }
+
+    [Fact]
+    public void Watch_stops_before_each_write_to_the_range_with_its_address_length_and_old_bytes()
+    {
+        var (code, lines, error) = Trace("--invoke", "fill", "10", "--watch", "0xa:2");
+
+        code.ShouldBe(0, error);
+        lines.ShouldBe(
+        [
+            $$"""{"event":"watchpoint","func":4,"pc":{{Pc("fill", 2)}},"address":8,"length":4,"old_bytes":"00000000","frames":[]}""",
+            $$"""{"event":"watchpoint","func":4,"pc":{{Pc("fill", 5)}},"address":10,"length":2,"old_bytes":"0000","frames":[]}""",
+            """{"event":"finished","results":[]}""",
+        ]);
+    }
+
+    [Theory]
+    [InlineData("8", "ADDR:LEN")]
+    [InlineData("8:0", "at least one byte")]
+    public void A_bad_watch_range_is_an_error_naming_it(string range, string message)
+    {
+        var (code, _, error) = Trace("--invoke", "fill", "10", "--watch", range);
+
+        code.ShouldNotBe(0);
+        error.ShouldContain(range);
+        error.ShouldContain(message);
     }
 
     [Fact]
