@@ -23,6 +23,9 @@ public static class ModuleDecoder
         }
     }
 
+    /// <summary>Code sections from this size on are decoded in parallel (below it, starting the workers costs more).</summary>
+    private const int ParallelCodeSectionBytes = 1 << 20;
+
     private sealed class Session(byte[] bytes, InstructionDecoder instructions)
     {
         private readonly WasmReader _r = new(bytes);
@@ -235,39 +238,100 @@ public static class ModuleDecoder
         {
             _module.CodeSectionPayloadOffset = _r.Position;
             int count = _r.ReadCount();
-            for (int i = 0; i < count; i++) _module.Bodies.Add(ReadBody());
-            if (_instructions.FirstDataIndexUse >= 0 && _module.DataCount is null)
-                throw _r.Error(_instructions.FirstDataIndexUse, "data count section required: code uses a data index but the module has no data count section");
+            int firstDataIndexUse;
+            if (_r.Remaining >= ParallelCodeSectionBytes) firstDataIndexUse = ReadBodiesInParallel(count);
+            else
+            {
+                for (int i = 0; i < count; i++) _module.Bodies.Add(ReadBody(_r, _instructions));
+                firstDataIndexUse = _instructions.FirstDataIndexUse;
+            }
+            if (firstDataIndexUse >= 0 && _module.DataCount is null)
+                throw _r.Error(firstDataIndexUse, "data count section required: code uses a data index but the module has no data count section");
         }
 
-        private FunctionBody ReadBody()
+        /// <summary>Decodes the bodies on all cores: their size prefixes are read first, then each body with a reader
+        /// of its own. Fails as the sequential decoder does: with the first body's error, else with the prefix that
+        /// could not be read. Returns the first data index use.</summary>
+        private int ReadBodiesInParallel(int count)
         {
-            int bodyStart = _r.Position;
-            bool outerNonCanonical = _r.NonCanonical;
-            _r.NonCanonical = false;
-            int size = _r.ReadCount();
-            int bodyEnd = _r.Position + size;
-            int outerEnd = _r.End;
-            _r.End = bodyEnd;
+            var starts = new List<int>(count);
+            var scan = new WasmReader(bytes, _r.Position, _r.End);
+            WasmFormatException? prefixError = null;
+            try
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    int start = scan.Position;
+                    int size = scan.ReadCount();
+                    scan.Position += size;
+                    starts.Add(start);
+                }
+            }
+            catch (WasmFormatException e)
+            {
+                prefixError = e;
+            }
 
-            int groupCount = _r.ReadCount(2);
+            var bodies = new FunctionBody[starts.Count];
+            var errors = new WasmFormatException?[starts.Count];
+            int firstDataIndexUse = int.MaxValue;
+            Parallel.For(0, starts.Count, InstructionDecoder.Rent, (i, _, decoder) =>
+            {
+                try
+                {
+                    bodies[i] = ReadBody(new WasmReader(bytes, starts[i], _r.End), decoder);
+                }
+                catch (WasmFormatException e)
+                {
+                    errors[i] = e;
+                }
+                return decoder;
+            }, decoder =>
+            {
+                if (decoder.FirstDataIndexUse >= 0) InterlockedMin(ref firstDataIndexUse, decoder.FirstDataIndexUse);
+                decoder.Return();
+            });
+            if (Array.Find(errors, e => e is not null) is { } error) throw error;
+            if (prefixError is not null) throw prefixError;
+            _module.Bodies.AddRange(bodies);
+            _r.Position = scan.Position;
+            return firstDataIndexUse == int.MaxValue ? -1 : firstDataIndexUse;
+        }
+
+        private static void InterlockedMin(ref int target, int value)
+        {
+            int current;
+            while (value < (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
+        }
+
+        private FunctionBody ReadBody(WasmReader r, InstructionDecoder decoder)
+        {
+            int bodyStart = r.Position;
+            bool outerNonCanonical = r.NonCanonical;
+            r.NonCanonical = false;
+            int size = r.ReadCount();
+            int bodyEnd = r.Position + size;
+            int outerEnd = r.End;
+            r.End = bodyEnd;
+
+            int groupCount = r.ReadCount(2);
             var locals = groupCount == 0 ? [] : new LocalGroup[groupCount];
             ulong total = 0;
             for (int i = 0; i < groupCount; i++)
             {
-                int at = _r.Position;
-                uint n = _r.ReadU32();
+                int at = r.Position;
+                uint n = r.ReadU32();
                 total += n;
-                if (total > uint.MaxValue) throw _r.Error(at, "too many locals");
-                locals[i] = new LocalGroup(n, TypeDecoder.ReadValType(_r));
+                if (total > uint.MaxValue) throw r.Error(at, "too many locals");
+                locals[i] = new LocalGroup(n, TypeDecoder.ReadValType(r));
             }
-            var code = _instructions.Decode(_r);
-            if (_r.Position != bodyEnd) throw _r.Error(_r.Position, "section size mismatch: function body continues after its final end");
-            _r.End = outerEnd;
+            var code = decoder.Decode(r);
+            if (r.Position != bodyEnd) throw r.Error(r.Position, "section size mismatch: function body continues after its final end");
+            r.End = outerEnd;
 
             // A body keeps its own verbatim copy, so its quirks do not make the whole section verbatim.
-            var original = _r.NonCanonical ? Slice(bodyStart, bodyEnd) : null;
-            _r.NonCanonical = outerNonCanonical;
+            var original = r.NonCanonical ? Slice(bodyStart, bodyEnd) : null;
+            r.NonCanonical = outerNonCanonical;
             return new FunctionBody(locals, code) { Offset = bodyStart, OriginalEncoding = original };
         }
 
