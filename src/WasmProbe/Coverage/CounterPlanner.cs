@@ -1,3 +1,4 @@
+using System.Globalization;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Instructions;
 
@@ -16,7 +17,15 @@ internal sealed class FunctionPlan
     public required ControlFlow Flow { get; init; }
 
     /// <summary>Per edge: the counter that counts it, or -1 when it is derived.</summary>
+    /// <remarks>Counter numbers in a plan and its <see cref="CounterPlacement"/> are the function's own, from 0: the
+    /// module's counter is <see cref="FirstCounter"/> plus it (functions are planned in parallel, numbered after).</remarks>
     public required int[] EdgeCounter { get; init; }
+
+    /// <summary>The module's number of this function's counter 0.</summary>
+    public int FirstCounter { get; set; }
+
+    /// <summary>How many counters the function has.</summary>
+    public int CounterCount { get; set; }
 
     /// <summary>The branch points, in code order; each names its outcomes' range in <see cref="Outcomes"/>.</summary>
     public BranchSpec[] Branches { get; set; } = [];
@@ -68,8 +77,9 @@ internal static class CounterPlanner
 {
     /// <param name="countEverything">Count every edge that can be counted (all but a conditional branch's uncountable
     /// side), for tests that check derived counts against counted ones.</param>
-    public static (FunctionPlan Plan, CounterPlacement Placement) Plan(int function, ControlFlow flow, BlockStructure structure, ref int nextCounter, bool countEverything = false)
+    public static (FunctionPlan Plan, CounterPlacement Placement) Plan(int function, ControlFlow flow, BlockStructure structure, bool countEverything = false)
     {
+        int nextCounter = 0;
         var edges = flow.Edges;
         int nodes = flow.NodeCount;
         var inDegree = new int[nodes];
@@ -137,6 +147,7 @@ internal static class CounterPlanner
                 if (instructions[i].Opcode is Opcode.Select or Opcode.SelectTyped) placement.SelectCounters[i] = nextCounter++;
             }
         }
+        plan.CounterCount = nextCounter;
         BranchPoints(plan, placement, structure);
         return (plan, placement);
     }
@@ -247,7 +258,7 @@ internal static class CounterPlanner
                     {
                         // One outcome per distinct target, named by the table entries that lead there.
                         var targets = flow.BrTableTargets[i];
-                        var labels = new List<(int Edge, List<string> Entries)>();
+                        var labels = new List<(int Edge, List<int> Entries)>();
                         var labelOfEdge = new Dictionary<int, int>();
                         for (int k = 0; k < targets.Length; k++)
                         {
@@ -257,10 +268,10 @@ internal static class CounterPlanner
                                 labels.Add((edge, []));
                                 labelOfEdge[edge] = found = labels.Count - 1;
                             }
-                            labels[found].Entries.Add(k == targets.Length - 1 ? "default" : k.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                            labels[found].Entries.Add(k);
                         }
                         if (labels.Count < 2) break;
-                        Add(i, ins.Opcode, [.. labels.Select(l => new OutcomeSpec(Describe(l.Entries), OutcomeSource.Edge, l.Edge))]);
+                        Add(i, ins.Opcode, [.. labels.Select(l => new OutcomeSpec(Describe(l.Entries, defaultEntry: targets.Length - 1), OutcomeSource.Edge, l.Edge))]);
                         break;
                     }
                     case ControlKind.None when ins.Opcode is Opcode.Select or Opcode.SelectTyped:
@@ -272,7 +283,14 @@ internal static class CounterPlanner
                     case ControlKind.TryTable when landingsOf is not null && landingsOf.TryGetValue(i, out var landings):
                     {
                         catchEdges ??= CatchEdges();
-                        Add(i, ins.Opcode, [.. landings.Select(l => new OutcomeSpec(ClauseName(code, ins, flow.Landings[l].Clause), OutcomeSource.Edge, catchEdges[flow.LandingIn(l)]))]);
+                        // A loop, not a lambda: one capturing ins would allocate a closure for every instruction.
+                        var clauses = new OutcomeSpec[landings.Count];
+                        for (int k = 0; k < clauses.Length; k++)
+                        {
+                            int l = landings[k];
+                            clauses[k] = new OutcomeSpec(ClauseName(code, ins, flow.Landings[l].Clause), OutcomeSource.Edge, catchEdges[flow.LandingIn(l)]);
+                        }
+                        Add(i, ins.Opcode, clauses);
                         break;
                     }
                     case ControlKind.Try when (catchArms ??= CatchArms(code, structure)).TryGetValue(i, out var catches):
@@ -319,14 +337,16 @@ internal static class CounterPlanner
         return result;
     }
 
-    private static string Describe(List<string> entries)
+    /// <summary>A br_table outcome's name from its table entries (ascending; the default entry is the last).</summary>
+    private static string Describe(List<int> entries, int defaultEntry)
     {
-        if (entries.Count == 1) return entries[0] == "default" ? "default" : $"case {entries[0]}";
+        bool toDefault = entries[^1] == defaultEntry;
+        if (entries.Count == 1) return toDefault ? "default" : $"case {entries[0]}";
         const int shown = 6;
-        string list = string.Join(",", entries.Where(e => e != "default").Take(shown));
-        int more = entries.Count(e => e != "default") - shown;
-        if (more > 0) list += $",+{more}";
-        return entries.Contains("default") ? $"cases {list} and default" : $"cases {list}";
+        int cases = entries.Count - (toDefault ? 1 : 0);
+        string list = string.Join(",", entries.Take(Math.Min(cases, shown)).Select(e => e.ToString(CultureInfo.InvariantCulture)));
+        if (cases > shown) list += $",+{cases - shown}";
+        return toDefault ? $"cases {list} and default" : $"cases {list}";
     }
 
     private static string ClauseName(Expression code, in Instruction tryTable, int clause)

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using WasmProbe.Wasm.Analysis;
+using WasmProbe.Wasm.Encoding;
 using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Rewriting;
@@ -25,8 +27,8 @@ internal sealed class CoverageEmitter
 {
     private readonly FunctionPlan _plan;
     private readonly CounterPlacement _placement;
-    private readonly StackAnalyzer _analyzer;
-    private readonly ModuleBuilder _builder;
+    private readonly StackAnalyzer? _analyzer;
+    private readonly ModuleBuilder? _builder;
     private readonly IndexSpaces _spaces;
     private readonly int _memory;
     private readonly Func<int> _scratch;
@@ -48,7 +50,9 @@ internal sealed class CoverageEmitter
     /// allocate (and leave behind) a large-object-heap list.</param>
     /// <param name="analyzer">Types the operand stack where a br_table needs stub blocks (the only place that needs
     /// types; most functions never run it).</param>
-    public CoverageEmitter(FunctionPlan plan, CounterPlacement placement, StackAnalyzer analyzer, ModuleBuilder builder, IndexSpaces spaces, int memory, Func<int> scratch, List<Instruction> buffer)
+    /// <param name="builder">Takes the block types of stubs and wrappers. Both it and the analyzer are needed only
+    /// where <see cref="NeedsBuilder"/> (those functions are rewritten one at a time, so added types keep one order).</param>
+    public CoverageEmitter(FunctionPlan plan, CounterPlacement placement, StackAnalyzer? analyzer, ModuleBuilder? builder, IndexSpaces spaces, int memory, Func<int> scratch, List<Instruction> buffer)
     {
         _plan = plan;
         _placement = placement;
@@ -64,10 +68,27 @@ internal sealed class CoverageEmitter
 
     private readonly Dictionary<int, int[]> _landingsOf;
 
+    /// <summary>The body gets br_table stubs or try_table wrappers, which may add function types to the module.</summary>
+    public static bool NeedsBuilder(CounterPlacement placement) => placement.StubCounters.Count > 0 || placement.LandingCounters.Count > 0;
+
     private ControlFlow Flow => _plan.Flow;
     private Expression Code => _plan.Flow.Code;
 
+    /// <summary>The rewritten body's code.</summary>
     public Expression Emit()
+    {
+        Write();
+        return new Expression([.. _out], [.. _pool]);
+    }
+
+    /// <summary>The rewritten body, encoded: a few bytes per instruction instead of a decoded one.</summary>
+    public FunctionBody Emit(BodyEncoder encoder, FunctionBody original)
+    {
+        Write();
+        return encoder.Encode(original.Locals, CollectionsMarshal.AsSpan(_out), [.. _pool], original.Offset);
+    }
+
+    private void Write()
     {
         var code = Code.Instructions;
         var flow = Flow;
@@ -127,7 +148,6 @@ internal sealed class CoverageEmitter
                     break;
             }
         }
-        return new Expression([.. _out], [.. _pool]);
     }
 
     // ----- labels -----
@@ -177,9 +197,11 @@ internal sealed class CoverageEmitter
         foreach (int counter in counters) Increment(counter);
     }
 
+    private ulong Address(int counter) => 8UL * (uint)(_plan.FirstCounter + counter);
+
     private void Increment(int counter)
     {
-        ulong address = 8UL * (uint)counter;
+        ulong address = Address(counter);
         Emit(Opcode.I32Const, 0);
         Emit(Opcode.I32Const, 0);
         Emit(Opcode.I64Load, (long)address, 3, _memory);
@@ -191,7 +213,7 @@ internal sealed class CoverageEmitter
     /// <summary>[.. a b c] -> [.. a b c], adding (c != 0) to the counter.</summary>
     private void CountSelect(int counter)
     {
-        ulong address = 8UL * (uint)counter;
+        ulong address = Address(counter);
         int scratch = _scratch();
         Emit(Opcode.GlobalSet, scratch);
         Emit(Opcode.I32Const, 0);
@@ -299,7 +321,7 @@ internal sealed class CoverageEmitter
         var targets = Flow.BrTableTargets[index];
         var stubbed = stubs.Keys.Order().ToArray();
         int m = stubbed.Length;
-        var stack = _analyzer.Analyze(_plan.Function).StackBefore(index);
+        var stack = (_analyzer ?? throw NoBuilder()).Analyze(_plan.Function).StackBefore(index);
         int arity = LabelArity(ins.Index);
         var carried = stack[(stack.Length - 1 - arity)..(stack.Length - 1)];
         if (carried.Any(t => t.Kind == ValueKind.Unknown))
@@ -354,6 +376,9 @@ internal sealed class CoverageEmitter
     {
         if (parameters.Length == 0 && results.Length == 0) return BlockType.Empty.ToBits();
         if (parameters.Length == 0 && results.Length == 1) return BlockType.Value(results[0]).ToBits();
-        return BlockType.Function(_builder.AddFunctionType(new FunctionType(parameters, results))).ToBits();
+        return BlockType.Function((_builder ?? throw NoBuilder()).AddFunctionType(new FunctionType(parameters, results))).ToBits();
     }
+
+    private InvalidOperationException NoBuilder() =>
+        new($"coverage: function {_plan.Function} was rewritten in parallel but needs the module builder (see {nameof(NeedsBuilder)})");
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using WasmProbe.Caching;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
@@ -86,7 +87,7 @@ public static class CoverageInstrumenter
     private static (Rewritten Rewrite, Standalone Result) EncodeStandalone(Module module, bool countEverything)
     {
         var code = new CodeSectionWriter(module.Bodies.Count, module.Bodies.Sum(b => b.Code.Count) * 4);
-        var rewrite = Rewrite(module, countEverything, (_, body) => code.Add(body));
+        var rewrite = Rewrite(module, countEverything, encode: true, (_, body) => code.Add(body));
         rewrite.Builder.DropDebugSections = true;
         var standalone = rewrite.Module();
         var (bytes, pcMap) = code.EncodeInto(standalone);
@@ -98,7 +99,7 @@ public static class CoverageInstrumenter
     private static (Rewritten Rewrite, Module Module) Compose(Module module, bool countEverything)
     {
         var bodies = new FunctionBody[module.Bodies.Count];
-        var rewrite = Rewrite(module, countEverything, (d, body) => bodies[d] = body);
+        var rewrite = Rewrite(module, countEverything, encode: false, (d, body) => bodies[d] = body);
         var composed = rewrite.Module();
         for (int d = 0; d < bodies.Length; d++) composed.Bodies[d] = bodies[d];
         composed.CodeSectionPayloadOffset = module.CodeSectionPayloadOffset;
@@ -117,45 +118,113 @@ public static class CoverageInstrumenter
         }
     }
 
-    /// <summary>Plans and rewrites every body, one function at a time (block structure, flow graph, plan, body), handing
-    /// each rewritten body to <paramref name="sink"/> by defined-function index. The plan keeps only the flow graph the
-    /// results are derived from; stack types are analysed only where a br_table needs stub blocks. Deterministic: a
-    /// second rewrite of the same module numbers every counter and added entity the same way.</summary>
-    private static Rewritten Rewrite(Module module, bool countEverything, Action<int, FunctionBody> sink)
+    /// <summary>Plans and rewrites every body (block structure, flow graph, plan, body), handing each rewritten body to
+    /// <paramref name="sink"/> in order, by defined-function index. The plan keeps only the flow graph the results are
+    /// derived from; stack types are analysed only where a br_table needs stub blocks. Functions go in batches, each
+    /// planned and rewritten on all cores; counters are numbered in function order between the two, and bodies that
+    /// add types to the module are rewritten one at a time in function order, so the result is deterministic: a second
+    /// rewrite of the same module numbers every counter and added entity the same way.</summary>
+    /// <param name="encode">Hand over encoded bodies (<see cref="FunctionBody.Encoded"/>) rather than decoded ones.</param>
+    private static Rewritten Rewrite(Module module, bool countEverything, bool encode, Action<int, FunctionBody> sink)
     {
         var spaces = module.IndexSpaces;
         bool catching = module.Bodies.Any(b => b.Code.Instructions.Any(i =>
             (i.Opcode == Opcode.TryTable && i.PoolCount > 0) || i.Opcode is Opcode.Catch or Opcode.CatchAll));
 
-        var analyzer = new StackAnalyzer(module, reuseBuffers: true);
-        var structure = new BlockStructure();
-        var flows = new ControlFlowBuilder();
         var builder = new ModuleBuilder(module) { DropDebugSections = false };
         int memory = builder.AddMemory(new MemoryType(new Limits(0, 0)));
-        int scratch = -1;
-        int Scratch() => scratch >= 0 ? scratch : scratch = builder.AddGlobal(new GlobalType(ValType.I32, true), new Expression([new Instruction(Opcode.I32Const, -1, 0, 0), new Instruction(Opcode.End, -1, 0)], []));
+        // The only global added, so its index does not depend on which function asks first.
+        var scratch = new Lazy<int>(() => builder.AddGlobal(new GlobalType(ValType.I32, true), new Expression([new Instruction(Opcode.I32Const, -1, 0, 0), new Instruction(Opcode.End, -1, 0)], [])));
         string export = builder.UniqueExportName(CounterMemoryExport);
         builder.AddExport(export, ExternalKind.Memory, memory);
 
         var plans = new FunctionPlan[module.Bodies.Count];
+        var passes = new FunctionPasses();
+        var analyzer = new StackAnalyzer(module, reuseBuffers: true);
+        var alone = new FunctionPass();
         int counters = 0;
-        var buffer = new List<Instruction>();
-        for (int d = 0; d < module.Bodies.Count; d++)
+        for (int start = 0, end; start < module.Bodies.Count; start = end)
         {
-            int f = spaces.ImportedFunctionCount + d;
-            var body = ModuleTooLargeException.Guard(module, f, () =>
+            end = BatchEnd(module, start);
+            var placements = new CounterPlacement[end - start];
+            passes.ForEach(module, start, end, (pass, d) =>
             {
                 var code = module.Bodies[d].Code;
-                structure.Compute(code);
-                var (plan, placement) = CounterPlanner.Plan(f, flows.Build(code, structure, catching), structure, ref counters, countEverything);
-                plans[d] = plan;
-                var emitted = new CoverageEmitter(plan, placement, analyzer, builder, spaces, memory, Scratch, buffer).Emit();
-                return new FunctionBody(module.Bodies[d].Locals, emitted) { Offset = module.Bodies[d].Offset };
+                pass.Structure.Compute(code);
+                var flow = pass.Flows.Build(code, pass.Structure, catching);
+                (plans[d], placements[d - start]) = CounterPlanner.Plan(spaces.ImportedFunctionCount + d, flow, pass.Structure, countEverything);
             });
-            sink(d, body);
+            for (int d = start; d < end; d++)
+            {
+                plans[d].FirstCounter = counters;
+                counters += plans[d].CounterCount;
+            }
+
+            var bodies = new FunctionBody?[end - start];
+            FunctionBody Emit(int d, FunctionPass pass, bool withBuilder)
+            {
+                var emitter = new CoverageEmitter(plans[d], placements[d - start], withBuilder ? analyzer : null, withBuilder ? builder : null, spaces, memory, () => scratch.Value, pass.Buffer);
+                var original = module.Bodies[d];
+                return encode ? emitter.Emit(pass.Encoder, original) : new FunctionBody(original.Locals, emitter.Emit()) { Offset = original.Offset };
+            }
+            passes.ForEach(module, start, end, (pass, d) =>
+            {
+                if (!CoverageEmitter.NeedsBuilder(placements[d - start])) bodies[d - start] = Emit(d, pass, withBuilder: false);
+            });
+            for (int d = start; d < end; d++)
+            {
+                var body = bodies[d - start] ?? ModuleTooLargeException.Guard(module, spaces.ImportedFunctionCount + d, () => Emit(d, alone, withBuilder: true));
+                sink(d, body);
+            }
         }
         ulong pages = ((ulong)counters * 8 + 65535) / 65536;
         return new Rewritten(builder, plans, counters, memory, export, catching, new MemoryType(new Limits(pages, pages)));
+    }
+
+    /// <summary>Batches end after this many instructions (or at one function bigger than that), so a batch's plans and
+    /// placements stay small beside the module.</summary>
+    private const int BatchInstructions = 1 << 18;
+
+    private static int BatchEnd(Module module, int start)
+    {
+        int end = start, instructions = 0;
+        while (end < module.Bodies.Count && instructions < BatchInstructions) instructions += module.Bodies[end++].Code.Count;
+        return end;
+    }
+
+    /// <summary>One worker's reused buffers: a body's block structure, flow graph builder, rewritten instructions and
+    /// their encoder.</summary>
+    private sealed class FunctionPass
+    {
+        public BlockStructure Structure { get; } = new();
+        public ControlFlowBuilder Flows { get; } = new();
+        public List<Instruction> Buffer { get; } = [];
+        public BodyEncoder Encoder { get; } = new();
+    }
+
+    /// <summary>Runs work on a range of functions on all cores, each worker with a <see cref="FunctionPass"/> from a pool
+    /// (so buffers grown by one batch serve the next). Fails as a loop in order would: with the first function's error.</summary>
+    private sealed class FunctionPasses
+    {
+        private readonly ConcurrentBag<FunctionPass> _pool = [];
+
+        public void ForEach(Module module, int start, int end, Action<FunctionPass, int> work)
+        {
+            var errors = new ExceptionDispatchInfo?[end - start];
+            Parallel.For(start, end, () => _pool.TryTake(out var pass) ? pass : new FunctionPass(), (d, _, pass) =>
+            {
+                try
+                {
+                    ModuleTooLargeException.Guard(module, module.IndexSpaces.ImportedFunctionCount + d, () => work(pass, d));
+                }
+                catch (Exception e)
+                {
+                    errors[d - start] = ExceptionDispatchInfo.Capture(e);
+                }
+                return pass;
+            }, _pool.Add);
+            Array.Find(errors, e => e is not null)?.Throw();
+        }
     }
 }
 

@@ -30,7 +30,7 @@ internal static class FlowSolver
             if (counter >= 0)
             {
                 known[i] = true;
-                counts[i] = counters[counter];
+                counts[i] = counters[plan.FirstCounter + counter];
                 excess[e.To] += counts[i];
                 excess[e.From] -= counts[i];
                 continue;

@@ -172,8 +172,8 @@ public sealed class ModuleCoverage
                 outcomes[k] = new BranchOutcome(o.Label, Math.Max(0, o.Source switch
                 {
                     OutcomeSource.Edge => edges[o.Index],
-                    OutcomeSource.SelectFirst => Counts.Counters[o.Index],
-                    _ => hits[spec.Instruction] - Counts.Counters[o.Index],
+                    OutcomeSource.SelectFirst => Counts.Counters[plan.FirstCounter + o.Index],
+                    _ => hits[spec.Instruction] - Counts.Counters[plan.FirstCounter + o.Index],
                 }));
             }
             branches.Add(new BranchCoverage(spec.Pc, OpcodeTable.Get(spec.Opcode).Name, outcomes, Math.Max(0, hits[spec.Instruction])));

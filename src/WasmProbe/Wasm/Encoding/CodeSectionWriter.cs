@@ -66,12 +66,7 @@ public sealed class CodeSectionWriter
         _queue.Writer.Complete();
         _worker.GetAwaiter().GetResult();
         _failure?.Throw();
-        var section = new WasmWriter(_payload.Length + 6);
-        section.Byte((byte)SectionId.Code);
-        section.U32(_payload.Length);
-        section.Bytes(_payload);
-        module.OriginalSections[SectionId.Code] = section.ToArray();
-        var bytes = ModuleEncoder.Encode(module);
+        var bytes = ModuleEncoder.Encode(module, pcMap: null, codeSection: _payload);
         _pcMap.Shift(0, ModuleEncoder.SectionPayloadOffset(bytes, SectionId.Code));
         return (bytes, _pcMap);
     }

@@ -14,17 +14,28 @@ public static class ModuleEncoder
 
     /// <summary>Encodes and, when <paramref name="pcMap"/> is given, records where every function-body instruction
     /// landed relative to its original pc.</summary>
-    public static byte[] Encode(Module module, PcMap? pcMap)
+    public static byte[] Encode(Module module, PcMap? pcMap) => Encode(module, pcMap, codeSection: null);
+
+    /// <param name="codeSection">The code section's payload, already encoded (see <see cref="CodeSectionWriter"/>):
+    /// written in place of the bodies, without copying it first.</param>
+    internal static byte[] Encode(Module module, PcMap? pcMap, WasmWriter? codeSection)
     {
         // Sized from what is already encoded (rewritten or verbatim bodies, custom sections), so that a large module's
         // writers do not double their way up to it.
-        int estimate = EstimatedSize(module);
+        int estimate = EstimatedSize(module, codeSection);
         var output = new WasmWriter(estimate);
         output.Bytes([0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]);
-        var payload = new WasmWriter(estimate);
+        var payload = new WasmWriter(codeSection is null ? estimate : 4096);
         var scratch = new WasmWriter(256);
         foreach (var slot in SectionsToWrite(module))
         {
+            if (slot.Id == SectionId.Code && codeSection is not null)
+            {
+                output.Byte((byte)SectionId.Code);
+                output.U32(codeSection.Length);
+                output.Bytes(codeSection);
+                continue;
+            }
             var original = slot.Id == SectionId.Custom
                 ? module.CustomSections[slot.CustomIndex].OriginalEncoding
                 : module.OriginalSections.TryGetValue(slot.Id, out var section) ? section : null;
@@ -48,10 +59,11 @@ public static class ModuleEncoder
         return output.ToArray();
     }
 
-    private static int EstimatedSize(Module module)
+    private static int EstimatedSize(Module module, WasmWriter? codeSection)
     {
         long size = 4096;
-        foreach (var body in module.Bodies) size += body.Encoded?.Bytes.Length ?? body.OriginalEncoding?.Length ?? 3L * body.Code.Count;
+        if (codeSection is not null) size += codeSection.Length;
+        else foreach (var body in module.Bodies) size += body.Encoded?.Bytes.Length ?? body.OriginalEncoding?.Length ?? 3L * body.Code.Count;
         foreach (var custom in module.CustomSections) size += custom.OriginalEncoding?.Length ?? custom.Payload.Length;
         return (int)Math.Min(size, int.MaxValue / 2);
     }
