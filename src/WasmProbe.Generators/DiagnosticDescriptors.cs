@@ -65,6 +65,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TooManyProbeParameters = Error("WP0027", "Probe method with more than one parameter",
         "Probe method '{0}' has {1} parameters; it takes one ({2} or a DebugSession) or none");
 
+    public static readonly DiagnosticDescriptor FinishMismatch = Error("WP0028", "[ExpectFinish] does not match the entry",
+        "[ExpectFinish] on '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor UnknownTrapCode = Error("WP0029", "Unknown trap code",
+        "[ExpectTrap] on '{0}': {1} is not a trap code; use one of: {2}");
+
+    public static readonly DiagnosticDescriptor SeveralEndings = Error("WP0030", "Both [ExpectFinish] and [ExpectTrap]",
+        "Method '{0}' has both [ExpectFinish] and [ExpectTrap]: a run either returns or traps; keep one");
+
     public static readonly DiagnosticDescriptor InternalError = Error("WP0025", "WasmProbe generator failure",
         "WasmProbe's generator failed on class '{0}' (module '{1}'): {2} ({3}). This is a bug in WasmProbe, not a problem of the module: please report it with this message and the module");
 
@@ -95,7 +104,8 @@ internal static class DiagnosticDescriptors
         PcNotInstructionStart, PcUnreachable, UnknownLocal, UnknownGlobal, ValueNotConvertible, StackDepthOutOfRange,
         MemoryOutOfRange, WrongStopViewParameter, ClassShape, EntryArgumentCount, ExpectationWithoutProbe,
         InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
-        InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters,
+        InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters, FinishMismatch, UnknownTrapCode,
+        SeveralEndings,
     ];
 
     public static DiagnosticDescriptor ById(string id)

@@ -407,11 +407,13 @@ public sealed partial class WasmProbeGenerator
     }
 
     /// <summary>The probe's last constructor arguments: <paramref name="head"/> and its expectations.</summary>
+    /// <summary>The probe's last arguments: its expectations, then its ending when it has one.</summary>
     private static void EmitExpectations(CodeWriter w, string head, ProbeMethodSpec method)
     {
+        string ending = method.Ending is { } e ? ", " + Ending(e) : "";
         if (method.Expectations.Count == 0)
         {
-            w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>()),");
+            w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>(){ending}),");
             return;
         }
         w.Line(head + $"new {Probes}.Expectation[]");
@@ -419,8 +421,12 @@ public sealed partial class WasmProbeGenerator
         w.Indent++;
         foreach (var expectation in method.Expectations) w.Line(Expectation(expectation) + ",");
         w.Indent--;
-        w.Line("}),");
+        w.Line($"}}{ending}),");
     }
+
+    private static string Ending(EndingSpec ending) => ending.Trap
+        ? $"{Probes}.ExpectedEnding.Trap({(ending.TrapCode is { } code ? Identifiers.Literal(code) : "null")})"
+        : $"{Probes}.ExpectedEnding.Finish({string.Join(", ", ending.Results.Select(Literal))})";
 
     private static string Expectation(ExpectationSpec e)
     {

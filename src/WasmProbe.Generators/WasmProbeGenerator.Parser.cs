@@ -97,6 +97,8 @@ public sealed partial class WasmProbeGenerator
         ProbeKind? kind = null;
         bool both = false;
         var expectations = new List<ExpectationRequest>();
+        EndingRequest? ending = null;
+        bool bothEndings = false;
         foreach (var attribute in method.GetAttributes())
         {
             var cls = attribute.AttributeClass;
@@ -129,9 +131,16 @@ public sealed partial class WasmProbeGenerator
                 case "ExpectMemoryAttribute":
                     expectations.Add(Expectation(ExpectationKind.TypedMemory, attribute, syntax, TypeKeyword(cls.TypeArguments[0])));
                     break;
+                case "ExpectFinishAttribute" or "ExpectTrapAttribute":
+                    bothEndings |= ending is not null;
+                    ending = cls.Name == "ExpectTrapAttribute"
+                        ? new EndingRequest(true, EquatableArray<ConstantArg>.Empty,
+                            attribute.ConstructorArguments.Length > 0 ? Constant(attribute.ConstructorArguments[0], PositionalArgument(syntax, 0) ?? (SyntaxNode?)syntax) : null, LocationInfo.From(syntax))
+                        : new EndingRequest(false, ParamsConstants(attribute, syntax), null, LocationInfo.From(syntax));
+                    break;
             }
         }
-        if (probe is null && expectations.Count == 0) return null;
+        if (probe is null && expectations.Count == 0 && ending is null) return null;
 
         var probeSyntax = probe?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
         int hit = kind == ProbeKind.Steps ? 1 : 0, steps = 1, mode = 0;
@@ -180,7 +189,22 @@ public sealed partial class WasmProbeGenerator
             LocationInfo.From(NamedArgument(probeSyntax, "Steps") ?? (SyntaxNode?)probeSyntax),
             mode,
             parameters.ToEquatableArray(),
-            expectations.ToEquatableArray());
+            expectations.ToEquatableArray(),
+            ending,
+            bothEndings);
+    }
+
+    /// <summary>The values of a <c>params object[]</c> constructor argument, each with its own syntax whether written
+    /// expanded (<c>[ExpectFinish(1, 2)]</c>) or as an array.</summary>
+    private static EquatableArray<ConstantArg> ParamsConstants(AttributeData attribute, AttributeSyntax? syntax)
+    {
+        if (attribute.ConstructorArguments.Length == 0) return EquatableArray<ConstantArg>.Empty;
+        var array = attribute.ConstructorArguments[0];
+        var first = PositionalArgument(syntax, 0);
+        if (array.Kind != TypedConstantKind.Array || array.IsNull) return new[] { new ConstantArg(null, "null", LocationInfo.From(first ?? (SyntaxNode?)syntax)) }.ToEquatableArray();
+        var elements = ElementSyntaxes(first);
+        bool written = elements.Count == array.Values.Length;
+        return array.Values.Select((v, i) => Constant(v, written ? elements[i] : PositionalArgument(syntax, i) ?? (SyntaxNode?)syntax)).ToEquatableArray();
     }
 
     private static ExpectationRequest Expectation(ExpectationKind kind, AttributeData attribute, AttributeSyntax? syntax, string? memoryType)

@@ -133,7 +133,8 @@ public sealed partial class WasmProbeGenerator
     {
         if (method.Kind is not { } kind)
         {
-            diagnostics.Add(DiagnosticInfo.Create(D.ExpectationWithoutProbe, method.Expectations[0].AttributeLocation ?? method.NameLocation, method.Name,
+            var first = method.Expectations.Count > 0 ? method.Expectations[0].AttributeLocation : method.Ending?.Location;
+            diagnostics.Add(DiagnosticInfo.Create(D.ExpectationWithoutProbe, first ?? method.NameLocation, method.Name,
                 "has Expect* attributes but no [BreakAt], [BreakAtLine] or [StepFrom]: add one so the expectations have a stop to be checked at"));
             return null;
         }
@@ -167,13 +168,14 @@ public sealed partial class WasmProbeGenerator
         {
             if (Expectation(expectation, context, site, diagnostics) is { } spec) expectations.Add(spec);
         }
+        var ending = Ending(request, method, context, diagnostics);
         if (diagnostics.Count > before) return new MethodResult(view, null);
 
         string testName = method.Name + "_WasmProbe";
         for (int n = 2; memberNames.Contains(testName); n++) testName = method.Name + "_WasmProbe" + n.ToString(CultureInfo.InvariantCulture);
         memberNames.Add(testName);
         var methodSpec = new ProbeMethodSpec(method.Name, testName, request.FullName + "." + method.Name, kind, view.TypeName, parameter, method.IsStatic,
-            view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line);
+            view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line, ending);
         return new MethodResult(view, methodSpec);
     }
 

@@ -54,6 +54,18 @@ public partial class FailingFibProbes
     {
         if (stop.Step == 2) stop.Stack.Count.ShouldBe(5);
     }
+
+    [BreakAt("fib", 0xa1, Hit = 1)]
+    [ExpectFinish(56)]
+    public void Wrong_result()
+    {
+    }
+
+    [BreakAt("fib", 0xa1, Hit = 1)]
+    [ExpectTrap]
+    public void Expects_a_trap_but_returns()
+    {
+    }
 }
 
 [WasmModule("guests/fib.wasm", Entry = "divide", Args = new object[] { 7, 0 }, GenerateFacts = false)]
@@ -62,6 +74,12 @@ public partial class TrappingProbes
     [BreakAt("divide", 0xe1)]
     [ExpectStack(0, 1)]
     public void Divide_by_zero()
+    {
+    }
+
+    [BreakAt("divide", 0xe1)]
+    [ExpectTrap("unreachable")]
+    public void Wrong_trap_code()
     {
     }
 }

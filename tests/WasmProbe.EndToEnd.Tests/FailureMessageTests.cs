@@ -234,4 +234,32 @@ public class FailureMessageTests
     {
         typeof(ProbeFailedException).GetInterfaces().ShouldContain(i => i.Name == "IAssertionException");
     }
+
+    [Fact]
+    public void A_run_returning_other_results_than_expect_finish_fails_with_both()
+    {
+        Failure(_fib.Wrong_result_WasmProbe).ShouldBe("the entry returned [55], expected [56] [ExpectFinish]");
+    }
+
+    [Fact]
+    public void A_run_that_returns_where_a_trap_was_expected_fails_with_its_results()
+    {
+        Failure(_fib.Expects_a_trap_but_returns_WasmProbe).ShouldBe("the guest finished with results [55], expected a trap [ExpectTrap]");
+    }
+
+    [Fact]
+    public void Another_trap_than_expected_fails_with_both_codes_and_the_trap_s_frames()
+    {
+        Failure(new TrappingProbes().Wrong_trap_code_WasmProbe).ShouldBe("""
+            the guest trapped with integer_divide_by_zero (integer divide by zero), expected a trap (unreachable) [ExpectTrap]
+            wasm backtrace (innermost first):
+              #0 divide+0xe1
+            locals of divide+0xe1:
+              a: i32 = 7
+              b: i32 = 0
+            operand stack of divide+0xe1 (S0 = top):
+              S0: i32 = 0
+              S1: i32 = 7
+            """);
+    }
 }

@@ -222,6 +222,47 @@ public partial class DiagnosticTests
     }
 
     [Fact]
+    public void WP0017_an_ending_without_a_probe()
+    {
+        Diagnose("WP0017", Probe("[[|ExpectFinish(55)|]]"))
+            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine] or [StepFrom]: add one so the expectations have a stop to be checked at");
+    }
+
+    [Fact]
+    public void WP0028_expect_finish_with_the_wrong_number_of_results_or_no_entry()
+    {
+        Diagnose("WP0028", Probe("[BreakAt(\"fib\", 0xa1)][[|ExpectFinish(1, 2)|]]"))
+            .ShouldBe("[ExpectFinish] on 'M' has 2 values but 'fib' returns 1 value ([i32] -> [i32])");
+        Diagnose("WP0028", Probe("[BreakAt(\"fib\", 0xa1)][[|ExpectFinish(new object[] { 1, 2 })|]]"))
+            .ShouldBe("[ExpectFinish] on 'M' has 2 values but 'fib' returns 1 value ([i32] -> [i32])");
+        Diagnose("WP0028", Probe("[BreakAt(\"fib\", 0xa1)][[|ExpectFinish(55)|]]", module: "[WasmModule(\"guests/fib.wasm\")]"))
+            .ShouldBe("[ExpectFinish] on 'M' needs an entry to return them: set [WasmModule(Entry = ...)]");
+    }
+
+    [Fact]
+    public void WP0011_an_expected_result_not_convertible_to_the_entry_s_result_type()
+    {
+        Diagnose("WP0011", Probe("[BreakAt(\"fib\", 0xa1)][ExpectFinish([|5.5|])]"))
+            .ShouldBe("5.5 (double) cannot be converted to i32, the type of result 0 of 'fib'");
+        Diagnose("WP0011", Probe("[BreakAt(\"fib\", 0xa1)][ExpectFinish(new object[] { [|\"55\"|] })]"))
+            .ShouldBe("\"55\" (string) cannot be converted to i32, the type of result 0 of 'fib'");
+    }
+
+    [Fact]
+    public void WP0029_unknown_trap_code()
+    {
+        Diagnose("WP0029", Probe("[BreakAt(\"fib\", 0xa1)][ExpectTrap([|\"divide_by_zero\"|])]"))
+            .ShouldBe("[ExpectTrap] on 'M': \"divide_by_zero\" is not a trap code; use one of: " + string.Join(", ", WasmProbe.Wasm.Model.TrapCodes.All));
+    }
+
+    [Fact]
+    public void WP0030_both_expect_finish_and_expect_trap()
+    {
+        Diagnose("WP0030", Probe("[BreakAt(\"fib\", 0xa1)][ExpectFinish(55)][[|ExpectTrap|]]"))
+            .ShouldBe("Method 'M' has both [ExpectFinish] and [ExpectTrap]: a run either returns or traps; keep one");
+    }
+
+    [Fact]
     public void WP0026_more_than_one_probe_on_a_method()
     {
         Diagnose("WP0026", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
@@ -353,7 +394,7 @@ public partial class DiagnosticTests
         var probe = new generator::WasmProbe.Generators.Model.ProbeMethodRequest("M", null, false, true, false,
             generator::WasmProbe.Generators.Model.ProbeKind.Breakpoint, null, false, null, null, null, null, 0, null, false, 0, null, 0,
             generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ParameterInfo>.Empty,
-            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ExpectationRequest>.Empty);
+            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ExpectationRequest>.Empty, null, false);
         var request = new generator::WasmProbe.Generators.Model.ProbeClassRequest(null,
             generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ContainingType>.Empty, "P", "P", "class", null, true,
             null, "guests/fib.wasm", null, null, null, generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ConstantArg>.Empty,

@@ -68,7 +68,13 @@ internal sealed record ProbeMethodRequest(
     LocationInfo? StepsLocation,
     int StepMode,
     EquatableArray<ParameterInfo> Parameters,
-    EquatableArray<ExpectationRequest> Expectations);
+    EquatableArray<ExpectationRequest> Expectations,
+    EndingRequest? Ending,
+    bool HasBothEndings);
+
+/// <summary>[ExpectFinish] (<paramref name="Trap"/> false: the results as written) or [ExpectTrap] (its code, if
+/// given), and where the attribute is.</summary>
+internal sealed record EndingRequest(bool Trap, EquatableArray<ConstantArg> Results, ConstantArg? Code, LocationInfo? Location);
 
 internal enum ExpectationKind
 {

@@ -95,7 +95,12 @@ internal sealed record ProbeMethodSpec(
     int Steps,
     int StepMode,
     EquatableArray<ExpectationSpec> Expectations,
-    LineSpec? Line = null);
+    LineSpec? Line = null,
+    EndingSpec? Ending = null);
+
+/// <summary>How the probe's run must end: with these results of the entry, or (<paramref name="Trap"/>) with a trap,
+/// of <paramref name="TrapCode"/> when given.</summary>
+internal sealed record EndingSpec(bool Trap, EquatableArray<ValueSpec> Results, string? TrapCode);
 
 /// <param name="Index">Local/global index, or the bottom-first stack slot, or the memory index.</param>
 /// <param name="Label">Local/global display name; for stack: the depth.</param>

@@ -3,6 +3,7 @@ using WasmProbe.Engine.Wasi;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Types;
+using TrapCodes = WasmProbe.Wasm.Model.TrapCodes;
 using WasmProbe.Watchpoints;
 
 namespace WasmProbe.Engine;
@@ -204,24 +205,24 @@ public sealed class GuestInstance : IDisposable
     internal static bool IsUncaughtException(Wasmtime.TrapException trap) => trap.Type == Wasmtime.TrapCode.Undefined && trap.InnerException is null;
 
     private static string TrapCodeName(Wasmtime.TrapException trap) => IsUncaughtException(trap)
-        ? "uncaught_exception"
+        ? TrapCodes.UncaughtException
         : trap.Type switch
         {
-            Wasmtime.TrapCode.IntegerDivisionByZero => "integer_divide_by_zero",
-            Wasmtime.TrapCode.IntegerOverflow => "integer_overflow",
-            Wasmtime.TrapCode.Unreachable => "unreachable",
-            Wasmtime.TrapCode.MemoryOutOfBounds => "memory_out_of_bounds",
-            Wasmtime.TrapCode.TableOutOfBounds => "table_out_of_bounds",
-            Wasmtime.TrapCode.IndirectCallToNull => "indirect_call_to_null",
-            Wasmtime.TrapCode.BadSignature => "bad_signature",
-            Wasmtime.TrapCode.BadConversionToInteger => "bad_conversion_to_integer",
-            Wasmtime.TrapCode.StackOverflow => "stack_overflow",
-            Wasmtime.TrapCode.Interrupt => "interrupt",
-            Wasmtime.TrapCode.NullReference => "null_reference",
-            Wasmtime.TrapCode.ArrayOutOfBounds => "array_out_of_bounds",
-            Wasmtime.TrapCode.CastFailure => "cast_failure",
-            Wasmtime.TrapCode.HeapMisaligned => "heap_misaligned",
-            Wasmtime.TrapCode.AllocationTooLarge => "allocation_too_large",
+            Wasmtime.TrapCode.IntegerDivisionByZero => TrapCodes.IntegerDivideByZero,
+            Wasmtime.TrapCode.IntegerOverflow => TrapCodes.IntegerOverflow,
+            Wasmtime.TrapCode.Unreachable => TrapCodes.Unreachable,
+            Wasmtime.TrapCode.MemoryOutOfBounds => TrapCodes.MemoryOutOfBounds,
+            Wasmtime.TrapCode.TableOutOfBounds => TrapCodes.TableOutOfBounds,
+            Wasmtime.TrapCode.IndirectCallToNull => TrapCodes.IndirectCallToNull,
+            Wasmtime.TrapCode.BadSignature => TrapCodes.BadSignature,
+            Wasmtime.TrapCode.BadConversionToInteger => TrapCodes.BadConversionToInteger,
+            Wasmtime.TrapCode.StackOverflow => TrapCodes.StackOverflow,
+            Wasmtime.TrapCode.Interrupt => TrapCodes.Interrupt,
+            Wasmtime.TrapCode.NullReference => TrapCodes.NullReference,
+            Wasmtime.TrapCode.ArrayOutOfBounds => TrapCodes.ArrayOutOfBounds,
+            Wasmtime.TrapCode.CastFailure => TrapCodes.CastFailure,
+            Wasmtime.TrapCode.HeapMisaligned => TrapCodes.HeapMisaligned,
+            Wasmtime.TrapCode.AllocationTooLarge => TrapCodes.AllocationTooLarge,
             _ => trap.Type.ToString().ToLowerInvariant(),
         };
 

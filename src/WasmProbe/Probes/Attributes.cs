@@ -238,3 +238,25 @@ public sealed class ExpectMemoryAttribute<T>(long address, T value) : Attribute
     public int Hit { get; set; }
     public int Memory { get; set; }
 }
+
+/// <summary>The probe's run must end with the entry returning these results (in order; converted at compile time to
+/// the entry's result types by the rules of <see cref="ExpectLocalAttribute"/>), not trapping or exiting. Needs
+/// <see cref="WasmModuleAttribute.Entry"/>.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class ExpectFinishAttribute(params object?[] results) : Attribute
+{
+    public object?[] Results { get; } = results;
+}
+
+/// <summary>The probe's run must trap: with <see cref="Code"/> when given, a name from <see cref="Wasm.Model.TrapCodes"/>
+/// (<c>"unreachable"</c>, <c>"integer_divide_by_zero"</c>, <c>"memory_out_of_bounds"</c>, ...), checked at compile time.
+/// The probe's stops are checked as usual before the trap.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class ExpectTrapAttribute : Attribute
+{
+    public ExpectTrapAttribute() { }
+
+    public ExpectTrapAttribute(string code) => Code = code;
+
+    public string? Code { get; }
+}
