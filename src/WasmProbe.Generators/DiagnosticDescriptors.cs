@@ -74,6 +74,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SeveralEndings = Error("WP0030", "Both [ExpectFinish] and [ExpectTrap]",
         "Method '{0}' has both [ExpectFinish] and [ExpectTrap]: a run either returns or traps; keep one");
 
+    public static readonly DiagnosticDescriptor UnknownImport = Error("WP0031", "Unknown function import",
+        "The module '{0}' has no function import {1} ({2})");
+
+    public static readonly DiagnosticDescriptor MockSignature = Error("WP0032", "[MockImport] method does not match the import",
+        "[MockImport] method '{0}' cannot provide {1}: {2}");
+
+    public static readonly DiagnosticDescriptor ImportNotMocked = Error("WP0033", "[ExpectImportCalls] of an import that is not mocked",
+        "[ExpectImportCalls] of {0}: no [MockImport] method of '{1}' provides it, so its calls are not recorded");
+
     public static readonly DiagnosticDescriptor InternalError = Error("WP0025", "WasmProbe generator failure",
         "WasmProbe's generator failed on class '{0}' (module '{1}'): {2} ({3}). This is a bug in WasmProbe, not a problem of the module: please report it with this message and the module");
 
@@ -105,7 +114,7 @@ internal static class DiagnosticDescriptors
         MemoryOutOfRange, WrongStopViewParameter, ClassShape, EntryArgumentCount, ExpectationWithoutProbe,
         InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
         InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters, FinishMismatch, UnknownTrapCode,
-        SeveralEndings,
+        SeveralEndings, UnknownImport, MockSignature, ImportNotMocked,
     ];
 
     public static DiagnosticDescriptor ById(string id)

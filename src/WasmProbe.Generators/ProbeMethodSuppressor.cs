@@ -4,14 +4,15 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace WasmProbe.Generators;
 
-/// <summary>Suppresses xunit's xUnit1013 ("public method should be marked as a test") on probe methods: a
-/// [BreakAt]/[BreakAtLine]/[StepFrom] method is not a test itself but runs through the [Fact] the generator emits for it.</summary>
+/// <summary>Suppresses xunit's xUnit1013 ("public method should be marked as a test") on probe methods and mocks: a
+/// [BreakAt]/[BreakAtLine]/[StepFrom] method is not a test itself but runs through the [Fact] the generator emits for it,
+/// and a [MockImport] method is called by the guest.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ProbeMethodSuppressor : DiagnosticSuppressor
 {
     internal static readonly SuppressionDescriptor PublicProbeMethod = new(
         "WPS0001", "xUnit1013",
-        "Probe methods ([BreakAt], [BreakAtLine], [StepFrom]) run through the xunit test the WasmProbe generator emits for them");
+        "Probe methods ([BreakAt], [BreakAtLine], [StepFrom]) run through the xunit test the WasmProbe generator emits for them; [MockImport] methods are called by the guest");
 
     public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions => [PublicProbeMethod];
 
@@ -27,7 +28,7 @@ public sealed class ProbeMethodSuppressor : DiagnosticSuppressor
             if (symbol is null) continue;
             foreach (var attribute in symbol.GetAttributes())
             {
-                if (attribute.AttributeClass is { Name: "BreakAtAttribute" or "BreakAtLineAttribute" or "StepFromAttribute" } cls
+                if (attribute.AttributeClass is { Name: "BreakAtAttribute" or "BreakAtLineAttribute" or "StepFromAttribute" or "MockImportAttribute" } cls
                     && cls.ContainingNamespace?.ToDisplayString() == WasmProbeGenerator.AttributeNamespace)
                 {
                     context.ReportSuppression(Suppression.Create(PublicProbeMethod, diagnostic));

@@ -70,21 +70,70 @@ public sealed partial class WasmProbeGenerator
             .Distinct()
             .OrderBy(l => l.Function).ThenBy(l => l.Pc)
             .ToArray();
+        string configure = spec.Mocks.Count == 0
+            ? "configureLinker: static (linker, store) => ConfigureLinker(linker, store)"
+            : "configureLinker: static (linker, store) => { DefineMocks(linker); ConfigureLinker(linker, store); }";
         if (staticProbes.Length == 0)
         {
-            w.Line("configureLinker: static (linker, store) => ConfigureLinker(linker, store));");
+            w.Line(configure + ");");
         }
         else
         {
             const string Location = "global::WasmProbe.Wasm.Model.CodeLocation";
-            w.Line("configureLinker: static (linker, store) => ConfigureLinker(linker, store),");
+            w.Line(configure + ",");
             w.Line($"staticProbes: new {Location}[] {{ {string.Join(", ", staticProbes.Select(l => $"new {Location}({Int(l.Function)}, 0x{l.Pc.ToString("x", CultureInfo.InvariantCulture)})"))} }});");
         }
         w.Indent--;
         w.Line();
         w.Line("/// <summary>Implement this partial method to define host imports the module needs; it runs for every probe run and instance.</summary>");
         w.Line("static partial void ConfigureLinker(global::Wasmtime.Linker linker, global::Wasmtime.Store store);");
+        if (spec.Mocks.Count > 0) EmitMocks(w, spec);
     }
+
+    /// <summary>Defines the [MockImport] methods as the module's imports, recording each call. Shadowing is allowed so
+    /// that a mock can replace a WASI function, and so that ConfigureLinker, which runs next, can replace a mock.</summary>
+    private static void EmitMocks(CodeWriter w, ProbeClassSpec spec)
+    {
+        w.Line();
+        w.Open("private static void DefineMocks(global::Wasmtime.Linker linker)");
+        w.Line("linker.AllowShadowing = true;");
+        foreach (var mock in spec.Mocks)
+        {
+            var names = mock.ParameterTypes.Select((_, i) => "p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            string parameters = string.Join(", ", mock.ParameterTypes.Select((t, i) => $"{t} {names[i]}"));
+            string arguments = string.Join(", ", names);
+            string recorded = $"new {Value}[] {{ {string.Join(", ", mock.ParameterTypes.Select((t, i) => WasmValueOf(t, names[i])))} }}";
+            string module = Identifiers.Literal(mock.Module), name = Identifiers.Literal(mock.Name);
+            string delegateType = mock.ReturnType == "void"
+                ? (mock.ParameterTypes.Count == 0 ? "global::System.Action" : $"global::System.Action<{string.Join(", ", mock.ParameterTypes)}>")
+                : $"global::System.Func<{string.Join(", ", mock.ParameterTypes.Concat([mock.ReturnType]))}>";
+            w.Line($"linker.DefineFunction({module}, {name}, ({delegateType})(({parameters}) =>");
+            w.Line("{");
+            w.Indent++;
+            if (mock.ReturnType == "void")
+            {
+                w.Line($"{mock.MethodName}({arguments});");
+                w.Line($"{Probes}.ImportCallLog.Record({module}, {name}, {recorded}, global::System.Array.Empty<{Value}>());");
+            }
+            else
+            {
+                w.Line($"var result = {mock.MethodName}({arguments});");
+                w.Line($"{Probes}.ImportCallLog.Record({module}, {name}, {recorded}, new {Value}[] {{ {WasmValueOf(mock.ReturnType, "result")} }});");
+                w.Line("return result;");
+            }
+            w.Indent--;
+            w.Line("}));");
+        }
+        w.Close();
+    }
+
+    private static string WasmValueOf(string type, string expression) => type switch
+    {
+        "int" => $"{Value}.I32({expression})",
+        "long" => $"{Value}.I64({expression})",
+        "float" => $"{Value}.F32({expression})",
+        _ => $"{Value}.F64({expression})",
+    };
 
     private static void EmitInstance(CodeWriter w, ProbeClassSpec spec)
     {
@@ -410,7 +459,8 @@ public sealed partial class WasmProbeGenerator
     /// <summary>The probe's last arguments: its expectations, then its ending when it has one.</summary>
     private static void EmitExpectations(CodeWriter w, string head, ProbeMethodSpec method)
     {
-        string ending = method.Ending is { } e ? ", " + Ending(e) : "";
+        string ending = (method.Ending is { } e ? ", Ending: " + Ending(e) : "")
+            + (method.ImportCalls.Count > 0 ? $", ImportCalls: new {Probes}.ImportCallExpectation[] {{ {string.Join(", ", method.ImportCalls.Select(c => $"new {Probes}.ImportCallExpectation({Identifiers.Literal(c.Module)}, {Identifiers.Literal(c.Name)}, {Int(c.Count)})"))} }}" : "");
         if (method.Expectations.Count == 0)
         {
             w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>(){ending}),");

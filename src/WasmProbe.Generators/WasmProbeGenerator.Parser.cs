@@ -57,10 +57,13 @@ public sealed partial class WasmProbeGenerator
         }
 
         var methods = new List<ProbeMethodRequest>();
+        var mocks = new List<MockRequest>();
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && ParseMethod(method, cancellationToken) is { } request) methods.Add(request);
+            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method) continue;
+            if (ParseMethod(method, cancellationToken) is { } request) methods.Add(request);
+            if (ParseMock(method, cancellationToken) is { } mock) mocks.Add(mock);
         }
 
         bool isPublic = true;
@@ -88,7 +91,21 @@ public sealed partial class WasmProbeGenerator
             deadline,
             generateFacts,
             type.MemberNames.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
-            methods.ToEquatableArray());
+            methods.ToEquatableArray(),
+            mocks.ToEquatableArray());
+    }
+
+    private static MockRequest? ParseMock(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass is { Name: "MockImportAttribute" } c && c.ContainingNamespace?.ToDisplayString() == AttributeNamespace);
+        if (attribute is null) return null;
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        ConstantArg Argument(int i) => attribute.ConstructorArguments.Length > i
+            ? Constant(attribute.ConstructorArguments[i], PositionalArgument(syntax, i) ?? (SyntaxNode?)syntax)
+            : new ConstantArg(null, "null", LocationInfo.From(syntax));
+        return new MockRequest(method.Name, method.IsStatic, method.IsGenericMethod, Argument(0), Argument(1),
+            method.Parameters.Select(p => TypeKeyword(p.Type)).ToEquatableArray(), method.ReturnsVoid ? "void" : TypeKeyword(method.ReturnType),
+            LocationInfo.From(syntax), LocationInfo.From(method.Locations.FirstOrDefault()));
     }
 
     private static ProbeMethodRequest? ParseMethod(IMethodSymbol method, CancellationToken cancellationToken)
@@ -99,6 +116,7 @@ public sealed partial class WasmProbeGenerator
         var expectations = new List<ExpectationRequest>();
         EndingRequest? ending = null;
         bool bothEndings = false;
+        var importCalls = new List<ImportCallsRequest>();
         foreach (var attribute in method.GetAttributes())
         {
             var cls = attribute.AttributeClass;
@@ -131,6 +149,12 @@ public sealed partial class WasmProbeGenerator
                 case "ExpectMemoryAttribute":
                     expectations.Add(Expectation(ExpectationKind.TypedMemory, attribute, syntax, TypeKeyword(cls.TypeArguments[0])));
                     break;
+                case "ExpectImportCallsAttribute":
+                    ConstantArg Argument(int i) => attribute.ConstructorArguments.Length > i
+                        ? Constant(attribute.ConstructorArguments[i], PositionalArgument(syntax, i) ?? (SyntaxNode?)syntax)
+                        : new ConstantArg(null, "null", LocationInfo.From(syntax));
+                    importCalls.Add(new ImportCallsRequest(Argument(0), Argument(1), Argument(2), LocationInfo.From(syntax)));
+                    break;
                 case "ExpectFinishAttribute" or "ExpectTrapAttribute":
                     bothEndings |= ending is not null;
                     ending = cls.Name == "ExpectTrapAttribute"
@@ -140,7 +164,7 @@ public sealed partial class WasmProbeGenerator
                     break;
             }
         }
-        if (probe is null && expectations.Count == 0 && ending is null) return null;
+        if (probe is null && expectations.Count == 0 && ending is null && importCalls.Count == 0) return null;
 
         var probeSyntax = probe?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
         int hit = kind == ProbeKind.Steps ? 1 : 0, steps = 1, mode = 0;
@@ -191,7 +215,8 @@ public sealed partial class WasmProbeGenerator
             parameters.ToEquatableArray(),
             expectations.ToEquatableArray(),
             ending,
-            bothEndings);
+            bothEndings,
+            importCalls.ToEquatableArray());
     }
 
     /// <summary>The values of a <c>params object[]</c> constructor argument, each with its own syntax whether written

@@ -63,13 +63,14 @@ public sealed partial class WasmProbeGenerator
         context.Prepare(request.Methods.Where(m => m.Function is not null).Select(m => context.Function(m.Function!)).Where(f => f.IsResolved).Select(f => f.Value)
             .Concat(context.LineFunctions(request.Methods.Where(m => m.Kind == ProbeKind.Line))));
 
+        var mocks = Mocks(request, context, diagnostics);
         var views = new Dictionary<string, ViewSpec>(StringComparer.Ordinal);
         var methods = new List<ProbeMethodSpec>();
         var testNames = new HashSet<string>(request.MemberNames, StringComparer.Ordinal);
         foreach (var method in request.Methods)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (ValidateMethod(request, method, context, diagnostics, testNames) is { } result)
+            if (ValidateMethod(request, method, context, mocks, diagnostics, testNames) is { } result)
             {
                 views[result.View.TypeName] = result.View;
                 if (result.Method is not null) methods.Add(result.Method);
@@ -95,7 +96,8 @@ public sealed partial class WasmProbeGenerator
             exports,
             globals,
             views.Values.OrderBy(v => v.Pc).ThenBy(v => v.Kind).ThenBy(v => v.TypeName, StringComparer.Ordinal).ToEquatableArray(),
-            methods.ToEquatableArray());
+            methods.ToEquatableArray(),
+            mocks.ToEquatableArray());
         return new ProbeClassResult(spec, diagnostics.ToEquatableArray());
     }
 
@@ -129,11 +131,11 @@ public sealed partial class WasmProbeGenerator
     /// <summary>The view (when the probe's location is valid) and the test (when everything is).</summary>
     private sealed record MethodResult(ViewSpec View, ProbeMethodSpec? Method);
 
-    private static MethodResult? ValidateMethod(ProbeClassRequest request, ProbeMethodRequest method, ModuleContext context, List<DiagnosticInfo> diagnostics, HashSet<string> memberNames)
+    private static MethodResult? ValidateMethod(ProbeClassRequest request, ProbeMethodRequest method, ModuleContext context, IReadOnlyList<MockSpec> mocks, List<DiagnosticInfo> diagnostics, HashSet<string> memberNames)
     {
         if (method.Kind is not { } kind)
         {
-            var first = method.Expectations.Count > 0 ? method.Expectations[0].AttributeLocation : method.Ending?.Location;
+            var first = method.Expectations.Count > 0 ? method.Expectations[0].AttributeLocation : method.Ending?.Location ?? method.ImportCalls.FirstOrDefault()?.Location;
             diagnostics.Add(DiagnosticInfo.Create(D.ExpectationWithoutProbe, first ?? method.NameLocation, method.Name,
                 "has Expect* attributes but no [BreakAt], [BreakAtLine] or [StepFrom]: add one so the expectations have a stop to be checked at"));
             return null;
@@ -169,13 +171,14 @@ public sealed partial class WasmProbeGenerator
             if (Expectation(expectation, context, site, diagnostics) is { } spec) expectations.Add(spec);
         }
         var ending = Ending(request, method, context, diagnostics);
+        var importCalls = method.ImportCalls.Select(c => ImportCalls(c, mocks, request, context, diagnostics)).Where(c => c is not null).Select(c => c!).ToEquatableArray();
         if (diagnostics.Count > before) return new MethodResult(view, null);
 
         string testName = method.Name + "_WasmProbe";
         for (int n = 2; memberNames.Contains(testName); n++) testName = method.Name + "_WasmProbe" + n.ToString(CultureInfo.InvariantCulture);
         memberNames.Add(testName);
         var methodSpec = new ProbeMethodSpec(method.Name, testName, request.FullName + "." + method.Name, kind, view.TypeName, parameter, method.IsStatic,
-            view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line, ending);
+            view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line, ending, importCalls);
         return new MethodResult(view, methodSpec);
     }
 

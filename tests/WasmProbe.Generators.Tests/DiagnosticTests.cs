@@ -262,6 +262,40 @@ public partial class DiagnosticTests
             .ShouldBe("Method 'M' has both [ExpectFinish] and [ExpectTrap]: a run either returns or traps; keep one");
     }
 
+    /// <summary>A module with two function imports, one a mock cannot provide, and an export calling the first.</summary>
+    private static readonly Lazy<(AdditionalText Module, int CallPc)> Imports = new(() =>
+    {
+        byte[] wasm = Wat("""(module (import "host" "scale" (func (param i32 i64) (result f64))) (import "host" "lanes" (func (param v128))) (func (export "run") (result f64) i32.const 1 i64.const 2 call 0))""");
+        return (Module("imports.wasm", wasm), ModuleDecoder.Decode(wasm).Bodies[0].Code.Instructions[2].Offset);
+    });
+
+    private static string ImportsProbe(string members) => Probe("", members, "[WasmModule(\"imports.wasm\", Entry = \"run\")]");
+
+    [Fact]
+    public void WP0031_a_mock_of_an_import_the_module_does_not_have()
+    {
+        Diagnose("WP0031", ImportsProbe("[MockImport([|\"host\"|], \"scal\")] public static double M(int a, long b) => 0;"), [Imports.Value.Module])
+            .ShouldBe("The module 'imports.wasm' has no function import \"host\".\"scal\" (its function imports: host.scale, host.lanes)");
+    }
+
+    [Fact]
+    public void WP0032_a_mock_whose_signature_is_not_the_import_s_shows_the_one_it_needs()
+    {
+        Diagnose("WP0032", ImportsProbe("[MockImport(\"host\", \"scale\")] public static double [|M|](int a, int b) => 0;"), [Imports.Value.Module])
+            .ShouldBe("[MockImport] method 'M' cannot provide host.scale [i32 i64] -> [f64]: it must be 'static double M(int, long)' (it is 'static double M(int, int)')");
+        Diagnose("WP0032", ImportsProbe("[MockImport(\"host\", \"scale\")] public double [|M|](int a, long b) => 0;"), [Imports.Value.Module])
+            .ShouldBe("[MockImport] method 'M' cannot provide host.scale [i32 i64] -> [f64]: it must be 'static double M(int, long)' (it is 'double M(int, long)')");
+        Diagnose("WP0032", ImportsProbe("[[|MockImport(\"host\", \"lanes\")|]] public static void M() { }"), [Imports.Value.Module])
+            .ShouldBe("[MockImport] method 'M' cannot provide host.lanes [v128] -> []: only i32, i64, f32 and f64 parameters and at most one result can be mocked");
+    }
+
+    [Fact]
+    public void WP0033_expected_calls_of_an_import_no_mock_records()
+    {
+        Diagnose("WP0033", ImportsProbe($"[BreakAt(\"run\", {Imports.Value.CallPc})][[|ExpectImportCalls(\"host\", \"scale\", 1)|]] public void M() {{ }}"), [Imports.Value.Module])
+            .ShouldBe("[ExpectImportCalls] of host.scale: no [MockImport] method of 'P' provides it, so its calls are not recorded");
+    }
+
     [Fact]
     public void WP0026_more_than_one_probe_on_a_method()
     {
@@ -394,12 +428,14 @@ public partial class DiagnosticTests
         var probe = new generator::WasmProbe.Generators.Model.ProbeMethodRequest("M", null, false, true, false,
             generator::WasmProbe.Generators.Model.ProbeKind.Breakpoint, null, false, null, null, null, null, 0, null, false, 0, null, 0,
             generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ParameterInfo>.Empty,
-            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ExpectationRequest>.Empty, null, false);
+            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ExpectationRequest>.Empty, null, false,
+            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ImportCallsRequest>.Empty);
         var request = new generator::WasmProbe.Generators.Model.ProbeClassRequest(null,
             generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ContainingType>.Empty, "P", "P", "class", null, true,
             null, "guests/fib.wasm", null, null, null, generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ConstantArg>.Empty,
             false, null, false, generator::WasmProbe.Generators.Model.WasiRequest.None, 0, false, generator::WasmProbe.Generators.Model.EquatableArray<string>.Empty,
-            new generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ProbeMethodRequest>([probe]));
+            new generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ProbeMethodRequest>([probe]),
+            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.MockRequest>.Empty);
         var image = new generator::WasmProbe.Generators.Model.ModuleImage("guests/fib.wasm", Guest("fib.wasm"), null, null);
         var match = generator::WasmProbe.Generators.Model.ModuleMatch.Find(request, [image]);
 

@@ -31,7 +31,15 @@ internal sealed record ProbeClassRequest(
     int DeadlineMilliseconds,
     bool GenerateFacts,
     EquatableArray<string> MemberNames,
-    EquatableArray<ProbeMethodRequest> Methods);
+    EquatableArray<ProbeMethodRequest> Methods,
+    EquatableArray<MockRequest> Mocks);
+
+/// <summary>A [MockImport] method: the import it provides and its signature as C# type keywords ("void" for none).</summary>
+internal sealed record MockRequest(string MethodName, bool IsStatic, bool IsGeneric, ConstantArg Module, ConstantArg Name,
+    EquatableArray<string> ParameterTypes, string ReturnType, LocationInfo? AttributeLocation, LocationInfo? NameLocation);
+
+/// <summary>An [ExpectImportCalls] of a probe method.</summary>
+internal sealed record ImportCallsRequest(ConstantArg Module, ConstantArg Name, ConstantArg Count, LocationInfo? Location);
 
 internal enum ProbeKind
 {
@@ -70,7 +78,8 @@ internal sealed record ProbeMethodRequest(
     EquatableArray<ParameterInfo> Parameters,
     EquatableArray<ExpectationRequest> Expectations,
     EndingRequest? Ending,
-    bool HasBothEndings);
+    bool HasBothEndings,
+    EquatableArray<ImportCallsRequest> ImportCalls);
 
 /// <summary>[ExpectFinish] (<paramref name="Trap"/> false: the results as written) or [ExpectTrap] (its code, if
 /// given), and where the attribute is.</summary>

@@ -36,7 +36,14 @@ internal sealed record ProbeClassSpec(
     EquatableArray<ExportSpec> Exports,
     EquatableArray<GlobalSpec> Globals,
     EquatableArray<ViewSpec> Views,
-    EquatableArray<ProbeMethodSpec> Methods);
+    EquatableArray<ProbeMethodSpec> Methods,
+    EquatableArray<MockSpec> Mocks);
+
+/// <summary>A [MockImport] method checked against its import: parameters and result as C# keywords ("void": none).</summary>
+internal sealed record MockSpec(string MethodName, string Module, string Name, EquatableArray<string> ParameterTypes, string ReturnType);
+
+/// <summary>An [ExpectImportCalls]: the import, and how many calls the run must make.</summary>
+internal sealed record ImportCallsSpec(string Module, string Name, int Count);
 
 /// <param name="PerFunction">For a local of a [BreakAtLine] view over several functions: its index in each function
 /// (in <see cref="LineSpec.Functions"/> order); empty otherwise (<see cref="Index"/> is the index).</param>
@@ -96,7 +103,8 @@ internal sealed record ProbeMethodSpec(
     int StepMode,
     EquatableArray<ExpectationSpec> Expectations,
     LineSpec? Line = null,
-    EndingSpec? Ending = null);
+    EndingSpec? Ending = null,
+    EquatableArray<ImportCallsSpec> ImportCalls = default);
 
 /// <summary>How the probe's run must end: with these results of the entry, or (<paramref name="Trap"/>) with a trap,
 /// of <paramref name="TrapCode"/> when given.</summary>

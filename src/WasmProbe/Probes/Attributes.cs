@@ -260,3 +260,25 @@ public sealed class ExpectTrapAttribute : Attribute
 
     public string? Code { get; }
 }
+
+/// <summary>Provides the import <paramref name="module"/>.<paramref name="name"/> for the class's probe runs and
+/// <c>Instantiate()</c>. The method must be static, its parameters and return type those of the import (<c>int</c> for
+/// i32, <c>long</c> for i64, <c>float</c> for f32, <c>double</c> for f64; <c>void</c> for no result), checked at
+/// compile time. It may replace a WASI function. Calls during a probe run are recorded (<see cref="ImportCallLog"/>,
+/// <see cref="ExpectImportCallsAttribute"/>). A definition of the same import in <c>ConfigureLinker</c> wins.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class MockImportAttribute(string module, string name) : Attribute
+{
+    public string Module { get; } = module;
+    public string Name { get; } = name;
+}
+
+/// <summary>The probe's run must call the import, provided by a <see cref="MockImportAttribute"/> method of the class,
+/// exactly <paramref name="count"/> times.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectImportCallsAttribute(string module, string name, int count) : Attribute
+{
+    public string Module { get; } = module;
+    public string Name { get; } = name;
+    public int Count { get; } = count;
+}

@@ -16,7 +16,7 @@ public static class ProbeRunner
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(probe);
         // fib+0xa1 (pc 0xa1, hit 3 of 10): ...
-        RunStops(module, [new CodeLocation(probe.Function, probe.Pc)], probe.Hit, probe.Optional, probe.Expectations, probe.Ending, onStop,
+        RunStops(module, [new CodeLocation(probe.Function, probe.Pc)], probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop,
             (at, hit, total) => $"{at} (pc 0x{probe.Pc:x}, hit {hit} of {total})",
             breakpoints => $"{breakpoints[0]} (pc 0x{probe.Pc:x})",
             "the breakpoint was never hit");
@@ -32,7 +32,7 @@ public static class ProbeRunner
         if (probe.Locations.Count == 0) throw new ArgumentException("a line probe needs at least one location", nameof(probe));
         // sort.c:33 (insertion_sort+0x2d5, hit 3 of 8): ...
         string line = $"{probe.File}:{probe.Line}";
-        RunStops(module, probe.Locations, probe.Hit, probe.Optional, probe.Expectations, probe.Ending, onStop,
+        RunStops(module, probe.Locations, probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop,
             (at, hit, total) => $"{line} ({at}, hit {hit} of {total})",
             breakpoints => $"{line} (at {string.Join(", ", breakpoints)})",
             "the line was never hit");
@@ -43,9 +43,10 @@ public static class ProbeRunner
     /// <param name="stopName">The headline of a failing stop: (breakpoint, hit, total hits).</param>
     /// <param name="probeName">The probe's name in messages about the run as a whole.</param>
     private static void RunStops(ProbeModule module, IReadOnlyList<CodeLocation> locations, int wantedHit, bool optional,
-        IReadOnlyList<Expectation> expectations, ExpectedEnding? ending, Action<DebugSession, int>? onStop,
+        IReadOnlyList<Expectation> expectations, ExpectedEnding? ending, IReadOnlyList<ImportCallExpectation>? importCalls, Action<DebugSession, int>? onStop,
         Func<Breakpoint, int, int, string> stopName, Func<IReadOnlyList<Breakpoint>, string> probeName, string neverHit)
     {
+        using var calls = ImportCallLog.Begin();
         using var session = module.CreateSession(InstrumentationMode.Static);
         var breakpoints = locations.Select(l => session.AddBreakpoint(l.Function, l.Pc)).ToArray();
         string name = probeName(breakpoints);
@@ -85,8 +86,12 @@ public static class ProbeRunner
         });
 
         if ((ending ?? ExpectedEnding.Normal).Check(final, module.ExitCode) is { } ended) report.AddEnding(ended);
-        else if (!optional && hits == 0) report.AddEnding($"{name}: {neverHit}; {FailureReport.Outcome(final)}");
-        else if (!optional && wantedHit > hits) report.AddEnding($"{name}: hit {hits} {(hits == 1 ? "time" : "times")}, never a hit {wantedHit}; {FailureReport.Outcome(final)}");
+        else
+        {
+            if (!optional && hits == 0) report.AddEnding($"{name}: {neverHit}; {FailureReport.Outcome(final)}");
+            else if (!optional && wantedHit > hits) report.AddEnding($"{name}: hit {hits} {(hits == 1 ? "time" : "times")}, never a hit {wantedHit}; {FailureReport.Outcome(final)}");
+            CheckImportCalls(importCalls, calls.Log, report);
+        }
         if (report.HasFailures) throw new ProbeFailedException(report.Format(hits), report.FirstException);
     }
 
@@ -95,6 +100,7 @@ public static class ProbeRunner
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(probe);
+        using var calls = ImportCallLog.Begin();
         using var session = module.CreateSession(InstrumentationMode.Debug);
         var breakpoint = session.AddBreakpoint(probe.Function, probe.Pc);
         string start = $"{breakpoint.FunctionName}+0x{probe.Pc:x}";
@@ -148,7 +154,16 @@ public static class ProbeRunner
         if ((probe.Ending ?? ExpectedEnding.Normal).Check(final, module.ExitCode) is { } ended) report.AddEnding(ended);
         else if (!probe.Optional && step < 0) report.AddEnding($"{start} (pc 0x{probe.Pc:x}): stepping never started: {(breakpoint.HitCount == 0 ? "the start was never hit" : $"the start was hit {breakpoint.HitCount} {(breakpoint.HitCount == 1 ? "time" : "times")}, never a hit {probe.Hit}")}; {FailureReport.Outcome(final)}");
         else if (!probe.Optional && step < probe.Steps) report.AddEnding($"{start} (pc 0x{probe.Pc:x}): stepping ended after {step} of {probe.Steps} steps; {FailureReport.Outcome(final)}");
+        else CheckImportCalls(probe.ImportCalls, calls.Log, report);
         if (report.HasFailures) throw new ProbeFailedException(report.Format(breakpoint.HitCount), report.FirstException);
+    }
+
+    private static void CheckImportCalls(IReadOnlyList<ImportCallExpectation>? expectations, ImportCallLog log, FailureReport report)
+    {
+        foreach (var expectation in expectations ?? [])
+        {
+            if (expectation.Check(log) is { } failure) report.AddEnding(failure);
+        }
     }
 
     private static string Here(DebugSession session) =>

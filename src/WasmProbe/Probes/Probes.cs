@@ -6,11 +6,15 @@ namespace WasmProbe.Probes;
 /// its index, the pc validated, expectations typed).</summary>
 /// <param name="Name">The probe method's full name (Namespace.Class.Method), for messages.</param>
 /// <param name="Ending">How the run must end; null: normally (<see cref="ExpectedEnding.Normal"/>).</param>
-public sealed record BreakpointProbe(string Name, int Function, int Pc, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null);
+/// <param name="ImportCalls">How often the run must call mocked imports.</param>
+public sealed record BreakpointProbe(string Name, int Function, int Pc, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null);
 
 /// <summary>A <see cref="StepFromAttribute"/> probe as generated code describes it.</summary>
-public sealed record StepProbe(string Name, int Function, int Pc, int Hit, int Steps, StepMode Mode, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null);
+public sealed record StepProbe(string Name, int Function, int Pc, int Hit, int Steps, StepMode Mode, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null);
 
 /// <summary>A <see cref="BreakAtLineAttribute"/> probe as generated code describes it: the line as written and the
 /// locations the generator resolved it to (every pc where the line starts, in pc order).</summary>
-public sealed record LineProbe(string Name, string File, int Line, IReadOnlyList<CodeLocation> Locations, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null);
+public sealed record LineProbe(string Name, string File, int Line, IReadOnlyList<CodeLocation> Locations, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null);
