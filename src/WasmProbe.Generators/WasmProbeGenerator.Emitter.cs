@@ -63,7 +63,7 @@ public sealed partial class WasmProbeGenerator
         var staticProbes = spec.Methods
             .SelectMany(m => m.Kind switch
             {
-                ProbeKind.Breakpoint => [(m.Function, m.Pc)],
+                ProbeKind.Breakpoint or ProbeKind.Call => [(m.Function, m.Pc)],
                 ProbeKind.Line when m.Line is { } line => line.Locations.Select(l => (l.Function, l.Pc)),
                 _ => [],
             })
@@ -239,6 +239,12 @@ public sealed partial class WasmProbeGenerator
         w.Line();
         w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)} (parameters first){(steps ? ", while the step is in that function" : "")}.</summary>");
         w.Line(steps ? "public LocalsView Locals => new LocalsView(this);" : "public LocalsView Locals => new LocalsView(Session);");
+        if (view.Kind == ProbeKind.Call)
+        {
+            w.Line();
+            w.Line($"/// <summary>The arguments of this call of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");
+            w.Line("public ArgsView Args => new ArgsView(Session);");
+        }
         if (!steps)
         {
             w.Line();
@@ -281,10 +287,30 @@ public sealed partial class WasmProbeGenerator
             }
         }
         w.Close();
+        if (view.Kind == ProbeKind.Call) EmitArgsView(w, view);
         if (!steps)
         {
             w.Line();
             EmitStackView(w, view, $"before {Identifiers.Xml(view.FunctionName)}+{pc}");
+        }
+        w.Close();
+    }
+
+    /// <summary>[OnCall] views: the parameters, which at the function's first instruction are the arguments.</summary>
+    private static void EmitArgsView(CodeWriter w, ViewSpec view)
+    {
+        w.Line();
+        w.Line($"/// <summary>The parameters of {Identifiers.Xml(view.FunctionName)} as the caller passed them.</summary>");
+        w.Open("public readonly struct ArgsView");
+        w.Line($"private readonly {Session} _session;");
+        w.Line();
+        w.Line($"internal ArgsView({Session} session) {{ _session = session; }}");
+        foreach (var parameter in view.Args)
+        {
+            string index = parameter.Index.ToString(CultureInfo.InvariantCulture);
+            w.Line();
+            w.Line($"/// <summary>Parameter {index}, {Identifiers.Xml(parameter.Description)}: {Identifiers.Xml(parameter.WasmType)}.</summary>");
+            w.Line($"public {ClrType(parameter.Kind)} {parameter.Identifier} => {FromValue(parameter.Kind, $"_session.Local({index})")};");
         }
         w.Close();
     }

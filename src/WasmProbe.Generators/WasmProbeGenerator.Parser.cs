@@ -124,13 +124,14 @@ public sealed partial class WasmProbeGenerator
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             switch (cls.Name)
             {
-                case "BreakAtAttribute" or "StepFromAttribute" or "BreakAtLineAttribute":
+                case "BreakAtAttribute" or "StepFromAttribute" or "BreakAtLineAttribute" or "OnCallAttribute":
                     if (probe is not null) both = true;
                     probe ??= attribute;
                     kind ??= cls.Name switch
                     {
                         "BreakAtAttribute" => ProbeKind.Breakpoint,
                         "BreakAtLineAttribute" => ProbeKind.Line,
+                        "OnCallAttribute" => ProbeKind.Call,
                         _ => ProbeKind.Steps,
                     };
                     break;

@@ -11,7 +11,7 @@ namespace WasmProbe.Generators;
 public sealed partial class WasmProbeGenerator
 {
     /// <summary>[BreakAt]/[StepFrom]: the function and pc, resolved as the runtime resolves them
-    /// (<see cref="FunctionResolver"/>, <see cref="PcResolver"/>).</summary>
+    /// (<see cref="FunctionResolver"/>, <see cref="PcResolver"/>); [OnCall]: the function's first instruction.</summary>
     private static ProbeSite? PcSite(ProbeMethodRequest method, ProbeKind kind, ModuleContext context, List<DiagnosticInfo> diagnostics)
     {
         var resolved = FunctionResolver.Defined(context.Module, context.Function(method.Function!));
@@ -32,25 +32,30 @@ public sealed partial class WasmProbeGenerator
             return null;
         }
         string functionName = context.FunctionName(function);
-        if (method.Pc!.Value is not int pc)
+        var analysis = probed.Analysis;
+        int pc;
+        if (kind == ProbeKind.Call) pc = analysis.Code[0].Offset + probed.Shift;
+        else if (method.Pc!.Value is int written) pc = written;
+        else
         {
             diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, method.Pc.Location, Values.Describe(method.Pc), "a pc", " (an int module offset)"));
             return null;
         }
-        var analysis = probed.Analysis;
         var instruction = PcResolver.Resolve(analysis, functionName, pc, probed.Shift);
         if (instruction.Problem is { } pcProblem)
         {
-            diagnostics.Add(PcDiagnostic(pcProblem, method.Pc.Location, pc, functionName));
+            diagnostics.Add(PcDiagnostic(pcProblem, method.Pc?.Location ?? method.Function!.Location, pc, functionName));
             return null;
         }
         int index = instruction.Value;
 
-        string typeName = Identifiers.TypePart(context.Module.Names.Function(function), function) + "_0x" + Hex(pc) + (kind == ProbeKind.Steps ? "_Steps" : "");
+        string typeName = Identifiers.TypePart(context.Module.Names.Function(function), function)
+            + (kind == ProbeKind.Call ? "_Call" : "_0x" + Hex(pc) + (kind == ProbeKind.Steps ? "_Steps" : ""));
         var stackTypes = analysis.StackBefore(index);
         var stack = kind == ProbeKind.Steps ? EquatableArray<TypedSlot>.Empty : StackSlots(stackTypes);
         string text = InstructionText(context.Module, function, analysis, index);
-        var view = new ViewSpec(typeName, kind, function, functionName, pc, text, Locals(context, function, analysis), stack);
+        var view = new ViewSpec(typeName, kind, function, functionName, pc, text, Locals(context, function, analysis), stack,
+            Args: kind == ProbeKind.Call ? Args(context, function, analysis) : default);
         return new ProbeSite($"{functionName}+0x{Hex(pc)}", view, [function], [analysis], stackTypes, null);
     }
 

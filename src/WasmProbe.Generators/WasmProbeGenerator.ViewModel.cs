@@ -115,6 +115,19 @@ public sealed partial class WasmProbeGenerator
         }).ToEquatableArray();
     }
 
+    /// <summary>[OnCall] views: the parameters, named from the name section or p0, p1, ...</summary>
+    private static EquatableArray<TypedSlot> Args(ModuleContext context, int function, FunctionAnalysis analysis)
+    {
+        int count = analysis.Locals.ParameterCount;
+        var names = Enumerable.Range(0, count).Select(i => context.LocalName(function, i)).ToList();
+        var identifiers = Identifiers.Assign(names, "p", ["ArgsView", "_session"]);
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var type = analysis.Locals[i];
+            return new TypedSlot(i, identifiers[i], Values.Kind(type), type.ToString(), "parameter " + (names[i] ?? i.ToString(CultureInfo.InvariantCulture)));
+        }).ToEquatableArray();
+    }
+
     private static string InstructionText(Module module, int function, FunctionAnalysis analysis, int index)
     {
         try

@@ -290,6 +290,13 @@ public partial class DiagnosticTests
     }
 
     [Fact]
+    public void WP0005_on_call_of_an_imported_function()
+    {
+        Diagnose("WP0005", ImportsProbe("[OnCall([|0|])] public void M() { }"), [Imports.Value.Module])
+            .ShouldBe("Function host.scale of 'imports.wasm' is imported and has no code to stop in; pick a function the module defines (for example run)");
+    }
+
+    [Fact]
     public void WP0033_expected_calls_of_an_import_no_mock_records()
     {
         Diagnose("WP0033", ImportsProbe($"[BreakAt(\"run\", {Imports.Value.CallPc})][[|ExpectImportCalls(\"host\", \"scale\", 1)|]] public void M() {{ }}"), [Imports.Value.Module])

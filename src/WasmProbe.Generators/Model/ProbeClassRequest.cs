@@ -46,6 +46,8 @@ internal enum ProbeKind
     Breakpoint,
     Steps,
     Line,
+    /// <summary>[OnCall]: a breakpoint at the function's first instruction.</summary>
+    Call,
 }
 
 /// <summary>The parameter of a probe method as written: its type's simple name (error types keep the written name,

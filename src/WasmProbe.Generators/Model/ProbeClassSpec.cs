@@ -78,7 +78,8 @@ internal sealed record ViewSpec(
     string Instruction,
     EquatableArray<TypedSlot> Locals,
     EquatableArray<TypedSlot> Stack,
-    LineSpec? Line = null);
+    LineSpec? Line = null,
+    EquatableArray<TypedSlot> Args = default);
 
 internal enum ParameterKind
 {

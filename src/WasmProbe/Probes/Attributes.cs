@@ -83,6 +83,28 @@ public sealed class BreakAtAttribute : Attribute
     public bool Optional { get; set; }
 }
 
+/// <summary>Stops the module's entry run at every call of a function, before its first instruction (calls from wasm,
+/// through tables and references, and from the host alike), and calls the method with a typed view of the stop
+/// (<c>Class.Fib_Call</c>): its <c>Args</c> are the parameters as passed (names from the name section, <c>p0</c>, ...
+/// otherwise), its <c>Locals</c> all locals. <c>Hit</c> counts calls.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class OnCallAttribute : Attribute
+{
+    /// <param name="function">A function name (name section, or export name) or a decimal index.</param>
+    public OnCallAttribute(string function) => Function = function;
+
+    /// <param name="function">An index in the function index space (imports first).</param>
+    public OnCallAttribute(int function) => Function = function;
+
+    public object Function { get; }
+
+    /// <summary>Only this call (1-based) is checked and passed to the method; 0 (default): every call.</summary>
+    public int Hit { get; set; }
+
+    /// <summary>Do not fail when the function (or the call given by <see cref="Hit"/>) is never called.</summary>
+    public bool Optional { get; set; }
+}
+
 /// <summary>Stops the module's entry run at the start of a source line, every time it is reached, and calls the method
 /// with a typed view of the stop. The line is resolved at compile time, from the module's DWARF line table, to every pc
 /// where an is_stmt row of that line starts (all inlined and duplicated copies; unreachable ones left out); a stop at
