@@ -34,7 +34,7 @@ public sealed partial class WasmProbeGenerator
         string functionName = context.FunctionName(function);
         var analysis = probed.Analysis;
         int pc;
-        if (kind == ProbeKind.Call) pc = analysis.Code[0].Offset + probed.Shift;
+        if (kind == ProbeKind.Call) pc = PcResolver.Entry(analysis, probed.Shift);
         else if (method.Pc!.Value is int written) pc = written;
         else
         {

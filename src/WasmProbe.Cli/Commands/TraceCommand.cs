@@ -11,13 +11,14 @@ namespace WasmProbe.Cli.Commands;
 public sealed class TraceCommand : ICommand
 {
     public string Name => "trace";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--watch ADDR:LEN]... [--step] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--on-call FUNC]... [--watch ADDR:LEN]... [--step] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
     public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         Invocation.Option,
         new("break", "b", "FUNC@PC|FILE:LINE", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index), or at a source line (DWARF); repeatable", Repeatable: true),
+        new("on-call", null, "FUNC", "stop at every call of FUNC (name or index), before its first instruction: its locals are the arguments; repeatable", Repeatable: true),
         new("watch", "w", "ADDR:LEN", "stop before every write to a byte of [ADDR, ADDR+LEN) of memory 0 (hex 0x.. or decimal); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
         new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),
@@ -56,6 +57,17 @@ public sealed class TraceCommand : ICommand
         using (session)
         {
             foreach (string location in arguments.Values("break")) AddBreakpoint(session, location);
+            foreach (string function in arguments.Values("on-call"))
+            {
+                try
+                {
+                    session.AddCallBreakpoint(function);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CommandException($"--on-call {function}: {e.Message}");
+                }
+            }
             foreach (var (text, address, length) in watches)
             {
                 try

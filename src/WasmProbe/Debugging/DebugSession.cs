@@ -125,6 +125,17 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         return breakpoint;
     }
 
+    /// <summary>Sets a breakpoint that stops every call of <paramref name="function"/> before its first instruction
+    /// (<see cref="Probes.OnCallAttribute"/>); its locals are then the arguments.</summary>
+    public Breakpoint AddCallBreakpoint(string function) => AddCallBreakpoint(Module.Names.ResolveFunction(function));
+
+    public Breakpoint AddCallBreakpoint(int function)
+    {
+        ThrowIfDisposed();
+        function = FunctionResolver.Defined(Module, FunctionResolver.Resolve(Module, function)).ValueOrThrow();
+        return AddBreakpoint(function, PcResolver.Entry(Analysis(function)));
+    }
+
     public bool RemoveBreakpoint(Breakpoint breakpoint)
     {
         ThrowIfDisposed();

@@ -83,6 +83,29 @@ public sealed class TraceCommandTests : IDisposable
     }
 
     [Fact]
+    public void On_call_stops_before_the_function_s_first_instruction_with_the_arguments_as_locals()
+    {
+        var (code, lines, error) = Trace("--invoke", "add", "1", "2", "--on-call", "add");
+
+        code.ShouldBe(0, error);
+        lines.ShouldBe(
+        [
+            $$"""{"event":"breakpoint","func":0,"pc":{{Pc("add", 0)}},"locals":[{"type":"i32","value":1},{"type":"i32","value":2}],"stack":[],"frames":[{"func":0,"pc":{{Pc("add", 0)}}}]}""",
+            """{"event":"finished","results":[{"type":"i32","value":3}]}""",
+        ]);
+    }
+
+    [Fact]
+    public void On_call_of_an_unknown_function_is_an_error_naming_it()
+    {
+        var (code, _, error) = Trace("--invoke", "add", "1", "2", "--on-call", "sub");
+
+        code.ShouldNotBe(0);
+        error.ShouldContain("--on-call sub");
+        error.ShouldContain("sub");
+    }
+
+    [Fact]
     public void Breakpoint_and_trap_events_name_function_pc_and_frames()
     {
         var (code, lines, _) = Trace("--invoke", "div", "7", "0", "--break", $"div@0x{Pc("div", 2):x}");

@@ -7,6 +7,10 @@ public static class PcResolver
 {
     /// <summary>The index of the instruction at <paramref name="pc"/> in <paramref name="analysis"/>. An analysis of a
     /// partly decoded module has its offsets <paramref name="shift"/> below the module's pcs.</summary>
+    /// <summary>Where a call of the function stops before anything of it runs ([OnCall], <c>trace --on-call</c>): its
+    /// first instruction, reached once per call (a branch back to a leading loop lands after the loop instruction).</summary>
+    public static int Entry(FunctionAnalysis analysis, int shift = 0) => analysis.Code[0].Offset + shift;
+
     public static Resolution<int> Resolve(FunctionAnalysis analysis, string functionName, int pc, int shift = 0)
     {
         int index = analysis.IndexOfPc(pc - shift);
