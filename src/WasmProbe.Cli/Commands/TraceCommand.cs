@@ -11,7 +11,7 @@ namespace WasmProbe.Cli.Commands;
 public sealed class TraceCommand : ICommand
 {
     public string Name => "trace";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--on-call FUNC]... [--watch ADDR:LEN]... [--step] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--on-call FUNC]... [--watch ADDR:LEN]... [--step] [--vars] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
     public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -21,6 +21,7 @@ public sealed class TraceCommand : ICommand
         new("on-call", null, "FUNC", "stop at every call of FUNC (name or index), before its first instruction: its locals are the arguments; repeatable", Repeatable: true),
         new("watch", "w", "ADDR:LEN", "stop before every write to a byte of [ADDR, ADDR+LEN) of memory 0 (hex 0x.. or decimal); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
+        new("vars", null, null, "add the source variables in scope (DWARF) to every stop: name, source type and value"),
         new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),
         .. HostOptions.Specs,
     ];
@@ -34,6 +35,7 @@ public sealed class TraceCommand : ICommand
             ? int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new UsageException($"--max-stops needs a whole number, not '{max}'")
             : 100_000;
         bool step = arguments.Flag("step");
+        bool variables = arguments.Flag("vars");
         var watches = arguments.Values("watch").Select(WatchRange).ToList();
         var host = HostOptions.From(arguments, loaded.Module, path, new Engine.GuestOptions().Deadline);
 
@@ -83,11 +85,11 @@ public sealed class TraceCommand : ICommand
             int stops = 0;
             var final = session.Run(stop =>
             {
-                WriteStop(json, context.Out, session, stop);
+                WriteStop(json, context.Out, session, stop, variables);
                 if (++stops >= maxStops) return ResumeAction.RunToCompletion;
                 return step ? ResumeAction.StepInto : ResumeAction.Continue;
             }, step ? ResumeAction.StepInto : ResumeAction.Continue);
-            WriteStop(json, context.Out, session, final);
+            WriteStop(json, context.Out, session, final, variables);
             if (host.Wasi) context.Error.Write(session.Stdout + session.Stderr);
             return final is FinishedStop { ExitCode: null or 0 } ? 0 : 1;
         }
@@ -138,7 +140,7 @@ public sealed class TraceCommand : ICommand
         return long.TryParse(hex ? text[2..] : text, hex ? NumberStyles.HexNumber : NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : null;
     }
 
-    private static void WriteStop(Utf8JsonWriter json, TextWriter output, DebugSession session, StopEvent stop)
+    private static void WriteStop(Utf8JsonWriter json, TextWriter output, DebugSession session, StopEvent stop, bool variables)
     {
         json.Reset();
         json.WriteStartObject();
@@ -193,6 +195,7 @@ public sealed class TraceCommand : ICommand
             {
                 WriteValues(json, "locals", top.LocalsOrNull);
                 WriteValues(json, "stack", top.StackOrNull);
+                if (variables) WriteVariables(json, top.Variables);
             }
             json.WriteStartArray("frames");
             foreach (var frame in backtrace)
@@ -207,6 +210,22 @@ public sealed class TraceCommand : ICommand
         json.WriteEndObject();
         json.Flush();
         output.WriteLine();
+    }
+
+    /// <summary>Each variable's name, source type, and its value as the debugger shows it, or why it is unavailable.</summary>
+    private static void WriteVariables(Utf8JsonWriter json, IReadOnlyList<Wasm.Dwarf.Variables.VariableValue> variables)
+    {
+        json.WriteStartArray("variables");
+        foreach (var variable in variables)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", variable.Name);
+            json.WriteString("type", variable.Type.Name);
+            if (variable.UnavailableReason is { } reason) json.WriteString("unavailable", reason);
+            else json.WriteString("value", variable.Display);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     private static void WriteValues(Utf8JsonWriter json, string name, IReadOnlyList<Inspection.WasmValue>? values)

@@ -8,7 +8,7 @@ namespace WasmProbe.Tests.Dwarf;
 public class VariableDebuggingTests
 {
     // sort.c sorts 5, 2, 9, 1, 7, 3; line 33 (`a[j + 1] = a[j];`) runs once per inversion, with these i, key, j and a[j].
-    private static readonly (int I, int Key, int J, int AtJ)[] ShiftsAtLine33 =
+    internal static readonly (int I, int Key, int J, int AtJ)[] ShiftsAtLine33 =
         [(1, 2, 0, 5), (3, 1, 2, 9), (3, 1, 1, 5), (3, 1, 0, 2), (4, 7, 3, 9), (5, 3, 4, 9), (5, 3, 3, 7), (5, 3, 2, 5)];
 
     [Fact]
