@@ -83,6 +83,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ImportNotMocked = Error("WP0033", "[ExpectImportCalls] of an import that is not mocked",
         "[ExpectImportCalls] of {0}: no [MockImport] method of '{1}' provides it, so its calls are not recorded");
 
+    public static readonly DiagnosticDescriptor NeverReturns = Error("WP0034", "Function never returns",
+        "{0} never returns (no reachable return, end or branch out of it), so [OnReturn] could never stop");
+
     public static readonly DiagnosticDescriptor InternalError = Error("WP0025", "WasmProbe generator failure",
         "WasmProbe's generator failed on class '{0}' (module '{1}'): {2} ({3}). This is a bug in WasmProbe, not a problem of the module: please report it with this message and the module");
 
@@ -114,7 +117,7 @@ internal static class DiagnosticDescriptors
         MemoryOutOfRange, WrongStopViewParameter, ClassShape, EntryArgumentCount, ExpectationWithoutProbe,
         InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
         InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters, FinishMismatch, UnknownTrapCode,
-        SeveralEndings, UnknownImport, MockSignature, ImportNotMocked,
+        SeveralEndings, UnknownImport, MockSignature, ImportNotMocked, NeverReturns,
     ];
 
     public static DiagnosticDescriptor ById(string id)

@@ -64,6 +64,7 @@ public sealed partial class WasmProbeGenerator
             .SelectMany(m => m.Kind switch
             {
                 ProbeKind.Breakpoint or ProbeKind.Call => [(m.Function, m.Pc)],
+                ProbeKind.Return => spec.Views.First(v => v.TypeName == m.ViewTypeName).ExitPcs.Append(m.Pc).Select(pc => (m.Function, Pc: pc)),
                 ProbeKind.Line when m.Line is { } line => line.Locations.Select(l => (l.Function, l.Pc)),
                 _ => [],
             })
@@ -226,13 +227,14 @@ public sealed partial class WasmProbeGenerator
         string function = view.Function.ToString(CultureInfo.InvariantCulture);
         string pc = "0x" + view.Pc.ToString("x", CultureInfo.InvariantCulture);
         string where = $"{Identifiers.Xml(view.FunctionName)}+{pc} (<c>{Identifiers.Xml(view.Instruction)}</c>)";
-        bool steps = view.Kind == ProbeKind.Steps;
+        bool steps = view.Kind == ProbeKind.Steps, returns = view.Kind == ProbeKind.Return;
+        if (returns) where = $"a return of {Identifiers.Xml(view.FunctionName)}";
         w.Line(steps
             ? $"/// <summary>A stop while stepping from {where}: typed locals of {Identifiers.Xml(view.FunctionName)}, globals, memory, the untyped operand stack.</summary>"
             : $"/// <summary>The guest stopped before {where}: typed locals, operand stack (S0 = top), globals and memory.</summary>");
-        w.Open($"public sealed class {view.TypeName} : {Probes}.{(steps ? "StepView" : "BreakpointView")}");
-        w.Line(steps
-            ? $"internal {view.TypeName}({Session} session, int step) : base(session, {function}, step) {{ }}"
+        w.Open($"public sealed class {view.TypeName} : {Probes}.{(steps ? "StepView" : returns ? "ReturnView" : "BreakpointView")}");
+        w.Line(steps ? $"internal {view.TypeName}({Session} session, int step) : base(session, {function}, step) {{ }}"
+            : returns ? $"internal {view.TypeName}({Session} session, int hit, {Probes}.FunctionReturn @return) : base(session, {function}, hit, @return) {{ }}"
             : $"internal {view.TypeName}({Session} session, int hit) : base(session, {function}, {pc}, hit) {{ }}");
         w.Line();
         w.Line("private GlobalsView? _globals;");
@@ -244,6 +246,15 @@ public sealed partial class WasmProbeGenerator
             w.Line();
             w.Line($"/// <summary>The arguments of this call of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");
             w.Line("public ArgsView Args => new ArgsView(Session);");
+        }
+        if (returns)
+        {
+            w.Line();
+            w.Line($"/// <summary>The arguments this call of {Identifiers.Xml(view.FunctionName)} was made with, typed.</summary>");
+            w.Line("public ArgsView Args => new ArgsView(this);");
+            w.Line();
+            w.Line("/// <summary>The results being returned, typed (a tail call's are not known: reading one throws).</summary>");
+            w.Line("public ResultsView Results => new ResultsView(this);");
         }
         if (!steps)
         {
@@ -287,7 +298,8 @@ public sealed partial class WasmProbeGenerator
             }
         }
         w.Close();
-        if (view.Kind == ProbeKind.Call) EmitArgsView(w, view);
+        if (view.Kind is ProbeKind.Call or ProbeKind.Return) EmitArgsView(w, view);
+        if (returns) EmitResultsView(w, view);
         if (!steps)
         {
             w.Line();
@@ -296,21 +308,41 @@ public sealed partial class WasmProbeGenerator
         w.Close();
     }
 
-    /// <summary>[OnCall] views: the parameters, which at the function's first instruction are the arguments.</summary>
+    /// <summary>[OnCall] views: the parameters, which at the function's first instruction are the arguments;
+    /// [OnReturn] views: the arguments the runner kept at the call's entry.</summary>
     private static void EmitArgsView(CodeWriter w, ViewSpec view)
     {
+        bool kept = view.Kind == ProbeKind.Return;
         w.Line();
         w.Line($"/// <summary>The parameters of {Identifiers.Xml(view.FunctionName)} as the caller passed them.</summary>");
         w.Open("public readonly struct ArgsView");
-        w.Line($"private readonly {Session} _session;");
+        w.Line(kept ? $"private readonly {view.TypeName} _view;" : $"private readonly {Session} _session;");
         w.Line();
-        w.Line($"internal ArgsView({Session} session) {{ _session = session; }}");
+        w.Line(kept ? $"internal ArgsView({view.TypeName} view) {{ _view = view; }}" : $"internal ArgsView({Session} session) {{ _session = session; }}");
         foreach (var parameter in view.Args)
         {
             string index = parameter.Index.ToString(CultureInfo.InvariantCulture);
             w.Line();
             w.Line($"/// <summary>Parameter {index}, {Identifiers.Xml(parameter.Description)}: {Identifiers.Xml(parameter.WasmType)}.</summary>");
-            w.Line($"public {ClrType(parameter.Kind)} {parameter.Identifier} => {FromValue(parameter.Kind, $"_session.Local({index})")};");
+            w.Line($"public {ClrType(parameter.Kind)} {parameter.Identifier} => {FromValue(parameter.Kind, kept ? $"_view.Return.Args[{index}]" : $"_session.Local({index})")};");
+        }
+        w.Close();
+    }
+
+    private static void EmitResultsView(CodeWriter w, ViewSpec view)
+    {
+        w.Line();
+        w.Line($"/// <summary>The results {Identifiers.Xml(view.FunctionName)} returns.</summary>");
+        w.Open("public readonly struct ResultsView");
+        w.Line($"private readonly {view.TypeName} _view;");
+        w.Line();
+        w.Line($"internal ResultsView({view.TypeName} view) {{ _view = view; }}");
+        foreach (var result in view.Results)
+        {
+            string index = result.Index.ToString(CultureInfo.InvariantCulture);
+            w.Line();
+            w.Line($"/// <summary>Result {index}: {Identifiers.Xml(result.WasmType)}.</summary>");
+            w.Line($"public {ClrType(result.Kind)} {result.Identifier} => {FromValue(result.Kind, $"_view.Result({index})")};");
         }
         w.Close();
     }
@@ -415,6 +447,11 @@ public sealed partial class WasmProbeGenerator
             EmitLineTest(w, spec, method, line);
             return;
         }
+        if (method.Kind == ProbeKind.Return)
+        {
+            EmitReturnTest(w, spec, method);
+            return;
+        }
         bool steps = method.Kind == ProbeKind.Steps;
         string pc = "0x" + method.Pc.ToString("x", CultureInfo.InvariantCulture);
         string function = method.Function.ToString(CultureInfo.InvariantCulture);
@@ -430,6 +467,27 @@ public sealed partial class WasmProbeGenerator
             : $"new {Probes}.BreakpointProbe({Identifiers.Literal(method.DisplayName)}, {function}, {pc}, {Int(method.Hit)}, {Bool(method.Optional)}, ";
         EmitExpectations(w, head, method);
         w.Line($"(session, {(steps ? "step" : "hit")}) => {call});");
+        w.Indent--;
+        w.Close();
+    }
+
+    private static void EmitReturnTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method)
+    {
+        string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;
+        string call = method.Parameter switch
+        {
+            ParameterKind.View => $"{target}(new {method.ViewTypeName}(session, hit, @return))",
+            ParameterKind.Session => $"{target}(session)",
+            _ => $"{target}()",
+        };
+        w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> (every return, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
+        if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
+        w.Open($"public void {method.TestMethodName}()");
+        w.Line($"{Probes}.ProbeRunner.RunReturn(");
+        w.Indent++;
+        w.Line("WasmModule,");
+        EmitExpectations(w, $"new {Probes}.ReturnProbe({Identifiers.Literal(method.DisplayName)}, {Int(method.Function)}, {Int(method.Hit)}, {Bool(method.Optional)}, ", method);
+        w.Line($"(session, hit, @return) => {call});");
         w.Indent--;
         w.Close();
     }
@@ -481,7 +539,6 @@ public sealed partial class WasmProbeGenerator
         return $"{target}({argument})";
     }
 
-    /// <summary>The probe's last constructor arguments: <paramref name="head"/> and its expectations.</summary>
     /// <summary>The probe's last arguments: its expectations, then its ending when it has one.</summary>
     private static void EmitExpectations(CodeWriter w, string head, ProbeMethodSpec method)
     {

@@ -124,7 +124,7 @@ public sealed partial class WasmProbeGenerator
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             switch (cls.Name)
             {
-                case "BreakAtAttribute" or "StepFromAttribute" or "BreakAtLineAttribute" or "OnCallAttribute":
+                case "BreakAtAttribute" or "StepFromAttribute" or "BreakAtLineAttribute" or "OnCallAttribute" or "OnReturnAttribute":
                     if (probe is not null) both = true;
                     probe ??= attribute;
                     kind ??= cls.Name switch
@@ -132,6 +132,7 @@ public sealed partial class WasmProbeGenerator
                         "BreakAtAttribute" => ProbeKind.Breakpoint,
                         "BreakAtLineAttribute" => ProbeKind.Line,
                         "OnCallAttribute" => ProbeKind.Call,
+                        "OnReturnAttribute" => ProbeKind.Return,
                         _ => ProbeKind.Steps,
                     };
                     break;

@@ -34,7 +34,7 @@ public sealed partial class WasmProbeGenerator
         string functionName = context.FunctionName(function);
         var analysis = probed.Analysis;
         int pc;
-        if (kind == ProbeKind.Call) pc = PcResolver.Entry(analysis, probed.Shift);
+        if (kind is ProbeKind.Call or ProbeKind.Return) pc = PcResolver.Entry(analysis, probed.Shift);
         else if (method.Pc!.Value is int written) pc = written;
         else
         {
@@ -49,13 +49,27 @@ public sealed partial class WasmProbeGenerator
         }
         int index = instruction.Value;
 
-        string typeName = Identifiers.TypePart(context.Module.Names.Function(function), function)
-            + (kind == ProbeKind.Call ? "_Call" : "_0x" + Hex(pc) + (kind == ProbeKind.Steps ? "_Steps" : ""));
+        var exits = kind == ProbeKind.Return ? FunctionExits.Of(analysis, probed.Shift) : [];
+        if (kind == ProbeKind.Return && exits.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.NeverReturns, method.Function!.Location, functionName));
+            return null;
+        }
+        string typeName = Identifiers.TypePart(context.Module.Names.Function(function), function) + kind switch
+        {
+            ProbeKind.Call => "_Call",
+            ProbeKind.Return => "_Return",
+            ProbeKind.Steps => "_0x" + Hex(pc) + "_Steps",
+            _ => "_0x" + Hex(pc),
+        };
         var stackTypes = analysis.StackBefore(index);
-        var stack = kind == ProbeKind.Steps ? EquatableArray<TypedSlot>.Empty : StackSlots(stackTypes);
+        // A return view's stack differs from exit to exit: only its Results are typed.
+        var stack = kind is ProbeKind.Steps or ProbeKind.Return ? EquatableArray<TypedSlot>.Empty : StackSlots(stackTypes);
         string text = InstructionText(context.Module, function, analysis, index);
         var view = new ViewSpec(typeName, kind, function, functionName, pc, text, Locals(context, function, analysis), stack,
-            Args: kind == ProbeKind.Call ? Args(context, function, analysis) : default);
+            Args: kind is ProbeKind.Call or ProbeKind.Return ? Args(context, function, analysis) : default,
+            Results: kind == ProbeKind.Return ? Results(context.Module.IndexSpaces.FunctionTypeOfFunction(function)) : default,
+            ExitPcs: exits.Select(e => e.Pc).ToEquatableArray());
         return new ProbeSite($"{functionName}+0x{Hex(pc)}", view, [function], [analysis], stackTypes, null);
     }
 

@@ -128,6 +128,10 @@ public sealed partial class WasmProbeGenerator
         }).ToEquatableArray();
     }
 
+    /// <summary>[OnReturn] views: the function's results, R0, R1, ...</summary>
+    private static EquatableArray<TypedSlot> Results(FunctionType type) =>
+        type.Results.Select((t, i) => new TypedSlot(i, "R" + i.ToString(CultureInfo.InvariantCulture), Values.Kind(t), t.ToString(), "result " + i.ToString(CultureInfo.InvariantCulture))).ToEquatableArray();
+
     private static string InstructionText(Module module, int function, FunctionAnalysis analysis, int index)
     {
         try

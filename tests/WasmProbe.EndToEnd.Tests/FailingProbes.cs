@@ -55,6 +55,12 @@ public partial class FailingFibProbes
         if (stop.Step == 2) stop.Stack.Count.ShouldBe(5);
     }
 
+    [OnReturn("add", Hit = 2)]
+    [ExpectLocal("x", 99)]
+    public void Wrong_argument_at_a_return()
+    {
+    }
+
     [BreakAt("fib", 0xa1, Hit = 1)]
     [ExpectFinish(56)]
     public void Wrong_result()

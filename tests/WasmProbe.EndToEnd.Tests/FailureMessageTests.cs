@@ -262,4 +262,20 @@ public class FailureMessageTests
               S1: i32 = 7
             """);
     }
+
+    [Fact]
+    public void A_failing_return_names_the_exit_and_the_return_out_of_all_returns()
+    {
+        Failure(_fib.Wrong_argument_at_a_return_WasmProbe).ShouldBe("""
+            add returning at 0x7a (End, return 2 of 9): local x expected 99 but was 1
+            wasm backtrace (innermost first):
+              #0 add+0x7a
+              #1 fib+0xab
+            locals of add+0x7a:
+              x: i32 = 1
+              y: i32 = 1
+            operand stack of add+0x7a (S0 = top):
+              S0: i32 = 2
+            """);
+    }
 }

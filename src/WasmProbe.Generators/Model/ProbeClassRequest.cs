@@ -48,6 +48,8 @@ internal enum ProbeKind
     Line,
     /// <summary>[OnCall]: a breakpoint at the function's first instruction.</summary>
     Call,
+    /// <summary>[OnReturn]: breakpoints at the function's entry and exits.</summary>
+    Return,
 }
 
 /// <summary>The parameter of a probe method as written: its type's simple name (error types keep the written name,

@@ -79,7 +79,9 @@ internal sealed record ViewSpec(
     EquatableArray<TypedSlot> Locals,
     EquatableArray<TypedSlot> Stack,
     LineSpec? Line = null,
-    EquatableArray<TypedSlot> Args = default);
+    EquatableArray<TypedSlot> Args = default,
+    EquatableArray<TypedSlot> Results = default,
+    EquatableArray<int> ExitPcs = default);
 
 internal enum ParameterKind
 {

@@ -105,6 +105,29 @@ public sealed class OnCallAttribute : Attribute
     public bool Optional { get; set; }
 }
 
+/// <summary>Stops the module's entry run at every return of a function: before each <c>return</c>, the body's final
+/// <c>end</c>, a branch to the function's own label that is taken, and a tail call out (see
+/// <see cref="Wasm.Resolution.FunctionExits"/>). The view (<c>Class.Fib_Return</c>) has <c>Results.R0</c>, ... (the
+/// values being returned; a tail call's are not known) and <c>Args</c> as they were at the call's entry.
+/// <c>Hit</c> counts returns.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class OnReturnAttribute : Attribute
+{
+    /// <param name="function">A function name (name section, or export name) or a decimal index.</param>
+    public OnReturnAttribute(string function) => Function = function;
+
+    /// <param name="function">An index in the function index space (imports first).</param>
+    public OnReturnAttribute(int function) => Function = function;
+
+    public object Function { get; }
+
+    /// <summary>Only this return (1-based) is checked and passed to the method; 0 (default): every return.</summary>
+    public int Hit { get; set; }
+
+    /// <summary>Do not fail when the function (or the return given by <see cref="Hit"/>) never returns.</summary>
+    public bool Optional { get; set; }
+}
+
 /// <summary>Stops the module's entry run at the start of a source line, every time it is reached, and calls the method
 /// with a typed view of the stop. The line is resolved at compile time, from the module's DWARF line table, to every pc
 /// where an is_stmt row of that line starts (all inlined and duplicated copies; unreachable ones left out); a stop at

@@ -16,7 +16,8 @@ public static class ProbeRunner
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(probe);
         // fib+0xa1 (pc 0xa1, hit 3 of 10): ...
-        RunStops(module, [new CodeLocation(probe.Function, probe.Pc)], probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop,
+        using var session = module.CreateSession(InstrumentationMode.Static);
+        RunStops(module, session, [new CodeLocation(probe.Function, probe.Pc)], probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop, null,
             (at, hit, total) => $"{at} (pc 0x{probe.Pc:x}, hit {hit} of {total})",
             breakpoints => $"{breakpoints[0]} (pc 0x{probe.Pc:x})",
             "the breakpoint was never hit");
@@ -32,7 +33,8 @@ public static class ProbeRunner
         if (probe.Locations.Count == 0) throw new ArgumentException("a line probe needs at least one location", nameof(probe));
         // sort.c:33 (insertion_sort+0x2d5, hit 3 of 8): ...
         string line = $"{probe.File}:{probe.Line}";
-        RunStops(module, probe.Locations, probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop,
+        using var session = module.CreateSession(InstrumentationMode.Static);
+        RunStops(module, session, probe.Locations, probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop, null,
             (at, hit, total) => $"{line} ({at}, hit {hit} of {total})",
             breakpoints => $"{line} (at {string.Join(", ", breakpoints)})",
             "the line was never hit");
@@ -42,12 +44,12 @@ public static class ProbeRunner
     /// a hit of the probe (numbered across all of them).</summary>
     /// <param name="stopName">The headline of a failing stop: (breakpoint, hit, total hits).</param>
     /// <param name="probeName">The probe's name in messages about the run as a whole.</param>
-    private static void RunStops(ProbeModule module, IReadOnlyList<CodeLocation> locations, int wantedHit, bool optional,
+    /// <param name="isHit">Whether a stop at one of the locations is a hit (null: every stop is).</param>
+    private static void RunStops(ProbeModule module, DebugSession session, IReadOnlyList<CodeLocation> locations, int wantedHit, bool optional,
         IReadOnlyList<Expectation> expectations, ExpectedEnding? ending, IReadOnlyList<ImportCallExpectation>? importCalls, Action<DebugSession, int>? onStop,
-        Func<Breakpoint, int, int, string> stopName, Func<IReadOnlyList<Breakpoint>, string> probeName, string neverHit)
+        Func<CodeLocation, bool>? isHit, Func<Breakpoint, int, int, string> stopName, Func<IReadOnlyList<Breakpoint>, string> probeName, string neverHit)
     {
         using var calls = ImportCallLog.Begin();
-        using var session = module.CreateSession(InstrumentationMode.Static);
         var breakpoints = locations.Select(l => session.AddBreakpoint(l.Function, l.Pc)).ToArray();
         string name = probeName(breakpoints);
         var report = new FailureReport();
@@ -56,6 +58,7 @@ public static class ProbeRunner
         var final = session.Run(stop =>
         {
             if (stop is not BreakpointStop hit || Array.IndexOf(breakpoints, hit.Breakpoint) < 0) return ResumeAction.Continue;
+            if (isHit is not null && !isHit(hit.Breakpoint.Location)) return ResumeAction.Continue;
             int n = ++hits;
             if (wantedHit != 0 && n != wantedHit) return ResumeAction.Continue;
             var failures = new List<string>();
@@ -94,6 +97,47 @@ public static class ProbeRunner
         }
         if (report.HasFailures) throw new ProbeFailedException(report.Format(hits), report.FirstException);
     }
+
+    /// <summary>Runs an <see cref="OnReturnAttribute"/> probe: a breakpoint at the function's entry (to keep each call's
+    /// arguments, innermost call last) and at each of its exits; a stop at an exit whose branch is taken is a hit.</summary>
+    /// <param name="onStop">Calls the probe method with the stop (session, hit, the return); null for declarative-only probes.</param>
+    public static void RunReturn(ProbeModule module, ReturnProbe probe, Action<DebugSession, int, FunctionReturn>? onStop)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(probe);
+        using var session = module.CreateSession(InstrumentationMode.Static);
+        var analysis = session.Analysis(probe.Function);
+        var exits = Wasm.Resolution.FunctionExits.Of(analysis).ToDictionary(e => e.Pc);
+        int parameters = analysis.Locals.ParameterCount;
+        int results = session.Module.IndexSpaces.FunctionTypeOfFunction(probe.Function).Results.Length;
+        int entryPc = Wasm.Resolution.PcResolver.Entry(analysis);
+        var locations = exits.Keys.Append(entryPc).Distinct().Order().Select(pc => new CodeLocation(probe.Function, pc)).ToArray();
+        var calls = new Stack<Inspection.WasmValue[]>();
+        FunctionReturn? current = null;
+        string function = session.Module.Names.FunctionOrIndex(probe.Function);
+        RunStops(module, session, locations, probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls,
+            onStop is null ? null : (s, hit) => onStop(s, hit, current!),
+            at =>
+            {
+                var frame = session.Frames[0];
+                if (at.Pc == entryPc) calls.Push([.. frame.Locals.Take(parameters)]);
+                if (!exits.TryGetValue(at.Pc, out var exit) || !Leaves(exit, frame.Stack)) return false;
+                var stack = frame.Stack;
+                var returned = exit.Kind == Wasm.Resolution.ExitKind.TailCall ? [] : stack.Skip(stack.Count - exit.ValuesAboveResults - results).Take(results).ToArray();
+                current = new FunctionReturn(exit, calls.Count > 0 ? calls.Pop() : [], returned);
+                return true;
+            },
+            (_, hit, total) => $"{function} returning at 0x{current!.Exit.Pc:x} ({current.Exit.Kind}, return {hit} of {total})",
+            _ => $"{function} (returns)",
+            "the function never returned");
+    }
+
+    private static bool Leaves(Wasm.Resolution.FunctionExit exit, IReadOnlyList<Inspection.WasmValue> stack) => exit.Kind switch
+    {
+        Wasm.Resolution.ExitKind.BranchIf => stack[^1].AsInt32() != 0,
+        Wasm.Resolution.ExitKind.BranchTable => exit.Leaving![Math.Min((uint)stack[^1].AsInt32(), (uint)(exit.Leaving.Length - 1))],
+        _ => true,
+    };
 
     /// <param name="onStep">Calls the probe method with the stop (session, step); null for declarative-only probes.</param>
     public static void RunSteps(ProbeModule module, StepProbe probe, Action<DebugSession, int>? onStep)

@@ -10,6 +10,14 @@ namespace WasmProbe.Probes;
 public sealed record BreakpointProbe(string Name, int Function, int Pc, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
     IReadOnlyList<ImportCallExpectation>? ImportCalls = null);
 
+/// <summary>An <see cref="OnReturnAttribute"/> probe as generated code describes it.</summary>
+public sealed record ReturnProbe(string Name, int Function, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null);
+
+/// <summary>A return of the function an <see cref="OnReturnAttribute"/> probe watches: where, the arguments it was
+/// called with, and the results it returns (none for a tail call, whose results are the callee's).</summary>
+public sealed record FunctionReturn(Wasm.Resolution.FunctionExit Exit, IReadOnlyList<Inspection.WasmValue> Args, IReadOnlyList<Inspection.WasmValue> Results);
+
 /// <summary>A <see cref="StepFromAttribute"/> probe as generated code describes it.</summary>
 public sealed record StepProbe(string Name, int Function, int Pc, int Hit, int Steps, StepMode Mode, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
     IReadOnlyList<ImportCallExpectation>? ImportCalls = null);

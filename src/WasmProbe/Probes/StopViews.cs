@@ -57,6 +57,21 @@ public abstract class BreakpointView : StopView
     public override string ToString() => $"{Session.Module.Names.FunctionOrIndex(Function)}+0x{Pc:x} hit {Hit}";
 }
 
+/// <summary>Base of the generated view of an <see cref="OnReturnAttribute"/> stop (<c>Class.Func_Return</c>), which
+/// adds typed <c>Results</c> and <c>Args</c>.</summary>
+public abstract class ReturnView : BreakpointView
+{
+    protected ReturnView(DebugSession session, int function, int hit, FunctionReturn @return)
+        : base(session, function, @return.Exit.Pc, hit) => Return = @return;
+
+    public FunctionReturn Return { get; }
+
+    /// <summary>Result <paramref name="index"/> being returned.</summary>
+    public Inspection.WasmValue Result(int index) => Return.Exit.Kind == Wasm.Resolution.ExitKind.TailCall
+        ? throw new InvalidOperationException($"{this}: a tail call returns the callee's results, which are not known at the call")
+        : Return.Results[index];
+}
+
 /// <summary>Base of the generated view of a <see cref="BreakAtLineAttribute"/> stop (<c>Class.Sort_c_L33</c>). A line
 /// can start at several pcs (loops, inlined copies), so <see cref="BreakpointView.Function"/> and
 /// <see cref="BreakpointView.Pc"/> are those of the location the guest stopped at, and <see cref="BreakpointView.Hit"/>

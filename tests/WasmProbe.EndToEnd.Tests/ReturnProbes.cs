@@ -1,0 +1,56 @@
+using WasmProbe.Probes;
+using WasmProbe.Wasm.Resolution;
+
+namespace WasmProbe.EndToEnd.Tests;
+
+// [OnReturn]: a stop at every return of a function, with its results and the arguments of that call.
+// guests/exits.wat returns through a br_if, a return, a br_table entry and by falling off its end.
+[WasmModule("guests/exits.wasm", Entry = "sum_classes")]
+public partial class ExitProbes
+{
+    private static readonly (int X, int Result, ExitKind Exit)[] Returns =
+        [(0, 1, ExitKind.BranchIf), (1, 2, ExitKind.Return), (2, 3, ExitKind.BranchTable), (5, 4, ExitKind.End), (50, 5, ExitKind.End)];
+
+    [OnReturn("classify")]
+    [ExpectFinish(15)]
+    public void Every_way_out_stops_once_with_its_result(Classify_Return stop)
+    {
+        var (x, result, exit) = Returns[stop.Hit - 1];
+        stop.Args.x.ShouldBe(x);
+        stop.Results.R0.ShouldBe(result);
+        stop.Return.Exit.Kind.ShouldBe(exit);
+        stop.Frames[1].FunctionName.ShouldBe("sum_classes");
+    }
+
+    [OnReturn("classify", Hit = 5)]
+    [ExpectLocal("x", 50)]
+    public void The_fifth_return_is_the_last(Classify_Return stop) => stop.Results.R0.ShouldBe(5);
+}
+
+// fib.wasm: add's results against its arguments, and the entry's own return.
+[WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 10 })]
+public partial class FibReturnProbes
+{
+    [OnReturn("add")]
+    public void Add_returns_the_sum_of_its_arguments(Add_Return stop) => stop.Results.R0.ShouldBe(stop.Args.x + stop.Args.y);
+
+    [OnReturn("fib")]
+    public void Fib_returns_55_for_10(Fib_Return stop)
+    {
+        stop.Hit.ShouldBe(1);
+        stop.Args.n.ShouldBe(10);
+        stop.Results.R0.ShouldBe(55);
+    }
+}
+
+// The Rust guest (rustc 1.63 -O2): run(1000)'s return, and the C plugin's.
+[WasmModule("../../guests/rust/orderbook-O2.wasm", Entry = "run", Args = new object[] { 1000 })]
+public partial class OrderBookReturnProbes
+{
+    [OnReturn("run")]
+    public void Run_returns_the_checksum(Run_Return stop)
+    {
+        stop.Args.p0.ShouldBe(1000);
+        stop.Results.R0.ShouldBe(8280655453717114498L);
+    }
+}
