@@ -473,13 +473,7 @@ public sealed partial class WasmProbeGenerator
 
     private static void EmitReturnTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method)
     {
-        string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;
-        string call = method.Parameter switch
-        {
-            ParameterKind.View => $"{target}(new {method.ViewTypeName}(session, hit, @return))",
-            ParameterKind.Session => $"{target}(session)",
-            _ => $"{target}()",
-        };
+        string call = ProbeCall(method, "hit, @return");
         w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> (every return, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
         if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
         w.Open($"public void {method.TestMethodName}()");
@@ -526,7 +520,8 @@ public sealed partial class WasmProbeGenerator
         w.Line($"public {MemoryAccess} Memory => Session.Memory(0);");
     }
 
-    /// <summary>The call of the probe method from the runner's callback, whose stop parameter is <paramref name="stop"/>.</summary>
+    /// <summary>The call of the probe method from the runner's callback, whose stop parameters (after the session) are
+    /// <paramref name="stop"/>.</summary>
     private static string ProbeCall(ProbeMethodSpec method, string stop)
     {
         string target = method.IsStatic ? method.MethodName : "this." + method.MethodName;

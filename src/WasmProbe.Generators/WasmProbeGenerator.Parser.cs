@@ -100,10 +100,7 @@ public sealed partial class WasmProbeGenerator
         var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass is { Name: "MockImportAttribute" } c && c.ContainingNamespace?.ToDisplayString() == AttributeNamespace);
         if (attribute is null) return null;
         var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-        ConstantArg Argument(int i) => attribute.ConstructorArguments.Length > i
-            ? Constant(attribute.ConstructorArguments[i], PositionalArgument(syntax, i) ?? (SyntaxNode?)syntax)
-            : new ConstantArg(null, "null", LocationInfo.From(syntax));
-        return new MockRequest(method.Name, method.IsStatic, method.IsGenericMethod, Argument(0), Argument(1),
+        return new MockRequest(method.Name, method.IsStatic, method.IsGenericMethod, ConstructorArgument(attribute, syntax, 0), ConstructorArgument(attribute, syntax, 1),
             method.Parameters.Select(p => TypeKeyword(p.Type)).ToEquatableArray(), method.ReturnsVoid ? "void" : TypeKeyword(method.ReturnType),
             LocationInfo.From(syntax), LocationInfo.From(method.Locations.FirstOrDefault()));
     }
@@ -152,16 +149,13 @@ public sealed partial class WasmProbeGenerator
                     expectations.Add(Expectation(ExpectationKind.TypedMemory, attribute, syntax, TypeKeyword(cls.TypeArguments[0])));
                     break;
                 case "ExpectImportCallsAttribute":
-                    ConstantArg Argument(int i) => attribute.ConstructorArguments.Length > i
-                        ? Constant(attribute.ConstructorArguments[i], PositionalArgument(syntax, i) ?? (SyntaxNode?)syntax)
-                        : new ConstantArg(null, "null", LocationInfo.From(syntax));
-                    importCalls.Add(new ImportCallsRequest(Argument(0), Argument(1), Argument(2), LocationInfo.From(syntax)));
+                    importCalls.Add(new ImportCallsRequest(ConstructorArgument(attribute, syntax, 0), ConstructorArgument(attribute, syntax, 1), ConstructorArgument(attribute, syntax, 2), LocationInfo.From(syntax)));
                     break;
                 case "ExpectFinishAttribute" or "ExpectTrapAttribute":
                     bothEndings |= ending is not null;
                     ending = cls.Name == "ExpectTrapAttribute"
                         ? new EndingRequest(true, EquatableArray<ConstantArg>.Empty,
-                            attribute.ConstructorArguments.Length > 0 ? Constant(attribute.ConstructorArguments[0], PositionalArgument(syntax, 0) ?? (SyntaxNode?)syntax) : null, LocationInfo.From(syntax))
+                            attribute.ConstructorArguments.Length > 0 ? ConstructorArgument(attribute, syntax, 0) : null, LocationInfo.From(syntax))
                         : new EndingRequest(false, ParamsConstants(attribute, syntax), null, LocationInfo.From(syntax));
                     break;
             }
@@ -248,6 +242,11 @@ public sealed partial class WasmProbeGenerator
         return new ExpectationRequest(kind, target, value, hit, LocationInfo.From(NamedArgument(syntax, "Hit") ?? (SyntaxNode?)syntax),
             memory, LocationInfo.From(NamedArgument(syntax, "Memory") ?? (SyntaxNode?)syntax), memoryType, LocationInfo.From(syntax));
     }
+
+    /// <summary>Positional argument <paramref name="i"/> of an attribute, or null (at the attribute) where it has none.</summary>
+    private static ConstantArg ConstructorArgument(AttributeData attribute, AttributeSyntax? syntax, int i) => attribute.ConstructorArguments.Length > i
+        ? Constant(attribute.ConstructorArguments[i], PositionalArgument(syntax, i) ?? (SyntaxNode?)syntax)
+        : new ConstantArg(null, "null", LocationInfo.From(syntax));
 
     private static ConstantArg Constant(TypedConstant constant, SyntaxNode? syntax)
     {

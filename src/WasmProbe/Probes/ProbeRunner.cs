@@ -121,8 +121,8 @@ public static class ProbeRunner
             {
                 var frame = session.Frames[0];
                 if (at.Pc == entryPc) calls.Push([.. frame.Locals.Take(parameters)]);
-                if (!exits.TryGetValue(at.Pc, out var exit) || !Leaves(exit, frame.Stack)) return false;
                 var stack = frame.Stack;
+                if (!exits.TryGetValue(at.Pc, out var exit) || !Leaves(exit, stack)) return false;
                 var returned = exit.Kind == Wasm.Resolution.ExitKind.TailCall ? [] : stack.Skip(stack.Count - exit.ValuesAboveResults - results).Take(results).ToArray();
                 current = new FunctionReturn(exit, calls.Count > 0 ? calls.Pop() : [], returned);
                 return true;
