@@ -1,5 +1,6 @@
 using System.Globalization;
 using WasmProbe.Generators.Model;
+using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Dwarf;
 using WasmProbe.Wasm.Resolution;
@@ -21,10 +22,10 @@ public sealed partial class WasmProbeGenerator
             return null;
         }
         int function = resolved.Value;
-        ProbedFunction probed;
+        FunctionAnalysis analysis;
         try
         {
-            probed = context.Analysis(function);
+            analysis = context.Analysis(function);
         }
         catch (WasmFormatException e)
         {
@@ -32,16 +33,15 @@ public sealed partial class WasmProbeGenerator
             return null;
         }
         string functionName = context.FunctionName(function);
-        var analysis = probed.Analysis;
         int pc;
-        if (kind is ProbeKind.Call or ProbeKind.Return) pc = PcResolver.Entry(analysis, probed.Shift);
+        if (kind is ProbeKind.Call or ProbeKind.Return) pc = PcResolver.Entry(analysis);
         else if (method.Pc!.Value is int written) pc = written;
         else
         {
             diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, method.Pc.Location, Values.Describe(method.Pc), "a pc", " (an int module offset)"));
             return null;
         }
-        var instruction = PcResolver.Resolve(analysis, functionName, pc, probed.Shift);
+        var instruction = PcResolver.Resolve(analysis, functionName, pc);
         if (instruction.Problem is { } pcProblem)
         {
             diagnostics.Add(PcDiagnostic(pcProblem, method.Pc?.Location ?? method.Function!.Location, pc, functionName));
@@ -49,7 +49,7 @@ public sealed partial class WasmProbeGenerator
         }
         int index = instruction.Value;
 
-        var exits = kind == ProbeKind.Return ? FunctionExits.Of(analysis, probed.Shift) : [];
+        var exits = kind == ProbeKind.Return ? FunctionExits.Of(analysis) : [];
         if (kind == ProbeKind.Return && exits.Count == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(D.NeverReturns, method.Function!.Location, functionName));
@@ -91,13 +91,13 @@ public sealed partial class WasmProbeGenerator
             return null;
         }
         LineResolution resolution;
-        var analyses = new Dictionary<int, ProbedFunction>();
+        var analyses = new Dictionary<int, FunctionAnalysis>();
         try
         {
             resolution = context.Dwarf!.ResolveLine(file, line, location =>
             {
-                var probed = analyses[location.Function] = context.Analysis(location.Function);
-                return PcResolver.CanStopAt(probed.Analysis, location.Pc, probed.Shift);
+                var analysis = analyses[location.Function] = context.Analysis(location.Function);
+                return PcResolver.CanStopAt(analysis, location.Pc);
             });
         }
         catch (WasmFormatException e)
@@ -123,13 +123,13 @@ public sealed partial class WasmProbeGenerator
         var stacks = new List<ValType[]>();
         foreach (var location in resolution.Locations)
         {
-            var probed = analyses[location.Function];
-            int index = probed.IndexOfPc(location.Pc);
-            stacks.Add(probed.Analysis.StackBefore(index));
-            locations.Add(new LineLocationSpec(location.Function, context.FunctionName(location.Function), location.Pc, InstructionText(context.Module, location.Function, probed.Analysis, index)));
+            var analysis = analyses[location.Function];
+            int index = analysis.IndexOfPc(location.Pc);
+            stacks.Add(analysis.StackBefore(index));
+            locations.Add(new LineLocationSpec(location.Function, context.FunctionName(location.Function), location.Pc, InstructionText(context.Module, location.Function, analysis, index)));
         }
         var functions = locations.Select(x => x.Function).Distinct().ToList();
-        var functionAnalyses = functions.Select(f => analyses[f].Analysis).ToList();
+        var functionAnalyses = functions.Select(f => analyses[f]).ToList();
         bool sameStack = stacks.All(s => s.SequenceEqual(stacks[0]));
         string at = $"{file}:{line.ToString(CultureInfo.InvariantCulture)}";
         string? difference = sameStack ? null : string.Join("; ", locations.Select((x, i) => $"{x.FunctionName}+0x{Hex(x.Pc)}: [{string.Join(", ", stacks[i].Select(t => t.ToString()))}]"));

@@ -48,7 +48,7 @@ public sealed partial class WasmProbeGenerator
             return Fail(DiagnosticInfo.Create(D.ModuleNotListed, request.ModulePathLocation, request.ModulePath, listed));
         }
         if (image.MissingFile is { } missing) return Fail(DiagnosticInfo.Create(D.ModuleNotFound, request.ModulePathLocation, image.ItemPath, missing));
-        var decoded = image.Declarations;
+        var decoded = image.Decoded;
         if (decoded.Module is not { } module)
             return Fail(DiagnosticInfo.Create(D.ModuleMalformed, request.ModulePathLocation, image.ItemPath, decoded.Error ?? "unknown error", Hex(decoded.ErrorOffset)));
         cancellationToken.ThrowIfCancellationRequested();
@@ -57,11 +57,6 @@ public sealed partial class WasmProbeGenerator
         var arguments = CheckEntry(request, context, diagnostics);
         var exports = Exports(context);
         var globals = Globals(context);
-
-        // Decode the bodies of all the functions this class's probes name at once (the rest stay undecoded); for
-        // [BreakAtLine] probes, those where the DWARF line table puts their lines.
-        context.Prepare(request.Methods.Where(m => m.Function is not null).Select(m => context.Function(m.Function!)).Where(f => f.IsResolved).Select(f => f.Value)
-            .Concat(context.LineFunctions(request.Methods.Where(m => m.Kind == ProbeKind.Line))));
 
         var mocks = Mocks(request, context, diagnostics);
         var views = new Dictionary<string, ViewSpec>(StringComparer.Ordinal);

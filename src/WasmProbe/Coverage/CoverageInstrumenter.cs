@@ -262,18 +262,7 @@ public sealed class CoverageInstrumentation
         CounterCount = counterCount;
         CounterMemory = counterMemory;
         CounterExport = counterExport;
-        var starts = new List<(int Start, int Index)>();
-        for (int d = 0; d < original.Bodies.Count; d++)
-        {
-            var code = original.Bodies[d].Code;
-            if (code.Count > 0) starts.Add((code[0].Offset, d));
-        }
-        _functionStarts = [.. starts.Select(s => s.Start)];
-        _functionOfStart = [.. starts.Select(s => s.Index)];
     }
-
-    private readonly int[] _functionStarts;
-    private readonly int[] _functionOfStart;
 
     /// <summary>SHA-256 of the original module's bytes (lower-case hex).</summary>
     public string ModuleId { get; }
@@ -339,11 +328,7 @@ public sealed class CoverageInstrumentation
     /// <summary>The plan of the function whose code contains <paramref name="pc"/>, or null.</summary>
     internal FunctionPlan? FunctionAt(int pc)
     {
-        int i = Array.BinarySearch(_functionStarts, pc);
-        if (i < 0) i = ~i - 1;
-        if (i < 0) return null;
-        var plan = Functions[_functionOfStart[i]];
-        var code = plan.Flow.Code;
-        return pc <= code[code.Count - 1].Offset ? plan : null;
+        int function = Original.FunctionAt(pc);
+        return function < 0 ? null : Functions[function - Original.IndexSpaces.ImportedFunctionCount];
     }
 }

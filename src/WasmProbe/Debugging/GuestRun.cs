@@ -19,7 +19,6 @@ internal sealed partial class GuestRun : IDisposable
     private readonly InstrumentedModule _module;
     private readonly IStopController _controller;
     private readonly Breakpoint?[] _breakpointsBySite;
-    private readonly CodeMap _codeMap;
     private readonly ExceptionStops _exceptionStops;
     private readonly TimeSpan _deadline;
     private readonly int[] _breakpointsByFunction;
@@ -49,7 +48,6 @@ internal sealed partial class GuestRun : IDisposable
         _breakpointsByFunction = new int[module.Memory.FunctionCount];
         _breakpointsByRun = new int[module.Sites.Length];
         _names = new ModuleNamesCache(module.Original);
-        _codeMap = new CodeMap(module.Original);
         Guest = new GuestInstance(module, host, OnStop, compiledModules);
     }
 
@@ -120,7 +118,7 @@ internal sealed partial class GuestRun : IDisposable
         CurrentFrame = -1;
         int[] faultPcs = [.. faultOffsets.Select(_module.PcMap.ToOriginal).Where(pc => pc >= 0)];
         // Disposed at a replayed stop: as far as anyone saw, the guest had run up to that instruction.
-        if (_replayed is { } replayed && faultPcs.Length > 0 && _codeMap.FunctionAt(faultPcs[0]) == replayed.Function) faultPcs[0] = replayed.Pc;
+        if (_replayed is { } replayed && faultPcs.Length > 0 && _module.Original.FunctionAt(faultPcs[0]) == replayed.Function) faultPcs[0] = replayed.Pc;
         Coverage?.Collect(Guest.IsInstantiated ? Guest.Memory(Coverage.CounterMemory) : null, Final, faultPcs);
         _controller.Finish(Final);
     }
@@ -418,7 +416,7 @@ internal sealed partial class GuestRun : IDisposable
         foreach (int offset in moduleOffsets)
         {
             int pc = _module.PcMap.ToOriginal(offset);
-            int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
+            int function = pc < 0 ? -1 : _module.Original.FunctionAt(pc);
             if (function >= 0) locations.Add(new CodeLocation(function, pc));
         }
         return locations;

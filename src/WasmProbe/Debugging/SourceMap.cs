@@ -19,7 +19,6 @@ internal sealed class SourceMap(Module module)
         }
     });
 
-    private readonly CodeMap _codeMap = new(module);
     private Dictionary<int, int>? _prologues;
 
     /// <summary>The DWARF; throws when it is malformed.</summary>
@@ -52,7 +51,7 @@ internal sealed class SourceMap(Module module)
                 var row = lines.Rows[i];
                 if (!row.IsStatement || row.EndSequence || row.Line == 0) continue;
                 int pc = lines.StopPc(i);
-                int function = pc < 0 ? -1 : _codeMap.FunctionAt(pc);
+                int function = pc < 0 ? -1 : module.FunctionAt(pc);
                 if (function < 0) continue;
                 if (!prologues.TryGetValue(function, out int end)) prologues[function] = end = -1;
                 if (row.PrologueEnd && (end < 0 || pc < end)) prologues[function] = pc;

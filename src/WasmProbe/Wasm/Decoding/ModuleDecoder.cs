@@ -9,13 +9,16 @@ namespace WasmProbe.Wasm.Decoding;
 /// <see cref="WasmFormatException"/> (never another exception type); does not validate typing rules.</summary>
 public static class ModuleDecoder
 {
-    public static Module Decode(byte[] bytes)
+    /// <param name="bodies">Lazy: function bodies are decoded when their <see cref="FunctionBody.Code"/> is first read
+    /// (the code section's layout and every body's locals are still checked here); a malformed body is then reported
+    /// there. Callers that look at a few functions of a large module (the source generator) decode only those.</param>
+    public static Module Decode(byte[] bytes, BodyDecoding bodies = BodyDecoding.Eager)
     {
         if (bytes is null) throw new ArgumentNullException(nameof(bytes));
         var instructions = InstructionDecoder.Rent();
         try
         {
-            return new Session(bytes, instructions).Run();
+            return new Session(bytes, instructions, bodies).Run();
         }
         finally
         {
@@ -26,7 +29,7 @@ public static class ModuleDecoder
     /// <summary>Code sections from this size on are decoded in parallel (below it, starting the workers costs more).</summary>
     private const int ParallelCodeSectionBytes = 1 << 20;
 
-    private sealed class Session(byte[] bytes, InstructionDecoder instructions)
+    private sealed class Session(byte[] bytes, InstructionDecoder instructions, BodyDecoding bodies)
     {
         private readonly WasmReader _r = new(bytes);
         private readonly InstructionDecoder _instructions = instructions;
@@ -238,15 +241,35 @@ public static class ModuleDecoder
         {
             _module.CodeSectionPayloadOffset = _r.Position;
             int count = _r.ReadCount();
+            if (bodies == BodyDecoding.Lazy)
+            {
+                for (int i = 0; i < count; i++) _module.Bodies.Add(ReadLazyBody(_r));
+                return;
+            }
             int firstDataIndexUse;
             if (_r.Remaining >= ParallelCodeSectionBytes) firstDataIndexUse = ReadBodiesInParallel(count);
             else
             {
-                for (int i = 0; i < count; i++) _module.Bodies.Add(ReadBody(_r, _instructions));
+                for (int i = 0; i < count; i++) _module.Bodies.Add(ReadBody(bytes, _r, _instructions));
                 firstDataIndexUse = _instructions.FirstDataIndexUse;
             }
-            if (firstDataIndexUse >= 0 && _module.DataCount is null)
-                throw _r.Error(firstDataIndexUse, "data count section required: code uses a data index but the module has no data count section");
+            CheckDataCount(firstDataIndexUse, _module.DataCount is not null);
+        }
+
+        /// <summary>A body's size and locals, with its instructions left to <see cref="LazyBody"/>.</summary>
+        private FunctionBody ReadLazyBody(WasmReader r)
+        {
+            int bodyStart = r.Position;
+            bool outerNonCanonical = r.NonCanonical;
+            int size = r.ReadCount();
+            int bodyEnd = r.Position + size;
+            int outerEnd = r.End;
+            r.End = bodyEnd;
+            var locals = ReadLocals(r);
+            r.End = outerEnd;
+            r.Position = bodyEnd;
+            r.NonCanonical = outerNonCanonical;
+            return new FunctionBody(locals, new LazyBody(bytes, bodyStart, outerEnd, _module.DataCount is not null)) { Offset = bodyStart, End = bodyEnd };
         }
 
         /// <summary>Decodes the bodies on all cores: their size prefixes are read first, then each body with a reader
@@ -272,14 +295,14 @@ public static class ModuleDecoder
                 prefixError = e;
             }
 
-            var bodies = new FunctionBody[starts.Count];
+            var decoded = new FunctionBody[starts.Count];
             var errors = new WasmFormatException?[starts.Count];
             int firstDataIndexUse = int.MaxValue;
             Parallel.For(0, starts.Count, InstructionDecoder.Rent, (i, _, decoder) =>
             {
                 try
                 {
-                    bodies[i] = ReadBody(new WasmReader(bytes, starts[i], _r.End), decoder);
+                    decoded[i] = ReadBody(bytes, new WasmReader(bytes, starts[i], _r.End), decoder);
                 }
                 catch (WasmFormatException e)
                 {
@@ -293,7 +316,7 @@ public static class ModuleDecoder
             });
             if (Array.Find(errors, e => e is not null) is { } error) throw error;
             if (prefixError is not null) throw prefixError;
-            _module.Bodies.AddRange(bodies);
+            _module.Bodies.AddRange(decoded);
             _r.Position = scan.Position;
             return firstDataIndexUse == int.MaxValue ? -1 : firstDataIndexUse;
         }
@@ -304,37 +327,49 @@ public static class ModuleDecoder
             while (value < (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
         }
 
-        private FunctionBody ReadBody(WasmReader r, InstructionDecoder decoder)
-        {
-            int bodyStart = r.Position;
-            bool outerNonCanonical = r.NonCanonical;
-            r.NonCanonical = false;
-            int size = r.ReadCount();
-            int bodyEnd = r.Position + size;
-            int outerEnd = r.End;
-            r.End = bodyEnd;
-
-            int groupCount = r.ReadCount(2);
-            var locals = groupCount == 0 ? [] : new LocalGroup[groupCount];
-            ulong total = 0;
-            for (int i = 0; i < groupCount; i++)
-            {
-                int at = r.Position;
-                uint n = r.ReadU32();
-                total += n;
-                if (total > uint.MaxValue) throw r.Error(at, "too many locals");
-                locals[i] = new LocalGroup(n, TypeDecoder.ReadValType(r));
-            }
-            var code = decoder.Decode(r);
-            if (r.Position != bodyEnd) throw r.Error(r.Position, "section size mismatch: function body continues after its final end");
-            r.End = outerEnd;
-
-            // A body keeps its own verbatim copy, so its quirks do not make the whole section verbatim.
-            var original = r.NonCanonical ? Slice(bodyStart, bodyEnd) : null;
-            r.NonCanonical = outerNonCanonical;
-            return new FunctionBody(locals, code) { Offset = bodyStart, OriginalEncoding = original };
-        }
-
         private Expression ReadExpression() => _instructions.Decode(_r);
+    }
+
+    internal static void CheckDataCount(int firstDataIndexUse, bool hasDataCount)
+    {
+        if (firstDataIndexUse >= 0 && !hasDataCount)
+            throw new WasmFormatException(firstDataIndexUse, "data count section required: code uses a data index but the module has no data count section");
+    }
+
+    /// <summary>The body whose size field is at <paramref name="r"/>'s position.</summary>
+    internal static FunctionBody ReadBody(byte[] bytes, WasmReader r, InstructionDecoder decoder)
+    {
+        int bodyStart = r.Position;
+        bool outerNonCanonical = r.NonCanonical;
+        r.NonCanonical = false;
+        int size = r.ReadCount();
+        int bodyEnd = r.Position + size;
+        int outerEnd = r.End;
+        r.End = bodyEnd;
+        var locals = ReadLocals(r);
+        var code = decoder.Decode(r);
+        if (r.Position != bodyEnd) throw r.Error(r.Position, "section size mismatch: function body continues after its final end");
+        r.End = outerEnd;
+
+        // A body keeps its own verbatim copy, so its quirks do not make the whole section verbatim.
+        var original = r.NonCanonical ? bytes.AsSpan(bodyStart, bodyEnd - bodyStart).ToArray() : null;
+        r.NonCanonical = outerNonCanonical;
+        return new FunctionBody(locals, code) { Offset = bodyStart, End = bodyEnd, OriginalEncoding = original };
+    }
+
+    private static LocalGroup[] ReadLocals(WasmReader r)
+    {
+        int groupCount = r.ReadCount(2);
+        var locals = groupCount == 0 ? [] : new LocalGroup[groupCount];
+        ulong total = 0;
+        for (int i = 0; i < groupCount; i++)
+        {
+            int at = r.Position;
+            uint n = r.ReadU32();
+            total += n;
+            if (total > uint.MaxValue) throw r.Error(at, "too many locals");
+            locals[i] = new LocalGroup(n, TypeDecoder.ReadValType(r));
+        }
+        return locals;
     }
 }

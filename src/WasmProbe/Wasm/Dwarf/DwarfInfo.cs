@@ -64,20 +64,17 @@ public sealed partial class DwarfInfo
         return ReadLines(sections, code, info.Units);
     }
 
-    /// <summary>The compile units (their root DIEs) and the line table of a module decoded without its function
-    /// bodies (as the source generator decodes it): <paramref name="bytes"/> are the module's bytes, whose code section
-    /// is scanned for the bodies' positions; a body is decoded only when a lookup needs its instruction boundaries
-    /// (<see cref="ResolveLine"/> decodes the bodies where the line has rows). <see cref="Functions"/> is empty, and
-    /// <see cref="ResolveLine"/> needs its <c>canStop</c> argument.</summary>
-    /// <param name="module">The module's sections (the <c>.debug_*</c> custom sections and the import count are used).</param>
+    /// <summary>The compile units (their root DIEs) and the line table, for callers that look at a few functions of
+    /// a module decoded lazily (<see cref="Decoding.BodyDecoding.Lazy"/>, as the source generator decodes it): a body
+    /// is decoded only when a lookup needs its instruction boundaries (<see cref="ResolveLine"/> decodes the bodies
+    /// where the line has rows). <see cref="Functions"/> is empty.</summary>
     /// <exception cref="DwarfFormatException">The DWARF is malformed.</exception>
-    /// <exception cref="WasmFormatException">The code section's layout is malformed (and, from lookups, a body
-    /// that does not decode).</exception>
-    public static DwarfInfo ReadLines(Module module, byte[] bytes)
+    /// <exception cref="WasmFormatException">From lookups: a body that does not decode.</exception>
+    public static DwarfInfo ReadLines(Module module)
     {
         if (!HasDwarfSections(module)) return Empty;
         var sections = new DwarfSections(module);
-        var code = CodeIndex.FromBytes(bytes, module.IndexSpaces.ImportedFunctionCount);
+        var code = new CodeIndex(module);
         var info = new DebugInfoReader(sections, code, unitsOnly: true);
         info.Read();
         return new DwarfInfo(code, info.Units, ReadLines(sections, code, info.Units), FunctionTable.Empty);

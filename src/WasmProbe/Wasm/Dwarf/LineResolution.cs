@@ -65,7 +65,7 @@ public sealed partial class DwarfInfo
 
     /// <summary>Resolves a source line to the pcs a breakpoint on it stops at: every is_stmt row of the line (see
     /// <see cref="LineTable.PcsForLine(string, int)"/>), restricted to instructions that <paramref name="canStop"/>
-    /// accepts (default: reachable ones, by <see cref="StackAnalyzer"/>; required after <see cref="ReadLines"/>). Never throws for an unknown file or a line
+    /// accepts (default: reachable ones, by <see cref="StackAnalyzer"/>). Never throws for an unknown file or a line
     /// without code: the result says so, with a message listing known files or the nearest lines with code.</summary>
     /// <param name="file">A full path, a path suffix of whole segments ("src/sum.c") or a file name ("sum.c").</param>
     public LineResolution ResolveLine(string file, int line, Func<CodeLocation, bool>? canStop = null)
@@ -117,7 +117,7 @@ public sealed partial class DwarfInfo
 
     private Func<CodeLocation, bool> ReachabilityCheck()
     {
-        var module = _code!.Module ?? throw new InvalidOperationException("this DwarfInfo was read without the module's function bodies (ReadLines): pass canStop to ResolveLine");
+        var module = _code!.Module;
         var analyzer = new StackAnalyzer(module);
         var analyses = new Dictionary<int, FunctionAnalysis>();
         return location =>

@@ -43,13 +43,64 @@ public readonly record struct LocalGroup(uint Count, ValType Type);
 
 /// <summary>A function body. <see cref="Offset"/> is the module offset of its size field (what DWARF addresses count
 /// from, relative to the code section payload); <see cref="OriginalEncoding"/> holds the input bytes (size field
-/// included) when they were not in canonical form, so an unmodified body re-encodes byte for byte.</summary>
-public sealed class FunctionBody(LocalGroup[] locals, Expression code)
+/// included) when they were not in canonical form, so an unmodified body re-encodes byte for byte. A body decoded
+/// with <see cref="Decoding.BodyDecoding.Lazy"/> decodes its instructions when <see cref="Code"/> is first read.</summary>
+public sealed class FunctionBody
 {
-    public LocalGroup[] Locals { get; } = locals;
-    public Expression Code { get; } = code;
+    private Expression? _code;
+    private byte[]? _originalEncoding;
+    private Decoding.LazyBody? _lazy;
+
+    public FunctionBody(LocalGroup[] locals, Expression code)
+    {
+        Locals = locals;
+        _code = code;
+    }
+
+    internal FunctionBody(LocalGroup[] locals, Decoding.LazyBody lazy)
+    {
+        Locals = locals;
+        _lazy = lazy;
+    }
+
+    public LocalGroup[] Locals { get; }
+
+    /// <summary>The instructions. For a lazily decoded body, a body that does not decode throws
+    /// <see cref="Binary.WasmFormatException"/> here, at its offset in the module.</summary>
+    public Expression Code => _code ?? Decode().Code;
+
     public int Offset { get; init; } = -1;
-    public byte[]? OriginalEncoding { get; init; }
+
+    /// <summary>Module offset just past the body (its final <c>end</c>); -1 for a body no decoder read.</summary>
+    public int End { get; init; } = -1;
+
+    public byte[]? OriginalEncoding
+    {
+        get => _code is null && _lazy is not null ? Decode().Original : _originalEncoding;
+        init => _originalEncoding = value;
+    }
+
+    /// <summary>Whether <see cref="Code"/> is decoded (always, except for a lazy body not read yet).</summary>
+    public bool IsDecoded => _code is not null;
+
+    private (Expression Code, byte[]? Original) Decode()
+    {
+        var lazy = _lazy;
+        if (lazy is not null)
+        {
+            lock (lazy)
+            {
+                if (_code is null)
+                {
+                    var (code, original) = lazy.Decode();
+                    _originalEncoding = original;
+                    _code = code;
+                    _lazy = null;
+                }
+            }
+        }
+        return (_code!, _originalEncoding);
+    }
 
     /// <summary>Set by a rewrite that encodes its bodies as it goes (<see cref="Rewriting.ModuleBuilder.EncodesRewrittenBodies"/>):
     /// the encoder copies these bytes; <see cref="Code"/> is then empty.</summary>

@@ -38,6 +38,24 @@ public sealed class Module
     /// <summary>Module offset of the code section's payload (its size field excluded): DWARF code addresses count from here.</summary>
     public int CodeSectionPayloadOffset { get; set; } = -1;
 
+    /// <summary>The function (index among all functions, imports first) whose body holds the module offset
+    /// <paramref name="pc"/> (its size field and locals included), or -1. Bodies are where the decoder found them
+    /// (<see cref="FunctionBody.Offset"/>; a rewrite keeps each body's original offset): each reaches the next one's
+    /// start, the last one its <see cref="FunctionBody.End"/> when known.</summary>
+    public int FunctionAt(int pc)
+    {
+        int lo = 0, hi = Bodies.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (Bodies[mid].Offset <= pc) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        if (hi < 0 || Bodies[hi].Offset < 0) return -1;
+        var body = Bodies[hi];
+        return body.End >= 0 && pc >= body.End ? -1 : IndexSpaces.ImportedFunctionCount + hi;
+    }
+
     private IndexSpaces? _indexSpaces;
     private ModuleNames? _names;
 

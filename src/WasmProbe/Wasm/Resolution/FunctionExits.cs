@@ -33,7 +33,7 @@ public sealed record FunctionExit(int Pc, ExitKind Kind, bool[]? Leaving = null)
 /// label are not listed.)</summary>
 public static class FunctionExits
 {
-    public static IReadOnlyList<FunctionExit> Of(FunctionAnalysis analysis, int shift = 0)
+    public static IReadOnlyList<FunctionExit> Of(FunctionAnalysis analysis)
     {
         var code = analysis.Code;
         var exits = new List<FunctionExit>();
@@ -53,7 +53,7 @@ public static class FunctionExits
                 continue;
             }
             if (!analysis.IsReachable(i)) continue;
-            int pc = ins.Offset + shift;
+            int pc = ins.Offset;
             switch (control)
             {
                 case ControlKind.End:
