@@ -12,8 +12,6 @@ public partial class FreshProjectTests
     /// <summary>The documentation these steps come from (relative to the repository root).</summary>
     public const string DocPath = "README.md";
 
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(150);
-
     [Fact]
     public void A_new_project_following_the_documented_steps_gets_typed_stops_and_passing_tests()
     {
@@ -67,5 +65,5 @@ public partial class FreshProjectTests
         return blocks;
     }
 
-    private static (int ExitCode, string Output) Dotnet(string directory, params string[] arguments) => DotnetCli.Run(directory, Budget, arguments);
+    private static (int ExitCode, string Output) Dotnet(string directory, params string[] arguments) => DotnetCli.Run(directory, arguments);
 }

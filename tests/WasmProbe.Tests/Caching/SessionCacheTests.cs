@@ -6,6 +6,7 @@ using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Tests.Caching;
 
+[Collection(MemoryMeasurements.Name)]
 public sealed class SessionCacheTests : IDisposable
 {
     private readonly CacheFixture _fixture = new();

@@ -4,10 +4,8 @@ using WasmProbe.Wasm.Decoding;
 namespace WasmProbe.Tests.Coverage;
 
 /// <summary>The coverage rewrite's memory is linear in the module: bounded allocation and retention per input byte on
-/// the two shapes that used to blow up (bounds on memory, not on time). Alone in its collection, so the heap it
-/// measures is its own.</summary>
-[Collection(nameof(LargeModuleCoverageTests))]
-[CollectionDefinition(nameof(LargeModuleCoverageTests), DisableParallelization = true)]
+/// the two shapes that used to blow up (bounds on memory, not on time).</summary>
+[Collection(MemoryMeasurements.Name)]
 public class LargeModuleCoverageTests
 {
     /// <summary>Everything the rewrite allocates, garbage included (decoding excluded).</summary>
