@@ -80,20 +80,7 @@ internal sealed partial class DebugInfoReader
         if (offset >= (ulong)section.Data.Length)
             throw new DwarfFormatException(Info, ctx.Start, $"range list offset 0x{offset:x} is past the end of .debug_ranges ({section.Data.Length} bytes)");
         var c = new DwarfCursor(section, (int)offset, section.Data.Length);
-        int size = ctx.AddressSize;
-        ulong max = size == 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1;
-        ulong baseAddress = ctx.BaseAddress;
-        while (true)
-        {
-            ulong begin = c.Unsigned(size), end = c.Unsigned(size);
-            if (begin == 0 && end == 0) break;
-            if (begin == max)
-            {
-                baseAddress = end;
-                continue;
-            }
-            Add(list, baseAddress + begin, baseAddress + end);
-        }
+        AddressPairList.Read(ref c, ctx.AddressSize, ctx.BaseAddress, (ref DwarfCursor _, ulong begin, ulong end) => Add(list, begin, end));
     }
 
     private void ReadRnglist(UnitContext ctx, Value v, List<PcRange> list)

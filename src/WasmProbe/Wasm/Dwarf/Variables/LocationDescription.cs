@@ -67,22 +67,12 @@ internal sealed class LocationDescription
         if (offset >= (ulong)section.Data.Length)
             throw new DwarfFormatException(".debug_info", unit.Start, $"location list offset 0x{offset:x} is past the end of .debug_loc ({section.Data.Length} bytes)");
         var c = new DwarfCursor(section, (int)offset, section.Data.Length);
-        int size = unit.AddressSize;
-        ulong max = size == 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1;
-        ulong baseAddress = unit.BaseAddress;
         var entries = new List<(ulong, ulong, Expression)>();
-        while (true)
+        AddressPairList.Read(ref c, unit.AddressSize, unit.BaseAddress, (ref DwarfCursor cursor, ulong begin, ulong end) =>
         {
-            ulong begin = c.Unsigned(size), end = c.Unsigned(size);
-            if (begin == 0 && end == 0) break;
-            if (begin == max)
-            {
-                baseAddress = end;
-                continue;
-            }
-            int length = c.U16();
-            entries.Add((baseAddress + begin, baseAddress + end, Take(ref c, (ulong)length)));
-        }
+            int length = cursor.U16();
+            entries.Add((begin, end, Take(ref cursor, (ulong)length)));
+        });
         return new LocationDescription(null, entries, null);
     }
 
