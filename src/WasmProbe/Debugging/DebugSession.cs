@@ -190,7 +190,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         if (_run is not null) return _run;
         _started = true;
         var instrumented = Instrumented();
-        _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled) { Sources = Sources, Coverage = StartCoverage() };
+        _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled) { Sources = Sources, Coverage = StartCoverage(), Analyses = Analysis };
         foreach (var watchpoint in _watchpoints) _run.Watch(watchpoint, enabled: true);
         foreach (var breakpoint in _breakpoints)
         {

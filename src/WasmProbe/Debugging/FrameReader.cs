@@ -80,7 +80,22 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
 
     public WasmValue ReadStackSlot(int frame, FrameLayout layout, ValType type, int slot) => ReadValue(type, frame + FrameLayout.StackSlotOffset(slot));
 
-    private WasmValue ReadValue(ValType type, long address) => Decode(type, memory.Read(address, type.Kind == ValueKind.V128 ? 16 : type.Kind is ValueKind.I64 or ValueKind.F64 ? 8 : 4));
+    private WasmValue ReadValue(ValType type, long address) => Decode(type, memory.Read(address, SlotBytes(type)));
+
+    /// <summary>Static builds take changed values back from the frame when the guest resumes (<see cref="ResumeCode"/>).</summary>
+    public void WriteLocal(int frame, FrameLayout layout, int local, WasmValue value) => WriteValue(frame + layout.LocalOffsets[local], value);
+
+    public void WriteStackSlot(int frame, int slot, WasmValue value) => WriteValue(frame + FrameLayout.StackSlotOffset(slot), value);
+
+    private void WriteValue(long address, WasmValue value)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, value.Bits);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[8..], value.HighBits);
+        memory.Write(address, bytes[..SlotBytes(value.Type)]);
+    }
+
+    private static int SlotBytes(ValType type) => type.Kind == ValueKind.V128 ? 16 : type.Kind is ValueKind.I64 or ValueKind.F64 ? 8 : 4;
 
     private static WasmValue Decode(ValType type, ReadOnlySpan<byte> bytes) => type.Kind switch
     {

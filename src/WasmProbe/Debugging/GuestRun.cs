@@ -273,6 +273,7 @@ internal sealed partial class GuestRun : IDisposable
         var action = _controller.Pause(stop);
         CurrentFrame = -1;
         if (_aborting) throw new OperationCanceledException("the debug session was disposed");
+        TakeRequest();
         _paused = true;
         Apply(action, frame);
     }

@@ -26,6 +26,7 @@ public sealed class GuestInstance : IDisposable
     private Wasmtime.Global? _armed;
     private Wasmtime.Global? _stepLimit;
     private Wasmtime.Global? _frameTop;
+    private Wasmtime.Global? _resume;
 
     /// <param name="onStop">Called on the guest's thread at every probe with the site id and the frame address.</param>
     public GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop)
@@ -92,6 +93,7 @@ public sealed class GuestInstance : IDisposable
         _armed = _instance.GetGlobal(exports.Armed);
         _stepLimit = _instance.GetGlobal(exports.StepLimit);
         _frameTop = _instance.GetGlobal(exports.FrameTop);
+        _resume = _instance.GetGlobal(exports.Resume);
         if (exports.WatchWindows.Length > 0) Watchpoints = new WriteWatchpoints(WatchWindow, Memory);
     }
 
@@ -120,6 +122,12 @@ public sealed class GuestInstance : IDisposable
     }
 
     public int FrameTop => (int)_frameTop!.GetValue()!;
+
+    /// <summary>What a static stop does once the host returns (the guest resets it).</summary>
+    public ResumeCode Resume
+    {
+        set => _resume!.SetValue((int)value);
+    }
 
     public WasmValue[] Invoke(string export, ValType[] parameters, ValType[] results, IReadOnlyList<WasmValue> arguments)
     {

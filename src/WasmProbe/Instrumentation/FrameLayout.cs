@@ -49,5 +49,12 @@ public sealed class FrameLayout
     /// <summary>Non-nullable reference locals may be uninitialized where a probe runs, so they are never read.</summary>
     public static bool IsSpillable(ValType type) => !type.IsRef || type.Nullable;
 
+    /// <summary>Whether the host can change a value of this type in a frame (static builds, see <see cref="ResumeCode"/>):
+    /// references cannot be written from linear memory.</summary>
+    public static bool IsSettable(ValType type) => !type.IsRef;
+
+    /// <summary>Whether a static stop can make the function return results the host chose.</summary>
+    public static bool CanForceReturn(FunctionType type) => type.Results.All(IsSettable);
+
     private static int Align16(int value) => (value + 15) & ~15;
 }

@@ -7,7 +7,7 @@ namespace WasmProbe.Instrumentation;
 
 /// <summary>Indices of what the instrumenter added to the module, shared by all rewritten functions.</summary>
 internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int DebugMemory, DebugMemory Layout, int Armed,
-    int StepLimit, int FrameTop, int StackPointer, InstrumentationMode Mode)
+    int StepLimit, int FrameTop, int StackPointer, int Resume, InstrumentationMode Mode)
 {
     /// <summary>Debug builds' probe and spill helpers by kind and stack shape.</summary>
     public Dictionary<HelperKey, int> Helpers { get; } = [];
@@ -256,8 +256,76 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.LocalGet(_parent);
         foreach (int j in locals) body.LocalGet(j);
         foreach (int temp in temps) body.LocalGet(temp);
-        body.Call(FrameWriter(site, locals, accessible, analysis.StackHeight(index) - accessible.Length));
+        int firstSlot = analysis.StackHeight(index) - accessible.Length;
+        body.Call(FrameWriter(site, locals, accessible, firstSlot));
+        EmitResume(site.Pc, accessible, temps, firstSlot);
         foreach (int temp in temps) body.LocalGet(temp);
+    }
+
+    /// <summary>After a static stop, what the host asked for (<see cref="ResumeCode"/>): return at once with the
+    /// results it wrote to the first stack slots, trap, or take the locals and this block's stack values it changed
+    /// back from the frame. Values that cannot live in linear memory (references) are never changed.</summary>
+    private void EmitResume(int pc, ValType[] accessible, int[] temps, int firstSlot)
+    {
+        body.GlobalGet(context.Resume);
+        body.Emit(Opcode.If, Wasm.Types.BlockType.Empty.ToBits());
+        var results = analysis.Type.Results;
+        if (FrameLayout.CanForceReturn(analysis.Type))
+        {
+            EmitIfResume(ResumeCode.Return);
+            for (int k = 0; k < results.Length; k++) Load(results[k], FrameLayout.StackSlotOffset(k));
+            body.Emit(Opcode.Return);
+            body.Emit(Opcode.End);
+        }
+        EmitIfResume(ResumeCode.Trap);
+        body.EmitAt(Opcode.Unreachable, pc);
+        body.Emit(Opcode.End);
+        ResetResume();
+        for (int j = 0; j < layout.LocalTypes.Length; j++)
+        {
+            if (!FrameLayout.IsSettable(layout.LocalTypes[j])) continue;
+            Load(layout.LocalTypes[j], layout.LocalOffsets[j]);
+            body.LocalSet(j);
+        }
+        for (int k = 0; k < accessible.Length; k++)
+        {
+            if (!FrameLayout.IsSettable(accessible[k])) continue;
+            Load(accessible[k], FrameLayout.StackSlotOffset(firstSlot + k));
+            body.LocalSet(temps[k]);
+        }
+        body.Emit(Opcode.End);
+    }
+
+    /// <summary>Opens <c>if (resume == code)</c> and resets the request inside it.</summary>
+    private void EmitIfResume(ResumeCode code)
+    {
+        body.GlobalGet(context.Resume);
+        body.I32Const((int)code);
+        body.Emit(Opcode.I32Eq);
+        body.Emit(Opcode.If, Wasm.Types.BlockType.Empty.ToBits());
+        ResetResume();
+    }
+
+    private void ResetResume()
+    {
+        body.I32Const(0);
+        body.GlobalSet(context.Resume);
+    }
+
+    /// <summary>Pushes the value of <paramref name="type"/> at frame offset <paramref name="offset"/>.</summary>
+    private void Load(ValType type, int offset)
+    {
+        body.LocalGet(_frame);
+        var (opcode, align) = type.Kind switch
+        {
+            ValueKind.I32 => (Opcode.I32Load, 2u),
+            ValueKind.I64 => (Opcode.I64Load, 3u),
+            ValueKind.F32 => (Opcode.F32Load, 2u),
+            ValueKind.F64 => (Opcode.F64Load, 3u),
+            ValueKind.V128 => (Opcode.V128Load, 4u),
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "references are not kept in frames"),
+        };
+        body.Memory(opcode, context.DebugMemory, (ulong)offset, align);
     }
 
     private int FrameWriter(ProbeSite site, int[] locals, ValType[] stack, int firstSlot)

@@ -68,6 +68,9 @@ public sealed class ExportNames
     public required string FrameTop { get; init; }
     public required string StackPointer { get; init; }
 
+    /// <summary>The i32 global a static stop reads when the host returns (<see cref="ResumeCode"/>).</summary>
+    public required string Resume { get; init; }
+
     /// <summary>Static builds: the function whose trap yields the engine's backtrace of a stop.</summary>
     public string? Backtrace { get; init; }
     public required string?[] Globals { get; init; }

@@ -23,7 +23,7 @@ public sealed class RejectedModuleTests : IDisposable
         var original = ModuleDecoder.Decode(Wat.ToBinary(Original));
         byte[] bytes = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, .. Section(1, [1, 0x60, 0, 0]), .. Section(3, [2, 0, 0]),
             .. Section(10, [2, .. Leb(2), 0, 0x0b, .. Leb(grownBody.Length), .. grownBody])];
-        var exports = new ExportNames { DebugMemory = "", Armed = "", StepLimit = "", FrameTop = "", StackPointer = "", Globals = [], Memories = [], Tables = [] };
+        var exports = new ExportNames { DebugMemory = "", Armed = "", StepLimit = "", FrameTop = "", StackPointer = "", Resume = "", Globals = [], Memories = [], Tables = [] };
         return new InstrumentedModule(original, bytes, new PcMap(), [], 0, new FrameLayout?[2], new DebugMemory(0, 2), InstrumentationMode.Static, exports);
     }
 

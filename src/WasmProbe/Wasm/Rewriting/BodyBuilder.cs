@@ -67,6 +67,9 @@ public sealed class BodyBuilder
     /// <summary>Emits a new instruction with no pool immediates, in the new index spaces.</summary>
     public void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => _instructions.Add(new Instruction(opcode, -1, 0, a, b, c));
 
+    /// <summary>Emits a new instruction that maps to original pc <paramref name="pc"/>: a trap in it is reported there.</summary>
+    public void EmitAt(Opcode opcode, int pc) => _instructions.Add(new Instruction(opcode, pc, 0));
+
     public void I32Const(int value) => Emit(Opcode.I32Const, value);
     public void LocalGet(int local) => Emit(Opcode.LocalGet, local);
     public void LocalSet(int local) => Emit(Opcode.LocalSet, local);
