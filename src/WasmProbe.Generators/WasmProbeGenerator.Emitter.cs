@@ -238,9 +238,13 @@ public sealed partial class WasmProbeGenerator
             : $"internal {view.TypeName}({Session} session, int hit) : base(session, {function}, {pc}, hit) {{ }}");
         w.Line();
         w.Line("private GlobalsView? _globals;");
+        if (!steps) w.Line("private LocalsView? _locals;");
+        if (!steps) w.Line("private StackView? _stack;");
         w.Line();
-        w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)} (parameters first){(steps ? ", while the step is in that function" : "")}.</summary>");
-        w.Line(steps ? "public LocalsView Locals => new LocalsView(this);" : "public LocalsView Locals => new LocalsView(Session);");
+        w.Line(steps
+            ? $"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)} (parameters first), while the step is in that function.</summary>"
+            : $"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)} (parameters first); setting one changes it when the guest resumes.</summary>");
+        w.Line(steps ? "public LocalsView Locals => new LocalsView(this);" : "public LocalsView Locals => _locals ??= new LocalsView(Session);");
         if (view.Kind == ProbeKind.Call)
         {
             w.Line();
@@ -259,21 +263,22 @@ public sealed partial class WasmProbeGenerator
         if (!steps)
         {
             w.Line();
-            w.Line("/// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>");
-            w.Line("public StackView Stack => new StackView(Session);");
+            w.Line(StackSummary);
+            w.Line("public StackView Stack => _stack ??= new StackView(Session);");
         }
         EmitGlobalsAndMemory(w, spec);
         w.Line();
         w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");
-        w.Open("public readonly struct LocalsView");
         if (steps)
         {
+            w.Open("public readonly struct LocalsView");
             w.Line($"private readonly {view.TypeName} _view;");
             w.Line();
             w.Line($"internal LocalsView({view.TypeName} view) {{ _view = view; }}");
         }
         else
         {
+            w.Open("public sealed class LocalsView");
             w.Line($"private readonly {Session} _session;");
             w.Line();
             w.Line($"internal LocalsView({Session} session) {{ _session = session; }}");
@@ -294,7 +299,7 @@ public sealed partial class WasmProbeGenerator
             }
             else
             {
-                w.Line($"public {ClrType(local.Kind)} {local.Identifier} => {FromValue(local.Kind, $"_session.Local({index})")};");
+                EmitSettable(w, local.Kind, local.Identifier, $"_session.Local({index})", $"_session.SetLocal({index}, value)");
             }
         }
         w.Close();
@@ -349,8 +354,8 @@ public sealed partial class WasmProbeGenerator
 
     private static void EmitStackView(CodeWriter w, ViewSpec view, string where)
     {
-        w.Line($"/// <summary>The operand stack {where}, typed by the stack analysis: S0 is the top.</summary>");
-        w.Open("public readonly struct StackView");
+        w.Line($"/// <summary>The operand stack {where}, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>");
+        w.Open("public sealed class StackView");
         w.Line($"private readonly {Session} _session;");
         w.Line();
         w.Line($"internal StackView({Session} session) {{ _session = session; }}");
@@ -361,7 +366,8 @@ public sealed partial class WasmProbeGenerator
         {
             w.Line();
             w.Line($"/// <summary>{Identifiers.Xml(slot.Description)} (slot {slot.Index.ToString(CultureInfo.InvariantCulture)} counted from the bottom): {Identifiers.Xml(slot.WasmType)}.</summary>");
-            w.Line($"public {ClrType(slot.Kind)} {slot.Identifier} => {FromValue(slot.Kind, $"_session.StackSlot({slot.Index.ToString(CultureInfo.InvariantCulture)})")};");
+            string index = slot.Index.ToString(CultureInfo.InvariantCulture);
+            EmitSettable(w, slot.Kind, slot.Identifier, $"_session.StackSlot({index})", $"_session.SetStackSlot({index}, value)");
         }
         w.Close();
     }
@@ -382,22 +388,24 @@ public sealed partial class WasmProbeGenerator
         w.Line($"internal {view.TypeName}({Session} session, int hit) : base(session, {Identifiers.Literal(line.File)}, {lineText}, hit) {{ }}");
         w.Line();
         w.Line("private GlobalsView? _globals;");
+        w.Line("private LocalsView? _locals;");
+        if (line.TypedStack) w.Line("private StackView? _stack;");
         w.Line();
         if (single)
         {
-            w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)} (parameters first).</summary>");
-            w.Line("public LocalsView Locals => new LocalsView(Session);");
+            w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)} (parameters first); setting one changes it when the guest resumes.</summary>");
+            w.Line("public LocalsView Locals => _locals ??= new LocalsView(Session);");
         }
         else
         {
-            w.Line($"/// <summary>The locals that {Identifiers.Xml(functionNames)} all name alike, with one type (Frames[0].Locals has all of the function stopped in).</summary>");
-            w.Line("public LocalsView Locals => new LocalsView(Session, Function);");
+            w.Line($"/// <summary>The locals that {Identifiers.Xml(functionNames)} all name alike, with one type (Frames[0].Locals has all of the function stopped in); setting one changes it when the guest resumes.</summary>");
+            w.Line("public LocalsView Locals => _locals ??= new LocalsView(Session, Function);");
         }
         w.Line();
         if (line.TypedStack)
         {
-            w.Line("/// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>");
-            w.Line("public StackView Stack => new StackView(Session);");
+            w.Line(StackSummary);
+            w.Line("public StackView Stack => _stack ??= new StackView(Session);");
         }
         else
         {
@@ -409,7 +417,7 @@ public sealed partial class WasmProbeGenerator
         w.Line(single
             ? $"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>"
             : $"/// <summary>The locals that {Identifiers.Xml(functionNames)} all name alike, typed; each reads the local of the function stopped in.</summary>");
-        w.Open("public readonly struct LocalsView");
+        w.Open("public sealed class LocalsView");
         w.Line($"private readonly {Session} _session;");
         if (!single) w.Line("private readonly int _function;");
         w.Line();
@@ -425,7 +433,7 @@ public sealed partial class WasmProbeGenerator
                     (k == local.PerFunction.Count - 1 ? "_" : line.Functions[k].ToString(CultureInfo.InvariantCulture)) + " => " + local.PerFunction[k].ToString(CultureInfo.InvariantCulture))) + " }";
             string what = single ? $"Local {local.Index.ToString(CultureInfo.InvariantCulture)}, {Identifiers.Xml(local.Description)}" : $"The {Identifiers.Xml(local.Description)}";
             w.Line($"/// <summary>{what}: {Identifiers.Xml(local.WasmType)}.</summary>");
-            w.Line($"public {ClrType(local.Kind)} {local.Identifier} => {FromValue(local.Kind, $"_session.Local({index})")};");
+            EmitSettable(w, local.Kind, local.Identifier, $"_session.Local({index})", $"_session.SetLocal({index}, value)");
         }
         w.Close();
         if (line.TypedStack)
@@ -598,6 +606,22 @@ public sealed partial class WasmProbeGenerator
         "exnref" => "global::WasmProbe.Wasm.Types.ValType.ExnRef",
         _ => $"global::WasmProbe.Wasm.Types.ValType.FromBits(0x{value.Low.ToString("x", CultureInfo.InvariantCulture)}L /* {value.WasmType} */)",
     };
+
+    private const string StackSummary = "/// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>";
+
+    /// <summary>A frame value's property: references are read-only (the host cannot make them up).</summary>
+    private static void EmitSettable(CodeWriter w, ClrKind kind, string identifier, string read, string write)
+    {
+        if (kind == ClrKind.Reference)
+        {
+            w.Line($"public {ClrType(kind)} {identifier} => {FromValue(kind, read)};");
+            return;
+        }
+        w.Open($"public {ClrType(kind)} {identifier}");
+        w.Line($"get => {FromValue(kind, read)};");
+        w.Line($"set => {write};");
+        w.Close();
+    }
 
     private static string ClrType(ClrKind kind) => kind switch
     {

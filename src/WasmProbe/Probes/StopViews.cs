@@ -35,7 +35,8 @@ public abstract class StopView : IGuestState
 }
 
 /// <summary>Base of the generated view of a <see cref="BreakAtAttribute"/> stop (<c>Class.Func_0xPC</c>), which adds
-/// typed <c>Locals</c>, <c>Stack</c> (<c>S0</c> = top), <c>Globals</c> and <c>Memory</c>.</summary>
+/// typed <c>Locals</c>, <c>Stack</c> (<c>S0</c> = top), <c>Globals</c> and <c>Memory</c>. Setting a local or stack
+/// value, <see cref="ForceReturn"/> and <see cref="ForceTrap"/> change the run when the guest resumes.</summary>
 public abstract class BreakpointView : StopView
 {
     protected BreakpointView(DebugSession session, int function, int pc, int hit) : base(session)
@@ -53,6 +54,14 @@ public abstract class BreakpointView : StopView
 
     /// <summary>How many times the breakpoint has been hit, this stop included (1-based).</summary>
     public int Hit { get; }
+
+    /// <summary>Makes the function return <paramref name="results"/> to its caller when the guest resumes, without
+    /// running the rest of it (a <c>malloc</c> that returns 0; at an [OnReturn] stop, other results), see
+    /// <see cref="DebugSession.ForceReturn"/>.</summary>
+    public void ForceReturn(params object?[] results) => Session.ForceReturn(results);
+
+    /// <summary>Makes the guest trap at this stop when it resumes, as a failing instruction here would.</summary>
+    public void ForceTrap() => Session.ForceTrap();
 
     public override string ToString() => $"{Session.Module.Names.FunctionOrIndex(Function)}+0x{Pc:x} hit {Hit}";
 }

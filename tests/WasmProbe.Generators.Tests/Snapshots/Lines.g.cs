@@ -73,12 +73,14 @@ namespace Demo.Lines
             internal Cguest_sort_c_L29(global::WasmProbe.Debugging.DebugSession session, int hit) : base(session, "/cguest/sort.c", 29, hit) { }
 
             private GlobalsView? _globals;
+            private LocalsView? _locals;
+            private StackView? _stack;
 
-            /// <summary>The locals of insertion_sort (parameters first).</summary>
-            public LocalsView Locals => new LocalsView(Session);
+            /// <summary>The locals of insertion_sort (parameters first); setting one changes it when the guest resumes.</summary>
+            public LocalsView Locals => _locals ??= new LocalsView(Session);
 
             /// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>
-            public StackView Stack => new StackView(Session);
+            public StackView Stack => _stack ??= new StackView(Session);
 
             /// <summary>The module's globals, typed.</summary>
             public GlobalsView Globals => _globals ??= new GlobalsView(this);
@@ -87,228 +89,512 @@ namespace Demo.Lines
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
             /// <summary>The locals of insertion_sort, typed.</summary>
-            public readonly struct LocalsView
+            public sealed class LocalsView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 
                 internal LocalsView(global::WasmProbe.Debugging.DebugSession session) { _session = session; }
 
                 /// <summary>Local 0, parameter 0: i32.</summary>
-                public int local0 => _session.Local(0).AsInt32();
+                public int local0
+                {
+                    get => _session.Local(0).AsInt32();
+                    set => _session.SetLocal(0, value);
+                }
 
                 /// <summary>Local 1, parameter 1: i32.</summary>
-                public int local1 => _session.Local(1).AsInt32();
+                public int local1
+                {
+                    get => _session.Local(1).AsInt32();
+                    set => _session.SetLocal(1, value);
+                }
 
                 /// <summary>Local 2, local 2: i32.</summary>
-                public int local2 => _session.Local(2).AsInt32();
+                public int local2
+                {
+                    get => _session.Local(2).AsInt32();
+                    set => _session.SetLocal(2, value);
+                }
 
                 /// <summary>Local 3, local 3: i32.</summary>
-                public int local3 => _session.Local(3).AsInt32();
+                public int local3
+                {
+                    get => _session.Local(3).AsInt32();
+                    set => _session.SetLocal(3, value);
+                }
 
                 /// <summary>Local 4, local 4: i32.</summary>
-                public int local4 => _session.Local(4).AsInt32();
+                public int local4
+                {
+                    get => _session.Local(4).AsInt32();
+                    set => _session.SetLocal(4, value);
+                }
 
                 /// <summary>Local 5, local 5: i32.</summary>
-                public int local5 => _session.Local(5).AsInt32();
+                public int local5
+                {
+                    get => _session.Local(5).AsInt32();
+                    set => _session.SetLocal(5, value);
+                }
 
                 /// <summary>Local 6, local 6: i32.</summary>
-                public int local6 => _session.Local(6).AsInt32();
+                public int local6
+                {
+                    get => _session.Local(6).AsInt32();
+                    set => _session.SetLocal(6, value);
+                }
 
                 /// <summary>Local 7, local 7: i32.</summary>
-                public int local7 => _session.Local(7).AsInt32();
+                public int local7
+                {
+                    get => _session.Local(7).AsInt32();
+                    set => _session.SetLocal(7, value);
+                }
 
                 /// <summary>Local 8, local 8: i32.</summary>
-                public int local8 => _session.Local(8).AsInt32();
+                public int local8
+                {
+                    get => _session.Local(8).AsInt32();
+                    set => _session.SetLocal(8, value);
+                }
 
                 /// <summary>Local 9, local 9: i32.</summary>
-                public int local9 => _session.Local(9).AsInt32();
+                public int local9
+                {
+                    get => _session.Local(9).AsInt32();
+                    set => _session.SetLocal(9, value);
+                }
 
                 /// <summary>Local 10, local 10: i32.</summary>
-                public int local10 => _session.Local(10).AsInt32();
+                public int local10
+                {
+                    get => _session.Local(10).AsInt32();
+                    set => _session.SetLocal(10, value);
+                }
 
                 /// <summary>Local 11, local 11: i32.</summary>
-                public int local11 => _session.Local(11).AsInt32();
+                public int local11
+                {
+                    get => _session.Local(11).AsInt32();
+                    set => _session.SetLocal(11, value);
+                }
 
                 /// <summary>Local 12, local 12: i32.</summary>
-                public int local12 => _session.Local(12).AsInt32();
+                public int local12
+                {
+                    get => _session.Local(12).AsInt32();
+                    set => _session.SetLocal(12, value);
+                }
 
                 /// <summary>Local 13, local 13: i32.</summary>
-                public int local13 => _session.Local(13).AsInt32();
+                public int local13
+                {
+                    get => _session.Local(13).AsInt32();
+                    set => _session.SetLocal(13, value);
+                }
 
                 /// <summary>Local 14, local 14: i32.</summary>
-                public int local14 => _session.Local(14).AsInt32();
+                public int local14
+                {
+                    get => _session.Local(14).AsInt32();
+                    set => _session.SetLocal(14, value);
+                }
 
                 /// <summary>Local 15, local 15: i32.</summary>
-                public int local15 => _session.Local(15).AsInt32();
+                public int local15
+                {
+                    get => _session.Local(15).AsInt32();
+                    set => _session.SetLocal(15, value);
+                }
 
                 /// <summary>Local 16, local 16: i32.</summary>
-                public int local16 => _session.Local(16).AsInt32();
+                public int local16
+                {
+                    get => _session.Local(16).AsInt32();
+                    set => _session.SetLocal(16, value);
+                }
 
                 /// <summary>Local 17, local 17: i32.</summary>
-                public int local17 => _session.Local(17).AsInt32();
+                public int local17
+                {
+                    get => _session.Local(17).AsInt32();
+                    set => _session.SetLocal(17, value);
+                }
 
                 /// <summary>Local 18, local 18: i32.</summary>
-                public int local18 => _session.Local(18).AsInt32();
+                public int local18
+                {
+                    get => _session.Local(18).AsInt32();
+                    set => _session.SetLocal(18, value);
+                }
 
                 /// <summary>Local 19, local 19: i32.</summary>
-                public int local19 => _session.Local(19).AsInt32();
+                public int local19
+                {
+                    get => _session.Local(19).AsInt32();
+                    set => _session.SetLocal(19, value);
+                }
 
                 /// <summary>Local 20, local 20: i32.</summary>
-                public int local20 => _session.Local(20).AsInt32();
+                public int local20
+                {
+                    get => _session.Local(20).AsInt32();
+                    set => _session.SetLocal(20, value);
+                }
 
                 /// <summary>Local 21, local 21: i32.</summary>
-                public int local21 => _session.Local(21).AsInt32();
+                public int local21
+                {
+                    get => _session.Local(21).AsInt32();
+                    set => _session.SetLocal(21, value);
+                }
 
                 /// <summary>Local 22, local 22: i32.</summary>
-                public int local22 => _session.Local(22).AsInt32();
+                public int local22
+                {
+                    get => _session.Local(22).AsInt32();
+                    set => _session.SetLocal(22, value);
+                }
 
                 /// <summary>Local 23, local 23: i32.</summary>
-                public int local23 => _session.Local(23).AsInt32();
+                public int local23
+                {
+                    get => _session.Local(23).AsInt32();
+                    set => _session.SetLocal(23, value);
+                }
 
                 /// <summary>Local 24, local 24: i32.</summary>
-                public int local24 => _session.Local(24).AsInt32();
+                public int local24
+                {
+                    get => _session.Local(24).AsInt32();
+                    set => _session.SetLocal(24, value);
+                }
 
                 /// <summary>Local 25, local 25: i32.</summary>
-                public int local25 => _session.Local(25).AsInt32();
+                public int local25
+                {
+                    get => _session.Local(25).AsInt32();
+                    set => _session.SetLocal(25, value);
+                }
 
                 /// <summary>Local 26, local 26: i32.</summary>
-                public int local26 => _session.Local(26).AsInt32();
+                public int local26
+                {
+                    get => _session.Local(26).AsInt32();
+                    set => _session.SetLocal(26, value);
+                }
 
                 /// <summary>Local 27, local 27: i32.</summary>
-                public int local27 => _session.Local(27).AsInt32();
+                public int local27
+                {
+                    get => _session.Local(27).AsInt32();
+                    set => _session.SetLocal(27, value);
+                }
 
                 /// <summary>Local 28, local 28: i32.</summary>
-                public int local28 => _session.Local(28).AsInt32();
+                public int local28
+                {
+                    get => _session.Local(28).AsInt32();
+                    set => _session.SetLocal(28, value);
+                }
 
                 /// <summary>Local 29, local 29: i32.</summary>
-                public int local29 => _session.Local(29).AsInt32();
+                public int local29
+                {
+                    get => _session.Local(29).AsInt32();
+                    set => _session.SetLocal(29, value);
+                }
 
                 /// <summary>Local 30, local 30: i32.</summary>
-                public int local30 => _session.Local(30).AsInt32();
+                public int local30
+                {
+                    get => _session.Local(30).AsInt32();
+                    set => _session.SetLocal(30, value);
+                }
 
                 /// <summary>Local 31, local 31: i32.</summary>
-                public int local31 => _session.Local(31).AsInt32();
+                public int local31
+                {
+                    get => _session.Local(31).AsInt32();
+                    set => _session.SetLocal(31, value);
+                }
 
                 /// <summary>Local 32, local 32: i32.</summary>
-                public int local32 => _session.Local(32).AsInt32();
+                public int local32
+                {
+                    get => _session.Local(32).AsInt32();
+                    set => _session.SetLocal(32, value);
+                }
 
                 /// <summary>Local 33, local 33: i32.</summary>
-                public int local33 => _session.Local(33).AsInt32();
+                public int local33
+                {
+                    get => _session.Local(33).AsInt32();
+                    set => _session.SetLocal(33, value);
+                }
 
                 /// <summary>Local 34, local 34: i32.</summary>
-                public int local34 => _session.Local(34).AsInt32();
+                public int local34
+                {
+                    get => _session.Local(34).AsInt32();
+                    set => _session.SetLocal(34, value);
+                }
 
                 /// <summary>Local 35, local 35: i32.</summary>
-                public int local35 => _session.Local(35).AsInt32();
+                public int local35
+                {
+                    get => _session.Local(35).AsInt32();
+                    set => _session.SetLocal(35, value);
+                }
 
                 /// <summary>Local 36, local 36: i32.</summary>
-                public int local36 => _session.Local(36).AsInt32();
+                public int local36
+                {
+                    get => _session.Local(36).AsInt32();
+                    set => _session.SetLocal(36, value);
+                }
 
                 /// <summary>Local 37, local 37: i32.</summary>
-                public int local37 => _session.Local(37).AsInt32();
+                public int local37
+                {
+                    get => _session.Local(37).AsInt32();
+                    set => _session.SetLocal(37, value);
+                }
 
                 /// <summary>Local 38, local 38: i32.</summary>
-                public int local38 => _session.Local(38).AsInt32();
+                public int local38
+                {
+                    get => _session.Local(38).AsInt32();
+                    set => _session.SetLocal(38, value);
+                }
 
                 /// <summary>Local 39, local 39: i32.</summary>
-                public int local39 => _session.Local(39).AsInt32();
+                public int local39
+                {
+                    get => _session.Local(39).AsInt32();
+                    set => _session.SetLocal(39, value);
+                }
 
                 /// <summary>Local 40, local 40: i32.</summary>
-                public int local40 => _session.Local(40).AsInt32();
+                public int local40
+                {
+                    get => _session.Local(40).AsInt32();
+                    set => _session.SetLocal(40, value);
+                }
 
                 /// <summary>Local 41, local 41: i32.</summary>
-                public int local41 => _session.Local(41).AsInt32();
+                public int local41
+                {
+                    get => _session.Local(41).AsInt32();
+                    set => _session.SetLocal(41, value);
+                }
 
                 /// <summary>Local 42, local 42: i32.</summary>
-                public int local42 => _session.Local(42).AsInt32();
+                public int local42
+                {
+                    get => _session.Local(42).AsInt32();
+                    set => _session.SetLocal(42, value);
+                }
 
                 /// <summary>Local 43, local 43: i32.</summary>
-                public int local43 => _session.Local(43).AsInt32();
+                public int local43
+                {
+                    get => _session.Local(43).AsInt32();
+                    set => _session.SetLocal(43, value);
+                }
 
                 /// <summary>Local 44, local 44: i32.</summary>
-                public int local44 => _session.Local(44).AsInt32();
+                public int local44
+                {
+                    get => _session.Local(44).AsInt32();
+                    set => _session.SetLocal(44, value);
+                }
 
                 /// <summary>Local 45, local 45: i32.</summary>
-                public int local45 => _session.Local(45).AsInt32();
+                public int local45
+                {
+                    get => _session.Local(45).AsInt32();
+                    set => _session.SetLocal(45, value);
+                }
 
                 /// <summary>Local 46, local 46: i32.</summary>
-                public int local46 => _session.Local(46).AsInt32();
+                public int local46
+                {
+                    get => _session.Local(46).AsInt32();
+                    set => _session.SetLocal(46, value);
+                }
 
                 /// <summary>Local 47, local 47: i32.</summary>
-                public int local47 => _session.Local(47).AsInt32();
+                public int local47
+                {
+                    get => _session.Local(47).AsInt32();
+                    set => _session.SetLocal(47, value);
+                }
 
                 /// <summary>Local 48, local 48: i32.</summary>
-                public int local48 => _session.Local(48).AsInt32();
+                public int local48
+                {
+                    get => _session.Local(48).AsInt32();
+                    set => _session.SetLocal(48, value);
+                }
 
                 /// <summary>Local 49, local 49: i32.</summary>
-                public int local49 => _session.Local(49).AsInt32();
+                public int local49
+                {
+                    get => _session.Local(49).AsInt32();
+                    set => _session.SetLocal(49, value);
+                }
 
                 /// <summary>Local 50, local 50: i32.</summary>
-                public int local50 => _session.Local(50).AsInt32();
+                public int local50
+                {
+                    get => _session.Local(50).AsInt32();
+                    set => _session.SetLocal(50, value);
+                }
 
                 /// <summary>Local 51, local 51: i32.</summary>
-                public int local51 => _session.Local(51).AsInt32();
+                public int local51
+                {
+                    get => _session.Local(51).AsInt32();
+                    set => _session.SetLocal(51, value);
+                }
 
                 /// <summary>Local 52, local 52: i32.</summary>
-                public int local52 => _session.Local(52).AsInt32();
+                public int local52
+                {
+                    get => _session.Local(52).AsInt32();
+                    set => _session.SetLocal(52, value);
+                }
 
                 /// <summary>Local 53, local 53: i32.</summary>
-                public int local53 => _session.Local(53).AsInt32();
+                public int local53
+                {
+                    get => _session.Local(53).AsInt32();
+                    set => _session.SetLocal(53, value);
+                }
 
                 /// <summary>Local 54, local 54: i32.</summary>
-                public int local54 => _session.Local(54).AsInt32();
+                public int local54
+                {
+                    get => _session.Local(54).AsInt32();
+                    set => _session.SetLocal(54, value);
+                }
 
                 /// <summary>Local 55, local 55: i32.</summary>
-                public int local55 => _session.Local(55).AsInt32();
+                public int local55
+                {
+                    get => _session.Local(55).AsInt32();
+                    set => _session.SetLocal(55, value);
+                }
 
                 /// <summary>Local 56, local 56: i32.</summary>
-                public int local56 => _session.Local(56).AsInt32();
+                public int local56
+                {
+                    get => _session.Local(56).AsInt32();
+                    set => _session.SetLocal(56, value);
+                }
 
                 /// <summary>Local 57, local 57: i32.</summary>
-                public int local57 => _session.Local(57).AsInt32();
+                public int local57
+                {
+                    get => _session.Local(57).AsInt32();
+                    set => _session.SetLocal(57, value);
+                }
 
                 /// <summary>Local 58, local 58: i32.</summary>
-                public int local58 => _session.Local(58).AsInt32();
+                public int local58
+                {
+                    get => _session.Local(58).AsInt32();
+                    set => _session.SetLocal(58, value);
+                }
 
                 /// <summary>Local 59, local 59: i32.</summary>
-                public int local59 => _session.Local(59).AsInt32();
+                public int local59
+                {
+                    get => _session.Local(59).AsInt32();
+                    set => _session.SetLocal(59, value);
+                }
 
                 /// <summary>Local 60, local 60: i32.</summary>
-                public int local60 => _session.Local(60).AsInt32();
+                public int local60
+                {
+                    get => _session.Local(60).AsInt32();
+                    set => _session.SetLocal(60, value);
+                }
 
                 /// <summary>Local 61, local 61: i32.</summary>
-                public int local61 => _session.Local(61).AsInt32();
+                public int local61
+                {
+                    get => _session.Local(61).AsInt32();
+                    set => _session.SetLocal(61, value);
+                }
 
                 /// <summary>Local 62, local 62: i32.</summary>
-                public int local62 => _session.Local(62).AsInt32();
+                public int local62
+                {
+                    get => _session.Local(62).AsInt32();
+                    set => _session.SetLocal(62, value);
+                }
 
                 /// <summary>Local 63, local 63: i32.</summary>
-                public int local63 => _session.Local(63).AsInt32();
+                public int local63
+                {
+                    get => _session.Local(63).AsInt32();
+                    set => _session.SetLocal(63, value);
+                }
 
                 /// <summary>Local 64, local 64: i32.</summary>
-                public int local64 => _session.Local(64).AsInt32();
+                public int local64
+                {
+                    get => _session.Local(64).AsInt32();
+                    set => _session.SetLocal(64, value);
+                }
 
                 /// <summary>Local 65, local 65: i32.</summary>
-                public int local65 => _session.Local(65).AsInt32();
+                public int local65
+                {
+                    get => _session.Local(65).AsInt32();
+                    set => _session.SetLocal(65, value);
+                }
 
                 /// <summary>Local 66, local 66: i32.</summary>
-                public int local66 => _session.Local(66).AsInt32();
+                public int local66
+                {
+                    get => _session.Local(66).AsInt32();
+                    set => _session.SetLocal(66, value);
+                }
 
                 /// <summary>Local 67, local 67: i32.</summary>
-                public int local67 => _session.Local(67).AsInt32();
+                public int local67
+                {
+                    get => _session.Local(67).AsInt32();
+                    set => _session.SetLocal(67, value);
+                }
 
                 /// <summary>Local 68, local 68: i32.</summary>
-                public int local68 => _session.Local(68).AsInt32();
+                public int local68
+                {
+                    get => _session.Local(68).AsInt32();
+                    set => _session.SetLocal(68, value);
+                }
 
                 /// <summary>Local 69, local 69: i32.</summary>
-                public int local69 => _session.Local(69).AsInt32();
+                public int local69
+                {
+                    get => _session.Local(69).AsInt32();
+                    set => _session.SetLocal(69, value);
+                }
 
                 /// <summary>Local 70, local 70: i32.</summary>
-                public int local70 => _session.Local(70).AsInt32();
+                public int local70
+                {
+                    get => _session.Local(70).AsInt32();
+                    set => _session.SetLocal(70, value);
+                }
             }
 
-            /// <summary>The operand stack at the start of line 29, typed by the stack analysis: S0 is the top.</summary>
-            public readonly struct StackView
+            /// <summary>The operand stack at the start of line 29, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>
+            public sealed class StackView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 
@@ -325,12 +611,14 @@ namespace Demo.Lines
             internal Sort_c_L33(global::WasmProbe.Debugging.DebugSession session, int hit) : base(session, "sort.c", 33, hit) { }
 
             private GlobalsView? _globals;
+            private LocalsView? _locals;
+            private StackView? _stack;
 
-            /// <summary>The locals of insertion_sort (parameters first).</summary>
-            public LocalsView Locals => new LocalsView(Session);
+            /// <summary>The locals of insertion_sort (parameters first); setting one changes it when the guest resumes.</summary>
+            public LocalsView Locals => _locals ??= new LocalsView(Session);
 
             /// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>
-            public StackView Stack => new StackView(Session);
+            public StackView Stack => _stack ??= new StackView(Session);
 
             /// <summary>The module's globals, typed.</summary>
             public GlobalsView Globals => _globals ??= new GlobalsView(this);
@@ -339,228 +627,512 @@ namespace Demo.Lines
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
             /// <summary>The locals of insertion_sort, typed.</summary>
-            public readonly struct LocalsView
+            public sealed class LocalsView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 
                 internal LocalsView(global::WasmProbe.Debugging.DebugSession session) { _session = session; }
 
                 /// <summary>Local 0, parameter 0: i32.</summary>
-                public int local0 => _session.Local(0).AsInt32();
+                public int local0
+                {
+                    get => _session.Local(0).AsInt32();
+                    set => _session.SetLocal(0, value);
+                }
 
                 /// <summary>Local 1, parameter 1: i32.</summary>
-                public int local1 => _session.Local(1).AsInt32();
+                public int local1
+                {
+                    get => _session.Local(1).AsInt32();
+                    set => _session.SetLocal(1, value);
+                }
 
                 /// <summary>Local 2, local 2: i32.</summary>
-                public int local2 => _session.Local(2).AsInt32();
+                public int local2
+                {
+                    get => _session.Local(2).AsInt32();
+                    set => _session.SetLocal(2, value);
+                }
 
                 /// <summary>Local 3, local 3: i32.</summary>
-                public int local3 => _session.Local(3).AsInt32();
+                public int local3
+                {
+                    get => _session.Local(3).AsInt32();
+                    set => _session.SetLocal(3, value);
+                }
 
                 /// <summary>Local 4, local 4: i32.</summary>
-                public int local4 => _session.Local(4).AsInt32();
+                public int local4
+                {
+                    get => _session.Local(4).AsInt32();
+                    set => _session.SetLocal(4, value);
+                }
 
                 /// <summary>Local 5, local 5: i32.</summary>
-                public int local5 => _session.Local(5).AsInt32();
+                public int local5
+                {
+                    get => _session.Local(5).AsInt32();
+                    set => _session.SetLocal(5, value);
+                }
 
                 /// <summary>Local 6, local 6: i32.</summary>
-                public int local6 => _session.Local(6).AsInt32();
+                public int local6
+                {
+                    get => _session.Local(6).AsInt32();
+                    set => _session.SetLocal(6, value);
+                }
 
                 /// <summary>Local 7, local 7: i32.</summary>
-                public int local7 => _session.Local(7).AsInt32();
+                public int local7
+                {
+                    get => _session.Local(7).AsInt32();
+                    set => _session.SetLocal(7, value);
+                }
 
                 /// <summary>Local 8, local 8: i32.</summary>
-                public int local8 => _session.Local(8).AsInt32();
+                public int local8
+                {
+                    get => _session.Local(8).AsInt32();
+                    set => _session.SetLocal(8, value);
+                }
 
                 /// <summary>Local 9, local 9: i32.</summary>
-                public int local9 => _session.Local(9).AsInt32();
+                public int local9
+                {
+                    get => _session.Local(9).AsInt32();
+                    set => _session.SetLocal(9, value);
+                }
 
                 /// <summary>Local 10, local 10: i32.</summary>
-                public int local10 => _session.Local(10).AsInt32();
+                public int local10
+                {
+                    get => _session.Local(10).AsInt32();
+                    set => _session.SetLocal(10, value);
+                }
 
                 /// <summary>Local 11, local 11: i32.</summary>
-                public int local11 => _session.Local(11).AsInt32();
+                public int local11
+                {
+                    get => _session.Local(11).AsInt32();
+                    set => _session.SetLocal(11, value);
+                }
 
                 /// <summary>Local 12, local 12: i32.</summary>
-                public int local12 => _session.Local(12).AsInt32();
+                public int local12
+                {
+                    get => _session.Local(12).AsInt32();
+                    set => _session.SetLocal(12, value);
+                }
 
                 /// <summary>Local 13, local 13: i32.</summary>
-                public int local13 => _session.Local(13).AsInt32();
+                public int local13
+                {
+                    get => _session.Local(13).AsInt32();
+                    set => _session.SetLocal(13, value);
+                }
 
                 /// <summary>Local 14, local 14: i32.</summary>
-                public int local14 => _session.Local(14).AsInt32();
+                public int local14
+                {
+                    get => _session.Local(14).AsInt32();
+                    set => _session.SetLocal(14, value);
+                }
 
                 /// <summary>Local 15, local 15: i32.</summary>
-                public int local15 => _session.Local(15).AsInt32();
+                public int local15
+                {
+                    get => _session.Local(15).AsInt32();
+                    set => _session.SetLocal(15, value);
+                }
 
                 /// <summary>Local 16, local 16: i32.</summary>
-                public int local16 => _session.Local(16).AsInt32();
+                public int local16
+                {
+                    get => _session.Local(16).AsInt32();
+                    set => _session.SetLocal(16, value);
+                }
 
                 /// <summary>Local 17, local 17: i32.</summary>
-                public int local17 => _session.Local(17).AsInt32();
+                public int local17
+                {
+                    get => _session.Local(17).AsInt32();
+                    set => _session.SetLocal(17, value);
+                }
 
                 /// <summary>Local 18, local 18: i32.</summary>
-                public int local18 => _session.Local(18).AsInt32();
+                public int local18
+                {
+                    get => _session.Local(18).AsInt32();
+                    set => _session.SetLocal(18, value);
+                }
 
                 /// <summary>Local 19, local 19: i32.</summary>
-                public int local19 => _session.Local(19).AsInt32();
+                public int local19
+                {
+                    get => _session.Local(19).AsInt32();
+                    set => _session.SetLocal(19, value);
+                }
 
                 /// <summary>Local 20, local 20: i32.</summary>
-                public int local20 => _session.Local(20).AsInt32();
+                public int local20
+                {
+                    get => _session.Local(20).AsInt32();
+                    set => _session.SetLocal(20, value);
+                }
 
                 /// <summary>Local 21, local 21: i32.</summary>
-                public int local21 => _session.Local(21).AsInt32();
+                public int local21
+                {
+                    get => _session.Local(21).AsInt32();
+                    set => _session.SetLocal(21, value);
+                }
 
                 /// <summary>Local 22, local 22: i32.</summary>
-                public int local22 => _session.Local(22).AsInt32();
+                public int local22
+                {
+                    get => _session.Local(22).AsInt32();
+                    set => _session.SetLocal(22, value);
+                }
 
                 /// <summary>Local 23, local 23: i32.</summary>
-                public int local23 => _session.Local(23).AsInt32();
+                public int local23
+                {
+                    get => _session.Local(23).AsInt32();
+                    set => _session.SetLocal(23, value);
+                }
 
                 /// <summary>Local 24, local 24: i32.</summary>
-                public int local24 => _session.Local(24).AsInt32();
+                public int local24
+                {
+                    get => _session.Local(24).AsInt32();
+                    set => _session.SetLocal(24, value);
+                }
 
                 /// <summary>Local 25, local 25: i32.</summary>
-                public int local25 => _session.Local(25).AsInt32();
+                public int local25
+                {
+                    get => _session.Local(25).AsInt32();
+                    set => _session.SetLocal(25, value);
+                }
 
                 /// <summary>Local 26, local 26: i32.</summary>
-                public int local26 => _session.Local(26).AsInt32();
+                public int local26
+                {
+                    get => _session.Local(26).AsInt32();
+                    set => _session.SetLocal(26, value);
+                }
 
                 /// <summary>Local 27, local 27: i32.</summary>
-                public int local27 => _session.Local(27).AsInt32();
+                public int local27
+                {
+                    get => _session.Local(27).AsInt32();
+                    set => _session.SetLocal(27, value);
+                }
 
                 /// <summary>Local 28, local 28: i32.</summary>
-                public int local28 => _session.Local(28).AsInt32();
+                public int local28
+                {
+                    get => _session.Local(28).AsInt32();
+                    set => _session.SetLocal(28, value);
+                }
 
                 /// <summary>Local 29, local 29: i32.</summary>
-                public int local29 => _session.Local(29).AsInt32();
+                public int local29
+                {
+                    get => _session.Local(29).AsInt32();
+                    set => _session.SetLocal(29, value);
+                }
 
                 /// <summary>Local 30, local 30: i32.</summary>
-                public int local30 => _session.Local(30).AsInt32();
+                public int local30
+                {
+                    get => _session.Local(30).AsInt32();
+                    set => _session.SetLocal(30, value);
+                }
 
                 /// <summary>Local 31, local 31: i32.</summary>
-                public int local31 => _session.Local(31).AsInt32();
+                public int local31
+                {
+                    get => _session.Local(31).AsInt32();
+                    set => _session.SetLocal(31, value);
+                }
 
                 /// <summary>Local 32, local 32: i32.</summary>
-                public int local32 => _session.Local(32).AsInt32();
+                public int local32
+                {
+                    get => _session.Local(32).AsInt32();
+                    set => _session.SetLocal(32, value);
+                }
 
                 /// <summary>Local 33, local 33: i32.</summary>
-                public int local33 => _session.Local(33).AsInt32();
+                public int local33
+                {
+                    get => _session.Local(33).AsInt32();
+                    set => _session.SetLocal(33, value);
+                }
 
                 /// <summary>Local 34, local 34: i32.</summary>
-                public int local34 => _session.Local(34).AsInt32();
+                public int local34
+                {
+                    get => _session.Local(34).AsInt32();
+                    set => _session.SetLocal(34, value);
+                }
 
                 /// <summary>Local 35, local 35: i32.</summary>
-                public int local35 => _session.Local(35).AsInt32();
+                public int local35
+                {
+                    get => _session.Local(35).AsInt32();
+                    set => _session.SetLocal(35, value);
+                }
 
                 /// <summary>Local 36, local 36: i32.</summary>
-                public int local36 => _session.Local(36).AsInt32();
+                public int local36
+                {
+                    get => _session.Local(36).AsInt32();
+                    set => _session.SetLocal(36, value);
+                }
 
                 /// <summary>Local 37, local 37: i32.</summary>
-                public int local37 => _session.Local(37).AsInt32();
+                public int local37
+                {
+                    get => _session.Local(37).AsInt32();
+                    set => _session.SetLocal(37, value);
+                }
 
                 /// <summary>Local 38, local 38: i32.</summary>
-                public int local38 => _session.Local(38).AsInt32();
+                public int local38
+                {
+                    get => _session.Local(38).AsInt32();
+                    set => _session.SetLocal(38, value);
+                }
 
                 /// <summary>Local 39, local 39: i32.</summary>
-                public int local39 => _session.Local(39).AsInt32();
+                public int local39
+                {
+                    get => _session.Local(39).AsInt32();
+                    set => _session.SetLocal(39, value);
+                }
 
                 /// <summary>Local 40, local 40: i32.</summary>
-                public int local40 => _session.Local(40).AsInt32();
+                public int local40
+                {
+                    get => _session.Local(40).AsInt32();
+                    set => _session.SetLocal(40, value);
+                }
 
                 /// <summary>Local 41, local 41: i32.</summary>
-                public int local41 => _session.Local(41).AsInt32();
+                public int local41
+                {
+                    get => _session.Local(41).AsInt32();
+                    set => _session.SetLocal(41, value);
+                }
 
                 /// <summary>Local 42, local 42: i32.</summary>
-                public int local42 => _session.Local(42).AsInt32();
+                public int local42
+                {
+                    get => _session.Local(42).AsInt32();
+                    set => _session.SetLocal(42, value);
+                }
 
                 /// <summary>Local 43, local 43: i32.</summary>
-                public int local43 => _session.Local(43).AsInt32();
+                public int local43
+                {
+                    get => _session.Local(43).AsInt32();
+                    set => _session.SetLocal(43, value);
+                }
 
                 /// <summary>Local 44, local 44: i32.</summary>
-                public int local44 => _session.Local(44).AsInt32();
+                public int local44
+                {
+                    get => _session.Local(44).AsInt32();
+                    set => _session.SetLocal(44, value);
+                }
 
                 /// <summary>Local 45, local 45: i32.</summary>
-                public int local45 => _session.Local(45).AsInt32();
+                public int local45
+                {
+                    get => _session.Local(45).AsInt32();
+                    set => _session.SetLocal(45, value);
+                }
 
                 /// <summary>Local 46, local 46: i32.</summary>
-                public int local46 => _session.Local(46).AsInt32();
+                public int local46
+                {
+                    get => _session.Local(46).AsInt32();
+                    set => _session.SetLocal(46, value);
+                }
 
                 /// <summary>Local 47, local 47: i32.</summary>
-                public int local47 => _session.Local(47).AsInt32();
+                public int local47
+                {
+                    get => _session.Local(47).AsInt32();
+                    set => _session.SetLocal(47, value);
+                }
 
                 /// <summary>Local 48, local 48: i32.</summary>
-                public int local48 => _session.Local(48).AsInt32();
+                public int local48
+                {
+                    get => _session.Local(48).AsInt32();
+                    set => _session.SetLocal(48, value);
+                }
 
                 /// <summary>Local 49, local 49: i32.</summary>
-                public int local49 => _session.Local(49).AsInt32();
+                public int local49
+                {
+                    get => _session.Local(49).AsInt32();
+                    set => _session.SetLocal(49, value);
+                }
 
                 /// <summary>Local 50, local 50: i32.</summary>
-                public int local50 => _session.Local(50).AsInt32();
+                public int local50
+                {
+                    get => _session.Local(50).AsInt32();
+                    set => _session.SetLocal(50, value);
+                }
 
                 /// <summary>Local 51, local 51: i32.</summary>
-                public int local51 => _session.Local(51).AsInt32();
+                public int local51
+                {
+                    get => _session.Local(51).AsInt32();
+                    set => _session.SetLocal(51, value);
+                }
 
                 /// <summary>Local 52, local 52: i32.</summary>
-                public int local52 => _session.Local(52).AsInt32();
+                public int local52
+                {
+                    get => _session.Local(52).AsInt32();
+                    set => _session.SetLocal(52, value);
+                }
 
                 /// <summary>Local 53, local 53: i32.</summary>
-                public int local53 => _session.Local(53).AsInt32();
+                public int local53
+                {
+                    get => _session.Local(53).AsInt32();
+                    set => _session.SetLocal(53, value);
+                }
 
                 /// <summary>Local 54, local 54: i32.</summary>
-                public int local54 => _session.Local(54).AsInt32();
+                public int local54
+                {
+                    get => _session.Local(54).AsInt32();
+                    set => _session.SetLocal(54, value);
+                }
 
                 /// <summary>Local 55, local 55: i32.</summary>
-                public int local55 => _session.Local(55).AsInt32();
+                public int local55
+                {
+                    get => _session.Local(55).AsInt32();
+                    set => _session.SetLocal(55, value);
+                }
 
                 /// <summary>Local 56, local 56: i32.</summary>
-                public int local56 => _session.Local(56).AsInt32();
+                public int local56
+                {
+                    get => _session.Local(56).AsInt32();
+                    set => _session.SetLocal(56, value);
+                }
 
                 /// <summary>Local 57, local 57: i32.</summary>
-                public int local57 => _session.Local(57).AsInt32();
+                public int local57
+                {
+                    get => _session.Local(57).AsInt32();
+                    set => _session.SetLocal(57, value);
+                }
 
                 /// <summary>Local 58, local 58: i32.</summary>
-                public int local58 => _session.Local(58).AsInt32();
+                public int local58
+                {
+                    get => _session.Local(58).AsInt32();
+                    set => _session.SetLocal(58, value);
+                }
 
                 /// <summary>Local 59, local 59: i32.</summary>
-                public int local59 => _session.Local(59).AsInt32();
+                public int local59
+                {
+                    get => _session.Local(59).AsInt32();
+                    set => _session.SetLocal(59, value);
+                }
 
                 /// <summary>Local 60, local 60: i32.</summary>
-                public int local60 => _session.Local(60).AsInt32();
+                public int local60
+                {
+                    get => _session.Local(60).AsInt32();
+                    set => _session.SetLocal(60, value);
+                }
 
                 /// <summary>Local 61, local 61: i32.</summary>
-                public int local61 => _session.Local(61).AsInt32();
+                public int local61
+                {
+                    get => _session.Local(61).AsInt32();
+                    set => _session.SetLocal(61, value);
+                }
 
                 /// <summary>Local 62, local 62: i32.</summary>
-                public int local62 => _session.Local(62).AsInt32();
+                public int local62
+                {
+                    get => _session.Local(62).AsInt32();
+                    set => _session.SetLocal(62, value);
+                }
 
                 /// <summary>Local 63, local 63: i32.</summary>
-                public int local63 => _session.Local(63).AsInt32();
+                public int local63
+                {
+                    get => _session.Local(63).AsInt32();
+                    set => _session.SetLocal(63, value);
+                }
 
                 /// <summary>Local 64, local 64: i32.</summary>
-                public int local64 => _session.Local(64).AsInt32();
+                public int local64
+                {
+                    get => _session.Local(64).AsInt32();
+                    set => _session.SetLocal(64, value);
+                }
 
                 /// <summary>Local 65, local 65: i32.</summary>
-                public int local65 => _session.Local(65).AsInt32();
+                public int local65
+                {
+                    get => _session.Local(65).AsInt32();
+                    set => _session.SetLocal(65, value);
+                }
 
                 /// <summary>Local 66, local 66: i32.</summary>
-                public int local66 => _session.Local(66).AsInt32();
+                public int local66
+                {
+                    get => _session.Local(66).AsInt32();
+                    set => _session.SetLocal(66, value);
+                }
 
                 /// <summary>Local 67, local 67: i32.</summary>
-                public int local67 => _session.Local(67).AsInt32();
+                public int local67
+                {
+                    get => _session.Local(67).AsInt32();
+                    set => _session.SetLocal(67, value);
+                }
 
                 /// <summary>Local 68, local 68: i32.</summary>
-                public int local68 => _session.Local(68).AsInt32();
+                public int local68
+                {
+                    get => _session.Local(68).AsInt32();
+                    set => _session.SetLocal(68, value);
+                }
 
                 /// <summary>Local 69, local 69: i32.</summary>
-                public int local69 => _session.Local(69).AsInt32();
+                public int local69
+                {
+                    get => _session.Local(69).AsInt32();
+                    set => _session.SetLocal(69, value);
+                }
 
                 /// <summary>Local 70, local 70: i32.</summary>
-                public int local70 => _session.Local(70).AsInt32();
+                public int local70
+                {
+                    get => _session.Local(70).AsInt32();
+                    set => _session.SetLocal(70, value);
+                }
             }
 
-            /// <summary>The operand stack at the start of line 33, typed by the stack analysis: S0 is the top.</summary>
-            public readonly struct StackView
+            /// <summary>The operand stack at the start of line 33, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>
+            public sealed class StackView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 

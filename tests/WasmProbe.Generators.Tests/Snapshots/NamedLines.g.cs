@@ -71,12 +71,14 @@ partial class NamedProbes
         internal Sort_c_L33(global::WasmProbe.Debugging.DebugSession session, int hit) : base(session, "sort.c", 33, hit) { }
 
         private GlobalsView? _globals;
+        private LocalsView? _locals;
+        private StackView? _stack;
 
-        /// <summary>The locals that insertion_sort and __original_main all name alike, with one type (Frames[0].Locals has all of the function stopped in).</summary>
-        public LocalsView Locals => new LocalsView(Session, Function);
+        /// <summary>The locals that insertion_sort and __original_main all name alike, with one type (Frames[0].Locals has all of the function stopped in); setting one changes it when the guest resumes.</summary>
+        public LocalsView Locals => _locals ??= new LocalsView(Session, Function);
 
         /// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>
-        public StackView Stack => new StackView(Session);
+        public StackView Stack => _stack ??= new StackView(Session);
 
         /// <summary>The module's globals, typed.</summary>
         public GlobalsView Globals => _globals ??= new GlobalsView(this);
@@ -85,7 +87,7 @@ partial class NamedProbes
         public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
         /// <summary>The locals that insertion_sort and __original_main all name alike, typed; each reads the local of the function stopped in.</summary>
-        public readonly struct LocalsView
+        public sealed class LocalsView
         {
             private readonly global::WasmProbe.Debugging.DebugSession _session;
             private readonly int _function;
@@ -93,14 +95,22 @@ partial class NamedProbes
             internal LocalsView(global::WasmProbe.Debugging.DebugSession session, int function) { _session = session; _function = function; }
 
             /// <summary>The local i (4 in insertion_sort, 6 in __original_main): i32.</summary>
-            public int i => _session.Local(_function switch { 6 => 4, _ => 6 }).AsInt32();
+            public int i
+            {
+                get => _session.Local(_function switch { 6 => 4, _ => 6 }).AsInt32();
+                set => _session.SetLocal(_function switch { 6 => 4, _ => 6 }, value);
+            }
 
             /// <summary>The local key (5 in insertion_sort, 7 in __original_main): i32.</summary>
-            public int key => _session.Local(_function switch { 6 => 5, _ => 7 }).AsInt32();
+            public int key
+            {
+                get => _session.Local(_function switch { 6 => 5, _ => 7 }).AsInt32();
+                set => _session.SetLocal(_function switch { 6 => 5, _ => 7 }, value);
+            }
         }
 
-        /// <summary>The operand stack at the start of line 33, typed by the stack analysis: S0 is the top.</summary>
-        public readonly struct StackView
+        /// <summary>The operand stack at the start of line 33, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>
+        public sealed class StackView
         {
             private readonly global::WasmProbe.Debugging.DebugSession _session;
 
@@ -110,10 +120,18 @@ partial class NamedProbes
             public int Count => 2;
 
             /// <summary>The top of the operand stack (slot 1 counted from the bottom): i32.</summary>
-            public int S0 => _session.StackSlot(1).AsInt32();
+            public int S0
+            {
+                get => _session.StackSlot(1).AsInt32();
+                set => _session.SetStackSlot(1, value);
+            }
 
             /// <summary>The value 1 below the top (slot 0 counted from the bottom): i32.</summary>
-            public int S1 => _session.StackSlot(0).AsInt32();
+            public int S1
+            {
+                get => _session.StackSlot(0).AsInt32();
+                set => _session.SetStackSlot(0, value);
+            }
         }
     }
 

@@ -98,12 +98,14 @@ namespace Demo
                 internal Divide_0xe1(global::WasmProbe.Debugging.DebugSession session, int hit) : base(session, 3, 0xe1, hit) { }
 
                 private GlobalsView? _globals;
+                private LocalsView? _locals;
+                private StackView? _stack;
 
-                /// <summary>The locals of divide (parameters first).</summary>
-                public LocalsView Locals => new LocalsView(Session);
+                /// <summary>The locals of divide (parameters first); setting one changes it when the guest resumes.</summary>
+                public LocalsView Locals => _locals ??= new LocalsView(Session);
 
                 /// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>
-                public StackView Stack => new StackView(Session);
+                public StackView Stack => _stack ??= new StackView(Session);
 
                 /// <summary>The module's globals, typed.</summary>
                 public GlobalsView Globals => _globals ??= new GlobalsView(this);
@@ -112,21 +114,29 @@ namespace Demo
                 public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
                 /// <summary>The locals of divide, typed.</summary>
-                public readonly struct LocalsView
+                public sealed class LocalsView
                 {
                     private readonly global::WasmProbe.Debugging.DebugSession _session;
 
                     internal LocalsView(global::WasmProbe.Debugging.DebugSession session) { _session = session; }
 
                     /// <summary>Local 0, parameter a: i32.</summary>
-                    public int a => _session.Local(0).AsInt32();
+                    public int a
+                    {
+                        get => _session.Local(0).AsInt32();
+                        set => _session.SetLocal(0, value);
+                    }
 
                     /// <summary>Local 1, parameter b: i32.</summary>
-                    public int b => _session.Local(1).AsInt32();
+                    public int b
+                    {
+                        get => _session.Local(1).AsInt32();
+                        set => _session.SetLocal(1, value);
+                    }
                 }
 
-                /// <summary>The operand stack before divide+0xe1, typed by the stack analysis: S0 is the top.</summary>
-                public readonly struct StackView
+                /// <summary>The operand stack before divide+0xe1, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>
+                public sealed class StackView
                 {
                     private readonly global::WasmProbe.Debugging.DebugSession _session;
 
@@ -136,10 +146,18 @@ namespace Demo
                     public int Count => 2;
 
                     /// <summary>The top of the operand stack (slot 1 counted from the bottom): i32.</summary>
-                    public int S0 => _session.StackSlot(1).AsInt32();
+                    public int S0
+                    {
+                        get => _session.StackSlot(1).AsInt32();
+                        set => _session.SetStackSlot(1, value);
+                    }
 
                     /// <summary>The value 1 below the top (slot 0 counted from the bottom): i32.</summary>
-                    public int S1 => _session.StackSlot(0).AsInt32();
+                    public int S1
+                    {
+                        get => _session.StackSlot(0).AsInt32();
+                        set => _session.SetStackSlot(0, value);
+                    }
                 }
             }
 

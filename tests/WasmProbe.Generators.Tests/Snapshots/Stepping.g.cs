@@ -96,12 +96,14 @@ namespace Demo.Stepping
             internal Add_0x79(global::WasmProbe.Debugging.DebugSession session, int hit) : base(session, 0, 0x79, hit) { }
 
             private GlobalsView? _globals;
+            private LocalsView? _locals;
+            private StackView? _stack;
 
-            /// <summary>The locals of add (parameters first).</summary>
-            public LocalsView Locals => new LocalsView(Session);
+            /// <summary>The locals of add (parameters first); setting one changes it when the guest resumes.</summary>
+            public LocalsView Locals => _locals ??= new LocalsView(Session);
 
             /// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>
-            public StackView Stack => new StackView(Session);
+            public StackView Stack => _stack ??= new StackView(Session);
 
             /// <summary>The module's globals, typed.</summary>
             public GlobalsView Globals => _globals ??= new GlobalsView(this);
@@ -110,21 +112,29 @@ namespace Demo.Stepping
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
             /// <summary>The locals of add, typed.</summary>
-            public readonly struct LocalsView
+            public sealed class LocalsView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 
                 internal LocalsView(global::WasmProbe.Debugging.DebugSession session) { _session = session; }
 
                 /// <summary>Local 0, parameter x: i32.</summary>
-                public int x => _session.Local(0).AsInt32();
+                public int x
+                {
+                    get => _session.Local(0).AsInt32();
+                    set => _session.SetLocal(0, value);
+                }
 
                 /// <summary>Local 1, parameter y: i32.</summary>
-                public int y => _session.Local(1).AsInt32();
+                public int y
+                {
+                    get => _session.Local(1).AsInt32();
+                    set => _session.SetLocal(1, value);
+                }
             }
 
-            /// <summary>The operand stack before add+0x79, typed by the stack analysis: S0 is the top.</summary>
-            public readonly struct StackView
+            /// <summary>The operand stack before add+0x79, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>
+            public sealed class StackView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 
@@ -134,10 +144,18 @@ namespace Demo.Stepping
                 public int Count => 2;
 
                 /// <summary>The top of the operand stack (slot 1 counted from the bottom): i32.</summary>
-                public int S0 => _session.StackSlot(1).AsInt32();
+                public int S0
+                {
+                    get => _session.StackSlot(1).AsInt32();
+                    set => _session.SetStackSlot(1, value);
+                }
 
                 /// <summary>The value 1 below the top (slot 0 counted from the bottom): i32.</summary>
-                public int S1 => _session.StackSlot(0).AsInt32();
+                public int S1
+                {
+                    get => _session.StackSlot(0).AsInt32();
+                    set => _session.SetStackSlot(0, value);
+                }
             }
         }
 
@@ -147,12 +165,14 @@ namespace Demo.Stepping
             internal Fib_0xa5(global::WasmProbe.Debugging.DebugSession session, int hit) : base(session, 1, 0xa5, hit) { }
 
             private GlobalsView? _globals;
+            private LocalsView? _locals;
+            private StackView? _stack;
 
-            /// <summary>The locals of fib (parameters first).</summary>
-            public LocalsView Locals => new LocalsView(Session);
+            /// <summary>The locals of fib (parameters first); setting one changes it when the guest resumes.</summary>
+            public LocalsView Locals => _locals ??= new LocalsView(Session);
 
             /// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>
-            public StackView Stack => new StackView(Session);
+            public StackView Stack => _stack ??= new StackView(Session);
 
             /// <summary>The module's globals, typed.</summary>
             public GlobalsView Globals => _globals ??= new GlobalsView(this);
@@ -161,27 +181,43 @@ namespace Demo.Stepping
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
             /// <summary>The locals of fib, typed.</summary>
-            public readonly struct LocalsView
+            public sealed class LocalsView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 
                 internal LocalsView(global::WasmProbe.Debugging.DebugSession session) { _session = session; }
 
                 /// <summary>Local 0, parameter n: i32.</summary>
-                public int n => _session.Local(0).AsInt32();
+                public int n
+                {
+                    get => _session.Local(0).AsInt32();
+                    set => _session.SetLocal(0, value);
+                }
 
                 /// <summary>Local 1, local a: i32.</summary>
-                public int a => _session.Local(1).AsInt32();
+                public int a
+                {
+                    get => _session.Local(1).AsInt32();
+                    set => _session.SetLocal(1, value);
+                }
 
                 /// <summary>Local 2, local b: i32.</summary>
-                public int b => _session.Local(2).AsInt32();
+                public int b
+                {
+                    get => _session.Local(2).AsInt32();
+                    set => _session.SetLocal(2, value);
+                }
 
                 /// <summary>Local 3, local i: i32.</summary>
-                public int i => _session.Local(3).AsInt32();
+                public int i
+                {
+                    get => _session.Local(3).AsInt32();
+                    set => _session.SetLocal(3, value);
+                }
             }
 
-            /// <summary>The operand stack before fib+0xa5, typed by the stack analysis: S0 is the top.</summary>
-            public readonly struct StackView
+            /// <summary>The operand stack before fib+0xa5, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>
+            public sealed class StackView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 
@@ -263,12 +299,14 @@ namespace Demo.Stepping
             internal Fib_0xc3(global::WasmProbe.Debugging.DebugSession session, int hit) : base(session, 1, 0xc3, hit) { }
 
             private GlobalsView? _globals;
+            private LocalsView? _locals;
+            private StackView? _stack;
 
-            /// <summary>The locals of fib (parameters first).</summary>
-            public LocalsView Locals => new LocalsView(Session);
+            /// <summary>The locals of fib (parameters first); setting one changes it when the guest resumes.</summary>
+            public LocalsView Locals => _locals ??= new LocalsView(Session);
 
             /// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>
-            public StackView Stack => new StackView(Session);
+            public StackView Stack => _stack ??= new StackView(Session);
 
             /// <summary>The module's globals, typed.</summary>
             public GlobalsView Globals => _globals ??= new GlobalsView(this);
@@ -277,27 +315,43 @@ namespace Demo.Stepping
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
             /// <summary>The locals of fib, typed.</summary>
-            public readonly struct LocalsView
+            public sealed class LocalsView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 
                 internal LocalsView(global::WasmProbe.Debugging.DebugSession session) { _session = session; }
 
                 /// <summary>Local 0, parameter n: i32.</summary>
-                public int n => _session.Local(0).AsInt32();
+                public int n
+                {
+                    get => _session.Local(0).AsInt32();
+                    set => _session.SetLocal(0, value);
+                }
 
                 /// <summary>Local 1, local a: i32.</summary>
-                public int a => _session.Local(1).AsInt32();
+                public int a
+                {
+                    get => _session.Local(1).AsInt32();
+                    set => _session.SetLocal(1, value);
+                }
 
                 /// <summary>Local 2, local b: i32.</summary>
-                public int b => _session.Local(2).AsInt32();
+                public int b
+                {
+                    get => _session.Local(2).AsInt32();
+                    set => _session.SetLocal(2, value);
+                }
 
                 /// <summary>Local 3, local i: i32.</summary>
-                public int i => _session.Local(3).AsInt32();
+                public int i
+                {
+                    get => _session.Local(3).AsInt32();
+                    set => _session.SetLocal(3, value);
+                }
             }
 
-            /// <summary>The operand stack before fib+0xc3, typed by the stack analysis: S0 is the top.</summary>
-            public readonly struct StackView
+            /// <summary>The operand stack before fib+0xc3, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>
+            public sealed class StackView
             {
                 private readonly global::WasmProbe.Debugging.DebugSession _session;
 

@@ -71,12 +71,14 @@ partial class TypesProbes
         internal Mix_0x7d(global::WasmProbe.Debugging.DebugSession session, int hit) : base(session, 1, 0x7d, hit) { }
 
         private GlobalsView? _globals;
+        private LocalsView? _locals;
+        private StackView? _stack;
 
-        /// <summary>The locals of mix (parameters first).</summary>
-        public LocalsView Locals => new LocalsView(Session);
+        /// <summary>The locals of mix (parameters first); setting one changes it when the guest resumes.</summary>
+        public LocalsView Locals => _locals ??= new LocalsView(Session);
 
         /// <summary>The operand stack: S0 is the top (depth 0, as in ExpectStack), S1 the value below it, ...</summary>
-        public StackView Stack => new StackView(Session);
+        public StackView Stack => _stack ??= new StackView(Session);
 
         /// <summary>The module's globals, typed.</summary>
         public GlobalsView Globals => _globals ??= new GlobalsView(this);
@@ -85,33 +87,57 @@ partial class TypesProbes
         public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
         /// <summary>The locals of mix, typed.</summary>
-        public readonly struct LocalsView
+        public sealed class LocalsView
         {
             private readonly global::WasmProbe.Debugging.DebugSession _session;
 
             internal LocalsView(global::WasmProbe.Debugging.DebugSession session) { _session = session; }
 
             /// <summary>Local 0, parameter i: i32.</summary>
-            public int i => _session.Local(0).AsInt32();
+            public int i
+            {
+                get => _session.Local(0).AsInt32();
+                set => _session.SetLocal(0, value);
+            }
 
             /// <summary>Local 1, parameter x: f32.</summary>
-            public float x => _session.Local(1).AsSingle();
+            public float x
+            {
+                get => _session.Local(1).AsSingle();
+                set => _session.SetLocal(1, value);
+            }
 
             /// <summary>Local 2, local wide: i64.</summary>
-            public long wide => _session.Local(2).AsInt64();
+            public long wide
+            {
+                get => _session.Local(2).AsInt64();
+                set => _session.SetLocal(2, value);
+            }
 
             /// <summary>Local 3, local d: f64.</summary>
-            public double d => _session.Local(3).AsDouble();
+            public double d
+            {
+                get => _session.Local(3).AsDouble();
+                set => _session.SetLocal(3, value);
+            }
 
             /// <summary>Local 4, local vec: v128.</summary>
-            public global::System.Runtime.Intrinsics.Vector128<byte> vec => _session.Local(4).AsVector128();
+            public global::System.Runtime.Intrinsics.Vector128<byte> vec
+            {
+                get => _session.Local(4).AsVector128();
+                set => _session.SetLocal(4, value);
+            }
 
             /// <summary>Local 5, local 5: i32.</summary>
-            public int local5 => _session.Local(5).AsInt32();
+            public int local5
+            {
+                get => _session.Local(5).AsInt32();
+                set => _session.SetLocal(5, value);
+            }
         }
 
-        /// <summary>The operand stack before mix+0x7d, typed by the stack analysis: S0 is the top.</summary>
-        public readonly struct StackView
+        /// <summary>The operand stack before mix+0x7d, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>
+        public sealed class StackView
         {
             private readonly global::WasmProbe.Debugging.DebugSession _session;
 
@@ -121,10 +147,18 @@ partial class TypesProbes
             public int Count => 2;
 
             /// <summary>The top of the operand stack (slot 1 counted from the bottom): f64.</summary>
-            public double S0 => _session.StackSlot(1).AsDouble();
+            public double S0
+            {
+                get => _session.StackSlot(1).AsDouble();
+                set => _session.SetStackSlot(1, value);
+            }
 
             /// <summary>The value 1 below the top (slot 0 counted from the bottom): f64.</summary>
-            public double S1 => _session.StackSlot(0).AsDouble();
+            public double S1
+            {
+                get => _session.StackSlot(0).AsDouble();
+                set => _session.SetStackSlot(0, value);
+            }
         }
     }
 

@@ -1,0 +1,41 @@
+using WasmProbe.Probes;
+
+namespace WasmProbe.EndToEnd.Tests;
+
+// Changing the run at a stop: the typed views' setters, ForceReturn and ForceTrap take effect when the guest resumes.
+// fib(10) is 55: a = 0, b = 1; nine times (a, b) = (b, add(a, b)).
+[WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 10 })]
+public partial class FibIntercessionProbes
+{
+    [OnCall("add", Hit = 1)]
+    [ExpectFinish(3421)] // add(0, 1) made 100: b runs 100, 101, 201, 302, ..., 3421
+    public void A_call_made_to_return_early_returns_the_chosen_result(Add_Call stop) => stop.ForceReturn(100);
+
+    [OnReturn("add", Hit = 9)]
+    [ExpectFinish(-1)]
+    public void The_last_return_of_add_can_return_another_result(Add_Return stop)
+    {
+        stop.Results.R0.ShouldBe(55);
+        stop.ForceReturn(-1);
+    }
+
+    [BreakAt("fib", 0xa1, Hit = 1)] // i32.gt_s of the loop test n > 1, with n and 1 on the stack
+    [ExpectFinish(1)]
+    public void A_stack_value_set_at_the_loop_test_ends_the_loop(Fib_0xa1 stop)
+    {
+        stop.Stack.S1 = 1;
+        stop.Stack.S1.ShouldBe(1);
+    }
+
+    [BreakAt("fib", 0xa1, Hit = 1)]
+    [ExpectFinish(2)] // the first test has read n = 10 already; n = 3 then makes two iterations
+    public void A_local_set_at_a_stop_is_what_the_function_reads_next(Fib_0xa1 stop)
+    {
+        stop.Locals.n = 3;
+        stop.Locals.n.ShouldBe(3);
+    }
+
+    [OnCall("add", Hit = 3)]
+    [ExpectTrap("unreachable")]
+    public void A_forced_trap_ends_the_run_at_the_stop(Add_Call stop) => stop.ForceTrap();
+}
