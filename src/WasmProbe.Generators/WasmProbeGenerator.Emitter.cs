@@ -240,6 +240,7 @@ public sealed partial class WasmProbeGenerator
         w.Line("private GlobalsView? _globals;");
         if (!steps) w.Line("private LocalsView? _locals;");
         if (!steps) w.Line("private StackView? _stack;");
+        if (returns) w.Line("private ResultsView? _results;");
         w.Line();
         w.Line(steps
             ? $"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)} (parameters first), while the step is in that function.</summary>"
@@ -257,8 +258,8 @@ public sealed partial class WasmProbeGenerator
             w.Line($"/// <summary>The arguments this call of {Identifiers.Xml(view.FunctionName)} was made with, typed.</summary>");
             w.Line("public ArgsView Args => new ArgsView(this);");
             w.Line();
-            w.Line("/// <summary>The results being returned, typed (a tail call's are not known: reading one throws).</summary>");
-            w.Line("public ResultsView Results => new ResultsView(this);");
+            w.Line("/// <summary>The results being returned, typed (a tail call's are not known: reading one throws); setting one makes the caller see it.</summary>");
+            w.Line("public ResultsView Results => _results ??= new ResultsView(this);");
         }
         if (!steps)
         {
@@ -338,7 +339,7 @@ public sealed partial class WasmProbeGenerator
     {
         w.Line();
         w.Line($"/// <summary>The results {Identifiers.Xml(view.FunctionName)} returns.</summary>");
-        w.Open("public readonly struct ResultsView");
+        w.Open("public sealed class ResultsView");
         w.Line($"private readonly {view.TypeName} _view;");
         w.Line();
         w.Line($"internal ResultsView({view.TypeName} view) {{ _view = view; }}");
@@ -347,7 +348,7 @@ public sealed partial class WasmProbeGenerator
             string index = result.Index.ToString(CultureInfo.InvariantCulture);
             w.Line();
             w.Line($"/// <summary>Result {index}: {Identifiers.Xml(result.WasmType)}.</summary>");
-            w.Line($"public {ClrType(result.Kind)} {result.Identifier} => {FromValue(result.Kind, $"_view.Result({index})")};");
+            EmitSettable(w, result.Kind, result.Identifier, $"_view.Result({index})", $"_view.SetResult({index}, value)");
         }
         w.Close();
     }

@@ -39,3 +39,26 @@ public partial class FibIntercessionProbes
     [ExpectTrap("unreachable")]
     public void A_forced_trap_ends_the_run_at_the_stop(Add_Call stop) => stop.ForceTrap();
 }
+
+// pair(x) returns (x, x * 1000): a result set at the return replaces that one alone.
+[WasmModule("guests/fib.wasm", Entry = "pair", Args = new object[] { 4 })]
+public partial class PairIntercessionProbes
+{
+    [OnReturn("pair")]
+    [ExpectFinish(4, 7L)]
+    public void A_result_set_at_a_return_is_what_the_caller_sees(Pair_Return stop)
+    {
+        stop.Results.R1.ShouldBe(4000L);
+        stop.Results.R1 = 7;
+        stop.Results.R1.ShouldBe(7L);
+        stop.Results.R0.ShouldBe(4);
+    }
+
+    [OnReturn("pair")]
+    [ExpectFinish(-1, -2L)]
+    public void Results_set_one_after_the_other_are_all_returned(Pair_Return stop)
+    {
+        stop.Results.R0 = -1;
+        stop.Results.R1 = -2;
+    }
+}

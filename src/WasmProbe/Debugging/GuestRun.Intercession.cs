@@ -17,7 +17,7 @@ internal sealed partial class GuestRun
     /// <param name="index">An existing local of the stopped function.</param>
     public void SetTopLocal(int index, WasmValue value)
     {
-        var (record, layout) = ChangeableFrame();
+        var (record, layout) = ChangeableFrame(ResumeCode.Reload);
         CheckValue(value, layout.LocalTypes[index], $"local {index} of {_names.Function(record.Function)}");
         Frames!.WriteLocal(CurrentFrame, layout, index, value);
         Request(ResumeCode.Reload);
@@ -26,7 +26,7 @@ internal sealed partial class GuestRun
     /// <param name="slot">An existing slot, 0 = the bottom of the stack, as <see cref="TopStackSlot"/>.</param>
     public void SetTopStackSlot(int slot, WasmValue value)
     {
-        var (record, _) = ChangeableFrame();
+        var (record, _) = ChangeableFrame(ResumeCode.Reload);
         var site = _module.Sites[record.Site];
         int blockBase = Math.Min(Analyses(site.Function).BlockBase(site.InstructionIndex), site.StackTypes.Length);
         if (slot < blockBase)
@@ -37,10 +37,10 @@ internal sealed partial class GuestRun
     }
 
     /// <summary>Makes the stopped function return <paramref name="results"/> (as many as it returns) to its caller when the guest resumes,
-    /// without running the rest of it.</summary>
+    /// without running the rest of it; a later call at the same stop replaces them.</summary>
     public void ForceReturn(IReadOnlyList<WasmValue> results)
     {
-        var (record, _) = ChangeableFrame();
+        var (record, _) = ChangeableFrame(ResumeCode.Return);
         var type = _module.Original.IndexSpaces.FunctionTypeOfFunction(record.Function);
         string function = _names.Function(record.Function);
         if (!FrameLayout.CanForceReturn(type))
@@ -56,16 +56,16 @@ internal sealed partial class GuestRun
     /// <summary>Makes the guest trap (unreachable) at the stop when it resumes.</summary>
     public void ForceTrap()
     {
-        ChangeableFrame();
+        ChangeableFrame(ResumeCode.Trap);
         Request(ResumeCode.Trap);
     }
 
-    private (FrameReader.Record Record, FrameLayout Layout) ChangeableFrame()
+    private (FrameReader.Record Record, FrameLayout Layout) ChangeableFrame(ResumeCode request)
     {
         if (_module.Mode != InstrumentationMode.Static)
             throw new NotSupportedException("changing a frame or its return needs a session in InstrumentationMode.Static (probe tests other than [StepFrom] use one): debug builds do not take values back at their stops");
         if (CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
-        if (_resume is ResumeCode.Return or ResumeCode.Trap)
+        if (_resume is ResumeCode.Return or ResumeCode.Trap && !(_resume == ResumeCode.Return && request == ResumeCode.Return))
             throw new InvalidOperationException($"this stop already makes the function {(_resume == ResumeCode.Return ? "return" : "trap")} when the guest resumes");
         var record = Frames!.Read(CurrentFrame);
         return (record, _module.Layouts[record.Function]!);

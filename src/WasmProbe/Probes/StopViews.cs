@@ -67,18 +67,32 @@ public abstract class BreakpointView : StopView
 }
 
 /// <summary>Base of the generated view of an <see cref="OnReturnAttribute"/> stop (<c>Class.Func_Return</c>), which
-/// adds typed <c>Results</c> and <c>Args</c>.</summary>
+/// adds typed <c>Results</c> (settable: the caller sees the new values) and <c>Args</c>.</summary>
 public abstract class ReturnView : BreakpointView
 {
     protected ReturnView(DebugSession session, int function, int hit, FunctionReturn @return)
         : base(session, function, @return.Exit.Pc, hit) => Return = @return;
 
+    private WasmValue[]? _changedResults;
+
     public FunctionReturn Return { get; }
 
-    /// <summary>Result <paramref name="index"/> being returned.</summary>
-    public Inspection.WasmValue Result(int index) => Return.Exit.Kind == Wasm.Resolution.ExitKind.TailCall
+    /// <summary>Result <paramref name="index"/> being returned (as set, once set).</summary>
+    public WasmValue Result(int index) => _changedResults?[index] ?? KnownResults()[index];
+
+    /// <summary>Makes the caller see <paramref name="value"/> as result <paramref name="index"/> (the generated
+    /// <c>Results</c> setters call this); the other results stay as they are.</summary>
+    protected void SetResult(int index, object? value)
+    {
+        var results = _changedResults ?? [.. KnownResults()];
+        results[index] = WasmValue.From(value, results[index].Type);
+        Session.ForceReturn([.. results.Cast<object?>()]);
+        _changedResults = results;
+    }
+
+    private IReadOnlyList<WasmValue> KnownResults() => Return.Exit.Kind == Wasm.Resolution.ExitKind.TailCall
         ? throw new InvalidOperationException($"{this}: a tail call returns the callee's results, which are not known at the call")
-        : Return.Results[index];
+        : Return.Results;
 }
 
 /// <summary>Base of the generated view of a <see cref="BreakAtLineAttribute"/> stop (<c>Class.Sort_c_L33</c>). A line

@@ -79,6 +79,19 @@ public class IntercessionTests
     }
 
     [Fact]
+    public void A_second_ForceReturn_at_the_same_stop_replaces_the_results()
+    {
+        using var session = Static();
+        session.AddCallBreakpoint("alloc");
+
+        Run(session, s =>
+        {
+            s.ForceReturn(1);
+            s.ForceReturn(2);
+        }).ShouldBe(2 + 21 + 15);
+    }
+
+    [Fact]
     public void ForceReturn_in_the_middle_of_a_function_skips_its_rest()
     {
         using var session = Static();
