@@ -45,9 +45,10 @@ public sealed partial class DebugSession
     {
         ArgumentNullException.ThrowIfNull(results);
         var run = PausedAtInstruction();
-        var type = FunctionType(TopFunction());
+        int function = TopFunction();
+        var type = FunctionType(function);
         if (results.Length != type.Results.Length)
-            throw new ArgumentException($"{Module.Names.FunctionOrIndex(TopFunction())} returns {type.Results.Length} {(type.Results.Length == 1 ? "value" : "values")} ({type}), not {results.Length}", nameof(results));
+            throw new ArgumentException($"{Module.Names.FunctionOrIndex(function)} returns {type.Results.Length} {(type.Results.Length == 1 ? "value" : "values")} ({type}), not {results.Length}", nameof(results));
         run.ForceReturn([.. results.Select((r, k) => WasmValue.From(r, type.Results[k]))]);
     }
 

@@ -312,21 +312,25 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.GlobalSet(context.Resume);
     }
 
-    /// <summary>Pushes the value of <paramref name="type"/> at frame offset <paramref name="offset"/>.</summary>
+    /// <summary>Pushes the value of <paramref name="type"/> (not a reference) at frame offset <paramref name="offset"/>.</summary>
     private void Load(ValType type, int offset)
     {
         body.LocalGet(_frame);
-        var (opcode, align) = type.Kind switch
-        {
-            ValueKind.I32 => (Opcode.I32Load, 2u),
-            ValueKind.I64 => (Opcode.I64Load, 3u),
-            ValueKind.F32 => (Opcode.F32Load, 2u),
-            ValueKind.F64 => (Opcode.F64Load, 3u),
-            ValueKind.V128 => (Opcode.V128Load, 4u),
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "references are not kept in frames"),
-        };
-        body.Memory(opcode, context.DebugMemory, (ulong)offset, align);
+        var (load, _, align) = SlotAccess(type) ?? throw new ArgumentOutOfRangeException(nameof(type), type, "references are not kept in frames");
+        body.Memory(load, context.DebugMemory, (ulong)offset, (uint)align);
     }
+
+    /// <summary>How a frame slot of a number or vector type is loaded and stored, with its alignment (log2 of its
+    /// size); null for other types.</summary>
+    private static (Opcode Load, Opcode Store, int Align)? SlotAccess(ValType type) => type.Kind switch
+    {
+        ValueKind.I32 => (Opcode.I32Load, Opcode.I32Store, 2),
+        ValueKind.I64 => (Opcode.I64Load, Opcode.I64Store, 3),
+        ValueKind.F32 => (Opcode.F32Load, Opcode.F32Store, 2),
+        ValueKind.F64 => (Opcode.F64Load, Opcode.F64Store, 3),
+        ValueKind.V128 => (Opcode.V128Load, Opcode.V128Store, 4),
+        _ => null,
+    };
 
     private int FrameWriter(ProbeSite site, int[] locals, ValType[] stack, int firstSlot)
     {
@@ -479,19 +483,14 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private void StoreInstructions(ValType type, int offset, Action<Opcode, long, long, int> emit)
     {
         int memory = context.DebugMemory;
-        switch (type.Kind)
+        if (SlotAccess(type) is var (_, store, align))
         {
-            case ValueKind.I32: emit(Opcode.I32Store, offset, 2, memory); break;
-            case ValueKind.I64: emit(Opcode.I64Store, offset, 3, memory); break;
-            case ValueKind.F32: emit(Opcode.F32Store, offset, 2, memory); break;
-            case ValueKind.F64: emit(Opcode.F64Store, offset, 3, memory); break;
-            case ValueKind.V128: emit(Opcode.V128Store, offset, 4, memory); break;
-            default:
-                emit(Opcode.RefIsNull, 0, 0, 0);
-                emit(Opcode.I32Eqz, 0, 0, 0);
-                emit(Opcode.I32Store, offset, 2, memory);
-                break;
+            emit(store, offset, align, memory);
+            return;
         }
+        emit(Opcode.RefIsNull, 0, 0, 0);
+        emit(Opcode.I32Eqz, 0, 0, 0);
+        emit(Opcode.I32Store, offset, 2, memory);
     }
 
     /// <summary>Emits into the body; one delegate for the function's many stores.</summary>
