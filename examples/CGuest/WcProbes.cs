@@ -61,6 +61,17 @@ public partial class WcExitProbes
     [BreakAtLine("wc.c", 50, Hit = 1)]
     public void Reports_the_missing_file(Wc_c_L50 stop) => stop.Variable("i").AsInteger().ShouldBe(1);
 
+    // count_file's contract: 0 for a file it cannot open, 1 for one it has counted.
+    [OnReturn("count_file", Hit = 1)]
+    [ExpectResult(0, 0)]
+    public void Count_file_fails_on_the_missing_file()
+    {
+    }
+
+    [OnReturn("count_file", Hit = 2)]
+    [ExpectResult(0, 1)]
+    public void Count_file_counts_the_small_file(Count_file_Return stop) => stop.Return.Exit.Kind.ShouldBe(WasmProbe.Wasm.Resolution.ExitKind.Return);
+
     [Fact]
     public void Exits_with_2_and_says_which_file_is_missing()
     {
@@ -70,6 +81,20 @@ public partial class WcExitProbes
         guest.Stderr.ShouldBe("wc: cannot open /data/missing.txt\n");
         guest.Stdout.ShouldBe("2 3 14 /data/small.txt\n");
     }
+}
+
+// Fault injection: count_file fails at once (returns 0 without opening the file), and main reports it by exiting
+// with 2, though the file is there.
+[WasmModule("guest/wc-O0.wasm", Entry = "_start", Wasi = true, ExitCode = 2,
+    WasiArgs = new[] { "/data/small.txt" }, Dirs = new[] { "data::/data" })]
+public partial class WcFaultProbes
+{
+    [OnCall("count_file")]
+    [ExpectImportCalls("wasi_snapshot_preview1", "path_open", 0)]
+    public void A_failing_count_file_makes_main_exit_with_2(Count_file_Call stop) => stop.ForceReturn(0);
+
+    [MockImport("wasi_snapshot_preview1", "path_open")]
+    public static int PathOpen(int fd, int dirflags, int path, int pathLength, int oflags, long rightsBase, long rightsInheriting, int fdflags, int opened) => 44;
 }
 
 [WasmModule("guest/wc-O0.wasm", Entry = "_start", Wasi = true,

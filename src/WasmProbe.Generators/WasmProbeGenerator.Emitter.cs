@@ -574,6 +574,8 @@ public sealed partial class WasmProbeGenerator
                 $"{Probes}.Expectation.Local(new int[] {{ {string.Join(", ", e.Functions.Select(Int))} }}, new int[] {{ {string.Join(", ", e.Indices.Select(Int))} }}, {Identifiers.Literal(e.Label)}, {Literal(e.Value!)}, {hit})",
             ExpectationKind.Local => $"{Probes}.Expectation.Local({Int(e.Index)}, {Identifiers.Literal(e.Label)}, {Literal(e.Value!)}, {hit})",
             ExpectationKind.Stack => $"{Probes}.Expectation.Stack({Int(e.Depth)}, {Int(e.Index)}, {Literal(e.Value!)}, {hit})",
+            ExpectationKind.Arg => $"{Probes}.Expectation.Arg({Int(e.Index)}, {Identifiers.Literal(e.Label)}, {Literal(e.Value!)}, {hit})",
+            ExpectationKind.Result => $"{Probes}.Expectation.Result({Int(e.Index)}, {Literal(e.Value!)}, {hit})",
             ExpectationKind.Global => $"{Probes}.Expectation.Global({Int(e.Index)}, {Identifiers.Literal(e.Label)}, {Literal(e.Value!)}, {hit})",
             _ => $"{Probes}.Expectation.Memory({Int(e.Index)}, 0x{e.Address.ToString("x", CultureInfo.InvariantCulture)}L, new byte[] {{ {string.Join(", ", e.Bytes.Select(b => "0x" + b.ToString("x2", CultureInfo.InvariantCulture)))} }}, {Probes}.MemoryFormat.{e.MemoryFormat}, {hit})",
         };

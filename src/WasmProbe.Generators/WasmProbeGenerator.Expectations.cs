@@ -21,6 +21,8 @@ public sealed partial class WasmProbeGenerator
             ExpectationKind.Local => Local(e, context, site, diagnostics),
             ExpectationKind.Stack => Stack(e, site, diagnostics),
             ExpectationKind.Global => Global(e, context, diagnostics),
+            ExpectationKind.Arg => Arg(e, context, site, diagnostics),
+            ExpectationKind.Result => Result(e, context, site, diagnostics),
             _ => Memory(e, context, diagnostics),
         };
     }
@@ -83,6 +85,71 @@ public sealed partial class WasmProbeGenerator
         return indices.All(i => i == indices[0])
             ? new ExpectationSpec(ExpectationKind.Local, indices[0], label, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit)
             : new ExpectationSpec(ExpectationKind.Local, indices[0], label, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit, site.Functions.ToEquatableArray(), indices.ToEquatableArray());
+    }
+
+    /// <summary>[ExpectArg]: a parameter, resolved as locals are, of an [OnCall] or [OnReturn] probe's function.</summary>
+    private static ExpectationSpec? Arg(ExpectationRequest e, ModuleContext context, ProbeSite site, List<DiagnosticInfo> diagnostics)
+    {
+        if (site.View.Kind is not (ProbeKind.Call or ProbeKind.Return))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ExpectationNotAtThisProbe, e.AttributeLocation, "ExpectArg", "an [OnCall] or [OnReturn] probe", ProbeAttributeName(site.View.Kind)));
+            return null;
+        }
+        int function = site.Functions[0];
+        var locals = site.Analyses[0].Locals;
+        var resolution = e.Target.Value switch
+        {
+            int index => LocalResolver.Resolve(locals, index),
+            string name => LocalResolver.Resolve(context.Module, function, locals, name),
+            _ => new ResolutionProblem(ResolutionStatus.LocalNotFound, "not a parameter name or index"),
+        };
+        var parameters = site.View.Args;
+        // The view's name for an unnamed parameter (p0, ...) names it too.
+        if (!resolution.IsResolved && parameters.FirstOrDefault(p => p.Identifier == e.Target.Value as string) is { } viewed) resolution = Resolution<int>.Found(viewed.Index);
+        if (!resolution.IsResolved || resolution.Value >= locals.ParameterCount)
+        {
+            string list = parameters.Count == 0 ? "it has none" : string.Join(", ", parameters.Select(p => $"{ParameterLabel(context, function, p)} ({p.WasmType})"));
+            diagnostics.Add(DiagnosticInfo.Create(D.UnknownLocal, e.Target.Location, context.FunctionName(function), Target(e.Target) + " among its parameters", "its parameters: " + list));
+            return null;
+        }
+        var parameter = parameters[resolution.Value];
+        string label = ParameterLabel(context, function, parameter);
+        var value = Values.Convert(e.Value, locals[parameter.Index], out string? error);
+        if (value is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, error!, parameter.WasmType, $", the type of parameter {label}"));
+            return null;
+        }
+        return new ExpectationSpec(ExpectationKind.Arg, parameter.Index, label, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit);
+    }
+
+    /// <summary>A parameter as the name section names it, else as the view does (<c>p0</c>, ...).</summary>
+    private static string ParameterLabel(ModuleContext context, int function, TypedSlot parameter) => context.LocalName(function, parameter.Index) ?? parameter.Identifier;
+
+    /// <summary>[ExpectResult]: a result, by index, of an [OnReturn] probe's function.</summary>
+    private static ExpectationSpec? Result(ExpectationRequest e, ModuleContext context, ProbeSite site, List<DiagnosticInfo> diagnostics)
+    {
+        if (site.View.Kind != ProbeKind.Return)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ExpectationNotAtThisProbe, e.AttributeLocation, "ExpectResult", "an [OnReturn] probe", ProbeAttributeName(site.View.Kind)));
+            return null;
+        }
+        var results = site.View.Results;
+        if (e.Target.Value is not int index || index < 0 || index >= results.Count)
+        {
+            string types = string.Join(", ", results.Select(r => r.WasmType));
+            diagnostics.Add(DiagnosticInfo.Create(D.ResultIndexOutOfRange, e.Target.Location, Values.Describe(e.Target).Split(' ')[0],
+                $"{site.View.FunctionName} returns {(results.Count == 0 ? "nothing" : Count(results.Count, "result") + $" ({types}), R0 first")}"));
+            return null;
+        }
+        var result = results[index];
+        var value = Values.Convert(e.Value, context.Spaces.FunctionTypeOfFunction(site.Functions[0]).Results[index], out string? error);
+        if (value is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, e.Value.Location, error!, result.WasmType, $", the type of result R{index.ToString(CultureInfo.InvariantCulture)}"));
+            return null;
+        }
+        return new ExpectationSpec(ExpectationKind.Result, index, result.Identifier, 0, 0, value, EquatableArray<byte>.Empty, "", e.Hit);
     }
 
     private static ExpectationSpec? Stack(ExpectationRequest e, ProbeSite site, List<DiagnosticInfo> diagnostics)

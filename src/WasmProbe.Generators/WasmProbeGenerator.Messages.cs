@@ -44,6 +44,15 @@ public sealed partial class WasmProbeGenerator
             exported.Length == 0 ? " (it exports no functions)" : $" (exported functions: {exported})");
     }
 
+    private static string ProbeAttributeName(ProbeKind kind) => kind switch
+    {
+        ProbeKind.Breakpoint => "BreakAt",
+        ProbeKind.Steps => "StepFrom",
+        ProbeKind.Line => "BreakAtLine",
+        ProbeKind.Call => "OnCall",
+        _ => "OnReturn",
+    };
+
     /// <summary>Where an internal exception was thrown, for the bug report.</summary>
     private static string FirstFrame(Exception e)
     {

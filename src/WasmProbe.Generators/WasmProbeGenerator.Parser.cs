@@ -139,6 +139,12 @@ public sealed partial class WasmProbeGenerator
                 case "ExpectStackAttribute":
                     expectations.Add(Expectation(ExpectationKind.Stack, attribute, syntax, null));
                     break;
+                case "ExpectArgAttribute":
+                    expectations.Add(Expectation(ExpectationKind.Arg, attribute, syntax, null));
+                    break;
+                case "ExpectResultAttribute":
+                    expectations.Add(Expectation(ExpectationKind.Result, attribute, syntax, null));
+                    break;
                 case "ExpectGlobalAttribute":
                     expectations.Add(Expectation(ExpectationKind.Global, attribute, syntax, null));
                     break;

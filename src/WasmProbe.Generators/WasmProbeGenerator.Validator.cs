@@ -132,7 +132,7 @@ public sealed partial class WasmProbeGenerator
         {
             var first = method.Expectations.Count > 0 ? method.Expectations[0].AttributeLocation : method.Ending?.Location ?? method.ImportCalls.FirstOrDefault()?.Location;
             diagnostics.Add(DiagnosticInfo.Create(D.ExpectationWithoutProbe, first ?? method.NameLocation, method.Name,
-                "has Expect* attributes but no [BreakAt], [BreakAtLine] or [StepFrom]: add one so the expectations have a stop to be checked at"));
+                "has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall] or [OnReturn]: add one so the expectations have a stop to be checked at"));
             return null;
         }
         if (method.HasBothProbeKinds)

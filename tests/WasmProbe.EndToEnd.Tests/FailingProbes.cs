@@ -61,6 +61,13 @@ public partial class FailingFibProbes
     {
     }
 
+    [OnReturn("add", Hit = 3)]
+    [ExpectArg("y", 3)]
+    [ExpectResult(0, 4)]
+    public void Wrong_argument_and_result_at_a_return()
+    {
+    }
+
     [BreakAt("fib", 0xa1, Hit = 1)]
     [ExpectFinish(56)]
     public void Wrong_result()

@@ -278,4 +278,21 @@ public class FailureMessageTests
               S0: i32 = 2
             """);
     }
+
+    [Fact]
+    public void A_wrong_argument_and_result_name_the_return_they_were_checked_at()
+    {
+        Failure(_fib.Wrong_argument_and_result_at_a_return_WasmProbe).ShouldBe("""
+            add returning at 0x7a (End, return 3 of 9): argument y expected 3 but was 2
+            add returning at 0x7a (End, return 3 of 9): result R0 expected 4 but was 3
+            wasm backtrace (innermost first):
+              #0 add+0x7a
+              #1 fib+0xab
+            locals of add+0x7a:
+              x: i32 = 1
+              y: i32 = 2
+            operand stack of add+0x7a (S0 = top):
+              S0: i32 = 3
+            """);
+    }
 }

@@ -27,6 +27,29 @@ public partial class ExitProbes
     public void The_fifth_return_is_the_last(Classify_Return stop) => stop.Results.R0.ShouldBe(5);
 }
 
+// Contracts as attributes: [ExpectArg] is the argument as passed, though halve has changed its parameter by then.
+[WasmModule("guests/exits.wasm", Entry = "halvings")]
+public partial class HalveContractProbes
+{
+    [OnReturn("halve", Hit = 1)]
+    [ExpectArg("n", 48)]
+    [ExpectLocal("n", 3)]
+    [ExpectResult(0, 3)]
+    [ExpectFinish(10)]
+    public void Halving_48_returns_3()
+    {
+    }
+
+    [OnReturn("halve", Hit = 2)]
+    [ExpectArg(0, 7)]
+    [ExpectResult(0, 7)]
+    public void An_odd_argument_comes_back(Halve_Return stop) => stop.Return.Exit.Kind.ShouldBe(ExitKind.End);
+
+    [OnCall("halve")]
+    [ExpectArg("n", 7, Hit = 2)]
+    public void The_second_call_passes_7(Halve_Call stop) => stop.Args.n.ShouldBe(stop.Hit == 1 ? 48 : 7);
+}
+
 // fib.wasm: add's results against its arguments, and the entry's own return.
 [WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 10 })]
 public partial class FibReturnProbes

@@ -218,14 +218,14 @@ public partial class DiagnosticTests
     public void WP0017_expectation_without_a_probe()
     {
         Diagnose("WP0017", Probe("[[|ExpectLocal(\"n\", 1)|]]"))
-            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine] or [StepFrom]: add one so the expectations have a stop to be checked at");
+            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall] or [OnReturn]: add one so the expectations have a stop to be checked at");
     }
 
     [Fact]
     public void WP0017_an_ending_without_a_probe()
     {
         Diagnose("WP0017", Probe("[[|ExpectFinish(55)|]]"))
-            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine] or [StepFrom]: add one so the expectations have a stop to be checked at");
+            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall] or [OnReturn]: add one so the expectations have a stop to be checked at");
     }
 
     [Fact]
@@ -304,10 +304,57 @@ public partial class DiagnosticTests
     }
 
     [Fact]
+    public void WP0034_a_return_probe_on_a_function_that_never_returns()
+    {
+        // As clang ends a noreturn function: the body's end follows an unreachable.
+        var spin = Module("spin.wasm", Wat("(module (func $spin (export \"spin\") (loop $forever (br $forever)) unreachable))"));
+        Diagnose("WP0034", Probe("[OnReturn([|\"spin\"|])]", module: "[WasmModule(\"spin.wasm\")]"), [spin])
+            .ShouldBe("spin never returns (no reachable return, end or branch out of it), so [OnReturn] could never stop");
+    }
+
+    [Fact]
+    public void WP0035_arguments_and_results_only_at_calls_and_returns()
+    {
+        Diagnose("WP0035", Probe("[BreakAt(\"fib\", 0xa1)][[|ExpectResult(0, 55)|]]"))
+            .ShouldBe("[ExpectResult] needs an [OnReturn] probe, not [BreakAt]");
+        Diagnose("WP0035", Probe("[OnCall(\"fib\")][[|ExpectResult(0, 55)|]]"))
+            .ShouldBe("[ExpectResult] needs an [OnReturn] probe, not [OnCall]");
+        Diagnose("WP0035", Probe("[StepFrom(\"fib\", 0xa1)][[|ExpectArg(\"n\", 10)|]]"))
+            .ShouldBe("[ExpectArg] needs an [OnCall] or [OnReturn] probe, not [StepFrom]");
+    }
+
+    [Fact]
+    public void WP0036_a_result_the_function_does_not_return()
+    {
+        Diagnose("WP0036", Probe("[OnReturn(\"fib\")][ExpectResult([|1|], 55)]"))
+            .ShouldBe("[ExpectResult] of result 1: fib returns 1 result (i32), R0 first");
+        Diagnose("WP0036", Probe("[OnReturn(\"pair\")][ExpectResult([|2|], 1)]"))
+            .ShouldBe("[ExpectResult] of result 2: pair returns 2 results (i32, i64), R0 first");
+    }
+
+    [Fact]
+    public void WP0009_an_argument_must_be_a_parameter()
+    {
+        Diagnose("WP0009", Probe("[OnReturn(\"fib\")][ExpectArg([|\"a\"|], 1)]"))
+            .ShouldBe("fib has no local 'a' among its parameters (its parameters: n (i32))");
+        Diagnose("WP0009", Probe("[OnCall(\"add\")][ExpectArg([|2|], 1)]"))
+            .ShouldBe("add has no local with index 2 among its parameters (its parameters: x (i32), y (i32))");
+    }
+
+    [Fact]
+    public void WP0011_an_argument_or_result_of_the_wrong_type()
+    {
+        Diagnose("WP0011", Probe("[OnReturn(\"add\")][ExpectArg(\"y\", [|1.5|])]"))
+            .ShouldBe("1.5 (double) cannot be converted to i32, the type of parameter y");
+        Diagnose("WP0011", Probe("[OnReturn(\"pair\")][ExpectResult(1, [|\"7\"|])]"))
+            .ShouldBe("\"7\" (string) cannot be converted to i64, the type of result R1");
+    }
+
+    [Fact]
     public void WP0026_more_than_one_probe_on_a_method()
     {
         Diagnose("WP0026", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
-            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method");
+            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall] and [OnReturn]: give each probe its own method");
     }
 
     [Fact]
@@ -406,7 +453,7 @@ public partial class DiagnosticTests
         Diagnose("WP0019", Probe("[BreakAtLine(\"sort.c\", 33, Hit = [|-1|])]", module: SortModule), WithSort)
             .ShouldBe("Hit must be 0 (every hit) or a hit number from 1 (was -1)");
         Diagnose("WP0026", Probe("[[|BreakAtLine(\"sort.c\", 33)|]][BreakAt(\"insertion_sort\", 0x2d5)]", module: SortModule), WithSort)
-            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine] and [StepFrom]: give each probe its own method");
+            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall] and [OnReturn]: give each probe its own method");
     }
 
     [Fact]

@@ -96,6 +96,10 @@ internal enum ExpectationKind
     Global,
     Memory,
     TypedMemory,
+    /// <summary>[ExpectArg]: a parameter of an [OnCall]/[OnReturn] probe's function, by name or index.</summary>
+    Arg,
+    /// <summary>[ExpectResult]: a result of an [OnReturn] probe's function, by index.</summary>
+    Result,
 }
 
 /// <param name="Target">Local/global: name (string) or index (int); stack: depth; memory: address (long).</param>

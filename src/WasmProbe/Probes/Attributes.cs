@@ -238,6 +238,41 @@ public sealed class ExpectStackAttribute(int depth, object? value) : Attribute
     public int Hit { get; set; }
 }
 
+/// <summary>At an <see cref="OnCallAttribute"/> or <see cref="OnReturnAttribute"/> probe's stop, an argument of the call
+/// (a parameter by name, from the name section, or by index) must equal <c>value</c>, converted at compile time to the
+/// parameter's type by the rules of <see cref="ExpectLocalAttribute"/>. At a return it is the argument as passed at the
+/// call's entry, whatever the function did to the parameter since.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectArgAttribute : Attribute
+{
+    public ExpectArgAttribute(string parameter, object? value)
+    {
+        Parameter = parameter;
+        Value = value;
+    }
+
+    public ExpectArgAttribute(int parameter, object? value)
+    {
+        Parameter = parameter;
+        Value = value;
+    }
+
+    public object Parameter { get; }
+    public object? Value { get; }
+    public int Hit { get; set; }
+}
+
+/// <summary>At an <see cref="OnReturnAttribute"/> probe's stop, result <paramref name="index"/> (0-based, the view's
+/// <c>Results.R0</c>, ...) must equal <paramref name="value"/>, converted at compile time to the result's type. A return
+/// by tail call fails it: its results are the callee's, not known at the stop.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectResultAttribute(int index, object? value) : Attribute
+{
+    public int Index { get; } = index;
+    public object? Value { get; } = value;
+    public int Hit { get; set; }
+}
+
 /// <summary>At the probe's stop, a global (by name, or index in the global index space) must equal the value.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 public sealed class ExpectGlobalAttribute : Attribute

@@ -52,6 +52,13 @@ public abstract class Expectation
     public static Expectation Memory(int memory, long address, byte[] expected, MemoryFormat format = MemoryFormat.Bytes, int hit = 0) =>
         new MemoryExpectation(memory, address, expected, format, hit);
 
+    /// <summary>An argument of the call an <see cref="OnCallAttribute"/> probe stops at the entry of, or an
+    /// <see cref="OnReturnAttribute"/> probe at the return of (as passed at entry).</summary>
+    public static Expectation Arg(int index, string name, WasmValue expected, int hit = 0) => new ArgExpectation(index, name, expected, hit);
+
+    /// <summary>Result <paramref name="index"/> of a return an <see cref="OnReturnAttribute"/> probe stops at.</summary>
+    public static Expectation Result(int index, WasmValue expected, int hit = 0) => new ResultExpectation(index, expected, hit);
+
     /// <summary>Bit-exact equality, except that any NaN matches an expected NaN (its payload is rarely the point).</summary>
     internal static bool Same(WasmValue expected, WasmValue actual)
     {
@@ -63,6 +70,31 @@ public abstract class Expectation
 
     internal static string? Compare(string what, WasmValue expected, WasmValue actual) =>
         Same(expected, actual) ? null : $"{what} expected {expected.FormatValue()} but was {actual.FormatValue()}";
+}
+
+/// <summary>A check that an <see cref="OnReturnAttribute"/> probe makes against the return it stops at (the session's
+/// frame no longer holds the call's arguments).</summary>
+internal abstract class ReturnExpectation(int hit) : Expectation(hit)
+{
+    public abstract string? Check(FunctionReturn returning);
+}
+
+/// <summary>At a call's entry (<see cref="OnCallAttribute"/>) the parameters are the arguments; at its return, the
+/// runner's copy from the entry.</summary>
+internal sealed class ArgExpectation(int index, string name, WasmValue expected, int hit) : ReturnExpectation(hit)
+{
+    public override string? Check(DebugSession session) => Compare($"argument {name}", expected, session.Local(index));
+
+    public override string? Check(FunctionReturn returning) => Compare($"argument {name}", expected, returning.Args[index]);
+}
+
+internal sealed class ResultExpectation(int index, WasmValue expected, int hit) : ReturnExpectation(hit)
+{
+    public override string? Check(DebugSession session) => $"result R{index}: only an [OnReturn] probe stops at a return";
+
+    public override string? Check(FunctionReturn returning) => returning.Exit.Kind == Wasm.Resolution.ExitKind.TailCall
+        ? $"result R{index}: the function returns by a tail call at 0x{returning.Exit.Pc:x}, whose results are the callee's"
+        : Compare($"result R{index}", expected, returning.Results[index]);
 }
 
 internal sealed class LocalExpectation(int index, string name, WasmValue expected, int hit) : Expectation(hit)

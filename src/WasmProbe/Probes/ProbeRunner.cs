@@ -17,7 +17,7 @@ public static class ProbeRunner
         ArgumentNullException.ThrowIfNull(probe);
         // fib+0xa1 (pc 0xa1, hit 3 of 10): ...
         using var session = module.CreateSession(InstrumentationMode.Static);
-        RunStops(module, session, [new CodeLocation(probe.Function, probe.Pc)], probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop, null,
+        RunStops(module, session, [new CodeLocation(probe.Function, probe.Pc)], probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop, null, e => e.Check(session),
             (at, hit, total) => $"{at} (pc 0x{probe.Pc:x}, hit {hit} of {total})",
             breakpoints => $"{breakpoints[0]} (pc 0x{probe.Pc:x})",
             "the breakpoint was never hit");
@@ -34,7 +34,7 @@ public static class ProbeRunner
         // sort.c:33 (insertion_sort+0x2d5, hit 3 of 8): ...
         string line = $"{probe.File}:{probe.Line}";
         using var session = module.CreateSession(InstrumentationMode.Static);
-        RunStops(module, session, probe.Locations, probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop, null,
+        RunStops(module, session, probe.Locations, probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop, null, e => e.Check(session),
             (at, hit, total) => $"{line} ({at}, hit {hit} of {total})",
             breakpoints => $"{line} (at {string.Join(", ", breakpoints)})",
             "the line was never hit");
@@ -45,9 +45,10 @@ public static class ProbeRunner
     /// <param name="stopName">The headline of a failing stop: (breakpoint, hit, total hits).</param>
     /// <param name="probeName">The probe's name in messages about the run as a whole.</param>
     /// <param name="isHit">Whether a stop at one of the locations is a hit (null: every stop is).</param>
+    /// <param name="check">Checks one expectation at a hit.</param>
     private static void RunStops(ProbeModule module, DebugSession session, IReadOnlyList<CodeLocation> locations, int wantedHit, bool optional,
         IReadOnlyList<Expectation> expectations, ExpectedEnding? ending, IReadOnlyList<ImportCallExpectation>? importCalls, Action<DebugSession, int>? onStop,
-        Func<CodeLocation, bool>? isHit, Func<Breakpoint, int, int, string> stopName, Func<IReadOnlyList<Breakpoint>, string> probeName, string neverHit)
+        Func<CodeLocation, bool>? isHit, Func<Expectation, string?> check, Func<Breakpoint, int, int, string> stopName, Func<IReadOnlyList<Breakpoint>, string> probeName, string neverHit)
     {
         using var calls = ImportCallLog.Begin();
         var breakpoints = locations.Select(l => session.AddBreakpoint(l.Function, l.Pc)).ToArray();
@@ -66,7 +67,7 @@ public static class ProbeRunner
             foreach (var expectation in expectations)
             {
                 if (expectation.Hit != 0 && expectation.Hit != n) continue;
-                if (expectation.Check(session) is { } failure) failures.Add(failure);
+                if (check(expectation) is { } failure) failures.Add(failure);
             }
             if (onStop is not null)
             {
@@ -127,6 +128,7 @@ public static class ProbeRunner
                 current = new FunctionReturn(exit, calls.Count > 0 ? calls.Pop() : [], returned);
                 return true;
             },
+            e => e is ReturnExpectation returning ? returning.Check(current!) : e.Check(session),
             (_, hit, total) => $"{function} returning at 0x{current!.Exit.Pc:x} ({current.Exit.Kind}, return {hit} of {total})",
             _ => $"{function} (returns)",
             "the function never returned");

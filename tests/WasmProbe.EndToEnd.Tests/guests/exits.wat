@@ -1,5 +1,6 @@
 ;; Every way a function can return, for [OnReturn]: classify(x) returns 1 through a br_if to its own label (x = 0),
 ;; 2 through return (x = 1), 3 through a br_table entry (x = 2), and 4 or 5 by falling off its end (x < 10, else).
+;; halve(n) halves its parameter in place while it is even, so at its return n is no longer the argument.
 (module
   (func $classify (export "classify") (param $x i32) (result i32)
     i32.const 1
@@ -33,4 +34,13 @@
   (func $sum_classes (export "sum_classes") (result i32)
     (i32.add
       (i32.add (i32.add (call $classify (i32.const 0)) (call $classify (i32.const 1))) (call $classify (i32.const 2)))
-      (i32.add (call $classify (i32.const 5)) (call $classify (i32.const 50))))))
+      (i32.add (call $classify (i32.const 5)) (call $classify (i32.const 50)))))
+  (func $halve (export "halve") (param $n i32) (result i32)
+    (block $odd
+      (loop $even
+        (br_if $odd (i32.and (local.get $n) (i32.const 1)))
+        (local.set $n (i32.shr_u (local.get $n) (i32.const 1)))
+        (br $even)))
+    (local.get $n))
+  (func $halvings (export "halvings") (result i32)
+    (i32.add (call $halve (i32.const 48)) (call $halve (i32.const 7)))))
