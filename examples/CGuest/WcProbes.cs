@@ -68,8 +68,11 @@ public partial class WcExitProbes
     {
     }
 
+    // Memory safety over the whole run: wasm-ld places nothing below 1024, so a write there is one through a null
+    // (or nearly null) pointer, which wasm does not trap on.
     [OnReturn("count_file", Hit = 2)]
     [ExpectResult(0, 1)]
+    [ExpectNoWrite(0, 1024)]
     public void Count_file_counts_the_small_file(Count_file_Return stop) => stop.Return.Exit.Kind.ShouldBe(WasmProbe.Wasm.Resolution.ExitKind.Return);
 
     [Fact]

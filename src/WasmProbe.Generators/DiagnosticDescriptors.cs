@@ -60,7 +60,7 @@ internal static class DiagnosticDescriptors
         "Method '{0}' {1}");
 
     public static readonly DiagnosticDescriptor SeveralProbes = Error("WP0026", "More than one probe on a method",
-        "Method '{0}' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall] and [OnReturn]: give each probe its own method");
+        "Method '{0}' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] and [BreakOnWrite]: give each probe its own method");
 
     public static readonly DiagnosticDescriptor TooManyProbeParameters = Error("WP0027", "Probe method with more than one parameter",
         "Probe method '{0}' has {1} parameters; it takes one ({2} or a DebugSession) or none");
@@ -91,6 +91,9 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ResultIndexOutOfRange = Error("WP0036", "Result index out of range",
         "[ExpectResult] of result {0}: {1}");
+
+    public static readonly DiagnosticDescriptor RangeNotWatchable = Error("WP0037", "Memory range cannot be watched",
+        "[{0}] of memory {1}: {2}");
 
     public static readonly DiagnosticDescriptor InternalError = Error("WP0025", "WasmProbe generator failure",
         "WasmProbe's generator failed on class '{0}' (module '{1}'): {2} ({3}). This is a bug in WasmProbe, not a problem of the module: please report it with this message and the module");
@@ -124,7 +127,7 @@ internal static class DiagnosticDescriptors
         InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
         InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters, FinishMismatch, UnknownTrapCode,
         SeveralEndings, UnknownImport, MockSignature, ImportNotMocked, NeverReturns, ExpectationNotAtThisProbe,
-        ResultIndexOutOfRange,
+        ResultIndexOutOfRange, RangeNotWatchable,
     ];
 
     public static DiagnosticDescriptor ById(string id)

@@ -224,6 +224,11 @@ public sealed partial class WasmProbeGenerator
             EmitLineView(w, spec, view, line);
             return;
         }
+        if (view.Kind == ProbeKind.Write)
+        {
+            EmitWriteView(w, spec, view);
+            return;
+        }
         string function = view.Function.ToString(CultureInfo.InvariantCulture);
         string pc = "0x" + view.Pc.ToString("x", CultureInfo.InvariantCulture);
         string where = $"{Identifiers.Xml(view.FunctionName)}+{pc} (<c>{Identifiers.Xml(view.Instruction)}</c>)";
@@ -445,6 +450,17 @@ public sealed partial class WasmProbeGenerator
         w.Close();
     }
 
+    private static void EmitWriteView(CodeWriter w, ProbeClassSpec spec, ViewSpec view)
+    {
+        w.Line("/// <summary>The guest is about to write into a watched range: the write's function, pc, address, length, old and new bytes; globals and memory.</summary>");
+        w.Open($"public sealed class {view.TypeName} : {Probes}.WriteView");
+        w.Line($"internal {view.TypeName}({Session} session, int hit, global::WasmProbe.Watchpoints.WriteHit write) : base(session, hit, write) {{ }}");
+        w.Line();
+        w.Line("private GlobalsView? _globals;");
+        EmitGlobalsAndMemory(w, spec);
+        w.Close();
+    }
+
     /// <summary>"a", "a and b", "a, b and c".</summary>
     private static string NameList(IReadOnlyList<string> items, string conjunction) =>
         items.Count <= 1 ? string.Join("", items) : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[items.Count - 1];
@@ -459,6 +475,11 @@ public sealed partial class WasmProbeGenerator
         if (method.Kind == ProbeKind.Return)
         {
             EmitReturnTest(w, spec, method);
+            return;
+        }
+        if (method.Kind == ProbeKind.Write)
+        {
+            EmitWriteTest(w, spec, method, method.Watch!);
             return;
         }
         bool steps = method.Kind == ProbeKind.Steps;
@@ -494,6 +515,24 @@ public sealed partial class WasmProbeGenerator
         w.Indent--;
         w.Close();
     }
+
+    private static void EmitWriteTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, WatchSpec range)
+    {
+        string call = ProbeCall(method, "hit, write");
+        w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> (every write into the range, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
+        if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
+        w.Open($"public void {method.TestMethodName}()");
+        w.Line($"{Probes}.ProbeRunner.RunWrite(");
+        w.Indent++;
+        w.Line("WasmModule,");
+        EmitExpectations(w, $"new {Probes}.WriteProbe({Identifiers.Literal(method.DisplayName)}, {Watchpoint(range)}, {Int(method.Hit)}, {Bool(method.Optional)}, ", method);
+        w.Line($"(session, hit, write) => {call});");
+        w.Indent--;
+        w.Close();
+    }
+
+    private static string Watchpoint(WatchSpec range) =>
+        $"new global::WasmProbe.Watchpoints.WriteWatchpoint({Int(range.Memory)}, 0x{Hex(range.Address)}L, 0x{Hex(range.Length)}L)";
 
     private static void EmitLineTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, LineSpec line)
     {
@@ -547,7 +586,8 @@ public sealed partial class WasmProbeGenerator
     private static void EmitExpectations(CodeWriter w, string head, ProbeMethodSpec method)
     {
         string ending = (method.Ending is { } e ? ", Ending: " + Ending(e) : "")
-            + (method.ImportCalls.Count > 0 ? $", ImportCalls: new {Probes}.ImportCallExpectation[] {{ {string.Join(", ", method.ImportCalls.Select(c => $"new {Probes}.ImportCallExpectation({Identifiers.Literal(c.Module)}, {Identifiers.Literal(c.Name)}, {Int(c.Count)})"))} }}" : "");
+            + (method.ImportCalls.Count > 0 ? $", ImportCalls: new {Probes}.ImportCallExpectation[] {{ {string.Join(", ", method.ImportCalls.Select(c => $"new {Probes}.ImportCallExpectation({Identifiers.Literal(c.Module)}, {Identifiers.Literal(c.Name)}, {Int(c.Count)})"))} }}" : "")
+            + (method.NoWrites.Count > 0 ? $", NoWrites: new global::WasmProbe.Watchpoints.WriteWatchpoint[] {{ {string.Join(", ", method.NoWrites.Select(Watchpoint))} }}" : "");
         if (method.Expectations.Count == 0)
         {
             w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>(){ending}),");

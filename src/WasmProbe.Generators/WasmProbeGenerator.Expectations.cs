@@ -15,6 +15,12 @@ public sealed partial class WasmProbeGenerator
             diagnostics.Add(DiagnosticInfo.Create(D.InvalidCount, e.HitLocation, "Hit", "0 (every hit) or a hit number from 1", e.Hit.ToString(CultureInfo.InvariantCulture)));
             return null;
         }
+        if (site.View.Kind == ProbeKind.Write && e.Kind is ExpectationKind.Local or ExpectationKind.Stack)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ExpectationNotAtThisProbe, e.AttributeLocation, e.Kind == ExpectationKind.Local ? "ExpectLocal" : "ExpectStack",
+                "a stop in a function's frame (a write stop is inside the write check)", ProbeAttributeName(site.View.Kind)));
+            return null;
+        }
         return e.Kind switch
         {
             ExpectationKind.Local when site.Functions.Count > 1 => CommonLocal(e, context, site, diagnostics),
@@ -236,15 +242,11 @@ public sealed partial class WasmProbeGenerator
             return null;
         }
         long address = e.Target.Value switch { int i => i, long l => l, uint u => u, short s => s, ushort us => us, byte b => b, sbyte sb => sb, _ => -1 };
-        var limits = memories[e.Memory].Limits;
-        ulong pageSize = memories[e.Memory].PageSize;
-        ulong minimum = limits.Minimum > ulong.MaxValue / pageSize ? ulong.MaxValue : limits.Minimum * pageSize;
         string where = e.Memory == 0 ? "memory" : $"memory {e.Memory}";
-        if (address < 0 || (ulong)address + (ulong)bytes.Length > minimum)
+        if (address < 0 || (ulong)address + (ulong)bytes.Length > memories[e.Memory].MinimumBytes)
         {
             string range = address < 0 ? $"address {Values.Describe(e.Target)}" : $"{where}[0x{Hex(address)}..0x{Hex(address + bytes.Length)}]";
-            diagnostics.Add(DiagnosticInfo.Create(D.MemoryOutOfRange, e.Target.Location, range,
-                $"the declared minimum size of {where} ({Count((long)limits.Minimum, "page")} = 0x{Hex((long)Math.Min(minimum, long.MaxValue))} bytes)"));
+            diagnostics.Add(DiagnosticInfo.Create(D.MemoryOutOfRange, e.Target.Location, range, MinimumSize(context, e.Memory)));
             return null;
         }
         return new ExpectationSpec(ExpectationKind.Memory, e.Memory, where, 0, address, null, bytes.ToEquatableArray(), format, e.Hit);

@@ -44,13 +44,22 @@ public sealed partial class WasmProbeGenerator
             exported.Length == 0 ? " (it exports no functions)" : $" (exported functions: {exported})");
     }
 
+    /// <summary>"the declared minimum size of memory (1 page = 0x10000 bytes)".</summary>
+    private static string MinimumSize(ModuleContext context, int memory)
+    {
+        var declared = context.Spaces.Memories[memory];
+        string where = memory == 0 ? "memory" : $"memory {memory.ToString(CultureInfo.InvariantCulture)}";
+        return $"the declared minimum size of {where} ({Count((long)declared.Limits.Minimum, "page")} = 0x{Hex((long)Math.Min(declared.MinimumBytes, long.MaxValue))} bytes)";
+    }
+
     private static string ProbeAttributeName(ProbeKind kind) => kind switch
     {
         ProbeKind.Breakpoint => "BreakAt",
         ProbeKind.Steps => "StepFrom",
         ProbeKind.Line => "BreakAtLine",
         ProbeKind.Call => "OnCall",
-        _ => "OnReturn",
+        ProbeKind.Return => "OnReturn",
+        _ => "BreakOnWrite",
     };
 
     /// <summary>Where an internal exception was thrown, for the bug report.</summary>

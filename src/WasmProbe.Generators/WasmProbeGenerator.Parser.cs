@@ -114,6 +114,7 @@ public sealed partial class WasmProbeGenerator
         EndingRequest? ending = null;
         bool bothEndings = false;
         var importCalls = new List<ImportCallsRequest>();
+        var noWrites = new List<WatchRequest>();
         foreach (var attribute in method.GetAttributes())
         {
             var cls = attribute.AttributeClass;
@@ -121,7 +122,7 @@ public sealed partial class WasmProbeGenerator
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             switch (cls.Name)
             {
-                case "BreakAtAttribute" or "StepFromAttribute" or "BreakAtLineAttribute" or "OnCallAttribute" or "OnReturnAttribute":
+                case "BreakAtAttribute" or "StepFromAttribute" or "BreakAtLineAttribute" or "OnCallAttribute" or "OnReturnAttribute" or "BreakOnWriteAttribute":
                     if (probe is not null) both = true;
                     probe ??= attribute;
                     kind ??= cls.Name switch
@@ -130,6 +131,7 @@ public sealed partial class WasmProbeGenerator
                         "BreakAtLineAttribute" => ProbeKind.Line,
                         "OnCallAttribute" => ProbeKind.Call,
                         "OnReturnAttribute" => ProbeKind.Return,
+                        "BreakOnWriteAttribute" => ProbeKind.Write,
                         _ => ProbeKind.Steps,
                     };
                     break;
@@ -154,6 +156,9 @@ public sealed partial class WasmProbeGenerator
                 case "ExpectMemoryAttribute":
                     expectations.Add(Expectation(ExpectationKind.TypedMemory, attribute, syntax, TypeKeyword(cls.TypeArguments[0])));
                     break;
+                case "ExpectNoWriteAttribute":
+                    noWrites.Add(Watch(attribute, syntax));
+                    break;
                 case "ExpectImportCallsAttribute":
                     importCalls.Add(new ImportCallsRequest(ConstructorArgument(attribute, syntax, 0), ConstructorArgument(attribute, syntax, 1), ConstructorArgument(attribute, syntax, 2), LocationInfo.From(syntax)));
                     break;
@@ -166,7 +171,7 @@ public sealed partial class WasmProbeGenerator
                     break;
             }
         }
-        if (probe is null && expectations.Count == 0 && ending is null && importCalls.Count == 0) return null;
+        if (probe is null && expectations.Count == 0 && ending is null && importCalls.Count == 0 && noWrites.Count == 0) return null;
 
         var probeSyntax = probe?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
         int hit = kind == ProbeKind.Steps ? 1 : 0, steps = 1, mode = 0;
@@ -194,7 +199,8 @@ public sealed partial class WasmProbeGenerator
         // The positional arguments: function and pc ([BreakAt], [StepFrom]) or file and line ([BreakAtLine]).
         var first = probe is not null && probe.ConstructorArguments.Length > 0 ? Constant(probe.ConstructorArguments[0], PositionalArgument(probeSyntax, 0) ?? (SyntaxNode?)probeSyntax) : null;
         var second = probe is not null && probe.ConstructorArguments.Length > 1 ? Constant(probe.ConstructorArguments[1], PositionalArgument(probeSyntax, 1) ?? (SyntaxNode?)probeSyntax) : null;
-        bool line = kind == ProbeKind.Line;
+        bool line = kind == ProbeKind.Line, located = kind is not (ProbeKind.Line or ProbeKind.Write);
+        var watch = kind == ProbeKind.Write ? Watch(probe!, probeSyntax) : null;
         return new ProbeMethodRequest(
             method.Name,
             LocationInfo.From(method.Locations.FirstOrDefault()),
@@ -204,8 +210,8 @@ public sealed partial class WasmProbeGenerator
             kind,
             LocationInfo.From(probeSyntax),
             both,
-            line ? null : first,
-            line ? null : second,
+            located ? first : null,
+            located ? second : null,
             line ? first : null,
             line ? second : null,
             hit,
@@ -218,7 +224,21 @@ public sealed partial class WasmProbeGenerator
             expectations.ToEquatableArray(),
             ending,
             bothEndings,
-            importCalls.ToEquatableArray());
+            importCalls.ToEquatableArray(),
+            watch,
+            noWrites.ToEquatableArray());
+    }
+
+    /// <summary>[BreakOnWrite] or [ExpectNoWrite]: address, length and Memory.</summary>
+    private static WatchRequest Watch(AttributeData attribute, AttributeSyntax? syntax)
+    {
+        int memory = 0;
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Key == "Memory" && named.Value.Value is int m) memory = m;
+        }
+        return new WatchRequest(ConstructorArgument(attribute, syntax, 0), ConstructorArgument(attribute, syntax, 1), memory,
+            LocationInfo.From(NamedArgument(syntax, "Memory") ?? (SyntaxNode?)syntax), LocationInfo.From(syntax));
     }
 
     /// <summary>The values of a <c>params object[]</c> constructor argument, each with its own syntax whether written

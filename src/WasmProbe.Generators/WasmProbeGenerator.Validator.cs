@@ -130,9 +130,9 @@ public sealed partial class WasmProbeGenerator
     {
         if (method.Kind is not { } kind)
         {
-            var first = method.Expectations.Count > 0 ? method.Expectations[0].AttributeLocation : method.Ending?.Location ?? method.ImportCalls.FirstOrDefault()?.Location;
+            var first = method.Expectations.Count > 0 ? method.Expectations[0].AttributeLocation : method.Ending?.Location ?? method.ImportCalls.FirstOrDefault()?.Location ?? method.NoWrites.FirstOrDefault()?.Location;
             diagnostics.Add(DiagnosticInfo.Create(D.ExpectationWithoutProbe, first ?? method.NameLocation, method.Name,
-                "has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall] or [OnReturn]: add one so the expectations have a stop to be checked at"));
+                "has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] or [BreakOnWrite]: add one so the expectations have a stop to be checked at"));
             return null;
         }
         if (method.HasBothProbeKinds)
@@ -149,7 +149,12 @@ public sealed partial class WasmProbeGenerator
         int before = diagnostics.Count;
 
         // Where it stops, and the view of those stops.
-        var site = kind == ProbeKind.Line ? LineSite(method, context, diagnostics) : PcSite(method, kind, context, diagnostics);
+        var site = kind switch
+        {
+            ProbeKind.Line => LineSite(method, context, diagnostics),
+            ProbeKind.Write => WriteSite(method.Watch!, context, diagnostics),
+            _ => PcSite(method, kind, context, diagnostics),
+        };
         if (site is null) return null;
         var view = site.View;
 
@@ -167,13 +172,15 @@ public sealed partial class WasmProbeGenerator
         }
         var ending = Ending(request, method, context, diagnostics);
         var importCalls = method.ImportCalls.Select(c => ImportCalls(c, mocks, request, context, diagnostics)).Where(c => c is not null).Select(c => c!).ToEquatableArray();
+        var noWrites = method.NoWrites.Select(w => NoWrite(w, kind, context, diagnostics)).Where(w => w is not null).Select(w => w!).ToEquatableArray();
         if (diagnostics.Count > before) return new MethodResult(view, null);
 
         string testName = method.Name + "_WasmProbe";
         for (int n = 2; memberNames.Contains(testName); n++) testName = method.Name + "_WasmProbe" + n.ToString(CultureInfo.InvariantCulture);
         memberNames.Add(testName);
         var methodSpec = new ProbeMethodSpec(method.Name, testName, request.FullName + "." + method.Name, kind, view.TypeName, parameter, method.IsStatic,
-            view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line, ending, importCalls);
+            view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line, ending, importCalls,
+            kind == ProbeKind.Write ? WatchRange(method.Watch!, "BreakOnWrite", context, null) : null, noWrites);
         return new MethodResult(view, methodSpec);
     }
 
@@ -192,6 +199,7 @@ public sealed partial class WasmProbeGenerator
         {
             ProbeKind.Steps => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.StepView"],
             ProbeKind.Line => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.BreakpointView", "global::WasmProbe.Probes.LineView"],
+            ProbeKind.Write => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.WriteView"],
             _ => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.BreakpointView"],
         };
         if (p.IsErrorType ? p.TypeName == view.TypeName : baseTypes.Contains(p.FullTypeName)) return ParameterKind.View;

@@ -81,6 +81,27 @@ public partial class FailingFibProbes
     }
 }
 
+[WasmModule("guests/fib.wasm", Entry = "store", Args = new object[] { 0x400, 7 }, GenerateFacts = false)]
+public partial class FailingStoreProbes
+{
+    [OnReturn("store")]
+    [ExpectNoWrite(0x402, 8)]
+    public void Writes_a_forbidden_range()
+    {
+    }
+
+    [BreakOnWrite(0x400, 4)]
+    [ExpectMemory<int>(0x400, 7)]
+    public void Expects_the_new_value_before_the_write()
+    {
+    }
+
+    [BreakOnWrite(0x800, 4)]
+    public void Never_written()
+    {
+    }
+}
+
 [WasmModule("guests/fib.wasm", Entry = "divide", Args = new object[] { 7, 0 }, GenerateFacts = false)]
 public partial class TrappingProbes
 {

@@ -2,11 +2,12 @@ using WasmProbe.Probes;
 
 namespace WasmProbe.EndToEnd.Tests;
 
-/// <summary>Runs the deliberately failing probes of <see cref="FailingFibProbes"/> and <see cref="TrappingProbes"/>
+/// <summary>Runs the deliberately failing probes of <see cref="FailingFibProbes"/>, <see cref="FailingStoreProbes"/> and <see cref="TrappingProbes"/>
 /// in-process (their generated test methods are plain methods) and pins their failure messages verbatim.</summary>
 public class FailureMessageTests
 {
     private readonly FailingFibProbes _fib = new();
+    private readonly FailingStoreProbes _store = new();
 
     private static string Failure(Action probe) => Should.Throw<ProbeFailedException>(probe).Message;
 
@@ -294,5 +295,31 @@ public class FailureMessageTests
             operand stack of add+0x7a (S0 = top):
               S0: i32 = 3
             """);
+    }
+
+    [Fact]
+    public void A_forbidden_write_names_the_writer_and_its_bytes()
+    {
+        Failure(_store.Writes_a_forbidden_range_WasmProbe).ShouldBe("""
+            memory[0x402..0x40a] must not be written [ExpectNoWrite]: written by store+0xd5, 4 bytes at 0x400
+            bytes at 0x400 before the write: 2a 00 00 00
+            bytes it writes: 07 00 00 00
+            """);
+    }
+
+    [Fact]
+    public void A_failing_write_stop_shows_the_write_instead_of_frames()
+    {
+        Failure(_store.Expects_the_new_value_before_the_write_WasmProbe).ShouldBe("""
+            memory[0x400..0x404] (store+0xd5, 4 bytes at 0x400, write 1 of 1): memory[0x400] expected int 7 but was int 42 (bytes 2a 00 00 00)
+            bytes at 0x400 before the write: 2a 00 00 00
+            bytes it writes: 07 00 00 00
+            """);
+    }
+
+    [Fact]
+    public void A_range_never_written_says_how_the_run_ended()
+    {
+        Failure(_store.Never_written_WasmProbe).ShouldBe("memory[0x800..0x804] (writes): the range was never written; the guest finished with results [42]");
     }
 }

@@ -218,14 +218,14 @@ public partial class DiagnosticTests
     public void WP0017_expectation_without_a_probe()
     {
         Diagnose("WP0017", Probe("[[|ExpectLocal(\"n\", 1)|]]"))
-            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall] or [OnReturn]: add one so the expectations have a stop to be checked at");
+            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] or [BreakOnWrite]: add one so the expectations have a stop to be checked at");
     }
 
     [Fact]
     public void WP0017_an_ending_without_a_probe()
     {
         Diagnose("WP0017", Probe("[[|ExpectFinish(55)|]]"))
-            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall] or [OnReturn]: add one so the expectations have a stop to be checked at");
+            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] or [BreakOnWrite]: add one so the expectations have a stop to be checked at");
     }
 
     [Fact]
@@ -351,10 +351,38 @@ public partial class DiagnosticTests
     }
 
     [Fact]
+    public void WP0013_a_watched_range_outside_the_declared_minimum_or_in_no_memory()
+    {
+        Diagnose("WP0013", Probe("[BreakOnWrite([|0xfffe|], 4)]"))
+            .ShouldBe("memory[0xfffe..0x10002] is outside the declared minimum size of memory (1 page = 0x10000 bytes)");
+        Diagnose("WP0013", Probe("[BreakAt(\"fib\", 0xa1)][ExpectNoWrite(0, 4, Memory = [|1|])]"))
+            .ShouldBe("memory 1 is outside the module's memories: it has 1 memory");
+    }
+
+    [Fact]
+    public void WP0037_an_empty_or_64_bit_range_cannot_be_watched()
+    {
+        Diagnose("WP0037", Probe("[BreakOnWrite(0x400, [|0|])]"))
+            .ShouldBe("[BreakOnWrite] of memory 0: a watched range needs at least one byte (the length is 0)");
+        var memory64 = Module("m64.wasm", Wat("(module (memory i64 1) (func (export \"run\")))"));
+        Diagnose("WP0037", Probe("[[|ExpectNoWrite(0, 4)|]][OnCall(\"run\")]", module: "[WasmModule(\"m64.wasm\", Entry = \"run\")]"), [memory64])
+            .ShouldBe("[ExpectNoWrite] of memory 0: memory 0 is 64-bit: only 32-bit memories can be watched");
+    }
+
+    [Fact]
+    public void WP0035_a_write_stop_has_no_frame_and_stepping_watches_nothing()
+    {
+        Diagnose("WP0035", Probe("[BreakOnWrite(0x400, 4)][[|ExpectLocal(\"n\", 1)|]]"))
+            .ShouldBe("[ExpectLocal] needs a stop in a function's frame (a write stop is inside the write check), not [BreakOnWrite]");
+        Diagnose("WP0035", Probe("[StepFrom(\"fib\", 0xa1)][[|ExpectNoWrite(0, 4)|]]"))
+            .ShouldBe("[ExpectNoWrite] needs a probe that runs the guest on (not one that steps it), not [StepFrom]");
+    }
+
+    [Fact]
     public void WP0026_more_than_one_probe_on_a_method()
     {
         Diagnose("WP0026", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
-            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall] and [OnReturn]: give each probe its own method");
+            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] and [BreakOnWrite]: give each probe its own method");
     }
 
     [Fact]
@@ -453,7 +481,7 @@ public partial class DiagnosticTests
         Diagnose("WP0019", Probe("[BreakAtLine(\"sort.c\", 33, Hit = [|-1|])]", module: SortModule), WithSort)
             .ShouldBe("Hit must be 0 (every hit) or a hit number from 1 (was -1)");
         Diagnose("WP0026", Probe("[[|BreakAtLine(\"sort.c\", 33)|]][BreakAt(\"insertion_sort\", 0x2d5)]", module: SortModule), WithSort)
-            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall] and [OnReturn]: give each probe its own method");
+            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] and [BreakOnWrite]: give each probe its own method");
     }
 
     [Fact]

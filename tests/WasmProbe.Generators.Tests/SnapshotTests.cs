@@ -164,6 +164,35 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Calls_returns_and_writes_with_their_contracts()
+    {
+        Generate("""
+            using WasmProbe.Probes;
+
+            namespace Demo;
+
+            [WasmModule("guests/fib.wasm", Entry = "store", Args = new object[] { 0x400, 7 })]
+            public partial class StoreProbes
+            {
+                [OnCall("store")]
+                [ExpectArg("addr", 0x400)]
+                [ExpectNoWrite(0, 0x400)]
+                public void Call(Store_Call stop) => _ = stop.Args.value;
+
+                [OnReturn("store")]
+                [ExpectArg(1, 7)]
+                [ExpectResult(0, 42)]
+                public void Return(Store_Return stop) => stop.Results.R0 = stop.Args.value;
+
+                [BreakOnWrite(0x400, 4, Hit = 1)]
+                [ExpectMemory<int>(0x400, 42)]
+                [ExpectGlobal("calls", 0)]
+                public void Write(Write_0x400 stop) => _ = stop.Globals.calls + stop.NewBytes.Length;
+            }
+            """).ShouldMatchSnapshot("CallsReturnsWrites.g.cs");
+    }
+
+    [Fact]
     public void Source_lines_inlined_into_several_functions()
     {
         // -O2: insertion_sort is inlined into main (and kept out of line), so lines 30 and 33 start in both functions.

@@ -186,6 +186,7 @@ public sealed class TraceCommand : ICommand
                     json.WriteNumber("address", write.Address);
                     json.WriteNumber("length", write.Length);
                     json.WriteString("old_bytes", Convert.ToHexStringLower(write.OldBytes));
+                    json.WriteString("new_bytes", Convert.ToHexStringLower(write.NewBytes));
                     break;
                 case InterruptedStop interrupted:
                     json.WriteNumber("deadline_ms", (long)interrupted.Deadline.TotalMilliseconds);

@@ -41,6 +41,9 @@ internal sealed record MockRequest(string MethodName, bool IsStatic, bool IsGene
 /// <summary>An [ExpectImportCalls] of a probe method.</summary>
 internal sealed record ImportCallsRequest(ConstantArg Module, ConstantArg Name, ConstantArg Count, LocationInfo? Location);
 
+/// <summary>A memory range as [BreakOnWrite] and [ExpectNoWrite] write it, with where its parts are.</summary>
+internal sealed record WatchRequest(ConstantArg Address, ConstantArg Length, int Memory, LocationInfo? MemoryLocation, LocationInfo? Location);
+
 internal enum ProbeKind
 {
     Breakpoint,
@@ -50,6 +53,8 @@ internal enum ProbeKind
     Call,
     /// <summary>[OnReturn]: breakpoints at the function's entry and exits.</summary>
     Return,
+    /// <summary>[BreakOnWrite]: a write watchpoint on a memory range.</summary>
+    Write,
 }
 
 /// <summary>The parameter of a probe method as written: its type's simple name (error types keep the written name,
@@ -60,6 +65,8 @@ internal sealed record ParameterInfo(string TypeName, string FullTypeName, bool 
 /// <param name="Pc">[BreakAt]/[StepFrom]: the pc argument.</param>
 /// <param name="File">[BreakAtLine]: the file argument (null for the others).</param>
 /// <param name="Line">[BreakAtLine]: the line argument.</param>
+/// <param name="Watch">[BreakOnWrite]: the range.</param>
+/// <param name="NoWrites">[ExpectNoWrite]s.</param>
 internal sealed record ProbeMethodRequest(
     string Name,
     LocationInfo? NameLocation,
@@ -83,7 +90,9 @@ internal sealed record ProbeMethodRequest(
     EquatableArray<ExpectationRequest> Expectations,
     EndingRequest? Ending,
     bool HasBothEndings,
-    EquatableArray<ImportCallsRequest> ImportCalls);
+    EquatableArray<ImportCallsRequest> ImportCalls,
+    WatchRequest? Watch = null,
+    EquatableArray<WatchRequest> NoWrites = default);
 
 /// <summary>[ExpectFinish] (<paramref name="Trap"/> false: the results as written) or [ExpectTrap] (its code, if
 /// given), and where the attribute is.</summary>

@@ -107,7 +107,12 @@ internal sealed record ProbeMethodSpec(
     EquatableArray<ExpectationSpec> Expectations,
     LineSpec? Line = null,
     EndingSpec? Ending = null,
-    EquatableArray<ImportCallsSpec> ImportCalls = default);
+    EquatableArray<ImportCallsSpec> ImportCalls = default,
+    WatchSpec? Watch = null,
+    EquatableArray<WatchSpec> NoWrites = default);
+
+/// <summary>A validated memory range of [BreakOnWrite] or [ExpectNoWrite].</summary>
+internal sealed record WatchSpec(int Memory, long Address, long Length);
 
 /// <summary>How the probe's run must end: with these results of the entry, or (<paramref name="Trap"/>) with a trap,
 /// of <paramref name="TrapCode"/> when given.</summary>

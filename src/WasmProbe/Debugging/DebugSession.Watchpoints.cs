@@ -1,3 +1,4 @@
+using WasmProbe.Wasm.Resolution;
 using WasmProbe.Watchpoints;
 
 namespace WasmProbe.Debugging;
@@ -15,11 +16,7 @@ public sealed partial class DebugSession
     {
         ThrowIfDisposed();
         if (!_options.WatchWrites) throw new InvalidOperationException("watchpoints need a session built with DebugSessionOptions.WatchWrites");
-        var memories = Module.IndexSpaces.Memories;
-        if ((uint)memory >= (uint)memories.Length) throw new ArgumentOutOfRangeException(nameof(memory), memory, $"the module has {memories.Length} memories");
-        if (memories[memory].Limits.Is64) throw new ArgumentException($"memory {memory} is 64-bit: only 32-bit memories can be watched", nameof(memory));
-        if (length <= 0) throw new ArgumentOutOfRangeException(nameof(length), length, "a watched range needs at least one byte");
-        if (address < 0 || address + length > 1L << 32) throw new ArgumentOutOfRangeException(nameof(address), address, "the range lies outside a 32-bit memory");
+        WatchRangeResolver.Resolve(Module, memory, address, length, withinMinimum: false).ValueOrThrow(nameof(address));
         var watchpoint = new WriteWatchpoint(memory, address, length);
         _watchpoints.Add(watchpoint);
         _run?.Watch(watchpoint, enabled: true);

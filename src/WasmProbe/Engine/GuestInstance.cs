@@ -46,7 +46,8 @@ public sealed class GuestInstance : IDisposable
         if (module.Exports.WatchWindows.Length > 0)
         {
             _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport,
-                (int memory, int function, int pc, long address, int length) => Watchpoints!.OnWrite(memory, function, pc, address, (uint)length));
+                (int memory, int function, int pc, long address, int length, int source, long low, long high) =>
+                    Watchpoints!.OnWrite(memory, function, pc, address, (uint)length, (Watchpoints.WriteSource)source, low, high));
         }
         try
         {

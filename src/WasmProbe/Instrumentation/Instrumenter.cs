@@ -167,7 +167,7 @@ public static class Instrumenter
     /// <summary>The write import and, per 32-bit memory, an empty window (start = end = 0).</summary>
     private static WriteWatch AddWriteWatch(ModuleBuilder builder, IndexSpaces spaces)
     {
-        int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I32], []));
+        int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64], []));
         var starts = new int?[spaces.Memories.Length];
         for (int m = 0; m < starts.Length; m++)
         {

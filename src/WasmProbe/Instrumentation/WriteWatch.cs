@@ -7,8 +7,10 @@ namespace WasmProbe.Instrumentation;
 
 /// <summary>Write watchpoints: before every store, <c>memory.fill</c> and <c>memory.copy</c> into a watched 32-bit
 /// memory, the guest compares the written range with that memory's armed window (two i64 globals, [start, end),
-/// empty when nothing is armed) and calls the host import <c>wasmprobe.write(memory, function, pc, address: i64, length)</c> (the effective address, static offset included) only
-/// when they overlap. The host keeps the exact ranges; the window is their hull, so the guest's check stays one
+/// empty when nothing is armed) and calls the host import <c>wasmprobe.write(memory, function, pc, address: i64,
+/// length, source kind, low: i64, high: i64)</c> (the effective address, static offset included) only when they
+/// overlap. The last three say what is written (<see cref="Watchpoints.WriteSource"/>): a store's value bits, a
+/// fill's byte, or a copy's source memory and address. The host keeps the exact ranges; the window is their hull, so the guest's check stays one
 /// comparison pair whatever the number of watchpoints.</summary>
 internal sealed class WriteWatch(int writeFunction, int?[] windowStarts)
 {
@@ -39,6 +41,7 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
         int address = temp(ValType.I32, TempBase);
         int length = temp(ValType.I32, TempBase + 1);
         int[] saved;
+        Action source;
         if (ins.Info.StoreSize > 0)
         {
             // [address, value]: the value waits in a temporary; the address plus the static offset is the start.
@@ -52,6 +55,7 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
             body.Emit(Opcode.I64Add);
             body.I32Const(ins.Info.StoreSize);
             body.LocalSet(length);
+            source = () => EmitStoredBits(value, storedType);
         }
         else
         {
@@ -63,14 +67,22 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
             saved = [address, second, length];
             body.LocalGet(address);
             body.Emit(Opcode.I64ExtendI32U);
+            bool fill = ins.Opcode == Opcode.MemoryFill;
+            source = () =>
+            {
+                body.I32Const((int)(fill ? Watchpoints.WriteSource.Fill : Watchpoints.WriteSource.Copy));
+                body.LocalGet(second);
+                body.Emit(Opcode.I64ExtendI32U);
+                body.Emit(Opcode.I64Const, fill ? 0 : ins.B);
+            };
         }
-        EmitOverlapCall(memory, function, ins.Offset, start, length);
+        EmitOverlapCall(memory, function, ins.Offset, start, length, source);
         foreach (int local in saved) body.LocalGet(local);
     }
 
     /// <summary>With the write's i64 start on the stack: when start &lt; window end and start + length &gt; window
     /// start, the host is told (it drops empty writes and those between two watched ranges).</summary>
-    private void EmitOverlapCall(int memory, int function, int pc, int windowStart, int length)
+    private void EmitOverlapCall(int memory, int function, int pc, int windowStart, int length, Action source)
     {
         int first = temp(ValType.I64, TempBase + 4);
         body.Emit(Opcode.LocalTee, first);
@@ -89,7 +101,34 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
         body.I32Const(pc);
         body.LocalGet(first);
         body.LocalGet(length);
+        source();
         body.Call(watch.WriteFunction);
         body.Emit(Opcode.End);
+    }
+
+    /// <summary>A store's value as <see cref="Watchpoints.WriteSource.Store"/> and two i64 halves of its bits.</summary>
+    private void EmitStoredBits(int value, ValType type)
+    {
+        body.I32Const((int)Watchpoints.WriteSource.Store);
+        body.LocalGet(value);
+        switch (type.Kind)
+        {
+            case ValueKind.I32:
+                body.Emit(Opcode.I64ExtendI32U);
+                break;
+            case ValueKind.F32:
+                body.Emit(Opcode.I32ReinterpretF32);
+                body.Emit(Opcode.I64ExtendI32U);
+                break;
+            case ValueKind.F64:
+                body.Emit(Opcode.I64ReinterpretF64);
+                break;
+            case ValueKind.V128:
+                body.Emit(Opcode.I64x2ExtractLane, 0);
+                body.LocalGet(value);
+                body.Emit(Opcode.I64x2ExtractLane, 1);
+                return;
+        }
+        body.Emit(Opcode.I64Const, 0);
     }
 }

@@ -128,6 +128,28 @@ public sealed class OnReturnAttribute : Attribute
     public bool Optional { get; set; }
 }
 
+/// <summary>Stops the module's entry run before every write that touches a byte of [<paramref name="address"/>,
+/// <paramref name="address"/> + <paramref name="length"/>) of memory <see cref="Memory"/>: a store, <c>memory.fill</c>
+/// or <c>memory.copy</c>, from any function. The view (<c>Class.Write_0x400</c>; <c>Write_0x400_M1</c> in memory 1)
+/// has the write's <c>Function</c>, <c>Pc</c>, <c>Address</c>, <c>Length</c>, <c>OldBytes</c> and <c>NewBytes</c>,
+/// typed globals and memory; the guest is inside the write check, so there is no frame to show. The range must lie in
+/// the memory's declared minimum size, of a 32-bit memory.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class BreakOnWriteAttribute(long address, long length) : Attribute
+{
+    public long Address { get; } = address;
+    public long Length { get; } = length;
+
+    /// <summary>Which memory (default 0).</summary>
+    public int Memory { get; set; }
+
+    /// <summary>Only this write (1-based) is checked and passed to the method; 0 (default): every write.</summary>
+    public int Hit { get; set; }
+
+    /// <summary>Do not fail when the range (or the write given by <see cref="Hit"/>) is never written.</summary>
+    public bool Optional { get; set; }
+}
+
 /// <summary>Stops the module's entry run at the start of a source line, every time it is reached, and calls the method
 /// with a typed view of the stop. The line is resolved at compile time, from the module's DWARF line table, to every pc
 /// where an is_stmt row of that line starts (all inlined and duplicated copies; unreachable ones left out); a stop at
@@ -316,6 +338,18 @@ public sealed class ExpectMemoryAttribute<T>(long address, T value) : Attribute
     public long Address { get; } = address;
     public T Value { get; } = value;
     public int Hit { get; set; }
+    public int Memory { get; set; }
+}
+
+/// <summary>The probe's run must not write any byte of [<paramref name="address"/>, <paramref name="address"/> +
+/// <paramref name="length"/>) of memory <see cref="Memory"/> (a 32-bit memory; the range within its declared minimum
+/// size): each write that does fails the run, named by function, pc and the bytes it writes. <c>[ExpectNoWrite(0,
+/// 1024)]</c> on a C guest catches writes through a null pointer (clang puts no data below 1024).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectNoWriteAttribute(long address, long length) : Attribute
+{
+    public long Address { get; } = address;
+    public long Length { get; } = length;
     public int Memory { get; set; }
 }
 

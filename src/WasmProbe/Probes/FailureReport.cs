@@ -25,7 +25,8 @@ internal sealed class FailureReport
     public bool WantsMore => _stops.Count < MaxListedStops;
 
     /// <param name="where">Formats the stop's headline given the final hit count (known only at the end).</param>
-    public void AddStop(Func<int, string> where, List<string> failures, Exception? exception, DebugSession session)
+    /// <param name="context">The stop's context; null: the session's frames (<see cref="Context"/>).</param>
+    public void AddStop(Func<int, string> where, List<string> failures, Exception? exception, DebugSession session, string? context = null)
     {
         if (!WantsMore)
         {
@@ -34,7 +35,7 @@ internal sealed class FailureReport
         }
         FirstException ??= exception;
         _stops.Add(new FailingStop(where, failures));
-        _context ??= Context(session.Frames);
+        _context ??= context ?? Context(session.Frames);
     }
 
     /// <summary>A failure of the run as a whole (never hit, trap, ...), with its own context text if any.</summary>

@@ -80,9 +80,11 @@ public sealed class ProbeModule
     public byte[] Bytes => _bytes.Value;
 
     /// <summary>A paused session over the module's entry run (the caller disposes it).</summary>
-    public DebugSession CreateSession(InstrumentationMode mode, ExceptionStops exceptionStops = ExceptionStops.None) =>
+    /// <param name="watchWrites">Build the guest with write checks (<see cref="DebugSessionOptions.WatchWrites"/>).</param>
+    public DebugSession CreateSession(InstrumentationMode mode, ExceptionStops exceptionStops = ExceptionStops.None, bool watchWrites = false) =>
         DebugSession.Create(Bytes, new DebugSessionOptions
         {
+            WatchWrites = watchWrites,
             Entry = Entry,
             Arguments = [.. Arguments.Select(a => (object?)a)],
             Mode = mode,

@@ -1,6 +1,7 @@
 using WasmProbe.Debugging;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Model;
+using WasmProbe.Watchpoints;
 
 namespace WasmProbe.Probes;
 
@@ -16,11 +17,12 @@ public static class ProbeRunner
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(probe);
         // fib+0xa1 (pc 0xa1, hit 3 of 10): ...
-        using var session = module.CreateSession(InstrumentationMode.Static);
-        RunStops(module, session, [new CodeLocation(probe.Function, probe.Pc)], probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop, null, e => e.Check(session),
-            (at, hit, total) => $"{at} (pc 0x{probe.Pc:x}, hit {hit} of {total})",
-            breakpoints => $"{breakpoints[0]} (pc 0x{probe.Pc:x})",
-            "the breakpoint was never hit");
+        using var session = module.CreateSession(InstrumentationMode.Static, watchWrites: probe.NoWrites is { Count: > 0 });
+        var breakpoint = session.AddBreakpoint(probe.Function, probe.Pc);
+        RunStops(module, session, new RunChecks(probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, probe.NoWrites),
+            stop => stop is BreakpointStop hit && hit.Breakpoint == breakpoint, onStop, e => e.Check(session),
+            hit => total => $"{breakpoint} (pc 0x{probe.Pc:x}, hit {hit} of {total})",
+            $"{breakpoint} (pc 0x{probe.Pc:x})", "the breakpoint was never hit");
     }
 
     /// <summary>Runs a <see cref="BreakAtLineAttribute"/> probe: a breakpoint at each of the line's locations, whose
@@ -33,38 +35,107 @@ public static class ProbeRunner
         if (probe.Locations.Count == 0) throw new ArgumentException("a line probe needs at least one location", nameof(probe));
         // sort.c:33 (insertion_sort+0x2d5, hit 3 of 8): ...
         string line = $"{probe.File}:{probe.Line}";
-        using var session = module.CreateSession(InstrumentationMode.Static);
-        RunStops(module, session, probe.Locations, probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, onStop, null, e => e.Check(session),
-            (at, hit, total) => $"{line} ({at}, hit {hit} of {total})",
-            breakpoints => $"{line} (at {string.Join(", ", breakpoints)})",
-            "the line was never hit");
+        using var session = module.CreateSession(InstrumentationMode.Static, watchWrites: probe.NoWrites is { Count: > 0 });
+        var breakpoints = probe.Locations.Select(l => session.AddBreakpoint(l.Function, l.Pc)).ToArray();
+        Breakpoint? at = null;
+        RunStops(module, session, new RunChecks(probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, probe.NoWrites),
+            stop => (at = (stop as BreakpointStop)?.Breakpoint) is { } b && Array.IndexOf(breakpoints, b) >= 0, onStop, e => e.Check(session),
+            hit =>
+            {
+                var here = at;
+                return total => $"{line} ({here}, hit {hit} of {total})";
+            },
+            $"{line} (at {string.Join(", ", (IEnumerable<Breakpoint>)breakpoints)})", "the line was never hit");
     }
 
-    /// <summary>One entry run with static instrumentation and a breakpoint at each location; a stop at any of them is
-    /// a hit of the probe (numbered across all of them).</summary>
-    /// <param name="stopName">The headline of a failing stop: (breakpoint, hit, total hits).</param>
-    /// <param name="probeName">The probe's name in messages about the run as a whole.</param>
-    /// <param name="isHit">Whether a stop at one of the locations is a hit (null: every stop is).</param>
+    /// <summary>Runs an <see cref="OnReturnAttribute"/> probe: a breakpoint at the function's entry (to keep each call's
+    /// arguments, innermost call last) and at each of its exits; a stop at an exit whose branch is taken is a hit.</summary>
+    /// <param name="onStop">Calls the probe method with the stop (session, hit, the return); null for declarative-only probes.</param>
+    public static void RunReturn(ProbeModule module, ReturnProbe probe, Action<DebugSession, int, FunctionReturn>? onStop)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(probe);
+        using var session = module.CreateSession(InstrumentationMode.Static, watchWrites: probe.NoWrites is { Count: > 0 });
+        var analysis = session.Analysis(probe.Function);
+        var exits = Wasm.Resolution.FunctionExits.Of(analysis).ToDictionary(e => e.Pc);
+        int parameters = analysis.Locals.ParameterCount;
+        int results = session.Module.IndexSpaces.FunctionTypeOfFunction(probe.Function).Results.Length;
+        int entryPc = Wasm.Resolution.PcResolver.Entry(analysis);
+        var breakpoints = exits.Keys.Append(entryPc).Distinct().Order().Select(pc => session.AddBreakpoint(probe.Function, pc)).ToArray();
+        var calls = new Stack<Inspection.WasmValue[]>();
+        FunctionReturn? current = null;
+        string function = session.Module.Names.FunctionOrIndex(probe.Function);
+        RunStops(module, session, new RunChecks(probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, probe.NoWrites),
+            stop =>
+            {
+                if (stop is not BreakpointStop { Breakpoint: var b } || Array.IndexOf(breakpoints, b) < 0) return false;
+                var frame = session.Frames[0];
+                if (b.Location.Pc == entryPc) calls.Push([.. frame.Locals.Take(parameters)]);
+                var stack = frame.Stack;
+                if (!exits.TryGetValue(b.Location.Pc, out var exit) || !Leaves(exit, stack)) return false;
+                var returned = exit.Kind == Wasm.Resolution.ExitKind.TailCall ? [] : stack.Skip(stack.Count - exit.ValuesAboveResults - results).Take(results).ToArray();
+                current = new FunctionReturn(exit, calls.Count > 0 ? calls.Pop() : [], returned);
+                return true;
+            },
+            onStop is null ? null : (s, hit) => onStop(s, hit, current!),
+            e => e is ReturnExpectation returning ? returning.Check(current!) : e.Check(session),
+            hit =>
+            {
+                var exit = current!.Exit;
+                return total => $"{function} returning at 0x{exit.Pc:x} ({exit.Kind}, return {hit} of {total})";
+            },
+            $"{function} (returns)", "the function never returned");
+    }
+
+    /// <summary>Runs a <see cref="BreakOnWriteAttribute"/> probe: a watchpoint on the range, whose every write is a hit.</summary>
+    /// <param name="onStop">Calls the probe method with the stop (session, hit, the write); null for declarative-only probes.</param>
+    public static void RunWrite(ProbeModule module, WriteProbe probe, Action<DebugSession, int, WriteHit>? onStop)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(probe);
+        using var session = module.CreateSession(InstrumentationMode.Static, watchWrites: true);
+        var range = probe.Range;
+        var watchpoint = session.AddWatchpoint(range.Address, range.Length, range.Memory);
+        WriteHit? current = null;
+        string name = $"{Watched(range)} (writes)";
+        RunStops(module, session, new RunChecks(probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, probe.NoWrites),
+            stop => ReferenceEquals((current = (stop as WatchpointStop)?.Write)?.Watchpoint, watchpoint),
+            onStop is null ? null : (s, hit) => onStop(s, hit, current!),
+            e => e.Check(session),
+            hit =>
+            {
+                string write = Describe(session, current!);
+                return total => $"{Watched(range)} ({write}, write {hit} of {total})";
+            },
+            name, "the range was never written", () => WriteContext(current!));
+    }
+
+    /// <summary>What one run checks besides its stops' own expectations.</summary>
+    private sealed record RunChecks(int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending,
+        IReadOnlyList<ImportCallExpectation>? ImportCalls, IReadOnlyList<WriteWatchpoint>? NoWrites);
+
+    /// <summary>One entry run with static instrumentation; each stop <paramref name="isHit"/> accepts is a hit of the
+    /// probe (numbered in execution order).</summary>
     /// <param name="check">Checks one expectation at a hit.</param>
-    private static void RunStops(ProbeModule module, DebugSession session, IReadOnlyList<CodeLocation> locations, int wantedHit, bool optional,
-        IReadOnlyList<Expectation> expectations, ExpectedEnding? ending, IReadOnlyList<ImportCallExpectation>? importCalls, Action<DebugSession, int>? onStop,
-        Func<CodeLocation, bool>? isHit, Func<Expectation, string?> check, Func<Breakpoint, int, int, string> stopName, Func<IReadOnlyList<Breakpoint>, string> probeName, string neverHit)
+    /// <param name="headline">The headline of a failing hit: given the hit, a text of the total number of hits.</param>
+    /// <param name="probeName">The probe's name in messages about the run as a whole.</param>
+    /// <param name="context">The context of a failing hit; null: the session's frames.</param>
+    private static void RunStops(ProbeModule module, DebugSession session, RunChecks checks, Func<StopEvent, bool> isHit, Action<DebugSession, int>? onStop,
+        Func<Expectation, string?> check, Func<int, Func<int, string>> headline, string probeName, string neverHit, Func<string>? context = null)
     {
         using var calls = ImportCallLog.Begin();
-        var breakpoints = locations.Select(l => session.AddBreakpoint(l.Function, l.Pc)).ToArray();
-        string name = probeName(breakpoints);
+        var forbidden = ForbiddenWrites.Arm(session, checks.NoWrites);
         var report = new FailureReport();
         int hits = 0;
 
         var final = session.Run(stop =>
         {
-            if (stop is not BreakpointStop hit || Array.IndexOf(breakpoints, hit.Breakpoint) < 0) return ResumeAction.Continue;
-            if (isHit is not null && !isHit(hit.Breakpoint.Location)) return ResumeAction.Continue;
+            if (forbidden?.Report(stop, report) == true || !isHit(stop)) return ResumeAction.Continue;
             int n = ++hits;
-            if (wantedHit != 0 && n != wantedHit) return ResumeAction.Continue;
+            if (checks.Hit != 0 && n != checks.Hit) return ResumeAction.Continue;
             var failures = new List<string>();
             Exception? thrown = null;
-            foreach (var expectation in expectations)
+            foreach (var expectation in checks.Expectations)
             {
                 if (expectation.Hit != 0 && expectation.Hit != n) continue;
                 if (check(expectation) is { } failure) failures.Add(failure);
@@ -81,58 +152,50 @@ public static class ProbeRunner
                     failures.Add(FailureReport.Describe(e));
                 }
             }
-            if (failures.Count > 0)
-            {
-                var at = hit.Breakpoint;
-                report.AddStop(total => stopName(at, n, total), failures, thrown, session);
-            }
+            if (failures.Count > 0) report.AddStop(headline(n), failures, thrown, session, context?.Invoke());
             return ResumeAction.Continue;
         });
 
-        if ((ending ?? ExpectedEnding.Normal).Check(final, module.ExitCode) is { } ended) report.AddEnding(ended);
+        if ((checks.Ending ?? ExpectedEnding.Normal).Check(final, module.ExitCode) is { } ended) report.AddEnding(ended);
         else
         {
-            if (!optional && hits == 0) report.AddEnding($"{name}: {neverHit}; {FailureReport.Outcome(final)}");
-            else if (!optional && wantedHit > hits) report.AddEnding($"{name}: hit {hits} {(hits == 1 ? "time" : "times")}, never a hit {wantedHit}; {FailureReport.Outcome(final)}");
-            CheckImportCalls(importCalls, calls.Log, report);
+            if (!checks.Optional && hits == 0) report.AddEnding($"{probeName}: {neverHit}; {FailureReport.Outcome(final)}");
+            else if (!checks.Optional && checks.Hit > hits) report.AddEnding($"{probeName}: hit {hits} {(hits == 1 ? "time" : "times")}, never a hit {checks.Hit}; {FailureReport.Outcome(final)}");
+            CheckImportCalls(checks.ImportCalls, calls.Log, report);
         }
         if (report.HasFailures) throw new ProbeFailedException(report.Format(hits), report.FirstException);
     }
 
-    /// <summary>Runs an <see cref="OnReturnAttribute"/> probe: a breakpoint at the function's entry (to keep each call's
-    /// arguments, innermost call last) and at each of its exits; a stop at an exit whose branch is taken is a hit.</summary>
-    /// <param name="onStop">Calls the probe method with the stop (session, hit, the return); null for declarative-only probes.</param>
-    public static void RunReturn(ProbeModule module, ReturnProbe probe, Action<DebugSession, int, FunctionReturn>? onStop)
+    /// <summary>The ranges a run must not write (<see cref="ExpectNoWriteAttribute"/>), armed on its session: each write
+    /// into one is a failing stop of the run.</summary>
+    private sealed class ForbiddenWrites(DebugSession session, WriteWatchpoint[] armed)
     {
-        ArgumentNullException.ThrowIfNull(module);
-        ArgumentNullException.ThrowIfNull(probe);
-        using var session = module.CreateSession(InstrumentationMode.Static);
-        var analysis = session.Analysis(probe.Function);
-        var exits = Wasm.Resolution.FunctionExits.Of(analysis).ToDictionary(e => e.Pc);
-        int parameters = analysis.Locals.ParameterCount;
-        int results = session.Module.IndexSpaces.FunctionTypeOfFunction(probe.Function).Results.Length;
-        int entryPc = Wasm.Resolution.PcResolver.Entry(analysis);
-        var locations = exits.Keys.Append(entryPc).Distinct().Order().Select(pc => new CodeLocation(probe.Function, pc)).ToArray();
-        var calls = new Stack<Inspection.WasmValue[]>();
-        FunctionReturn? current = null;
-        string function = session.Module.Names.FunctionOrIndex(probe.Function);
-        RunStops(module, session, locations, probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls,
-            onStop is null ? null : (s, hit) => onStop(s, hit, current!),
-            at =>
-            {
-                var frame = session.Frames[0];
-                if (at.Pc == entryPc) calls.Push([.. frame.Locals.Take(parameters)]);
-                var stack = frame.Stack;
-                if (!exits.TryGetValue(at.Pc, out var exit) || !Leaves(exit, stack)) return false;
-                var returned = exit.Kind == Wasm.Resolution.ExitKind.TailCall ? [] : stack.Skip(stack.Count - exit.ValuesAboveResults - results).Take(results).ToArray();
-                current = new FunctionReturn(exit, calls.Count > 0 ? calls.Pop() : [], returned);
-                return true;
-            },
-            e => e is ReturnExpectation returning ? returning.Check(current!) : e.Check(session),
-            (_, hit, total) => $"{function} returning at 0x{current!.Exit.Pc:x} ({current.Exit.Kind}, return {hit} of {total})",
-            _ => $"{function} (returns)",
-            "the function never returned");
+        public static ForbiddenWrites? Arm(DebugSession session, IReadOnlyList<WriteWatchpoint>? ranges) => ranges is { Count: > 0 }
+            ? new ForbiddenWrites(session, [.. ranges.Select(r => session.AddWatchpoint(r.Address, r.Length, r.Memory))])
+            : null;
+
+        /// <summary>True when <paramref name="stop"/> is a write into a forbidden range (then added to the report).</summary>
+        public bool Report(StopEvent stop, FailureReport report)
+        {
+            if (stop is not WatchpointStop { Write: var write } || !armed.Any(w => ReferenceEquals(w, write.Watchpoint))) return false;
+            string where = Describe(session, write);
+            report.AddStop(_ => $"{Watched(write.Watchpoint)} must not be written [ExpectNoWrite]", [$"written by {where}"], null, session, WriteContext(write));
+            return true;
+        }
     }
+
+    private static string Watched(WriteWatchpoint range) =>
+        $"{(range.Memory == 0 ? "memory" : $"memory {range.Memory}")}[0x{range.Address:x}..0x{range.Address + range.Length:x}]";
+
+    private static string Describe(DebugSession session, WriteHit write) =>
+        $"{session.Module.Names.FunctionOrIndex(write.Function)}+0x{write.Pc:x}, {write.Length} {(write.Length == 1 ? "byte" : "bytes")} at 0x{write.Address:x}";
+
+    /// <summary>A write stop's context: the bytes (the guest is in the write check, with no frame to show).</summary>
+    private static string WriteContext(WriteHit write) =>
+        $"bytes at 0x{write.Address:x} before the write: {Bytes(write.OldBytes)}\nbytes it writes: {Bytes(write.NewBytes)}\n";
+
+    private static string Bytes(byte[] bytes) => bytes.Length == 0 ? "(out of bounds)"
+        : bytes.Length <= 32 ? MemoryExpectation.Hex(bytes) : MemoryExpectation.Hex(bytes[..32]) + $" ... ({bytes.Length} bytes)";
 
     private static bool Leaves(Wasm.Resolution.FunctionExit exit, IReadOnlyList<Inspection.WasmValue> stack) => exit.Kind switch
     {

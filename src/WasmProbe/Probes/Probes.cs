@@ -1,4 +1,5 @@
 using WasmProbe.Wasm.Model;
+using WasmProbe.Watchpoints;
 
 namespace WasmProbe.Probes;
 
@@ -7,12 +8,13 @@ namespace WasmProbe.Probes;
 /// <param name="Name">The probe method's full name (Namespace.Class.Method), for messages.</param>
 /// <param name="Ending">How the run must end; null: normally (<see cref="ExpectedEnding.Normal"/>).</param>
 /// <param name="ImportCalls">How often the run must call mocked imports.</param>
+/// <param name="NoWrites">Ranges the run must not write (<see cref="ExpectNoWriteAttribute"/>).</param>
 public sealed record BreakpointProbe(string Name, int Function, int Pc, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
-    IReadOnlyList<ImportCallExpectation>? ImportCalls = null);
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);
 
 /// <summary>An <see cref="OnReturnAttribute"/> probe as generated code describes it.</summary>
 public sealed record ReturnProbe(string Name, int Function, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
-    IReadOnlyList<ImportCallExpectation>? ImportCalls = null);
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);
 
 /// <summary>A return of the function an <see cref="OnReturnAttribute"/> probe watches: where, the arguments it was
 /// called with, and the results it returns (none for a tail call, whose results are the callee's).</summary>
@@ -20,9 +22,13 @@ public sealed record FunctionReturn(Wasm.Resolution.FunctionExit Exit, IReadOnly
 
 /// <summary>A <see cref="StepFromAttribute"/> probe as generated code describes it.</summary>
 public sealed record StepProbe(string Name, int Function, int Pc, int Hit, int Steps, StepMode Mode, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
-    IReadOnlyList<ImportCallExpectation>? ImportCalls = null);
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);
 
 /// <summary>A <see cref="BreakAtLineAttribute"/> probe as generated code describes it: the line as written and the
 /// locations the generator resolved it to (every pc where the line starts, in pc order).</summary>
 public sealed record LineProbe(string Name, string File, int Line, IReadOnlyList<CodeLocation> Locations, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
-    IReadOnlyList<ImportCallExpectation>? ImportCalls = null);
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);
+
+/// <summary>A <see cref="BreakOnWriteAttribute"/> probe as generated code describes it (the range validated).</summary>
+public sealed record WriteProbe(string Name, WriteWatchpoint Range, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);

@@ -166,6 +166,44 @@ public abstract class StepView : StopView
     public override string ToString() => $"{FunctionName}+0x{Pc:x} step {Step}";
 }
 
+/// <summary>Base of the generated view of a <see cref="BreakOnWriteAttribute"/> stop (<c>Class.Write_0x400</c>), which
+/// adds typed <c>Globals</c> and <c>Memory</c>. The guest is inside the check before the write, not at a probe:
+/// <see cref="StopView.Frames"/> is empty.</summary>
+public abstract class WriteView : StopView
+{
+    protected WriteView(DebugSession session, int hit, Watchpoints.WriteHit write) : base(session)
+    {
+        Hit = hit;
+        Write = write;
+    }
+
+    /// <summary>How many writes into the range there have been, this one included (1-based).</summary>
+    public int Hit { get; }
+
+    public Watchpoints.WriteHit Write { get; }
+
+    /// <summary>The function index (imports first) of the writing instruction.</summary>
+    public int Function => Write.Function;
+
+    public string FunctionName => Session.Module.Names.FunctionOrIndex(Write.Function);
+
+    /// <summary>The module-relative offset of the writing instruction (a store, <c>memory.fill</c> or <c>memory.copy</c>).</summary>
+    public int Pc => Write.Pc;
+
+    /// <summary>The first byte this write writes (static offset included): it may start before the watched range.</summary>
+    public long Address => Write.Address;
+
+    public long Length => Write.Length;
+
+    /// <summary>The bytes at [<see cref="Address"/>, <see cref="Address"/> + <see cref="Length"/>) before the write.</summary>
+    public byte[] OldBytes => Write.OldBytes;
+
+    /// <summary>The bytes the write puts there.</summary>
+    public byte[] NewBytes => Write.NewBytes;
+
+    public override string ToString() => $"write of {Length} byte(s) at 0x{Address:x} by {FunctionName}+0x{Pc:x} hit {Hit}";
+}
+
 /// <summary>An operand stack indexed from the top: <c>this[0]</c> is the top (the value pushed last).</summary>
 public readonly struct OperandStack(IReadOnlyList<WasmValue> bottomFirst)
 {

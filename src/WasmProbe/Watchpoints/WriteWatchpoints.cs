@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using WasmProbe.Engine;
 
 namespace WasmProbe.Watchpoints;
@@ -8,10 +9,20 @@ public sealed record WriteWatchpoint(int Memory, long Address, long Length)
     public bool Overlaps(long address, long length) => length > 0 && address < Address + Length && Address < address + length;
 }
 
+/// <summary>What a watched write writes, as the guest tells the host: a store's value bits, a fill's byte, or a copy's
+/// source.</summary>
+internal enum WriteSource
+{
+    Store,
+    Fill,
+    Copy,
+}
+
 /// <summary>A write about to happen that touches a watched range: the instruction at <see cref="Pc"/> of
 /// <see cref="Function"/> writes <see cref="Length"/> bytes from <see cref="Address"/>; <see cref="OldBytes"/> are
-/// those bytes as they are now (empty where the write is out of bounds and will trap).</summary>
-public sealed record WriteHit(WriteWatchpoint Watchpoint, int Function, int Pc, long Address, long Length, byte[] OldBytes)
+/// those bytes as they are now, <see cref="NewBytes"/> the ones it writes (both empty where the write, or a copy's
+/// source, is out of bounds and will trap).</summary>
+public sealed record WriteHit(WriteWatchpoint Watchpoint, int Function, int Pc, long Address, long Length, byte[] OldBytes, byte[] NewBytes)
 {
     public override string ToString() =>
         $"write of {Length} byte(s) at 0x{Address:x} by function {Function} at pc 0x{Pc:x} into watched [0x{Watchpoint.Address:x}, 0x{Watchpoint.Address + Watchpoint.Length:x})";
@@ -62,16 +73,38 @@ public sealed class WriteWatchpoints
     }
 
     /// <summary>The guest's report of a write that meets memory <paramref name="memory"/>'s window.</summary>
-    internal void OnWrite(int memory, int function, int pc, long address, long length)
+    /// <param name="low">With <paramref name="high"/>: a store's value bits (little-endian, the first
+    /// <paramref name="length"/> bytes are written); a fill's byte; a copy's source address (<paramref name="high"/>:
+    /// its memory).</param>
+    internal void OnWrite(int memory, int function, int pc, long address, long length, WriteSource source, long low, long high)
     {
         foreach (var watchpoint in _watchpoints.ToArray())
         {
             if (watchpoint.Memory != memory || !watchpoint.Overlaps(address, length)) continue;
-            Hit?.Invoke(new WriteHit(watchpoint, function, pc, address, length, OldBytes(memory, address, length)));
+            Hit?.Invoke(new WriteHit(watchpoint, function, pc, address, length, Read(memory, address, length), Written(source, length, low, high)));
         }
     }
 
-    private byte[] OldBytes(int memory, long address, long length)
+    private byte[] Written(WriteSource source, long length, long low, long high)
+    {
+        switch (source)
+        {
+            case WriteSource.Store:
+                var bits = new byte[16];
+                BinaryPrimitives.WriteInt64LittleEndian(bits, low);
+                BinaryPrimitives.WriteInt64LittleEndian(bits.AsSpan(8), high);
+                return bits[..(int)Math.Min(length, 16)];
+            case WriteSource.Fill:
+                if (length > int.MaxValue) return [];
+                var filled = new byte[length];
+                Array.Fill(filled, (byte)low);
+                return filled;
+            default:
+                return Read((int)high, (uint)low, length);
+        }
+    }
+
+    private byte[] Read(int memory, long address, long length)
     {
         var guestMemory = _memory(memory);
         if (guestMemory is null || address + length > guestMemory.Length || length > int.MaxValue) return [];

@@ -57,15 +57,15 @@ public sealed class TraceCommandTests : IDisposable
     }
 
     [Fact]
-    public void Watch_stops_before_each_write_to_the_range_with_its_address_length_and_old_bytes()
+    public void Watch_stops_before_each_write_to_the_range_with_its_address_length_old_and_new_bytes()
     {
         var (code, lines, error) = Trace("--invoke", "fill", "10", "--watch", "0xa:2");
 
         code.ShouldBe(0, error);
         lines.ShouldBe(
         [
-            $$"""{"event":"watchpoint","func":4,"pc":{{Pc("fill", 2)}},"address":8,"length":4,"old_bytes":"00000000","frames":[]}""",
-            $$"""{"event":"watchpoint","func":4,"pc":{{Pc("fill", 5)}},"address":10,"length":2,"old_bytes":"0000","frames":[]}""",
+            $$"""{"event":"watchpoint","func":4,"pc":{{Pc("fill", 2)}},"address":8,"length":4,"old_bytes":"00000000","new_bytes":"11110000","frames":[]}""",
+            $$"""{"event":"watchpoint","func":4,"pc":{{Pc("fill", 5)}},"address":10,"length":2,"old_bytes":"0000","new_bytes":"2222","frames":[]}""",
             """{"event":"finished","results":[]}""",
         ]);
     }

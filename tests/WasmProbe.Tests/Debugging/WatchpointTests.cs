@@ -63,6 +63,48 @@ public class WatchpointTests
         stops[2].Write.OldBytes.ShouldBe(new byte[] { 0x33, 0x33, 0x33, 0x33 });
     }
 
+    [Theory]
+    [InlineData(InstrumentationMode.Debug)]
+    [InlineData(InstrumentationMode.Static)]
+    public async Task The_new_bytes_are_the_stored_value_the_filled_byte_or_the_copied_source(InstrumentationMode mode)
+    {
+        await using var session = Wat.Session(Writer, Options(mode));
+        session.AddWatchpoint(16, 8);
+
+        var stops = await Stops(session);
+
+        stops[0].Write.NewBytes.ShouldBe(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 });
+        stops[1].Write.NewBytes.ShouldBe(Enumerable.Repeat((byte)0x33, 10).ToArray());
+        // memory.copy (22, 0, 4) copies what the earlier copy put at [0, 4): bytes 16..19 as they were then.
+        stops[2].Write.NewBytes.ShouldBe(new byte[] { 0, 0, 1, 2 });
+    }
+
+    [Fact]
+    public async Task Narrow_float_and_vector_stores_report_the_bytes_they_write()
+    {
+        const string stores = """
+            (module
+              (memory 1)
+              (func (export "write")
+                (i32.store16 (i32.const 0) (i32.const 0x12345678))
+                (f32.store (i32.const 2) (f32.const 1.5))
+                (f64.store (i32.const 6) (f64.const -2))
+                (v128.store (i32.const 14) (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16))))
+            """;
+        await using var session = Wat.Session(stores, Options(InstrumentationMode.Static));
+        session.AddWatchpoint(0, 30);
+
+        var stops = await Stops(session);
+
+        stops.Select(s => s.Write.NewBytes).ShouldBe(
+        [
+            [0x78, 0x56],
+            BitConverter.GetBytes(1.5f),
+            BitConverter.GetBytes(-2.0),
+            Enumerable.Range(1, 16).Select(i => (byte)i).ToArray(),
+        ]);
+    }
+
     [Fact]
     public async Task A_store_is_caught_by_its_last_byte_and_one_starting_past_the_range_is_not()
     {
@@ -110,7 +152,7 @@ public class WatchpointTests
         await using var unwatched = Wat.Session(Writer, new DebugSessionOptions { Entry = "write" });
         Should.Throw<InvalidOperationException>(() => unwatched.AddWatchpoint(0, 4)).Message.ShouldContain("WatchWrites");
         await using var session = Wat.Session(Writer, Options(InstrumentationMode.Debug));
-        Should.Throw<ArgumentOutOfRangeException>(() => session.AddWatchpoint(0, 4, memory: 1)).Message.ShouldContain("1 memories");
+        Should.Throw<ArgumentOutOfRangeException>(() => session.AddWatchpoint(0, 4, memory: 1)).Message.ShouldContain("the module has 1");
         Should.Throw<ArgumentOutOfRangeException>(() => session.AddWatchpoint(0, 0)).Message.ShouldContain("at least one byte");
         Should.Throw<ArgumentOutOfRangeException>(() => session.AddWatchpoint(uint.MaxValue, 2)).Message.ShouldContain("outside");
     }

@@ -48,11 +48,11 @@ public sealed class ResolutionProblem(ResolutionStatus status, string message)
     public Types.FunctionType? EntryType { get; init; }
 
     /// <summary>The problem as the runtime throws it: <see cref="ArgumentOutOfRangeException"/> for a local, global or
-    /// memory index past the end, else <see cref="ArgumentException"/>.</summary>
+    /// memory index past the end or a watched range out of bounds, else <see cref="ArgumentException"/>.</summary>
     public ArgumentException ToException(string? parameterName = null) => Status switch
     {
-        ResolutionStatus.LocalIndexOutOfRange or ResolutionStatus.GlobalIndexOutOfRange
-            or ResolutionStatus.MemoryIndexOutOfRange => new ArgumentOutOfRangeException(parameterName, Message),
+        ResolutionStatus.LocalIndexOutOfRange or ResolutionStatus.GlobalIndexOutOfRange or ResolutionStatus.MemoryIndexOutOfRange
+            or ResolutionStatus.WatchRangeEmpty or ResolutionStatus.WatchRangeOutsideMemory => new ArgumentOutOfRangeException(parameterName, Message),
         _ => parameterName is null ? new ArgumentException(Message) : new ArgumentException(Message, parameterName),
     };
 

@@ -19,6 +19,11 @@ public enum ResolutionStatus
     GlobalNotFound,
     GlobalIndexOutOfRange,
     MemoryIndexOutOfRange,
+    /// <summary>A 64-bit memory: the write check compares 32-bit addresses.</summary>
+    MemoryNotWatchable,
+    WatchRangeEmpty,
+    /// <summary>Past a 32-bit memory, or (at compile time) past the memory's declared minimum size.</summary>
+    WatchRangeOutsideMemory,
     /// <summary>No function is exported under the entry's name.</summary>
     EntryNotExported,
     /// <summary>The entry takes another number of arguments than given.</summary>

@@ -14,6 +14,9 @@ public sealed record TableType(ValType ElementType, Limits Limits);
 public sealed record MemoryType(Limits Limits)
 {
     public ulong PageSize => 1UL << (int)(Limits.PageSizeLog2 ?? 16);
+
+    /// <summary>The declared minimum size in bytes (saturated at <see cref="ulong.MaxValue"/>).</summary>
+    public ulong MinimumBytes => Limits.Minimum > ulong.MaxValue / PageSize ? ulong.MaxValue : Limits.Minimum * PageSize;
 }
 
 public sealed record GlobalType(ValType Type, bool Mutable);

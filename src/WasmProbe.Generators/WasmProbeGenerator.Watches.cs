@@ -1,0 +1,64 @@
+using System.Globalization;
+using WasmProbe.Generators.Model;
+using WasmProbe.Wasm.Resolution;
+
+namespace WasmProbe.Generators;
+
+// Write watches: the ranges of [BreakOnWrite] and [ExpectNoWrite], resolved as DebugSession.AddWatchpoint resolves
+// them (WatchRangeResolver), and within the memory's declared minimum size.
+public sealed partial class WasmProbeGenerator
+{
+    /// <summary>[BreakOnWrite]: its view is that of a write into the range (no frame: the guest is in the write check).</summary>
+    private static ProbeSite? WriteSite(WatchRequest watch, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    {
+        if (WatchRange(watch, "BreakOnWrite", context, diagnostics) is not { } range) return null;
+        string typeName = "Write_0x" + Hex(range.Address) + (range.Memory == 0 ? "" : "_M" + range.Memory.ToString(CultureInfo.InvariantCulture));
+        var view = new ViewSpec(typeName, ProbeKind.Write, -1, "", 0, "", EquatableArray<TypedSlot>.Empty, EquatableArray<TypedSlot>.Empty);
+        return new ProbeSite(Range(range), view, [], [], null, null);
+    }
+
+    /// <summary>[ExpectNoWrite]: on any probe that runs the guest with static instrumentation.</summary>
+    private static WatchSpec? NoWrite(WatchRequest watch, ProbeKind kind, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    {
+        if (kind == ProbeKind.Steps)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.ExpectationNotAtThisProbe, watch.Location, "ExpectNoWrite", "a probe that runs the guest on (not one that steps it)", ProbeAttributeName(kind)));
+            return null;
+        }
+        return WatchRange(watch, "ExpectNoWrite", context, diagnostics);
+    }
+
+    /// <summary>The range, or null with its diagnostic (when <paramref name="diagnostics"/> is given).</summary>
+    private static WatchSpec? WatchRange(WatchRequest watch, string attribute, ModuleContext context, List<DiagnosticInfo>? diagnostics)
+    {
+        if (Integer(watch.Address.Value) is not { } address)
+        {
+            diagnostics?.Add(DiagnosticInfo.Create(D.ValueNotConvertible, watch.Address.Location, Values.Describe(watch.Address), "an address", " (a long)"));
+            return null;
+        }
+        if (Integer(watch.Length.Value) is not { } length)
+        {
+            diagnostics?.Add(DiagnosticInfo.Create(D.ValueNotConvertible, watch.Length.Location, Values.Describe(watch.Length), "a length", " (a long)"));
+            return null;
+        }
+        var resolution = WatchRangeResolver.Resolve(context.Module, watch.Memory, address, length, withinMinimum: true);
+        if (resolution.Problem is not { } problem) return new WatchSpec(watch.Memory, address, length);
+        if (diagnostics is null) return null;
+        var memories = context.Spaces.Memories;
+        string memory = watch.Memory.ToString(CultureInfo.InvariantCulture);
+        diagnostics.Add(problem.Status switch
+        {
+            ResolutionStatus.MemoryIndexOutOfRange => DiagnosticInfo.Create(D.MemoryOutOfRange, watch.MemoryLocation, $"memory {memory}",
+                memories.Length == 0 ? "the module's memories: it has none" : $"the module's memories: it has {Count(memories.Length, "memory", "memories")}"),
+            ResolutionStatus.WatchRangeOutsideMemory => DiagnosticInfo.Create(D.MemoryOutOfRange, watch.Address.Location, Range(new WatchSpec(watch.Memory, address, length)),
+                MinimumSize(context, watch.Memory)),
+            _ => DiagnosticInfo.Create(D.RangeNotWatchable, problem.Status == ResolutionStatus.WatchRangeEmpty ? watch.Length.Location : watch.MemoryLocation, attribute, memory, problem.Message),
+        });
+        return null;
+    }
+
+    private static long? Integer(object? value) => value switch { long l => l, int i => i, uint u => u, short s => s, ushort us => us, byte b => b, sbyte sb => sb, _ => null };
+
+    private static string Range(WatchSpec range) =>
+        $"{(range.Memory == 0 ? "memory" : "memory " + range.Memory.ToString(CultureInfo.InvariantCulture))}[0x{Hex(range.Address)}..0x{Hex(range.Address + range.Length)}]";
+}
