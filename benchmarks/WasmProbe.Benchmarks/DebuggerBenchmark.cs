@@ -91,7 +91,8 @@ public sealed class DebuggerBenchmark : IBenchmark
         return met;
     }
 
-    private static double BestCopy(byte[] bytes, Func<byte[], double> measure) =>
+    /// <summary>The best of several compiled copies of the module (see <see cref="Copies"/>), each measured at its best.</summary>
+    internal static double BestCopy(byte[] bytes, Func<byte[], double> measure) =>
         Enumerable.Range(0, Copies).Select(copy => Best(() => measure(WithNonce(bytes, copy)))).Min();
 
     /// <summary>The module with a custom section appended (after every other section, so pcs do not move).</summary>

@@ -8,7 +8,8 @@ namespace WasmProbe.Benchmarks;
 /// <summary>Cost of an armed write watchpoint that is never hit, side by side with the same static build without write
 /// checks: on the debugger benchmark's store-heavy loop (a read-modify-write of memory per iteration) and on SQLite
 /// (-O2, 100,000 inserts and an aggregate query), watching [0, 1024) as <c>[ExpectNoWrite(0, 1024)]</c> does. Also the
-/// cost of an [OnReturn] probe that is never hit (breakpoints at the function's entry and exits).</summary>
+/// cost of an [OnReturn] probe that is never hit (breakpoints at the function's entry and exits). Each variant is
+/// measured on its best of several compiled copies, as in <see cref="DebuggerBenchmark"/>.</summary>
 public sealed class WatchpointBenchmark : IBenchmark
 {
     private const int Iterations = 20_000_000;
@@ -21,14 +22,14 @@ public sealed class WatchpointBenchmark : IBenchmark
     {
         var loop = Wasmtime.Module.ConvertText(DebuggerBenchmark.Guest).ToArray();
         var sqlite = File.ReadAllBytes(Path.Combine(WasmProbe.Tests.Repository.Root, "guests", "sqlite", "sqlite-O2.wasm"));
-        var loopRun = new Run("work", Iterations, Wasi: false);
-        var sqliteRun = new Run("sqlite_inserts", SqliteRows, Wasi: true);
+        var loopRun = new Workload("work", Iterations, Wasi: false);
+        var sqliteRun = new Workload("sqlite_inserts", SqliteRows, Wasi: true);
 
-        double plain = Best(() => Time(loop, loopRun, null, null));
-        double watched = Best(() => Time(loop, loopRun, (2048, 8), null));
-        double onReturn = Best(() => Time(loop, loopRun, null, "cold"));
-        double sqlitePlain = Best(() => Time(sqlite, sqliteRun, null, null));
-        double sqliteWatched = Best(() => Time(sqlite, sqliteRun, (0, 1024), null));
+        double plain = DebuggerBenchmark.BestCopy(loop, copy => Time(copy, loopRun, null, null));
+        double watched = DebuggerBenchmark.BestCopy(loop, copy => Time(copy, loopRun, (2048, 8), null));
+        double onReturn = DebuggerBenchmark.BestCopy(loop, copy => Time(copy, loopRun, null, "cold"));
+        double sqlitePlain = DebuggerBenchmark.BestCopy(sqlite, copy => Time(copy, sqliteRun, null, null));
+        double sqliteWatched = DebuggerBenchmark.BestCopy(sqlite, copy => Time(copy, sqliteRun, (0, 1024), null));
 
         output.WriteLine($"{"case",-72} {"time",10} {"ratio",8}");
         output.WriteLine($"{"loop: static build, no write checks",-72} {plain,8:F1}ms {1.0,8:F2}");
@@ -42,7 +43,7 @@ public sealed class WatchpointBenchmark : IBenchmark
         return met;
     }
 
-    private sealed record Run(string Entry, int Argument, bool Wasi);
+    private sealed record Workload(string Entry, int Argument, bool Wasi);
 
     private static bool Verdict(TextWriter output, string target, bool met)
     {
@@ -50,15 +51,9 @@ public sealed class WatchpointBenchmark : IBenchmark
         return met;
     }
 
-    private static double Best(Func<double> measure)
-    {
-        measure();
-        return Enumerable.Range(0, 3).Select(_ => measure()).Min();
-    }
-
     /// <param name="watch">A range to watch (the build then checks every write), or null for no write checks.</param>
     /// <param name="returnsOf">A function whose entry and exits get breakpoints, as an [OnReturn] probe sets them.</param>
-    private static double Time(byte[] bytes, Run run, (long Address, long Length)? watch, string? returnsOf)
+    private static double Time(byte[] bytes, Workload run, (long Address, long Length)? watch, string? returnsOf)
     {
         using var session = DebugSession.Create(bytes, new DebugSessionOptions
         {

@@ -101,12 +101,12 @@ public sealed class GuestInstance : IDisposable
     /// <summary>Builds that watch writes (<see cref="InstrumentationOptions.WatchWrites"/>), once instantiated.</summary>
     public WriteWatchpoints? Watchpoints { get; private set; }
 
-    private (IGuestGlobal Start, IGuestGlobal End)? WatchWindow(int memory)
+    private (IGuestGlobal Base, IGuestGlobal Span)? WatchWindow(int memory)
     {
         var windows = _module.Exports.WatchWindows;
         if ((uint)memory >= (uint)windows.Length || windows[memory] is not { } names) return null;
         var type = new GlobalType(ValType.I64, true);
-        return (new WasmtimeGlobal(Instance.GetGlobal(names.Start)!, type), new WasmtimeGlobal(Instance.GetGlobal(names.End)!, type));
+        return (new WasmtimeGlobal(Instance.GetGlobal(names.Base)!, type), new WasmtimeGlobal(Instance.GetGlobal(names.Span)!, type));
     }
 
     /// <summary>Gives the guest a fresh run budget (call before running and whenever it resumes from a stop).</summary>

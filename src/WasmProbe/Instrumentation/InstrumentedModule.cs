@@ -77,7 +77,7 @@ public sealed class ExportNames
     public required string?[] Memories { get; init; }
     public required string?[] Tables { get; init; }
 
-    /// <summary>Builds that watch writes: per memory, the i64 globals holding its watch window's start and end (null
-    /// for memories that cannot be watched, and in other builds).</summary>
-    public (string Start, string End)?[] WatchWindows { get; init; } = [];
+    /// <summary>Builds that watch writes: per memory, the i64 globals holding its watch window's base and span (see
+    /// <see cref="WriteWatch"/>; null for memories that cannot be watched, and in other builds).</summary>
+    public (string Base, string Span)?[] WatchWindows { get; init; } = [];
 }

@@ -164,7 +164,7 @@ public static class Instrumenter
         return name;
     }
 
-    /// <summary>The write import and, per 32-bit memory, an empty window (start = end = 0).</summary>
+    /// <summary>The write import and, per 32-bit memory, an empty window (base = span = 0).</summary>
     private static WriteWatch AddWriteWatch(ModuleBuilder builder, IndexSpaces spaces)
     {
         int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64], []));
@@ -207,8 +207,8 @@ public static class Instrumenter
             Globals = [.. spaces.Globals.Select((g, i) => HostTypes.IsSupported(g.Type) ? Export($"__wasmprobe_global_{i}", ExternalKind.Global, i) : null)],
             Memories = [.. spaces.Memories.Select((_, i) => Export($"__wasmprobe_memory_{i}", ExternalKind.Memory, i))],
             Tables = [.. spaces.Tables.Select((t, i) => HostTypes.IsSupported(t.ElementType) ? Export($"__wasmprobe_table_{i}", ExternalKind.Table, i) : null)],
-            WatchWindows = watch is null ? [] : [.. spaces.Memories.Select((_, m) => watch.WindowStart(m) is { } g
-                ? ((string, string)?)(Export($"__wasmprobe_watch_start_{m}", ExternalKind.Global, g), Export($"__wasmprobe_watch_end_{m}", ExternalKind.Global, g + 1))
+            WatchWindows = watch is null ? [] : [.. spaces.Memories.Select((_, m) => watch.WindowBase(m) is { } g
+                ? ((string, string)?)(Export($"__wasmprobe_watch_base_{m}", ExternalKind.Global, g), Export($"__wasmprobe_watch_span_{m}", ExternalKind.Global, g + 1))
                 : null)],
         };
     }

@@ -6,21 +6,27 @@ using WasmProbe.Wasm.Types;
 namespace WasmProbe.Instrumentation;
 
 /// <summary>Write watchpoints: before every store, <c>memory.fill</c> and <c>memory.copy</c> into a watched 32-bit
-/// memory, the guest compares the written range with that memory's armed window (two i64 globals, [start, end),
-/// empty when nothing is armed) and calls the host import <c>wasmprobe.write(memory, function, pc, address: i64,
-/// length, source kind, low: i64, high: i64)</c> (the effective address, static offset included) only when they
-/// overlap. The last three say what is written (<see cref="Watchpoints.WriteSource"/>): a store's value bits, a
-/// fill's byte, or a copy's source memory and address. The host keeps the exact ranges; the window is their hull, so the guest's check stays one
-/// comparison pair whatever the number of watchpoints.</summary>
-internal sealed class WriteWatch(int writeFunction, int?[] windowStarts)
+/// memory, the guest compares the written range with that memory's armed window and calls the host import
+/// <c>wasmprobe.write(memory, function, pc, address: i64, length, source kind, low: i64, high: i64)</c> (the effective
+/// address, static offset included) only when they may overlap. The last three say what is written
+/// (<see cref="Watchpoints.WriteSource"/>): a store's value bits, a fill's byte, or a copy's source memory and address.
+/// <para>The window is two i64 globals, base and span: the hull [start, end) of the memory's watchpoints as
+/// base = start - <see cref="MaxStoreBytes"/>, span = end - base (0 and 0 when nothing is armed). A store of at most
+/// <see cref="MaxStoreBytes"/> bytes at a can touch the hull only if base &lt;= a &lt; end, so its check is one
+/// subtraction and one unsigned comparison, (a - base) &lt;u span; the host keeps the exact ranges and drops the
+/// near misses. Fills and copies compare their whole range.</para></summary>
+internal sealed class WriteWatch(int writeFunction, int?[] windowBases)
 {
-    /// <summary>The window's start global of memory <c>m</c>; its end global follows it.</summary>
-    public int? WindowStart(int memory) => (uint)memory < (uint)windowStarts.Length ? windowStarts[memory] : null;
+    /// <summary>The widest store (v128).</summary>
+    public const int MaxStoreBytes = 16;
+
+    /// <summary>The window's base global of memory <c>m</c>; its span global follows it.</summary>
+    public int? WindowBase(int memory) => (uint)memory < (uint)windowBases.Length ? windowBases[memory] : null;
 
     public int WriteFunction { get; } = writeFunction;
 
     /// <summary>Whether instruction <paramref name="ins"/> writes memory that can be watched.</summary>
-    public bool Watches(Instruction ins) => WrittenMemory(ins) is { } m && WindowStart(m) is not null;
+    public bool Watches(Instruction ins) => WrittenMemory(ins) is { } m && WindowBase(m) is not null;
 
     public static int? WrittenMemory(Instruction ins) =>
         ins.Info.StoreSize > 0 ? ins.MemArg.MemoryIndex
@@ -37,70 +43,82 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
     public void Emit(Instruction ins, int function, ValType storedType)
     {
         int memory = WriteWatch.WrittenMemory(ins)!.Value;
-        int start = watch.WindowStart(memory)!.Value;
+        int window = watch.WindowBase(memory)!.Value;
         int address = temp(ValType.I32, TempBase);
-        int length = temp(ValType.I32, TempBase + 1);
-        int[] saved;
-        Action source;
+        int start = temp(ValType.I64, TempBase + 4);
         if (ins.Info.StoreSize > 0)
         {
             // [address, value]: the value waits in a temporary; the address plus the static offset is the start.
             int value = temp(storedType, TempBase + 2);
             body.LocalSet(value);
-            body.LocalSet(address);
-            saved = [address, value];
-            body.LocalGet(address);
+            body.Emit(Opcode.LocalTee, address);
             body.Emit(Opcode.I64ExtendI32U);
-            body.Emit(Opcode.I64Const, (long)ins.MemArg.Offset);
-            body.Emit(Opcode.I64Add);
-            body.I32Const(ins.Info.StoreSize);
-            body.LocalSet(length);
-            source = () => EmitStoredBits(value, storedType);
-        }
-        else
-        {
-            // fill [d, byte, n], copy [d, s, n]: the destination and the length are the range.
-            int second = temp(ValType.I32, TempBase + 3);
-            body.LocalSet(length);
-            body.LocalSet(second);
-            body.LocalSet(address);
-            saved = [address, second, length];
-            body.LocalGet(address);
-            body.Emit(Opcode.I64ExtendI32U);
-            bool fill = ins.Opcode == Opcode.MemoryFill;
-            source = () =>
+            if (ins.MemArg.Offset != 0)
             {
-                body.I32Const((int)(fill ? Watchpoints.WriteSource.Fill : Watchpoints.WriteSource.Copy));
-                body.LocalGet(second);
-                body.Emit(Opcode.I64ExtendI32U);
-                body.Emit(Opcode.I64Const, fill ? 0 : ins.B);
-            };
+                body.Emit(Opcode.I64Const, (long)ins.MemArg.Offset);
+                body.Emit(Opcode.I64Add);
+            }
+            body.Emit(Opcode.LocalTee, start);
+            body.GlobalGet(window);
+            body.Emit(Opcode.I64Sub);
+            body.GlobalGet(window + 1);
+            body.Emit(Opcode.I64LtU);
+            EmitCall(memory, function, ins.Offset, start, () => body.I32Const(ins.Info.StoreSize), () => EmitStoredBits(value, storedType));
+            body.LocalGet(address);
+            body.LocalGet(value);
+            return;
         }
-        EmitOverlapCall(memory, function, ins.Offset, start, length, source);
-        foreach (int local in saved) body.LocalGet(local);
+        // fill [d, byte, n], copy [d, s, n]: the destination and the length are the range.
+        int second = temp(ValType.I32, TempBase + 3);
+        int length = temp(ValType.I32, TempBase + 1);
+        body.LocalSet(length);
+        body.LocalSet(second);
+        body.LocalSet(address);
+        EmitBulkOverlap(window, address, length, start);
+        bool fill = ins.Opcode == Opcode.MemoryFill;
+        EmitCall(memory, function, ins.Offset, start, () => body.LocalGet(length), () =>
+        {
+            body.I32Const((int)(fill ? Watchpoints.WriteSource.Fill : Watchpoints.WriteSource.Copy));
+            body.LocalGet(second);
+            body.Emit(Opcode.I64ExtendI32U);
+            body.Emit(Opcode.I64Const, fill ? 0 : ins.B);
+        });
+        body.LocalGet(address);
+        body.LocalGet(second);
+        body.LocalGet(length);
     }
 
-    /// <summary>With the write's i64 start on the stack: when start &lt; window end and start + length &gt; window
-    /// start, the host is told (it drops empty writes and those between two watched ranges).</summary>
-    private void EmitOverlapCall(int memory, int function, int pc, int windowStart, int length, Action source)
+    /// <summary>Leaves whether [d, d + n) meets the window's [base + <see cref="WriteWatch.MaxStoreBytes"/>, base + span)
+    /// on the stack, with d (as i64) in <paramref name="start"/>.</summary>
+    private void EmitBulkOverlap(int window, int address, int length, int start)
     {
-        int first = temp(ValType.I64, TempBase + 4);
-        body.Emit(Opcode.LocalTee, first);
-        body.GlobalGet(windowStart + 1);
-        body.Emit(Opcode.I64LtU);
-        body.LocalGet(first);
+        body.LocalGet(address);
+        body.Emit(Opcode.I64ExtendI32U);
+        body.Emit(Opcode.LocalTee, start);
+        body.GlobalGet(window);
+        body.GlobalGet(window + 1);
+        body.Emit(Opcode.I64Add);
+        body.Emit(Opcode.I64LtS);
+        body.LocalGet(start);
         body.LocalGet(length);
         body.Emit(Opcode.I64ExtendI32U);
         body.Emit(Opcode.I64Add);
-        body.GlobalGet(windowStart);
-        body.Emit(Opcode.I64GtU);
+        body.GlobalGet(window);
+        body.Emit(Opcode.I64Const, WriteWatch.MaxStoreBytes);
+        body.Emit(Opcode.I64Add);
+        body.Emit(Opcode.I64GtS);
         body.Emit(Opcode.I32And);
+    }
+
+    /// <summary>With the condition on the stack: if it holds, tells the host about the write at <paramref name="start"/>.</summary>
+    private void EmitCall(int memory, int function, int pc, int start, Action length, Action source)
+    {
         body.Emit(Opcode.If, BlockType.Empty.ToBits());
         body.I32Const(memory);
         body.I32Const(function);
         body.I32Const(pc);
-        body.LocalGet(first);
-        body.LocalGet(length);
+        body.LocalGet(start);
+        length();
         source();
         body.Call(watch.WriteFunction);
         body.Emit(Opcode.End);

@@ -29,15 +29,15 @@ public sealed record WriteHit(WriteWatchpoint Watchpoint, int Function, int Pc, 
 }
 
 /// <summary>The write watchpoints of one guest. The guest checks each write against its memory's window, the hull
-/// of that memory's watchpoints, and calls <see cref="OnWrite"/> on a hit; this set keeps the exact ranges and tells
-/// <see cref="Hit"/> about each one the write touches.</summary>
+/// of that memory's watchpoints (see <see cref="Instrumentation.WriteWatch"/>), and calls <see cref="OnWrite"/> when
+/// it may touch it; this set keeps the exact ranges and tells <see cref="Hit"/> about each one the write touches.</summary>
 public sealed class WriteWatchpoints
 {
     private readonly List<WriteWatchpoint> _watchpoints = [];
-    private readonly Func<int, (IGuestGlobal Start, IGuestGlobal End)?> _window;
+    private readonly Func<int, (IGuestGlobal Base, IGuestGlobal Span)?> _window;
     private readonly Func<int, IGuestMemory?> _memory;
 
-    internal WriteWatchpoints(Func<int, (IGuestGlobal Start, IGuestGlobal End)?> window, Func<int, IGuestMemory?> memory)
+    internal WriteWatchpoints(Func<int, (IGuestGlobal Base, IGuestGlobal Span)?> window, Func<int, IGuestMemory?> memory)
     {
         _window = window;
         _memory = memory;
@@ -66,10 +66,11 @@ public sealed class WriteWatchpoints
 
     private void UpdateWindow(int memory)
     {
-        var (start, end) = _window(memory)!.Value;
+        var (windowBase, span) = _window(memory)!.Value;
         var ranges = _watchpoints.Where(w => w.Memory == memory).ToList();
-        start.Set(Inspection.WasmValue.I64(ranges.Count == 0 ? 0 : ranges.Min(w => w.Address)));
-        end.Set(Inspection.WasmValue.I64(ranges.Count == 0 ? 0 : ranges.Max(w => w.Address + w.Length)));
+        long start = ranges.Count == 0 ? 0 : ranges.Min(w => w.Address) - Instrumentation.WriteWatch.MaxStoreBytes;
+        windowBase.Set(Inspection.WasmValue.I64(start));
+        span.Set(Inspection.WasmValue.I64(ranges.Count == 0 ? 0 : ranges.Max(w => w.Address + w.Length) - start));
     }
 
     /// <summary>The guest's report of a write that meets memory <paramref name="memory"/>'s window.</summary>
