@@ -10,6 +10,23 @@ namespace CGuest;
 [WasmModule("guest/sort-O0.wasm", Entry = "_start", Wasi = true)]
 public partial class SortProbes
 {
+    // A watch named by a source variable, found in the DWARF at compile time: musl's stdout buffer (wasi-libc's
+    // stdout.c: static unsigned char buf[1032], used from buf + 8, after room for ungetc). printf writes each line
+    // into it from the start, then flushes it.
+    [BreakOnWrite("buf[8]")]
+    public void Each_line_printf_writes_starts_the_stdout_buffer_again(Write_buf_8_ stop)
+    {
+        stop.Length.ShouldBeGreaterThanOrEqualTo(1);
+        stop.NewBytes[0].ShouldBe((byte)(stop.Hit == 1 ? '1' : 's'), $"write {stop.Hit} by {stop.FunctionName}"); // "1 2 3 5 7 9 \n", then "sum=27\n"
+    }
+
+    [BreakOnWrite("buf[8]", Hit = 2)]
+    public void The_second_line_overwrites_the_flushed_first(Write_buf_8_ stop)
+    {
+        stop.OldBytes[0].ShouldBe((byte)'1');
+        stop.NewBytes[0].ShouldBe((byte)'s');
+    }
+
     [BreakAt("insertion_sort", 0x2d5)]
     public void A_shift_moves_a_bigger_element_right(Insertion_sort_0x2d5 stop)
     {

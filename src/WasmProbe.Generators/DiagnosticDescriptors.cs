@@ -95,6 +95,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RangeNotWatchable = Error("WP0037", "Memory range cannot be watched",
         "[{0}] of memory {1}: {2}");
 
+    public static readonly DiagnosticDescriptor UnknownWatchedVariable = Error("WP0038", "Watched source variable not found",
+        "[{0}] of {1}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("WP0025", "WasmProbe generator failure",
         "WasmProbe's generator failed on class '{0}' (module '{1}'): {2} ({3}). This is a bug in WasmProbe, not a problem of the module: please report it with this message and the module");
 
@@ -127,7 +130,7 @@ internal static class DiagnosticDescriptors
         InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
         InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters, FinishMismatch, UnknownTrapCode,
         SeveralEndings, UnknownImport, MockSignature, ImportNotMocked, NeverReturns, ExpectationNotAtThisProbe,
-        ResultIndexOutOfRange, RangeNotWatchable,
+        ResultIndexOutOfRange, RangeNotWatchable, UnknownWatchedVariable,
     ];
 
     public static DiagnosticDescriptor ById(string id)

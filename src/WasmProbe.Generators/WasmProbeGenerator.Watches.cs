@@ -12,7 +12,9 @@ public sealed partial class WasmProbeGenerator
     private static ProbeSite? WriteSite(WatchRequest watch, ModuleContext context, List<DiagnosticInfo> diagnostics)
     {
         if (WatchRange(watch, "BreakOnWrite", context, diagnostics) is not { } range) return null;
-        string typeName = "Write_0x" + Hex(range.Address) + (range.Memory == 0 ? "" : "_M" + range.Memory.ToString(CultureInfo.InvariantCulture));
+        string typeName = watch.Address.Value is string variable
+            ? "Write_" + Identifiers.Sanitize(variable.Replace(" ", "")).TrimStart('_')
+            : "Write_0x" + Hex(range.Address) + (range.Memory == 0 ? "" : "_M" + range.Memory.ToString(CultureInfo.InvariantCulture));
         var view = new ViewSpec(typeName, ProbeKind.Write, -1, "", 0, "", EquatableArray<TypedSlot>.Empty, EquatableArray<TypedSlot>.Empty);
         return new ProbeSite(Range(range), view, [], [], null, null);
     }
@@ -31,6 +33,7 @@ public sealed partial class WasmProbeGenerator
     /// <summary>The range, or null with its diagnostic (when <paramref name="diagnostics"/> is given).</summary>
     private static WatchSpec? WatchRange(WatchRequest watch, string attribute, ModuleContext context, List<DiagnosticInfo>? diagnostics)
     {
+        if (watch.Address.Value is string variable) return VariableRange(watch, variable, attribute, context, diagnostics);
         if (Integer(watch.Address.Value) is not { } address)
         {
             diagnostics?.Add(DiagnosticInfo.Create(D.ValueNotConvertible, watch.Address.Location, Values.Describe(watch.Address), "an address", " (a long)"));
@@ -55,6 +58,40 @@ public sealed partial class WasmProbeGenerator
             _ => DiagnosticInfo.Create(D.RangeNotWatchable, problem.Status == ResolutionStatus.WatchRangeEmpty ? watch.Length.Location : watch.MemoryLocation, attribute, memory, problem.Message),
         });
         return null;
+    }
+
+    /// <summary>A source variable's bytes, from the module's DWARF (memory 0).</summary>
+    private static WatchSpec? VariableRange(WatchRequest watch, string variable, string attribute, ModuleContext context, List<DiagnosticInfo>? diagnostics)
+    {
+        if (context.DwarfError is { } error)
+        {
+            diagnostics?.Add(error is Wasm.Dwarf.DwarfFormatException dwarf
+                ? DiagnosticInfo.Create(D.DwarfMalformed, watch.Address.Location, context.Path, dwarf.Reason, dwarf.Section, Hex(dwarf.Offset))
+                : DiagnosticInfo.Create(D.ModuleMalformed, watch.Address.Location, context.Path, error.Reason, Hex(error.Offset)));
+            return null;
+        }
+        if (watch.Memory != 0)
+        {
+            diagnostics?.Add(DiagnosticInfo.Create(D.RangeNotWatchable, watch.MemoryLocation, attribute, watch.Memory.ToString(CultureInfo.InvariantCulture), "a source variable lies in memory 0"));
+            return null;
+        }
+        Resolution<VariableRange> found;
+        try
+        {
+            found = WatchRangeResolver.ResolveVariable(context.Dwarf!, variable);
+        }
+        catch (Wasm.Dwarf.DwarfFormatException e)
+        {
+            diagnostics?.Add(DiagnosticInfo.Create(D.DwarfMalformed, watch.Address.Location, context.Path, e.Reason, e.Section, Hex(e.Offset)));
+            return null;
+        }
+        if (found.Problem is { } problem)
+        {
+            diagnostics?.Add(DiagnosticInfo.Create(D.UnknownWatchedVariable, watch.Address.Location, attribute, problem.Message));
+            return null;
+        }
+        var range = found.Value;
+        return WatchRange(watch with { Address = watch.Address with { Value = range.Address }, Length = watch.Address with { Value = range.Length } }, attribute, context, diagnostics);
     }
 
     private static long? Integer(object? value) => value switch { long l => l, int i => i, uint u => u, short s => s, ushort us => us, byte b => b, sbyte sb => sb, _ => null };

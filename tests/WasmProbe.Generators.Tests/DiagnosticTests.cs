@@ -370,6 +370,20 @@ public partial class DiagnosticTests
     }
 
     [Fact]
+    public void WP0038_a_watched_variable_the_DWARF_does_not_place()
+    {
+        Diagnose("WP0038", Probe("[BreakOnWrite([|\"bufff\"|])]", module: SortModule), WithSort)
+            .ShouldBe("[BreakOnWrite] of 'bufff': no global variable of that name in the module's DWARF (its globals include errno, __stdout_FILE, stdout, " +
+                "__stdout_used, buf, ofl_head, dummy_file, __progname, __progname_full, __libc, __hwcap, errmsgstr)");
+        Diagnose("WP0038", Probe("[OnCall(\"insertion_sort\")][ExpectNoWrite([|\"buf[2000]\"|])]", module: SortModule), WithSort)
+            .ShouldBe("[ExpectNoWrite] of 'buf[2000]': index 2000 is out of range for 'buf' (unsigned char[1032])");
+        Diagnose("WP0038", Probe("[BreakOnWrite([|\"buf\"|])]"))
+            .ShouldBe("[BreakOnWrite] of 'buf': the module has no DWARF debug information to find it in (build it with -g), so give the address");
+        Diagnose("WP0037", Probe("[BreakOnWrite(\"buf\", Memory = [|1|])]", module: SortModule), WithSort)
+            .ShouldBe("[BreakOnWrite] of memory 1: a source variable lies in memory 0");
+    }
+
+    [Fact]
     public void WP0035_a_write_stop_has_no_frame_and_stepping_watches_nothing()
     {
         Diagnose("WP0035", Probe("[BreakOnWrite(0x400, 4)][[|ExpectLocal(\"n\", 1)|]]"))

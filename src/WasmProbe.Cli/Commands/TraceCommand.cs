@@ -11,7 +11,7 @@ namespace WasmProbe.Cli.Commands;
 public sealed class TraceCommand : ICommand
 {
     public string Name => "trace";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--on-call FUNC]... [--watch ADDR:LEN]... [--step] [--vars] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--on-call FUNC]... [--watch ADDR:LEN|VARIABLE]... [--step] [--vars] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
     public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -19,7 +19,7 @@ public sealed class TraceCommand : ICommand
         Invocation.Option,
         new("break", "b", "FUNC@PC|FILE:LINE", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index), or at a source line (DWARF); repeatable", Repeatable: true),
         new("on-call", null, "FUNC", "stop at every call of FUNC (name or index), before its first instruction: its locals are the arguments; repeatable", Repeatable: true),
-        new("watch", "w", "ADDR:LEN", "stop before every write to a byte of [ADDR, ADDR+LEN) of memory 0 (hex 0x.. or decimal); repeatable", Repeatable: true),
+        new("watch", "w", "ADDR:LEN|VARIABLE", "stop before every write to a byte of [ADDR, ADDR+LEN) of memory 0 (hex 0x.. or decimal), or of a global source variable or a path into one (DWARF: config.isInit, stock[2].qty); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
         new("vars", null, null, "add the source variables in scope (DWARF) to every stop: name, source type and value"),
         new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),
@@ -70,11 +70,12 @@ public sealed class TraceCommand : ICommand
                     throw new CommandException($"--on-call {function}: {e.Message}");
                 }
             }
-            foreach (var (text, address, length) in watches)
+            foreach (var (text, range) in watches)
             {
                 try
                 {
-                    session.AddWatchpoint(address, length);
+                    if (range is var (address, length)) session.AddWatchpoint(address, length);
+                    else session.AddWatchpoint(text);
                 }
                 catch (ArgumentException e)
                 {
@@ -126,12 +127,14 @@ public sealed class TraceCommand : ICommand
         }
     }
 
-    private static (string Text, long Address, long Length) WatchRange(string text)
+    /// <summary>ADDR:LEN, or (null range) a source variable path.</summary>
+    private static (string Text, (long Address, long Length)? Range) WatchRange(string text)
     {
+        if (text.Length > 0 && (char.IsLetter(text[0]) || text[0] is '_' or '*') && !text.Contains(':')) return (text, null);
         int colon = text.IndexOf(':');
         if (colon <= 0 || Number(text[..colon]) is not { } address || Number(text[(colon + 1)..]) is not { } length)
-            throw new UsageException($"--watch takes ADDR:LEN (hex 0x.. or decimal), not '{text}'");
-        return (text, address, length);
+            throw new UsageException($"--watch takes ADDR:LEN (hex 0x.. or decimal) or a source variable, not '{text}'");
+        return (text, (address, length));
     }
 
     private static long? Number(string text)

@@ -23,6 +23,17 @@ public sealed partial class DebugSession
         return watchpoint;
     }
 
+    /// <summary>Watches the bytes of a global source variable or a path into one (<c>config.isInit</c>,
+    /// <c>stock[2].qty</c>), found in the module's DWARF as <see cref="Probes.BreakOnWriteAttribute"/> finds it.</summary>
+    /// <exception cref="ArgumentException">No DWARF, no such global, or no fixed address (a path through a pointer:
+    /// read the pointer at a stop and watch its target by address).</exception>
+    public WriteWatchpoint AddWatchpoint(string variable)
+    {
+        ThrowIfDisposed();
+        var range = WatchRangeResolver.ResolveVariable(Dwarf, variable).ValueOrThrow(nameof(variable));
+        return AddWatchpoint(range.Address, range.Length);
+    }
+
     public bool RemoveWatchpoint(WriteWatchpoint watchpoint)
     {
         ThrowIfDisposed();

@@ -135,10 +135,22 @@ public sealed class OnReturnAttribute : Attribute
 /// typed globals and memory; the guest is inside the write check, so there is no frame to show. The range must lie in
 /// the memory's declared minimum size, of a 32-bit memory.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
-public sealed class BreakOnWriteAttribute(long address, long length) : Attribute
+public sealed class BreakOnWriteAttribute : Attribute
 {
-    public long Address { get; } = address;
-    public long Length { get; } = length;
+    public BreakOnWriteAttribute(long address, long length)
+    {
+        Address = address;
+        Length = length;
+    }
+
+    /// <param name="variable">A global source variable, or a path into one (<c>config.isInit</c>,
+    /// <c>stock[2].qty</c>), found at compile time in the module's DWARF: its bytes are the range (view
+    /// <c>Class.Write_config_isInit</c>).</param>
+    public BreakOnWriteAttribute(string variable) => Variable = variable;
+
+    public long Address { get; }
+    public long Length { get; }
+    public string? Variable { get; }
 
     /// <summary>Which memory (default 0).</summary>
     public int Memory { get; set; }
@@ -346,10 +358,20 @@ public sealed class ExpectMemoryAttribute<T>(long address, T value) : Attribute
 /// size): each write that does fails the run, named by function, pc and the bytes it writes. <c>[ExpectNoWrite(0,
 /// 1024)]</c> on a C guest catches writes through a null pointer (clang puts no data below 1024).</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
-public sealed class ExpectNoWriteAttribute(long address, long length) : Attribute
+public sealed class ExpectNoWriteAttribute : Attribute
 {
-    public long Address { get; } = address;
-    public long Length { get; } = length;
+    public ExpectNoWriteAttribute(long address, long length)
+    {
+        Address = address;
+        Length = length;
+    }
+
+    /// <param name="variable">A global source variable or a path into one, as <see cref="BreakOnWriteAttribute"/> takes it.</param>
+    public ExpectNoWriteAttribute(string variable) => Variable = variable;
+
+    public long Address { get; }
+    public long Length { get; }
+    public string? Variable { get; }
     public int Memory { get; set; }
 }
 

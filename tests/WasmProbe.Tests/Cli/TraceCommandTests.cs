@@ -154,6 +154,35 @@ public sealed class TraceCommandTests : IDisposable
         stderr.ToString().ShouldContain("sum=27");
     }
 
+    [Fact]
+    public void Watch_of_a_source_variable_stops_at_the_writes_into_it()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string sort = WasmProbe.Tests.Dwarf.CGuest.PathOf("sort-O0.wasm");
+        // musl's stdout buffer, from buf + 8: printf starts each line there ("1 2 3 5 7 9", then "sum=27").
+        int code = Program.Run(["trace", sort, "--invoke", "_start", "--wasi", "--watch", "buf[8]"], stdout, stderr);
+
+        code.ShouldBe(0, stderr.ToString());
+        var events = stdout.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var writes = events.Where(e => e.GetProperty("event").GetString() == "watchpoint").ToList();
+        writes.Select(w => w.GetProperty("new_bytes").GetString()![..2]).ShouldBe(["31", "73"]);
+        events[^1].GetProperty("event").GetString().ShouldBe("finished");
+    }
+
+    [Fact]
+    public void Watch_of_an_unknown_variable_is_an_error_naming_it()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string sort = WasmProbe.Tests.Dwarf.CGuest.PathOf("sort-O0.wasm");
+        int code = Program.Run(["trace", sort, "--invoke", "_start", "--wasi", "--watch", "bufff"], stdout, stderr);
+
+        code.ShouldNotBe(0);
+        stderr.ToString().ShouldContain("--watch bufff: 'bufff': no global variable of that name");
+    }
+
     private const string ArgumentsGuest = """
         (module
           (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))

@@ -67,7 +67,7 @@ public sealed partial class DwarfInfo
     /// <summary>The compile units (their root DIEs) and the line table, for callers that look at a few functions of
     /// a module decoded lazily (<see cref="Decoding.BodyDecoding.Lazy"/>, as the source generator decodes it): a body
     /// is decoded only when a lookup needs its instruction boundaries (<see cref="ResolveLine"/> decodes the bodies
-    /// where the line has rows). <see cref="Functions"/> is empty.</summary>
+    /// where the line has rows). <see cref="Functions"/> is empty; <see cref="GlobalVariables"/> are read when asked for.</summary>
     /// <exception cref="DwarfFormatException">The DWARF is malformed.</exception>
     /// <exception cref="WasmFormatException">From lookups: a body that does not decode.</exception>
     public static DwarfInfo ReadLines(Module module)
@@ -77,7 +77,7 @@ public sealed partial class DwarfInfo
         var code = new CodeIndex(module);
         var info = new DebugInfoReader(sections, code, unitsOnly: true);
         info.Read();
-        return new DwarfInfo(code, info.Units, ReadLines(sections, code, info.Units), FunctionTable.Empty);
+        return new DwarfInfo(code, info.Units, ReadLines(sections, code, info.Units), FunctionTable.Empty, new VariableReader(info));
     }
 
     private static LineTable ReadLines(DwarfSections sections, CodeIndex code, List<CompileUnit> units)
@@ -135,6 +135,15 @@ public sealed partial class DwarfInfo
     /// variables to themselves.</summary>
     /// <exception cref="DwarfFormatException">The function's DIEs are malformed (they are read on first use).</exception>
     public IReadOnlyList<DwarfVariable> VariablesAt(DwarfFunction function, int pc) => _variables?.VariablesAt(function, pc) ?? [];
+
+    /// <summary>The variables at the compile units' level (globals and file statics), unit by unit in declaration
+    /// order, read on first use.</summary>
+    /// <exception cref="DwarfFormatException">The units' DIEs are malformed.</exception>
+    public IReadOnlyList<DwarfVariable> GlobalVariables => _globalVariables ??= _variables is null
+        ? []
+        : [.. CompileUnits.Where(u => u.Context is not null).SelectMany(u => _variables.Globals(u.Context!))];
+
+    private IReadOnlyList<DwarfVariable>? _globalVariables;
 
     /// <summary>The function index (imports first) whose body contains <paramref name="pc"/>, or -1.</summary>
     public int FunctionIndexAt(int pc) => _code?.FunctionAt(pc) ?? -1;

@@ -24,6 +24,12 @@ public enum ResolutionStatus
     WatchRangeEmpty,
     /// <summary>Past a 32-bit memory, or (at compile time) past the memory's declared minimum size.</summary>
     WatchRangeOutsideMemory,
+    /// <summary>A source variable was named, but the module has no DWARF.</summary>
+    NoDebugInfo,
+    /// <summary>No global source variable fits the path.</summary>
+    VariableNotFound,
+    /// <summary>The variable (or path) has no fixed address in memory, or no known size.</summary>
+    VariableNotInMemory,
     /// <summary>No function is exported under the entry's name.</summary>
     EntryNotExported,
     /// <summary>The entry takes another number of arguments than given.</summary>

@@ -1,3 +1,5 @@
+using WasmProbe.Wasm.Dwarf;
+using WasmProbe.Wasm.Dwarf.Variables;
 using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Wasm.Resolution;
@@ -26,4 +28,55 @@ public static class WatchRangeResolver
         }
         return Resolution<int>.Found(memory);
     }
+
+    /// <summary>The bytes of a global source variable, or a path into one (<c>stock[2].qty</c>, <c>config.isInit</c>),
+    /// from the module's DWARF: its fixed address in memory 0 and the size of its type. A path through a pointer has
+    /// no fixed address (the pointer's value is known only while the guest runs).</summary>
+    public static Resolution<VariableRange> ResolveVariable(DwarfInfo dwarf, string path)
+    {
+        if (dwarf.CompileUnits.Count == 0)
+            return new ResolutionProblem(ResolutionStatus.NoDebugInfo, $"'{path}': the module has no DWARF debug information to find it in (build it with -g), so give the address");
+        var globals = dwarf.GlobalVariables;
+        VariableValue value;
+        try
+        {
+            value = VariablePath.Resolve(path, globals, 0, NoFrame.Instance);
+        }
+        catch (VariablePathException e) when (e.Error == VariablePathError.UnknownVariable)
+        {
+            var some = globals.Select(g => g.Name).Distinct().Take(12).ToList();
+            return new ResolutionProblem(ResolutionStatus.VariableNotFound,
+                $"'{path}': no global variable of that name in the module's DWARF ({(some.Count == 0 ? "it has none" : $"its globals include {string.Join(", ", some)}")})");
+        }
+        catch (VariablePathException e)
+        {
+            return new ResolutionProblem(ResolutionStatus.VariableNotFound, $"'{path}': {e.Message}");
+        }
+        if (value.Address is not { } address)
+            return new ResolutionProblem(ResolutionStatus.VariableNotInMemory, $"'{path}': no fixed address in memory ({value.UnavailableReason ?? "it is not kept in memory"}); a path through a pointer can be watched from a DebugSession while the guest runs");
+        long size = value.Type.Resolved.Size;
+        if (size <= 0)
+            return new ResolutionProblem(ResolutionStatus.VariableNotInMemory, $"'{path}': its type {value.Type.Name} has no known size");
+        return Resolution<VariableRange>.Found(new VariableRange((long)address, size, value.Type.Name));
+    }
+
+    /// <summary>No frame and no memory: a global's address comes from its location alone.</summary>
+    private sealed class NoFrame : IFrameState
+    {
+        public static readonly NoFrame Instance = new();
+
+        public bool TryGetLocal(int index, out ulong bits) => Fail(out bits);
+        public bool TryGetOperand(int index, out ulong bits) => Fail(out bits);
+        public bool TryGetGlobal(int index, out ulong bits) => Fail(out bits);
+        public bool TryReadMemory(ulong address, byte[] buffer, int offset, int count) => false;
+
+        private static bool Fail(out ulong bits)
+        {
+            bits = 0;
+            return false;
+        }
+    }
 }
+
+/// <summary>Where a watched source variable lies: <see cref="Length"/> bytes at <see cref="Address"/> of memory 0.</summary>
+public sealed record VariableRange(long Address, long Length, string TypeName);

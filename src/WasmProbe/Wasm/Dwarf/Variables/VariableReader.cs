@@ -111,7 +111,7 @@ internal sealed class VariableReader(DebugInfoReader info)
         return die.TryGet(DwarfAttribute.FrameBase, out var v) ? LocationDescription.Read(info, die, v) : null;
     }
 
-    private List<DwarfVariable> Globals(UnitContext unit)
+    public List<DwarfVariable> Globals(UnitContext unit)
     {
         lock (_globals)
         {
