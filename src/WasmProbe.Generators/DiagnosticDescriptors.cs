@@ -60,7 +60,7 @@ internal static class DiagnosticDescriptors
         "Method '{0}' {1}");
 
     public static readonly DiagnosticDescriptor SeveralProbes = Error("WP0026", "More than one probe on a method",
-        "Method '{0}' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] and [BreakOnWrite]: give each probe its own method");
+        "Method '{0}' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn], [BreakOnWrite] and [BreakOnGlobalWrite]: give each probe its own method");
 
     public static readonly DiagnosticDescriptor TooManyProbeParameters = Error("WP0027", "Probe method with more than one parameter",
         "Probe method '{0}' has {1} parameters; it takes one ({2} or a DebugSession) or none");
@@ -98,6 +98,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownWatchedVariable = Error("WP0038", "Watched source variable not found",
         "[{0}] of {1}");
 
+    public static readonly DiagnosticDescriptor GlobalNotWatchable = Error("WP0039", "Global cannot be watched",
+        "[BreakOnGlobalWrite] of {0}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("WP0025", "WasmProbe generator failure",
         "WasmProbe's generator failed on class '{0}' (module '{1}'): {2} ({3}). This is a bug in WasmProbe, not a problem of the module: please report it with this message and the module");
 
@@ -130,7 +133,7 @@ internal static class DiagnosticDescriptors
         InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
         InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters, FinishMismatch, UnknownTrapCode,
         SeveralEndings, UnknownImport, MockSignature, ImportNotMocked, NeverReturns, ExpectationNotAtThisProbe,
-        ResultIndexOutOfRange, RangeNotWatchable, UnknownWatchedVariable,
+        ResultIndexOutOfRange, RangeNotWatchable, UnknownWatchedVariable, GlobalNotWatchable,
     ];
 
     public static DiagnosticDescriptor ById(string id)

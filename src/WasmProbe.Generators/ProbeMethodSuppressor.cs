@@ -28,7 +28,7 @@ public sealed class ProbeMethodSuppressor : DiagnosticSuppressor
             if (symbol is null) continue;
             foreach (var attribute in symbol.GetAttributes())
             {
-                if (attribute.AttributeClass is { Name: "BreakAtAttribute" or "BreakAtLineAttribute" or "StepFromAttribute" or "OnCallAttribute" or "OnReturnAttribute" or "BreakOnWriteAttribute" or "MockImportAttribute" } cls
+                if (attribute.AttributeClass is { Name: "BreakAtAttribute" or "BreakAtLineAttribute" or "StepFromAttribute" or "OnCallAttribute" or "OnReturnAttribute" or "BreakOnWriteAttribute" or "BreakOnGlobalWriteAttribute" or "MockImportAttribute" } cls
                     && cls.ContainingNamespace?.ToDisplayString() == WasmProbeGenerator.AttributeNamespace)
                 {
                     context.ReportSuppression(Suppression.Create(PublicProbeMethod, diagnostic));

@@ -229,6 +229,11 @@ public sealed partial class WasmProbeGenerator
             EmitWriteView(w, spec, view);
             return;
         }
+        if (view.Global is { } global)
+        {
+            EmitGlobalWriteView(w, spec, view, global);
+            return;
+        }
         string function = view.Function.ToString(CultureInfo.InvariantCulture);
         string pc = "0x" + view.Pc.ToString("x", CultureInfo.InvariantCulture);
         string where = $"{Identifiers.Xml(view.FunctionName)}+{pc} (<c>{Identifiers.Xml(view.Instruction)}</c>)";
@@ -461,6 +466,24 @@ public sealed partial class WasmProbeGenerator
         w.Close();
     }
 
+    private static void EmitGlobalWriteView(CodeWriter w, ProbeClassSpec spec, ViewSpec view, TypedSlot global)
+    {
+        string type = ClrType(global.Kind);
+        w.Line($"/// <summary>A <c>global.set</c> of {Identifiers.Xml(global.Identifier)} ({Identifiers.Xml(global.WasmType)}) is about to run: its function, pc, the old and new value; globals and memory.</summary>");
+        w.Open($"public sealed class {view.TypeName} : {Probes}.GlobalWriteView");
+        w.Line($"internal {view.TypeName}({Session} session, int hit, global::WasmProbe.Watchpoints.GlobalWriteHit write) : base(session, hit, write) {{ }}");
+        w.Line();
+        w.Line("private GlobalsView? _globals;");
+        w.Line();
+        w.Line($"/// <summary>The value of {Identifiers.Xml(global.Identifier)} before the write.</summary>");
+        w.Line($"public {type} OldValue => {FromValue(global.Kind, "Write.OldValue")};");
+        w.Line();
+        w.Line($"/// <summary>The value the write gives {Identifiers.Xml(global.Identifier)}.</summary>");
+        w.Line($"public {type} NewValue => {FromValue(global.Kind, "Write.NewValue")};");
+        EmitGlobalsAndMemory(w, spec);
+        w.Close();
+    }
+
     /// <summary>"a", "a and b", "a, b and c".</summary>
     private static string NameList(IReadOnlyList<string> items, string conjunction) =>
         items.Count <= 1 ? string.Join("", items) : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[items.Count - 1];
@@ -480,6 +503,11 @@ public sealed partial class WasmProbeGenerator
         if (method.Kind == ProbeKind.Write)
         {
             EmitWriteTest(w, spec, method, method.Watch!);
+            return;
+        }
+        if (method.Kind == ProbeKind.GlobalWrite)
+        {
+            EmitGlobalWriteTest(w, spec, method, spec.Views.First(v => v.TypeName == method.ViewTypeName).Global!);
             return;
         }
         bool steps = method.Kind == ProbeKind.Steps;
@@ -526,6 +554,21 @@ public sealed partial class WasmProbeGenerator
         w.Indent++;
         w.Line("WasmModule,");
         EmitExpectations(w, $"new {Probes}.WriteProbe({Identifiers.Literal(method.DisplayName)}, {Watchpoint(range)}, {Int(method.Hit)}, {Bool(method.Optional)}, ", method);
+        w.Line($"(session, hit, write) => {call});");
+        w.Indent--;
+        w.Close();
+    }
+
+    private static void EmitGlobalWriteTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, TypedSlot global)
+    {
+        string call = ProbeCall(method, "hit, write");
+        w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> (every write of {Identifiers.Xml(global.Identifier)}, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
+        if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
+        w.Open($"public void {method.TestMethodName}()");
+        w.Line($"{Probes}.ProbeRunner.RunGlobalWrite(");
+        w.Indent++;
+        w.Line("WasmModule,");
+        EmitExpectations(w, $"new {Probes}.GlobalWriteProbe({Identifiers.Literal(method.DisplayName)}, {Int(global.Index)}, {Int(method.Hit)}, {Bool(method.Optional)}, ", method);
         w.Line($"(session, hit, write) => {call});");
         w.Indent--;
         w.Close();

@@ -15,7 +15,7 @@ public sealed partial class WasmProbeGenerator
             diagnostics.Add(DiagnosticInfo.Create(D.InvalidCount, e.HitLocation, "Hit", "0 (every hit) or a hit number from 1", e.Hit.ToString(CultureInfo.InvariantCulture)));
             return null;
         }
-        if (site.View.Kind == ProbeKind.Write && e.Kind is ExpectationKind.Local or ExpectationKind.Stack)
+        if (site.View.Kind is ProbeKind.Write or ProbeKind.GlobalWrite && e.Kind is ExpectationKind.Local or ExpectationKind.Stack)
         {
             diagnostics.Add(DiagnosticInfo.Create(D.ExpectationNotAtThisProbe, e.AttributeLocation, e.Kind == ExpectationKind.Local ? "ExpectLocal" : "ExpectStack",
                 "a stop in a function's frame (a write stop is inside the write check)", ProbeAttributeName(site.View.Kind)));

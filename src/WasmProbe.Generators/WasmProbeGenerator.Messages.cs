@@ -59,7 +59,8 @@ public sealed partial class WasmProbeGenerator
         ProbeKind.Line => "BreakAtLine",
         ProbeKind.Call => "OnCall",
         ProbeKind.Return => "OnReturn",
-        _ => "BreakOnWrite",
+        ProbeKind.Write => "BreakOnWrite",
+        _ => "BreakOnGlobalWrite",
     };
 
     /// <summary>Where an internal exception was thrown, for the bug report.</summary>

@@ -122,7 +122,7 @@ public sealed partial class WasmProbeGenerator
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             switch (cls.Name)
             {
-                case "BreakAtAttribute" or "StepFromAttribute" or "BreakAtLineAttribute" or "OnCallAttribute" or "OnReturnAttribute" or "BreakOnWriteAttribute":
+                case "BreakAtAttribute" or "StepFromAttribute" or "BreakAtLineAttribute" or "OnCallAttribute" or "OnReturnAttribute" or "BreakOnWriteAttribute" or "BreakOnGlobalWriteAttribute":
                     if (probe is not null) both = true;
                     probe ??= attribute;
                     kind ??= cls.Name switch
@@ -132,6 +132,7 @@ public sealed partial class WasmProbeGenerator
                         "OnCallAttribute" => ProbeKind.Call,
                         "OnReturnAttribute" => ProbeKind.Return,
                         "BreakOnWriteAttribute" => ProbeKind.Write,
+                        "BreakOnGlobalWriteAttribute" => ProbeKind.GlobalWrite,
                         _ => ProbeKind.Steps,
                     };
                     break;
@@ -199,7 +200,7 @@ public sealed partial class WasmProbeGenerator
         // The positional arguments: function and pc ([BreakAt], [StepFrom]) or file and line ([BreakAtLine]).
         var first = probe is not null && probe.ConstructorArguments.Length > 0 ? Constant(probe.ConstructorArguments[0], PositionalArgument(probeSyntax, 0) ?? (SyntaxNode?)probeSyntax) : null;
         var second = probe is not null && probe.ConstructorArguments.Length > 1 ? Constant(probe.ConstructorArguments[1], PositionalArgument(probeSyntax, 1) ?? (SyntaxNode?)probeSyntax) : null;
-        bool line = kind == ProbeKind.Line, located = kind is not (ProbeKind.Line or ProbeKind.Write);
+        bool line = kind == ProbeKind.Line, located = kind is not (ProbeKind.Line or ProbeKind.Write or ProbeKind.GlobalWrite);
         var watch = kind == ProbeKind.Write ? Watch(probe!, probeSyntax) : null;
         return new ProbeMethodRequest(
             method.Name,
@@ -226,7 +227,8 @@ public sealed partial class WasmProbeGenerator
             bothEndings,
             importCalls.ToEquatableArray(),
             watch,
-            noWrites.ToEquatableArray());
+            noWrites.ToEquatableArray(),
+            kind == ProbeKind.GlobalWrite ? first : null);
     }
 
     /// <summary>[BreakOnWrite] or [ExpectNoWrite]: address, length and Memory.</summary>

@@ -132,7 +132,7 @@ public sealed partial class WasmProbeGenerator
         {
             var first = method.Expectations.Count > 0 ? method.Expectations[0].AttributeLocation : method.Ending?.Location ?? method.ImportCalls.FirstOrDefault()?.Location ?? method.NoWrites.FirstOrDefault()?.Location;
             diagnostics.Add(DiagnosticInfo.Create(D.ExpectationWithoutProbe, first ?? method.NameLocation, method.Name,
-                "has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] or [BreakOnWrite]: add one so the expectations have a stop to be checked at"));
+                "has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn], [BreakOnWrite] or [BreakOnGlobalWrite]: add one so the expectations have a stop to be checked at"));
             return null;
         }
         if (method.HasBothProbeKinds)
@@ -153,6 +153,7 @@ public sealed partial class WasmProbeGenerator
         {
             ProbeKind.Line => LineSite(method, context, diagnostics),
             ProbeKind.Write => WriteSite(method.Watch!, context, diagnostics),
+            ProbeKind.GlobalWrite => GlobalWriteSite(method.Global!, context, diagnostics),
             _ => PcSite(method, kind, context, diagnostics),
         };
         if (site is null) return null;
@@ -200,6 +201,7 @@ public sealed partial class WasmProbeGenerator
             ProbeKind.Steps => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.StepView"],
             ProbeKind.Line => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.BreakpointView", "global::WasmProbe.Probes.LineView"],
             ProbeKind.Write => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.WriteView"],
+            ProbeKind.GlobalWrite => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.GlobalWriteView"],
             _ => ["global::WasmProbe.Probes.StopView", "global::WasmProbe.Probes.BreakpointView"],
         };
         if (p.IsErrorType ? p.TypeName == view.TypeName : baseTypes.Contains(p.FullTypeName)) return ParameterKind.View;

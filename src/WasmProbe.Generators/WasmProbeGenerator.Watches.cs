@@ -19,6 +19,36 @@ public sealed partial class WasmProbeGenerator
         return new ProbeSite(Range(range), view, [], [], null, null);
     }
 
+    /// <summary>[BreakOnGlobalWrite]: the global resolved as <c>DebugSession.AddGlobalWatchpoint</c> resolves it; its
+    /// view has the old and new value, typed.</summary>
+    private static ProbeSite? GlobalWriteSite(ConstantArg argument, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    {
+        var resolution = argument.Value switch
+        {
+            int index => GlobalResolver.Resolve(context.Module, index),
+            string text => GlobalResolver.Resolve(context.Module, text),
+            _ => new ResolutionProblem(ResolutionStatus.GlobalNotFound, "not a global name or index"),
+        };
+        if (!resolution.IsResolved)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.UnknownGlobal, argument.Location, context.Path, Target(argument), GlobalList(context)));
+            return null;
+        }
+        if (WatchRangeResolver.Global(context.Module, resolution).Problem is { } problem)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(D.GlobalNotWatchable, argument.Location, problem.Message));
+            return null;
+        }
+        int global = resolution.Value;
+        var type = context.Spaces.Globals[global].Type;
+        string? name = context.Module.Names.Global(global);
+        string label = name ?? "global" + global.ToString(CultureInfo.InvariantCulture);
+        var slot = new TypedSlot(global, label, Values.Kind(type), type.ToString(), "global " + label);
+        var view = new ViewSpec("Global_" + Identifiers.Sanitize(label).TrimStart('_') + "_Write", ProbeKind.GlobalWrite, -1, "", 0, "",
+            EquatableArray<TypedSlot>.Empty, EquatableArray<TypedSlot>.Empty, Global: slot);
+        return new ProbeSite(label, view, [], [], null, null);
+    }
+
     /// <summary>[ExpectNoWrite]: on any probe that runs the guest with static instrumentation.</summary>
     private static WatchSpec? NoWrite(WatchRequest watch, ProbeKind kind, ModuleContext context, List<DiagnosticInfo> diagnostics)
     {

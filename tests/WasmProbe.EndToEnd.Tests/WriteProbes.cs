@@ -30,3 +30,19 @@ public partial class StoreWriteProbes
     [ExpectResult(0, 42)]
     public void Nothing_writes_below_the_data(Store_Return stop) => stop.Memory.ReadInt32(0x400).ShouldBe(7);
 }
+
+// [BreakOnGlobalWrite]: fib counts its calls in the mutable global calls.
+[WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 10 })]
+public partial class CallsWriteProbes
+{
+    [BreakOnGlobalWrite("calls")]
+    [ExpectGlobal("calls", 0)]
+    [ExpectFinish(55)]
+    public void Fib_counts_its_one_call(Global_calls_Write stop)
+    {
+        stop.Hit.ShouldBe(1);
+        stop.FunctionName.ShouldBe("fib");
+        stop.OldValue.ShouldBe(0);
+        stop.NewValue.ShouldBe(1);
+    }
+}

@@ -218,14 +218,14 @@ public partial class DiagnosticTests
     public void WP0017_expectation_without_a_probe()
     {
         Diagnose("WP0017", Probe("[[|ExpectLocal(\"n\", 1)|]]"))
-            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] or [BreakOnWrite]: add one so the expectations have a stop to be checked at");
+            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn], [BreakOnWrite] or [BreakOnGlobalWrite]: add one so the expectations have a stop to be checked at");
     }
 
     [Fact]
     public void WP0017_an_ending_without_a_probe()
     {
         Diagnose("WP0017", Probe("[[|ExpectFinish(55)|]]"))
-            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] or [BreakOnWrite]: add one so the expectations have a stop to be checked at");
+            .ShouldBe("Method 'M' has Expect* attributes but no [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn], [BreakOnWrite] or [BreakOnGlobalWrite]: add one so the expectations have a stop to be checked at");
     }
 
     [Fact]
@@ -384,6 +384,17 @@ public partial class DiagnosticTests
     }
 
     [Fact]
+    public void WP0039_a_global_that_is_never_written_cannot_be_watched()
+    {
+        Diagnose("WP0039", Probe("[BreakOnGlobalWrite([|\"limit\"|])]"))
+            .ShouldBe("[BreakOnGlobalWrite] of limit is immutable: nothing ever writes it");
+        Diagnose("WP0010", Probe("[BreakOnGlobalWrite([|\"count\"|])]"))
+            .ShouldBe("The module 'guests/fib.wasm' has no global 'count' (its globals: __stack_pointer (i32), calls (i32), limit (i64))");
+        Diagnose("WP0035", Probe("[BreakOnGlobalWrite(\"calls\")][[|ExpectStack(0, 1)|]]"))
+            .ShouldBe("[ExpectStack] needs a stop in a function's frame (a write stop is inside the write check), not [BreakOnGlobalWrite]");
+    }
+
+    [Fact]
     public void WP0035_a_write_stop_has_no_frame_and_stepping_watches_nothing()
     {
         Diagnose("WP0035", Probe("[BreakOnWrite(0x400, 4)][[|ExpectLocal(\"n\", 1)|]]"))
@@ -396,7 +407,7 @@ public partial class DiagnosticTests
     public void WP0026_more_than_one_probe_on_a_method()
     {
         Diagnose("WP0026", Probe("[[|BreakAt(\"fib\", 0xa1)|]][StepFrom(\"fib\", 0xa1)]"))
-            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] and [BreakOnWrite]: give each probe its own method");
+            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn], [BreakOnWrite] and [BreakOnGlobalWrite]: give each probe its own method");
     }
 
     [Fact]
@@ -495,7 +506,7 @@ public partial class DiagnosticTests
         Diagnose("WP0019", Probe("[BreakAtLine(\"sort.c\", 33, Hit = [|-1|])]", module: SortModule), WithSort)
             .ShouldBe("Hit must be 0 (every hit) or a hit number from 1 (was -1)");
         Diagnose("WP0026", Probe("[[|BreakAtLine(\"sort.c\", 33)|]][BreakAt(\"insertion_sort\", 0x2d5)]", module: SortModule), WithSort)
-            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn] and [BreakOnWrite]: give each probe its own method");
+            .ShouldBe("Method 'M' has more than one of [BreakAt], [BreakAtLine], [StepFrom], [OnCall], [OnReturn], [BreakOnWrite] and [BreakOnGlobalWrite]: give each probe its own method");
     }
 
     [Fact]

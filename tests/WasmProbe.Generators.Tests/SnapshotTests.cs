@@ -188,6 +188,10 @@ public class SnapshotTests
                 [ExpectMemory<int>(0x400, 42)]
                 [ExpectGlobal("calls", 0)]
                 public void Write(Write_0x400 stop) => _ = stop.Globals.calls + stop.NewBytes.Length;
+
+                [BreakOnGlobalWrite("__stack_pointer", Optional = true)]
+                [ExpectNoWrite(0x800, 4)]
+                public void StackPointer(Global_stack_pointer_Write stop) => _ = stop.NewValue - stop.OldValue;
             }
             """).ShouldMatchSnapshot("CallsReturnsWrites.g.cs");
     }

@@ -11,7 +11,7 @@ namespace WasmProbe.Cli.Commands;
 public sealed class TraceCommand : ICommand
 {
     public string Name => "trace";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--on-call FUNC]... [--watch ADDR:LEN|VARIABLE]... [--step] [--vars] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--on-call FUNC]... [--watch ADDR:LEN|VARIABLE]... [--watch-global GLOBAL]... [--step] [--vars] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
     public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -19,6 +19,7 @@ public sealed class TraceCommand : ICommand
         Invocation.Option,
         new("break", "b", "FUNC@PC|FILE:LINE", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index), or at a source line (DWARF); repeatable", Repeatable: true),
         new("on-call", null, "FUNC", "stop at every call of FUNC (name or index), before its first instruction: its locals are the arguments; repeatable", Repeatable: true),
+        new("watch-global", null, "GLOBAL", "stop before every global.set of a mutable global (name or index); repeatable", Repeatable: true),
         new("watch", "w", "ADDR:LEN|VARIABLE", "stop before every write to a byte of [ADDR, ADDR+LEN) of memory 0 (hex 0x.. or decimal), or of a global source variable or a path into one (DWARF: config.isInit, stock[2].qty); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
         new("vars", null, null, "add the source variables in scope (DWARF) to every stop: name, source type and value"),
@@ -37,6 +38,7 @@ public sealed class TraceCommand : ICommand
         bool step = arguments.Flag("step");
         bool variables = arguments.Flag("vars");
         var watches = arguments.Values("watch").Select(WatchRange).ToList();
+        var globalWatches = arguments.Values("watch-global").ToList();
         var host = HostOptions.From(arguments, loaded.Module, path, new Engine.GuestOptions().Deadline);
 
         DebugSession session;
@@ -48,7 +50,7 @@ public sealed class TraceCommand : ICommand
                 Arguments = values,
                 Mode = step ? InstrumentationMode.Debug : InstrumentationMode.Static,
                 Host = host,
-                WatchWrites = watches.Count > 0,
+                WatchWrites = watches.Count > 0 || globalWatches.Count > 0,
             });
         }
         catch (Exception e) when (e is WasmFormatException or NotSupportedException or ArgumentException)
@@ -80,6 +82,18 @@ public sealed class TraceCommand : ICommand
                 catch (ArgumentException e)
                 {
                     throw new CommandException($"--watch {text}: {e.Message}");
+                }
+            }
+            foreach (string global in globalWatches)
+            {
+                try
+                {
+                    if (int.TryParse(global, NumberStyles.None, CultureInfo.InvariantCulture, out int index)) session.AddGlobalWatchpoint(index);
+                    else session.AddGlobalWatchpoint(global);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CommandException($"--watch-global {global}: {e.Message}");
                 }
             }
             using var json = new Utf8JsonWriter(new StreamAdapter(context.Out));
@@ -151,6 +165,7 @@ public sealed class TraceCommand : ICommand
         {
             StopKind.HostError => "trap",
             StopKind.Exception => "exception",
+            StopKind.GlobalWatchpoint => "global_watchpoint",
             _ => stop.Kind.ToString().ToLowerInvariant(),
         });
         if (stop is FinishedStop finished)
@@ -190,6 +205,13 @@ public sealed class TraceCommand : ICommand
                     json.WriteNumber("length", write.Length);
                     json.WriteString("old_bytes", Convert.ToHexStringLower(write.OldBytes));
                     json.WriteString("new_bytes", Convert.ToHexStringLower(write.NewBytes));
+                    break;
+                case GlobalWatchpointStop { Write: var global }:
+                    json.WriteNumber("global", global.Watchpoint.Global);
+                    json.WritePropertyName("old");
+                    ValueText.Write(json, global.OldValue);
+                    json.WritePropertyName("new");
+                    ValueText.Write(json, global.NewValue);
                     break;
                 case InterruptedStop interrupted:
                     json.WriteNumber("deadline_ms", (long)interrupted.Deadline.TotalMilliseconds);

@@ -55,6 +55,8 @@ internal enum ProbeKind
     Return,
     /// <summary>[BreakOnWrite]: a write watchpoint on a memory range.</summary>
     Write,
+    /// <summary>[BreakOnGlobalWrite]: a watchpoint on a global's writes.</summary>
+    GlobalWrite,
 }
 
 /// <summary>The parameter of a probe method as written: its type's simple name (error types keep the written name,
@@ -67,6 +69,7 @@ internal sealed record ParameterInfo(string TypeName, string FullTypeName, bool 
 /// <param name="Line">[BreakAtLine]: the line argument.</param>
 /// <param name="Watch">[BreakOnWrite]: the range.</param>
 /// <param name="NoWrites">[ExpectNoWrite]s.</param>
+/// <param name="Global">[BreakOnGlobalWrite]: the global argument.</param>
 internal sealed record ProbeMethodRequest(
     string Name,
     LocationInfo? NameLocation,
@@ -92,7 +95,8 @@ internal sealed record ProbeMethodRequest(
     bool HasBothEndings,
     EquatableArray<ImportCallsRequest> ImportCalls,
     WatchRequest? Watch = null,
-    EquatableArray<WatchRequest> NoWrites = default);
+    EquatableArray<WatchRequest> NoWrites = default,
+    ConstantArg? Global = null);
 
 /// <summary>[ExpectFinish] (<paramref name="Trap"/> false: the results as written) or [ExpectTrap] (its code, if
 /// given), and where the attribute is.</summary>

@@ -81,7 +81,8 @@ internal sealed record ViewSpec(
     LineSpec? Line = null,
     EquatableArray<TypedSlot> Args = default,
     EquatableArray<TypedSlot> Results = default,
-    EquatableArray<int> ExitPcs = default);
+    EquatableArray<int> ExitPcs = default,
+    TypedSlot? Global = null);
 
 internal enum ParameterKind
 {

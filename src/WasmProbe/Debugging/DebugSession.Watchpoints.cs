@@ -6,6 +6,7 @@ namespace WasmProbe.Debugging;
 public sealed partial class DebugSession
 {
     private readonly List<WriteWatchpoint> _watchpoints = [];
+    private readonly List<GlobalWatchpoint> _globalWatchpoints = [];
 
     public IReadOnlyList<WriteWatchpoint> Watchpoints => _watchpoints;
 
@@ -32,6 +33,33 @@ public sealed partial class DebugSession
         ThrowIfDisposed();
         var range = WatchRangeResolver.ResolveVariable(Dwarf, variable).ValueOrThrow(nameof(variable));
         return AddWatchpoint(range.Address, range.Length);
+    }
+
+    /// <summary>Stops (<see cref="GlobalWatchpointStop"/>) before every <c>global.set</c> of a mutable global of a
+    /// number type, named as <see cref="Global(string)"/> names it (or by index). Needs
+    /// <see cref="DebugSessionOptions.WatchWrites"/>; can be called while paused.</summary>
+    public GlobalWatchpoint AddGlobalWatchpoint(string global) => AddGlobalWatchpoint(GlobalResolver.Resolve(Module, global));
+
+    public GlobalWatchpoint AddGlobalWatchpoint(int global) => AddGlobalWatchpoint(GlobalResolver.Resolve(Module, global));
+
+    private GlobalWatchpoint AddGlobalWatchpoint(Resolution<int> global)
+    {
+        ThrowIfDisposed();
+        if (!_options.WatchWrites) throw new InvalidOperationException("watchpoints need a session built with DebugSessionOptions.WatchWrites");
+        var watchpoint = new GlobalWatchpoint(WatchRangeResolver.Global(Module, global).ValueOrThrow(nameof(global)));
+        _globalWatchpoints.Add(watchpoint);
+        _run?.Watch(watchpoint, enabled: true);
+        return watchpoint;
+    }
+
+    public IReadOnlyList<GlobalWatchpoint> GlobalWatchpoints => _globalWatchpoints;
+
+    public bool RemoveGlobalWatchpoint(GlobalWatchpoint watchpoint)
+    {
+        ThrowIfDisposed();
+        if (!_globalWatchpoints.Remove(watchpoint)) return false;
+        _run?.Watch(watchpoint, enabled: false);
+        return true;
     }
 
     public bool RemoveWatchpoint(WriteWatchpoint watchpoint)

@@ -192,6 +192,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         var instrumented = Instrumented();
         _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled) { Sources = Sources, Coverage = StartCoverage(), Analyses = Analysis };
         foreach (var watchpoint in _watchpoints) _run.Watch(watchpoint, enabled: true);
+        foreach (var watchpoint in _globalWatchpoints) _run.Watch(watchpoint, enabled: true);
         foreach (var breakpoint in _breakpoints)
         {
             breakpoint.SiteId = instrumented.SiteAt(breakpoint.Location)!.Value.Id;

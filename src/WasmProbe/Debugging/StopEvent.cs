@@ -10,6 +10,8 @@ public enum StopKind
     Exception,
     /// <summary>A write watchpoint: a write is about to touch a watched range.</summary>
     Watchpoint,
+    /// <summary>A global watchpoint: a <c>global.set</c> of a watched global is about to run.</summary>
+    GlobalWatchpoint,
     Trap,
     HostError,
     Interrupted,
@@ -48,6 +50,14 @@ public sealed record ExceptionStop(CodeLocation At, int? Tag, IReadOnlyList<Wasm
 /// <summary>The instruction at <see cref="At"/> is about to write bytes of a watched range (<see cref="Write"/>
 /// says which, with the bytes it overwrites). The frame's locals and stack are not shown at this stop.</summary>
 public sealed record WatchpointStop(Watchpoints.WriteHit Write) : StopEvent(StopKind.Watchpoint)
+{
+    public CodeLocation At => new(Write.Function, Write.Pc);
+    public override CodeLocation? Location => At;
+}
+
+/// <summary>The <c>global.set</c> at <see cref="At"/> is about to give a watched global a new value (<see cref="Write"/>
+/// has the old and the new one). As at a <see cref="WatchpointStop"/>, no frame is shown.</summary>
+public sealed record GlobalWatchpointStop(Watchpoints.GlobalWriteHit Write) : StopEvent(StopKind.GlobalWatchpoint)
 {
     public CodeLocation At => new(Write.Function, Write.Pc);
     public override CodeLocation? Location => At;

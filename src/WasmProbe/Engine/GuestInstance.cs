@@ -43,11 +43,13 @@ public sealed class GuestInstance : IDisposable
         _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         _linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
         _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, onStop);
-        if (module.Exports.WatchWindows.Length > 0)
+        if (module.Exports.WatchesWrites)
         {
             _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport,
                 (int memory, int function, int pc, long address, int length, int source, long low, long high) =>
                     Watchpoints!.OnWrite(memory, function, pc, address, (uint)length, (Watchpoints.WriteSource)source, low, high));
+            _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.GlobalWriteImport,
+                (int global, int function, int pc, long bits) => GlobalWatchpoints!.OnWrite(global, function, pc, bits));
         }
         try
         {
@@ -95,7 +97,20 @@ public sealed class GuestInstance : IDisposable
         _stepLimit = _instance.GetGlobal(exports.StepLimit);
         _frameTop = _instance.GetGlobal(exports.FrameTop);
         _resume = _instance.GetGlobal(exports.Resume);
-        if (exports.WatchWindows.Length > 0) Watchpoints = new WriteWatchpoints(WatchWindow, Memory);
+        if (exports.WatchesWrites)
+        {
+            Watchpoints = new WriteWatchpoints(WatchWindow, Memory);
+            GlobalWatchpoints = new GlobalWatchpoints(GlobalWatchFlag, g => Global(g, _module.Original.IndexSpaces.Globals[g]));
+        }
+    }
+
+    /// <summary>Builds that watch writes, once instantiated: watches of globals.</summary>
+    public GlobalWatchpoints? GlobalWatchpoints { get; private set; }
+
+    private IGuestGlobal? GlobalWatchFlag(int global)
+    {
+        var flags = _module.Exports.GlobalWatchFlags;
+        return (uint)global < (uint)flags.Length && flags[global] is { } name ? new WasmtimeGlobal(Instance.GetGlobal(name)!, new GlobalType(ValType.I32, true)) : null;
     }
 
     /// <summary>Builds that watch writes (<see cref="InstrumentationOptions.WatchWrites"/>), once instantiated.</summary>

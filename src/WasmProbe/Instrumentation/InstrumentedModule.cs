@@ -10,6 +10,7 @@ public sealed class InstrumentedModule
     public const string StopImport = "stop";
     /// <summary>Builds that watch writes: <c>(memory, function, pc, address: i64, length)</c>, before a write that meets a window.</summary>
     public const string WriteImport = "write";
+    public const string GlobalWriteImport = "global_write";
 
     private readonly ProbeSite[] _sites;
     private readonly int _siteCount;
@@ -80,4 +81,11 @@ public sealed class ExportNames
     /// <summary>Builds that watch writes: per memory, the i64 globals holding its watch window's base and span (see
     /// <see cref="WriteWatch"/>; null for memories that cannot be watched, and in other builds).</summary>
     public (string Base, string Span)?[] WatchWindows { get; init; } = [];
+
+    /// <summary>Whether the build checks writes (and imports the write functions).</summary>
+    public bool WatchesWrites { get; init; }
+
+    /// <summary>Builds that watch writes: per global, the i32 flag that arms its <c>global.set</c> check (null for
+    /// immutable globals and those of other than number types, and in other builds).</summary>
+    public string?[] GlobalWatchFlags { get; init; } = [];
 }

@@ -164,10 +164,12 @@ public static class Instrumenter
         return name;
     }
 
-    /// <summary>The write import and, per 32-bit memory, an empty window (base = span = 0).</summary>
+    /// <summary>The write imports; per 32-bit memory, an empty window (base = span = 0); per mutable global of a
+    /// number type, a cleared watch flag.</summary>
     private static WriteWatch AddWriteWatch(ModuleBuilder builder, IndexSpaces spaces)
     {
         int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64], []));
+        int globalWrite = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.GlobalWriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64], []));
         var starts = new int?[spaces.Memories.Length];
         for (int m = 0; m < starts.Length; m++)
         {
@@ -175,7 +177,12 @@ public static class Instrumenter
             starts[m] = builder.AddGlobal(new GlobalType(ValType.I64, true), Const64(0));
             builder.AddGlobal(new GlobalType(ValType.I64, true), Const64(0));
         }
-        return new WriteWatch(write, starts);
+        var flags = new int?[spaces.Globals.Length];
+        for (int g = 0; g < flags.Length; g++)
+        {
+            if (Wasm.Resolution.WatchRangeResolver.CanWatch(spaces.Globals[g])) flags[g] = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
+        }
+        return new WriteWatch(write, starts, globalWrite, flags);
     }
 
     private static Expression Const64(long value) =>
@@ -183,7 +190,7 @@ public static class Instrumenter
 
     private static IEnumerable<int> WritingFunctions(Module module) =>
         Enumerable.Range(0, module.Bodies.Count)
-            .Where(d => module.Bodies[d].Code.Instructions.Any(i => WriteWatch.WrittenMemory(i) is not null))
+            .Where(d => module.Bodies[d].Code.Instructions.Any(i => WriteWatch.WrittenMemory(i) is not null || i.Opcode == Opcode.GlobalSet))
             .Select(d => module.IndexSpaces.ImportedFunctionCount + d);
 
     private static ExportNames AddExports(ModuleBuilder builder, Module module, int debugMemory, int armed, int stepLimit, int frameTop, int stackPointer, int resume, string? backtrace, WriteWatch? watch)
@@ -210,6 +217,8 @@ public static class Instrumenter
             WatchWindows = watch is null ? [] : [.. spaces.Memories.Select((_, m) => watch.WindowBase(m) is { } g
                 ? ((string, string)?)(Export($"__wasmprobe_watch_base_{m}", ExternalKind.Global, g), Export($"__wasmprobe_watch_span_{m}", ExternalKind.Global, g + 1))
                 : null)],
+            WatchesWrites = watch is not null,
+            GlobalWatchFlags = watch is null ? [] : [.. spaces.Globals.Select((_, g) => watch.GlobalFlag(g) is { } flag ? Export($"__wasmprobe_watch_global_{g}", ExternalKind.Global, flag) : null)],
         };
     }
 }

@@ -15,7 +15,9 @@ namespace WasmProbe.Instrumentation;
 /// <see cref="MaxStoreBytes"/> bytes at a can touch the hull only if base &lt;= a &lt; end, so its check is one
 /// subtraction and one unsigned comparison, (a - base) &lt;u span; the host keeps the exact ranges and drops the
 /// near misses. Fills and copies compare their whole range.</para></summary>
-internal sealed class WriteWatch(int writeFunction, int?[] windowBases)
+/// <para>A <c>global.set</c> of a watched global calls <c>wasmprobe.global_write(global, function, pc, bits: i64)</c>
+/// (the new value's bits) while the global's flag is set.</para>
+internal sealed class WriteWatch(int writeFunction, int?[] windowBases, int globalWriteFunction, int?[] globalFlags)
 {
     /// <summary>The widest store (v128).</summary>
     public const int MaxStoreBytes = 16;
@@ -25,8 +27,15 @@ internal sealed class WriteWatch(int writeFunction, int?[] windowBases)
 
     public int WriteFunction { get; } = writeFunction;
 
-    /// <summary>Whether instruction <paramref name="ins"/> writes memory that can be watched.</summary>
-    public bool Watches(Instruction ins) => WrittenMemory(ins) is { } m && WindowBase(m) is not null;
+    public int GlobalWriteFunction { get; } = globalWriteFunction;
+
+    /// <summary>The flag global that arms the checks of global <c>g</c>'s writes, or null when it cannot be watched.</summary>
+    public int? GlobalFlag(int global) => (uint)global < (uint)globalFlags.Length ? globalFlags[global] : null;
+
+    /// <summary>Whether instruction <paramref name="ins"/> writes memory or a global that can be watched.</summary>
+    public bool Watches(Instruction ins) => ins.Opcode == Opcode.GlobalSet
+        ? GlobalFlag((int)ins.Index) is not null
+        : WrittenMemory(ins) is { } m && WindowBase(m) is not null;
 
     public static int? WrittenMemory(Instruction ins) =>
         ins.Info.StoreSize > 0 ? ins.MemArg.MemoryIndex
@@ -42,6 +51,11 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
 
     public void Emit(Instruction ins, int function, ValType storedType)
     {
+        if (ins.Opcode == Opcode.GlobalSet)
+        {
+            EmitGlobalCheck((int)ins.Index, function, ins.Offset, storedType);
+            return;
+        }
         int memory = WriteWatch.WrittenMemory(ins)!.Value;
         int window = watch.WindowBase(memory)!.Value;
         int address = temp(ValType.I32, TempBase);
@@ -86,6 +100,35 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
         body.LocalGet(address);
         body.LocalGet(second);
         body.LocalGet(length);
+    }
+
+    /// <summary>[value]: while the global's flag is set, tells the host the value about to be stored.</summary>
+    private void EmitGlobalCheck(int global, int function, int pc, ValType type)
+    {
+        int value = temp(type, TempBase + 2);
+        body.LocalSet(value);
+        body.GlobalGet(watch.GlobalFlag(global)!.Value);
+        body.Emit(Opcode.If, BlockType.Empty.ToBits());
+        body.I32Const(global);
+        body.I32Const(function);
+        body.I32Const(pc);
+        body.LocalGet(value);
+        switch (type.Kind)
+        {
+            case ValueKind.I32:
+                body.Emit(Opcode.I64ExtendI32U);
+                break;
+            case ValueKind.F32:
+                body.Emit(Opcode.I32ReinterpretF32);
+                body.Emit(Opcode.I64ExtendI32U);
+                break;
+            case ValueKind.F64:
+                body.Emit(Opcode.I64ReinterpretF64);
+                break;
+        }
+        body.Call(watch.GlobalWriteFunction);
+        body.Emit(Opcode.End);
+        body.LocalGet(value);
     }
 
     /// <summary>Leaves whether [d, d + n) meets the window's [base + <see cref="WriteWatch.MaxStoreBytes"/>, base + span)

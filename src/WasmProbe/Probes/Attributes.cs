@@ -353,6 +353,26 @@ public sealed class ExpectMemoryAttribute<T>(long address, T value) : Attribute
     public int Memory { get; set; }
 }
 
+/// <summary>Stops the module's entry run before every <c>global.set</c> of a mutable global of a number type (by
+/// name, or index in the global index space), from any function. The view (<c>Class.Global_calls_Write</c>) has the
+/// write's <c>Function</c>, <c>Pc</c>, typed <c>OldValue</c> and <c>NewValue</c>, globals and memory; no frames.
+/// <c>[BreakOnGlobalWrite("__stack_pointer")]</c> sees every frame a C guest pushes or pops.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class BreakOnGlobalWriteAttribute : Attribute
+{
+    public BreakOnGlobalWriteAttribute(string global) => Global = global;
+
+    public BreakOnGlobalWriteAttribute(int global) => Global = global;
+
+    public object Global { get; }
+
+    /// <summary>Only this write (1-based) is checked and passed to the method; 0 (default): every write.</summary>
+    public int Hit { get; set; }
+
+    /// <summary>Do not fail when the global (or the write given by <see cref="Hit"/>) is never written.</summary>
+    public bool Optional { get; set; }
+}
+
 /// <summary>The probe's run must not write any byte of [<paramref name="address"/>, <paramref name="address"/> +
 /// <paramref name="length"/>) of memory <see cref="Memory"/> (a 32-bit memory; the range within its declared minimum
 /// size): each write that does fails the run, named by function, pc and the bytes it writes. <c>[ExpectNoWrite(0,

@@ -110,6 +110,30 @@ public static class ProbeRunner
             name, "the range was never written", () => WriteContext(current!));
     }
 
+    /// <summary>Runs a <see cref="BreakOnGlobalWriteAttribute"/> probe: a watchpoint on the global, whose every write is a hit.</summary>
+    /// <param name="onStop">Calls the probe method with the stop (session, hit, the write); null for declarative-only probes.</param>
+    public static void RunGlobalWrite(ProbeModule module, GlobalWriteProbe probe, Action<DebugSession, int, GlobalWriteHit>? onStop)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(probe);
+        using var session = module.CreateSession(InstrumentationMode.Static, watchWrites: true);
+        var watchpoint = session.AddGlobalWatchpoint(probe.Global);
+        string global = session.Module.Names.Global(probe.Global) ?? $"global {probe.Global}";
+        GlobalWriteHit? current = null;
+        RunStops(module, session, new RunChecks(probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, probe.NoWrites),
+            stop => ReferenceEquals((current = (stop as GlobalWatchpointStop)?.Write)?.Watchpoint, watchpoint),
+            onStop is null ? null : (s, hit) => onStop(s, hit, current!),
+            e => e.Check(session),
+            hit =>
+            {
+                var write = current!;
+                string by = $"{session.Module.Names.FunctionOrIndex(write.Function)}+0x{write.Pc:x}";
+                return total => $"{global} ({by}, write {hit} of {total})";
+            },
+            $"{global} (writes)", "the global was never written",
+            () => $"global {global}: {current!.OldValue.FormatValue()} before the write, {current.NewValue.FormatValue()} written\n");
+    }
+
     /// <summary>What one run checks besides its stops' own expectations.</summary>
     private sealed record RunChecks(int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending,
         IReadOnlyList<ImportCallExpectation>? ImportCalls, IReadOnlyList<WriteWatchpoint>? NoWrites);

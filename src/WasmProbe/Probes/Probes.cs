@@ -32,3 +32,7 @@ public sealed record LineProbe(string Name, string File, int Line, IReadOnlyList
 /// <summary>A <see cref="BreakOnWriteAttribute"/> probe as generated code describes it (the range validated).</summary>
 public sealed record WriteProbe(string Name, WriteWatchpoint Range, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
     IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);
+
+/// <summary>A <see cref="BreakOnGlobalWriteAttribute"/> probe as generated code describes it (the global resolved).</summary>
+public sealed record GlobalWriteProbe(string Name, int Global, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);

@@ -204,6 +204,34 @@ public abstract class WriteView : StopView
     public override string ToString() => $"write of {Length} byte(s) at 0x{Address:x} by {FunctionName}+0x{Pc:x} hit {Hit}";
 }
 
+/// <summary>Base of the generated view of a <see cref="BreakOnGlobalWriteAttribute"/> stop (<c>Class.Global_calls_Write</c>),
+/// which adds typed <c>OldValue</c>, <c>NewValue</c>, <c>Globals</c> and <c>Memory</c>. As at a write stop, there is
+/// no frame.</summary>
+public abstract class GlobalWriteView : StopView
+{
+    protected GlobalWriteView(DebugSession session, int hit, Watchpoints.GlobalWriteHit write) : base(session)
+    {
+        Hit = hit;
+        Write = write;
+    }
+
+    /// <summary>How many writes of the global there have been, this one included (1-based).</summary>
+    public int Hit { get; }
+
+    public Watchpoints.GlobalWriteHit Write { get; }
+
+    /// <summary>The function index (imports first) of the <c>global.set</c>.</summary>
+    public int Function => Write.Function;
+
+    public string FunctionName => Session.Module.Names.FunctionOrIndex(Write.Function);
+
+    /// <summary>The module-relative offset of the <c>global.set</c>.</summary>
+    public int Pc => Write.Pc;
+
+    public override string ToString() =>
+        $"global.set of {Session.Module.Names.Global(Write.Watchpoint.Global) ?? "global " + Write.Watchpoint.Global} by {FunctionName}+0x{Pc:x} hit {Hit}";
+}
+
 /// <summary>An operand stack indexed from the top: <c>this[0]</c> is the top (the value pushed last).</summary>
 public readonly struct OperandStack(IReadOnlyList<WasmValue> bottomFirst)
 {

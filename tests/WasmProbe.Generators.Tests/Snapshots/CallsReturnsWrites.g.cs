@@ -104,6 +104,26 @@ namespace Demo
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
         }
 
+        /// <summary>A <c>global.set</c> of __stack_pointer (i32) is about to run: its function, pc, the old and new value; globals and memory.</summary>
+        public sealed class Global_stack_pointer_Write : global::WasmProbe.Probes.GlobalWriteView
+        {
+            internal Global_stack_pointer_Write(global::WasmProbe.Debugging.DebugSession session, int hit, global::WasmProbe.Watchpoints.GlobalWriteHit write) : base(session, hit, write) { }
+
+            private GlobalsView? _globals;
+
+            /// <summary>The value of __stack_pointer before the write.</summary>
+            public int OldValue => Write.OldValue.AsInt32();
+
+            /// <summary>The value the write gives __stack_pointer.</summary>
+            public int NewValue => Write.NewValue.AsInt32();
+
+            /// <summary>The module's globals, typed.</summary>
+            public GlobalsView Globals => _globals ??= new GlobalsView(this);
+
+            /// <summary>Memory 0.</summary>
+            public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
+        }
+
         /// <summary>The guest stopped before store+0xca (<c>local.get $addr</c>): typed locals, operand stack (S0 = top), globals and memory.</summary>
         public sealed class Store_Call : global::WasmProbe.Probes.BreakpointView
         {
@@ -320,6 +340,16 @@ namespace Demo
                     global::WasmProbe.Probes.Expectation.Global(1, "calls", global::WasmProbe.Inspection.WasmValue.I32(0), 0),
                 }),
                 (session, hit, write) => this.Write(new Write_0x400(session, hit, write)));
+        }
+
+        /// <summary>Runs probe method <c>StackPointer</c> (every write of __stack_pointer, Global_stack_pointer_Write).</summary>
+        [global::Xunit.FactAttribute(DisplayName = "Demo.StoreProbes.StackPointer")]
+        public void StackPointer_WasmProbe()
+        {
+            global::WasmProbe.Probes.ProbeRunner.RunGlobalWrite(
+                WasmModule,
+                new global::WasmProbe.Probes.GlobalWriteProbe("Demo.StoreProbes.StackPointer", 0, 0, true, global::System.Array.Empty<global::WasmProbe.Probes.Expectation>(), NoWrites: new global::WasmProbe.Watchpoints.WriteWatchpoint[] { new global::WasmProbe.Watchpoints.WriteWatchpoint(0, 0x800L, 0x4L) }),
+                (session, hit, write) => this.StackPointer(new Global_stack_pointer_Write(session, hit, write)));
         }
     }
 }

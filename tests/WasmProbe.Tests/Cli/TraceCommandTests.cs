@@ -172,6 +172,25 @@ public sealed class TraceCommandTests : IDisposable
     }
 
     [Fact]
+    public void Watch_global_stops_at_each_global_set_with_the_old_and_new_value()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string sort = WasmProbe.Tests.Dwarf.CGuest.PathOf("sort-O0.wasm");
+        int code = Program.Run(["trace", sort, "--invoke", "_start", "--wasi", "--watch-global", "__stack_pointer"], stdout, stderr);
+
+        code.ShouldBe(0, stderr.ToString());
+        var events = stdout.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var writes = events.Where(e => e.GetProperty("event").GetString() == "global_watchpoint").ToList();
+        writes.Count.ShouldBeGreaterThan(10);
+        // Each frame pushed is popped again: the stack pointer ends where it started.
+        writes[^1].GetProperty("new").GetProperty("value").GetInt32().ShouldBe(writes[0].GetProperty("old").GetProperty("value").GetInt32());
+        writes.ShouldAllBe(w => w.GetProperty("global").GetInt32() == 0);
+        events[^1].GetProperty("event").GetString().ShouldBe("finished");
+    }
+
+    [Fact]
     public void Watch_of_an_unknown_variable_is_an_error_naming_it()
     {
         var stdout = new StringWriter();

@@ -146,6 +146,47 @@ public class WatchpointTests
         stops.Select(s => (s.Write.Address, s.Write.Length)).ShouldBe([(0L, 8L)]);
     }
 
+    /// <summary>No memory: global writes only. $g is set twice, $f once; $c cannot change.</summary>
+    private const string GlobalWriter = """
+        (module
+          (global $g (mut i32) (i32.const 5))
+          (global $c i32 (i32.const 1))
+          (global $f (mut f64) (f64.const 0))
+          (func $write (export "write")
+            (global.set $g (i32.const 7))
+            (global.set $f (f64.const 2.5))
+            (global.set $g (i32.add (global.get $g) (global.get $c)))))
+        """;
+
+    [Theory]
+    [InlineData(InstrumentationMode.Debug)]
+    [InlineData(InstrumentationMode.Static)]
+    public async Task A_global_watchpoint_stops_before_each_global_set_with_the_old_and_new_value(InstrumentationMode mode)
+    {
+        await using var session = Wat.Session(GlobalWriter, Options(mode));
+        var watchpoint = session.AddGlobalWatchpoint("g");
+        session.AddGlobalWatchpoint(2);
+
+        var stops = new List<GlobalWatchpointStop>();
+        StopEvent stop;
+        while ((stop = await session.ContinueAsync()) is GlobalWatchpointStop hit) stops.Add(hit);
+
+        stop.ShouldBeOfType<FinishedStop>();
+        stops.Select(s => (s.Write.Watchpoint.Global, s.Write.OldValue.FormatValue(), s.Write.NewValue.FormatValue()))
+            .ShouldBe([(0, "5", "7"), (2, "0", "2.5"), (0, "7", "8")]);
+        stops.ShouldAllBe(s => session.Module.Bodies[0].Code.Instructions.Single(i => i.Offset == s.At.Pc).Opcode == Wasm.Instructions.Opcode.GlobalSet);
+        session.RemoveGlobalWatchpoint(watchpoint).ShouldBeTrue();
+        session.GlobalWatchpoints.Select(w => w.Global).ShouldBe([2]);
+    }
+
+    [Fact]
+    public async Task A_global_that_is_never_written_cannot_be_watched()
+    {
+        await using var session = Wat.Session(GlobalWriter, Options(InstrumentationMode.Static));
+        Should.Throw<ArgumentException>(() => session.AddGlobalWatchpoint("c")).Message.ShouldBe("c is immutable: nothing ever writes it (Parameter 'global')");
+        Should.Throw<ArgumentException>(() => session.AddGlobalWatchpoint("h")).Message.ShouldContain("'h'");
+    }
+
     [Fact]
     public async Task Misuse_is_refused_with_the_reason()
     {

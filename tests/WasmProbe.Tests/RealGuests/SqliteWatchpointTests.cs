@@ -76,4 +76,34 @@ public class SqliteWatchpointTests
         Should.Throw<ArgumentException>(() => session.AddWatchpoint("sqlite3Config.isInitt")).Message.ShouldContain("isInitt");
         Should.Throw<ArgumentException>(() => session.AddWatchpoint("sqlite3Config.pHeap->x")).Message.ShouldContain("sqlite3Config.pHeap->x");
     }
+
+    [Fact]
+    public void The_stack_pointer_stays_aligned_and_comes_back_to_where_it_started()
+    {
+        using var session = DebugSession.Create(SqliteO2, new DebugSessionOptions
+        {
+            Entry = "sqlite_query",
+            Mode = InstrumentationMode.Static,
+            WatchWrites = true,
+            ExceptionStops = ExceptionStops.None,
+            Host = new GuestOptions { Wasi = true, Deadline = TimeSpan.FromMinutes(2) },
+        });
+        session.AddGlobalWatchpoint("__stack_pointer");
+        int writes = 0, first = 0, last = 0, lowest = int.MaxValue;
+        var end = session.Run(stop =>
+        {
+            var write = stop.ShouldBeOfType<GlobalWatchpointStop>().Write;
+            if (writes++ == 0) first = write.OldValue.AsInt32();
+            last = write.NewValue.AsInt32();
+            lowest = Math.Min(lowest, last);
+            (last % 16).ShouldBe(0, $"write {writes} by {session.Module.Names.FunctionOrIndex(write.Function)}+0x{write.Pc:x}");
+            return ResumeAction.Continue;
+        });
+
+        end.ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldNotBe(-1);
+        writes.ShouldBeGreaterThan(1000);
+        last.ShouldBe(first);
+        lowest.ShouldBeLessThan(first);
+        lowest.ShouldBeGreaterThan(0);
+    }
 }

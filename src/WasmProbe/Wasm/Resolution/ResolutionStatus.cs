@@ -24,6 +24,8 @@ public enum ResolutionStatus
     WatchRangeEmpty,
     /// <summary>Past a 32-bit memory, or (at compile time) past the memory's declared minimum size.</summary>
     WatchRangeOutsideMemory,
+    /// <summary>An immutable global, or one of a reference or vector type.</summary>
+    GlobalNotWatchable,
     /// <summary>A source variable was named, but the module has no DWARF.</summary>
     NoDebugInfo,
     /// <summary>No global source variable fits the path.</summary>

@@ -29,6 +29,23 @@ public static class WatchRangeResolver
         return Resolution<int>.Found(memory);
     }
 
+    /// <summary>Globals whose writes can be watched: mutable ones of a number type (the guest passes the new value as
+    /// bits).</summary>
+    public static bool CanWatch(Types.GlobalType global) =>
+        global.Mutable && global.Type.Kind is Types.ValueKind.I32 or Types.ValueKind.I64 or Types.ValueKind.F32 or Types.ValueKind.F64;
+
+    /// <summary>A global, resolved, whose writes can be watched.</summary>
+    public static Resolution<int> Global(Module module, Resolution<int> global)
+    {
+        if (!global.IsResolved) return global;
+        var type = module.IndexSpaces.Globals[global.Value];
+        if (CanWatch(type)) return global;
+        string name = module.Names.Global(global.Value) ?? "global " + global.Value;
+        return new ResolutionProblem(ResolutionStatus.GlobalNotWatchable, type.Mutable
+            ? $"{name} is of type {type.Type}: only globals of a number type can be watched"
+            : $"{name} is immutable: nothing ever writes it");
+    }
+
     /// <summary>The bytes of a global source variable, or a path into one (<c>stock[2].qty</c>, <c>config.isInit</c>),
     /// from the module's DWARF: its fixed address in memory 0 and the size of its type. A path through a pointer has
     /// no fixed address (the pointer's value is known only while the guest runs).</summary>
