@@ -278,6 +278,7 @@ public sealed partial class WasmProbeGenerator
             w.Line("public StackView Stack => _stack ??= new StackView(Session);");
         }
         EmitGlobalsAndMemory(w, spec);
+        EmitTypedForceReturn(w, view);
         w.Line();
         w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");
         if (steps)
@@ -424,6 +425,7 @@ public sealed partial class WasmProbeGenerator
             w.Line($"public {Probes}.OperandStack Stack => new {Probes}.OperandStack(Session.Frames[0].Stack);");
         }
         EmitGlobalsAndMemory(w, spec);
+        EmitTypedForceReturn(w, view);
         w.Line();
         w.Line(single
             ? $"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>"
@@ -482,6 +484,24 @@ public sealed partial class WasmProbeGenerator
         w.Line($"public {type} NewValue => {FromValue(global.Kind, "Write.NewValue")};");
         EmitGlobalsAndMemory(w, spec);
         w.Close();
+    }
+
+    /// <summary>ForceReturn typed by the function's results, so that a wrong count or type does not compile: the untyped
+    /// base method is hidden by an obsolete-as-error one, which overload resolution picks only when the typed one does
+    /// not fit. Not for results of reference types (they cannot be forced) nor lines in several functions.</summary>
+    private static void EmitTypedForceReturn(CodeWriter w, ViewSpec view)
+    {
+        if (view.Returns is not { } results || results.Any(r => r.Kind == ClrKind.Reference)) return;
+        string parameters = string.Join(", ", results.Select(r => $"{ClrType(r.Kind)} r{r.Index.ToString(CultureInfo.InvariantCulture)}"));
+        string arguments = string.Join(", ", results.Select(r => "r" + r.Index.ToString(CultureInfo.InvariantCulture)));
+        string types = "(" + string.Join(", ", results.Select(r => r.WasmType)) + ")";
+        w.Line();
+        w.Line($"/// <summary>Makes {Identifiers.Xml(view.FunctionName)} return {Identifiers.Xml(types)} to its caller when the guest resumes, without running the rest of it.</summary>");
+        w.Line($"public void ForceReturn({parameters}) => base.ForceReturn({arguments});");
+        w.Line();
+        w.Line($"/// <summary>Not for {Identifiers.Xml(view.FunctionName)}: its results are {Identifiers.Xml(types)}.</summary>");
+        w.Line($"[global::System.Obsolete({Identifiers.Literal($"{view.FunctionName} returns {types}: call ForceReturn({parameters})")}, true)]");
+        w.Line("public new void ForceReturn(params object?[] results) => base.ForceReturn(results);");
     }
 
     /// <summary>"a", "a and b", "a, b and c".</summary>

@@ -383,6 +383,30 @@ public partial class DiagnosticTests
             .ShouldBe("[BreakOnWrite] of memory 1: a source variable lies in memory 0");
     }
 
+    [Theory]
+    [InlineData("stop.ForceReturn(1, 2L)")]
+    [InlineData("stop.ForceReturn(1L)")]
+    [InlineData("stop.ForceReturn(\"1\")")]
+    public void A_forced_return_that_does_not_fit_the_function_s_results_does_not_compile(string call)
+    {
+        var result = Run([Probe("[OnCall(\"add\")]", $"public void M(Add_Call stop) => {call};")], [Fib, Types]);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        var error = result.CompileDiagnostics.ShouldHaveSingleItem();
+        error.Id.ShouldBe("CS0619");
+        error.GetMessage(System.Globalization.CultureInfo.InvariantCulture).ShouldContain("add returns (i32): call ForceReturn(int r0)");
+        error.Location.SourceTree!.ToString().Substring(error.Location.SourceSpan.Start, error.Location.SourceSpan.Length).ShouldStartWith("stop.ForceReturn");
+    }
+
+    [Fact]
+    public void A_forced_return_of_the_function_s_result_types_compiles()
+    {
+        var result = Run([Probe("[BreakAt(\"pair\", 0xe7)]", "public void M(Pair_0xe7 stop) => stop.ForceReturn(4, 7L);", "[WasmModule(\"guests/fib.wasm\", Entry = \"pair\", Args = new object[] { 1 })]")], [Fib, Types]);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompileDiagnostics.ShouldBeEmpty();
+    }
+
     [Fact]
     public void WP0039_a_global_that_is_never_written_cannot_be_watched()
     {

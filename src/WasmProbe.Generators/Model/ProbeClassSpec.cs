@@ -82,7 +82,8 @@ internal sealed record ViewSpec(
     EquatableArray<TypedSlot> Args = default,
     EquatableArray<TypedSlot> Results = default,
     EquatableArray<int> ExitPcs = default,
-    TypedSlot? Global = null);
+    TypedSlot? Global = null,
+    EquatableArray<TypedSlot>? Returns = null);
 
 internal enum ParameterKind
 {

@@ -111,6 +111,13 @@ namespace Demo
             /// <summary>Memory 0.</summary>
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
+            /// <summary>Makes fib return (i32) to its caller when the guest resumes, without running the rest of it.</summary>
+            public void ForceReturn(int r0) => base.ForceReturn(r0);
+
+            /// <summary>Not for fib: its results are (i32).</summary>
+            [global::System.Obsolete("fib returns (i32): call ForceReturn(int r0)", true)]
+            public new void ForceReturn(params object?[] results) => base.ForceReturn(results);
+
             /// <summary>The locals of fib, typed.</summary>
             public sealed class LocalsView
             {

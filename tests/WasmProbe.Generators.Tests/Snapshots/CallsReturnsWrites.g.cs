@@ -148,6 +148,13 @@ namespace Demo
             /// <summary>Memory 0.</summary>
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
+            /// <summary>Makes store return (i32) to its caller when the guest resumes, without running the rest of it.</summary>
+            public void ForceReturn(int r0) => base.ForceReturn(r0);
+
+            /// <summary>Not for store: its results are (i32).</summary>
+            [global::System.Obsolete("store returns (i32): call ForceReturn(int r0)", true)]
+            public new void ForceReturn(params object?[] results) => base.ForceReturn(results);
+
             /// <summary>The locals of store, typed.</summary>
             public sealed class LocalsView
             {
@@ -230,6 +237,13 @@ namespace Demo
 
             /// <summary>Memory 0.</summary>
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
+
+            /// <summary>Makes store return (i32) to its caller when the guest resumes, without running the rest of it.</summary>
+            public void ForceReturn(int r0) => base.ForceReturn(r0);
+
+            /// <summary>Not for store: its results are (i32).</summary>
+            [global::System.Obsolete("store returns (i32): call ForceReturn(int r0)", true)]
+            public new void ForceReturn(params object?[] results) => base.ForceReturn(results);
 
             /// <summary>The locals of store, typed.</summary>
             public sealed class LocalsView

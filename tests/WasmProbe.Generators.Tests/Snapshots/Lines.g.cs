@@ -88,6 +88,13 @@ namespace Demo.Lines
             /// <summary>Memory 0.</summary>
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
+            /// <summary>Makes insertion_sort return () to its caller when the guest resumes, without running the rest of it.</summary>
+            public void ForceReturn() => base.ForceReturn();
+
+            /// <summary>Not for insertion_sort: its results are ().</summary>
+            [global::System.Obsolete("insertion_sort returns (): call ForceReturn()", true)]
+            public new void ForceReturn(params object?[] results) => base.ForceReturn(results);
+
             /// <summary>The locals of insertion_sort, typed.</summary>
             public sealed class LocalsView
             {
@@ -625,6 +632,13 @@ namespace Demo.Lines
 
             /// <summary>Memory 0.</summary>
             public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
+
+            /// <summary>Makes insertion_sort return () to its caller when the guest resumes, without running the rest of it.</summary>
+            public void ForceReturn() => base.ForceReturn();
+
+            /// <summary>Not for insertion_sort: its results are ().</summary>
+            [global::System.Obsolete("insertion_sort returns (): call ForceReturn()", true)]
+            public new void ForceReturn(params object?[] results) => base.ForceReturn(results);
 
             /// <summary>The locals of insertion_sort, typed.</summary>
             public sealed class LocalsView

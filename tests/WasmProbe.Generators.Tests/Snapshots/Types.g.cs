@@ -86,6 +86,13 @@ partial class TypesProbes
         /// <summary>Memory 0.</summary>
         public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
 
+        /// <summary>Makes mix return (f64) to its caller when the guest resumes, without running the rest of it.</summary>
+        public void ForceReturn(double r0) => base.ForceReturn(r0);
+
+        /// <summary>Not for mix: its results are (f64).</summary>
+        [global::System.Obsolete("mix returns (f64): call ForceReturn(double r0)", true)]
+        public new void ForceReturn(params object?[] results) => base.ForceReturn(results);
+
         /// <summary>The locals of mix, typed.</summary>
         public sealed class LocalsView
         {
