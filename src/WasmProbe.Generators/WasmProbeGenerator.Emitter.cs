@@ -564,31 +564,23 @@ public sealed partial class WasmProbeGenerator
         w.Close();
     }
 
-    private static void EmitWriteTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, WatchSpec range)
-    {
-        string call = ProbeCall(method, "hit, write");
-        w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> (every write into the range, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
-        if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
-        w.Open($"public void {method.TestMethodName}()");
-        w.Line($"{Probes}.ProbeRunner.RunWrite(");
-        w.Indent++;
-        w.Line("WasmModule,");
-        EmitExpectations(w, $"new {Probes}.WriteProbe({Identifiers.Literal(method.DisplayName)}, {Watchpoint(range)}, {Int(method.Hit)}, {Bool(method.Optional)}, ", method);
-        w.Line($"(session, hit, write) => {call});");
-        w.Indent--;
-        w.Close();
-    }
+    private static void EmitWriteTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, WatchSpec range) =>
+        EmitWatchTest(w, spec, method, "every write into the range", "RunWrite", $"new {Probes}.WriteProbe({Identifiers.Literal(method.DisplayName)}, {Watchpoint(range)}, ");
 
-    private static void EmitGlobalWriteTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, TypedSlot global)
+    private static void EmitGlobalWriteTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, TypedSlot global) =>
+        EmitWatchTest(w, spec, method, $"every write of {Identifiers.Xml(global.Identifier)}", "RunGlobalWrite", $"new {Probes}.GlobalWriteProbe({Identifiers.Literal(method.DisplayName)}, {Int(global.Index)}, ");
+
+    /// <summary>The test of a [BreakOnWrite] or [BreakOnGlobalWrite] probe: the runner gets (session, hit, write).</summary>
+    private static void EmitWatchTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method, string what, string runner, string probeHead)
     {
         string call = ProbeCall(method, "hit, write");
-        w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> (every write of {Identifiers.Xml(global.Identifier)}, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
+        w.Line($"/// <summary>Runs probe method <c>{Identifiers.Xml(method.MethodName)}</c> ({what}, {Identifiers.Xml(method.ViewTypeName)}).</summary>");
         if (spec.EmitFacts) w.Line($"[global::Xunit.FactAttribute(DisplayName = {Identifiers.Literal(method.DisplayName)})]");
         w.Open($"public void {method.TestMethodName}()");
-        w.Line($"{Probes}.ProbeRunner.RunGlobalWrite(");
+        w.Line($"{Probes}.ProbeRunner.{runner}(");
         w.Indent++;
         w.Line("WasmModule,");
-        EmitExpectations(w, $"new {Probes}.GlobalWriteProbe({Identifiers.Literal(method.DisplayName)}, {Int(global.Index)}, {Int(method.Hit)}, {Bool(method.Optional)}, ", method);
+        EmitExpectations(w, probeHead + $"{Int(method.Hit)}, {Bool(method.Optional)}, ", method);
         w.Line($"(session, hit, write) => {call});");
         w.Indent--;
         w.Close();

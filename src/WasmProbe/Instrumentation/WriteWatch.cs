@@ -112,20 +112,7 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
         body.I32Const(global);
         body.I32Const(function);
         body.I32Const(pc);
-        body.LocalGet(value);
-        switch (type.Kind)
-        {
-            case ValueKind.I32:
-                body.Emit(Opcode.I64ExtendI32U);
-                break;
-            case ValueKind.F32:
-                body.Emit(Opcode.I32ReinterpretF32);
-                body.Emit(Opcode.I64ExtendI32U);
-                break;
-            case ValueKind.F64:
-                body.Emit(Opcode.I64ReinterpretF64);
-                break;
-        }
+        EmitBits(value, type);
         body.Call(watch.GlobalWriteFunction);
         body.Emit(Opcode.End);
         body.LocalGet(value);
@@ -171,6 +158,21 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
     private void EmitStoredBits(int value, ValType type)
     {
         body.I32Const((int)Watchpoints.WriteSource.Store);
+        if (type.Kind == ValueKind.V128)
+        {
+            body.LocalGet(value);
+            body.Emit(Opcode.I64x2ExtractLane, 0);
+            body.LocalGet(value);
+            body.Emit(Opcode.I64x2ExtractLane, 1);
+            return;
+        }
+        EmitBits(value, type);
+        body.Emit(Opcode.I64Const, 0);
+    }
+
+    /// <summary>A number value's bits as an i64 (i32 and f32 zero-extended).</summary>
+    private void EmitBits(int value, ValType type)
+    {
         body.LocalGet(value);
         switch (type.Kind)
         {
@@ -184,12 +186,6 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
             case ValueKind.F64:
                 body.Emit(Opcode.I64ReinterpretF64);
                 break;
-            case ValueKind.V128:
-                body.Emit(Opcode.I64x2ExtractLane, 0);
-                body.LocalGet(value);
-                body.Emit(Opcode.I64x2ExtractLane, 1);
-                return;
         }
-        body.Emit(Opcode.I64Const, 0);
     }
 }

@@ -166,29 +166,37 @@ public abstract class StepView : StopView
     public override string ToString() => $"{FunctionName}+0x{Pc:x} step {Step}";
 }
 
-/// <summary>Base of the generated view of a <see cref="BreakOnWriteAttribute"/> stop (<c>Class.Write_0x400</c>), which
-/// adds typed <c>Globals</c> and <c>Memory</c>. The guest is inside the check before the write, not at a probe:
-/// <see cref="StopView.Frames"/> is empty.</summary>
-public abstract class WriteView : StopView
+/// <summary>A stop before a watched write: the writing instruction and the hit. The guest is inside the check before
+/// the write, not at a probe: <see cref="StopView.Frames"/> is empty.</summary>
+public abstract class WatchView : StopView
 {
-    protected WriteView(DebugSession session, int hit, Watchpoints.WriteHit write) : base(session)
+    private protected WatchView(DebugSession session, int hit, int function, int pc) : base(session)
     {
         Hit = hit;
-        Write = write;
+        Function = function;
+        Pc = pc;
     }
 
-    /// <summary>How many writes into the range there have been, this one included (1-based).</summary>
+    /// <summary>How many writes the probe has seen, this one included (1-based).</summary>
     public int Hit { get; }
 
-    public Watchpoints.WriteHit Write { get; }
-
     /// <summary>The function index (imports first) of the writing instruction.</summary>
-    public int Function => Write.Function;
+    public int Function { get; }
 
-    public string FunctionName => Session.Module.Names.FunctionOrIndex(Write.Function);
+    public string FunctionName => Session.Module.Names.FunctionOrIndex(Function);
 
-    /// <summary>The module-relative offset of the writing instruction (a store, <c>memory.fill</c> or <c>memory.copy</c>).</summary>
-    public int Pc => Write.Pc;
+    /// <summary>The module-relative offset of the writing instruction.</summary>
+    public int Pc { get; }
+}
+
+/// <summary>Base of the generated view of a <see cref="BreakOnWriteAttribute"/> stop (<c>Class.Write_0x400</c>), which
+/// adds typed <c>Globals</c> and <c>Memory</c>. The writing instruction is a store, <c>memory.fill</c> or
+/// <c>memory.copy</c>.</summary>
+public abstract class WriteView : WatchView
+{
+    protected WriteView(DebugSession session, int hit, Watchpoints.WriteHit write) : base(session, hit, write.Function, write.Pc) => Write = write;
+
+    public Watchpoints.WriteHit Write { get; }
 
     /// <summary>The first byte this write writes (static offset included): it may start before the watched range.</summary>
     public long Address => Write.Address;
@@ -205,28 +213,12 @@ public abstract class WriteView : StopView
 }
 
 /// <summary>Base of the generated view of a <see cref="BreakOnGlobalWriteAttribute"/> stop (<c>Class.Global_calls_Write</c>),
-/// which adds typed <c>OldValue</c>, <c>NewValue</c>, <c>Globals</c> and <c>Memory</c>. As at a write stop, there is
-/// no frame.</summary>
-public abstract class GlobalWriteView : StopView
+/// which adds typed <c>OldValue</c>, <c>NewValue</c>, <c>Globals</c> and <c>Memory</c>.</summary>
+public abstract class GlobalWriteView : WatchView
 {
-    protected GlobalWriteView(DebugSession session, int hit, Watchpoints.GlobalWriteHit write) : base(session)
-    {
-        Hit = hit;
-        Write = write;
-    }
-
-    /// <summary>How many writes of the global there have been, this one included (1-based).</summary>
-    public int Hit { get; }
+    protected GlobalWriteView(DebugSession session, int hit, Watchpoints.GlobalWriteHit write) : base(session, hit, write.Function, write.Pc) => Write = write;
 
     public Watchpoints.GlobalWriteHit Write { get; }
-
-    /// <summary>The function index (imports first) of the <c>global.set</c>.</summary>
-    public int Function => Write.Function;
-
-    public string FunctionName => Session.Module.Names.FunctionOrIndex(Write.Function);
-
-    /// <summary>The module-relative offset of the <c>global.set</c>.</summary>
-    public int Pc => Write.Pc;
 
     public override string ToString() =>
         $"global.set of {Session.Module.Names.Global(Write.Watchpoint.Global) ?? "global " + Write.Watchpoint.Global} by {FunctionName}+0x{Pc:x} hit {Hit}";

@@ -157,15 +157,8 @@ public sealed class TraceCommandTests : IDisposable
     [Fact]
     public void Watch_of_a_source_variable_stops_at_the_writes_into_it()
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        string sort = WasmProbe.Tests.Dwarf.CGuest.PathOf("sort-O0.wasm");
         // musl's stdout buffer, from buf + 8: printf starts each line there ("1 2 3 5 7 9", then "sum=27").
-        int code = Program.Run(["trace", sort, "--invoke", "_start", "--wasi", "--watch", "buf[8]"], stdout, stderr);
-
-        code.ShouldBe(0, stderr.ToString());
-        var events = stdout.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var events = TraceSort("--watch", "buf[8]");
         var writes = events.Where(e => e.GetProperty("event").GetString() == "watchpoint").ToList();
         writes.Select(w => w.GetProperty("new_bytes").GetString()![..2]).ShouldBe(["31", "73"]);
         events[^1].GetProperty("event").GetString().ShouldBe("finished");
@@ -174,20 +167,24 @@ public sealed class TraceCommandTests : IDisposable
     [Fact]
     public void Watch_global_stops_at_each_global_set_with_the_old_and_new_value()
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        string sort = WasmProbe.Tests.Dwarf.CGuest.PathOf("sort-O0.wasm");
-        int code = Program.Run(["trace", sort, "--invoke", "_start", "--wasi", "--watch-global", "__stack_pointer"], stdout, stderr);
-
-        code.ShouldBe(0, stderr.ToString());
-        var events = stdout.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var events = TraceSort("--watch-global", "__stack_pointer");
         var writes = events.Where(e => e.GetProperty("event").GetString() == "global_watchpoint").ToList();
         writes.Count.ShouldBeGreaterThan(10);
         // Each frame pushed is popped again: the stack pointer ends where it started.
         writes[^1].GetProperty("new").GetProperty("value").GetInt32().ShouldBe(writes[0].GetProperty("old").GetProperty("value").GetInt32());
         writes.ShouldAllBe(w => w.GetProperty("global").GetInt32() == 0);
         events[^1].GetProperty("event").GetString().ShouldBe("finished");
+    }
+
+    /// <summary>The JSON events of tracing the C guest sort-O0.wasm's _start with these options.</summary>
+    private static List<System.Text.Json.JsonElement> TraceSort(params string[] options)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string sort = WasmProbe.Tests.Dwarf.CGuest.PathOf("sort-O0.wasm");
+        int code = Program.Run(["trace", sort, "--invoke", "_start", "--wasi", .. options], stdout, stderr);
+        code.ShouldBe(0, stderr.ToString());
+        return [.. stdout.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)];
     }
 
     [Fact]

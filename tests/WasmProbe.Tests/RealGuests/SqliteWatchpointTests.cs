@@ -9,9 +9,11 @@ public class SqliteWatchpointTests
 {
     private static readonly byte[] SqliteO2 = File.ReadAllBytes(Repository.PathOf("guests", "sqlite", "sqlite-O2.wasm"));
 
-    private static DebugSession OpenClose() => DebugSession.Create(SqliteO2, new DebugSessionOptions
+    private static DebugSession OpenClose() => Session("sqlite_open_close");
+
+    private static DebugSession Session(string entry) => DebugSession.Create(SqliteO2, new DebugSessionOptions
     {
-        Entry = "sqlite_open_close",
+        Entry = entry,
         Mode = InstrumentationMode.Static,
         WatchWrites = true,
         ExceptionStops = ExceptionStops.None,
@@ -44,14 +46,7 @@ public class SqliteWatchpointTests
     [Fact]
     public void Nothing_writes_through_a_null_pointer_while_sqlite_runs_a_query_but_its_heap_is_written()
     {
-        using var session = DebugSession.Create(SqliteO2, new DebugSessionOptions
-        {
-            Entry = "sqlite_query",
-            Mode = InstrumentationMode.Static,
-            WatchWrites = true,
-            ExceptionStops = ExceptionStops.None,
-            Host = new GuestOptions { Wasi = true, Deadline = TimeSpan.FromMinutes(2) },
-        });
+        using var session = Session("sqlite_query");
         var nullPage = session.AddWatchpoint(0, 1024);
         var config = session.AddWatchpoint("sqlite3Config");
         var writers = new HashSet<string>();
@@ -80,14 +75,7 @@ public class SqliteWatchpointTests
     [Fact]
     public void The_stack_pointer_stays_aligned_and_comes_back_to_where_it_started()
     {
-        using var session = DebugSession.Create(SqliteO2, new DebugSessionOptions
-        {
-            Entry = "sqlite_query",
-            Mode = InstrumentationMode.Static,
-            WatchWrites = true,
-            ExceptionStops = ExceptionStops.None,
-            Host = new GuestOptions { Wasi = true, Deadline = TimeSpan.FromMinutes(2) },
-        });
+        using var session = Session("sqlite_query");
         session.AddGlobalWatchpoint("__stack_pointer");
         int writes = 0, first = 0, last = 0, lowest = int.MaxValue;
         var end = session.Run(stop =>
