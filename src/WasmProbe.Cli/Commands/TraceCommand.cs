@@ -11,7 +11,7 @@ namespace WasmProbe.Cli.Commands;
 public sealed class TraceCommand : ICommand
 {
     public string Name => "trace";
-    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--on-call FUNC]... [--watch ADDR:LEN|VARIABLE]... [--watch-global GLOBAL]... [--step] [--vars] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
+    public string Synopsis => "<file.wasm> --invoke EXPORT [ARGS...] [--break FUNC@PC|FILE:LINE]... [--on-call FUNC]... [--on-return FUNC]... [--watch ADDR:LEN|VARIABLE]... [--watch-global GLOBAL]... [--step] [--vars] [--max-stops N] [--wasi] [--arg VALUE]... [--env NAME=VALUE]... [--dir HOST::GUEST[::rw]]... [--stdin FILE]";
     public string Summary => "run an export and print every stop as a JSON line (breakpoints, steps, exceptions, end)";
 
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -19,6 +19,7 @@ public sealed class TraceCommand : ICommand
         Invocation.Option,
         new("break", "b", "FUNC@PC|FILE:LINE", "stop before the instruction at PC (hex 0x.. or decimal) of FUNC (name or index), or at a source line (DWARF); repeatable", Repeatable: true),
         new("on-call", null, "FUNC", "stop at every call of FUNC (name or index), before its first instruction: its locals are the arguments; repeatable", Repeatable: true),
+        new("on-return", null, "FUNC", "stop at every return of FUNC (return, end, a taken branch out, a tail call) as a return event with its exit, the call's arguments and the results; repeatable", Repeatable: true),
         new("watch-global", null, "GLOBAL", "stop before every global.set of a mutable global (name or index); repeatable", Repeatable: true),
         new("watch", "w", "ADDR:LEN|VARIABLE", "stop before every write to a byte of [ADDR, ADDR+LEN) of memory 0 (hex 0x.. or decimal), or of a global source variable or a path into one (DWARF: config.isInit, stock[2].qty); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
@@ -72,6 +73,18 @@ public sealed class TraceCommand : ICommand
                     throw new CommandException($"--on-call {function}: {e.Message}");
                 }
             }
+            var returns = new List<ReturnStops>();
+            foreach (string function in arguments.Values("on-return"))
+            {
+                try
+                {
+                    returns.Add(ReturnStops.Arm(session, session.Module.Names.ResolveFunction(function)));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CommandException($"--on-return {function}: {e.Message}");
+                }
+            }
             foreach (var (text, range) in watches)
             {
                 try
@@ -100,11 +113,15 @@ public sealed class TraceCommand : ICommand
             int stops = 0;
             var final = session.Run(stop =>
             {
-                WriteStop(json, context.Out, session, stop, variables);
+                var watching = returns.FirstOrDefault(r => r.Owns(stop));
+                var returned = watching?.Observe(stop);
+                // The entry and exits not taken only keep the return stops' books.
+                if (watching is not null && returned is null) return ResumeAction.Continue;
+                WriteStop(json, context.Out, session, stop, variables, returned);
                 if (++stops >= maxStops) return ResumeAction.RunToCompletion;
                 return step ? ResumeAction.StepInto : ResumeAction.Continue;
             }, step ? ResumeAction.StepInto : ResumeAction.Continue);
-            WriteStop(json, context.Out, session, final, variables);
+            WriteStop(json, context.Out, session, final, variables, null);
             if (host.Wasi) context.Error.Write(session.Stdout + session.Stderr);
             return final is FinishedStop { ExitCode: null or 0 } ? 0 : 1;
         }
@@ -157,11 +174,12 @@ public sealed class TraceCommand : ICommand
         return long.TryParse(hex ? text[2..] : text, hex ? NumberStyles.HexNumber : NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : null;
     }
 
-    private static void WriteStop(Utf8JsonWriter json, TextWriter output, DebugSession session, StopEvent stop, bool variables)
+    /// <param name="returned">When the stop is a return (--on-return): the return.</param>
+    private static void WriteStop(Utf8JsonWriter json, TextWriter output, DebugSession session, StopEvent stop, bool variables, Probes.FunctionReturn? returned)
     {
         json.Reset();
         json.WriteStartObject();
-        json.WriteString("event", stop.Kind switch
+        json.WriteString("event", returned is not null ? "return" : stop.Kind switch
         {
             StopKind.HostError => "trap",
             StopKind.Exception => "exception",
@@ -205,6 +223,11 @@ public sealed class TraceCommand : ICommand
                     json.WriteNumber("length", write.Length);
                     json.WriteString("old_bytes", Convert.ToHexStringLower(write.OldBytes));
                     json.WriteString("new_bytes", Convert.ToHexStringLower(write.NewBytes));
+                    break;
+                case BreakpointStop when returned is not null:
+                    json.WriteString("exit", returned.Exit.Kind.ToString());
+                    WriteValues(json, "args", returned.Args);
+                    WriteValues(json, "results", returned.Results);
                     break;
                 case GlobalWatchpointStop { Write: var global }:
                     json.WriteNumber("global", global.Watchpoint.Global);

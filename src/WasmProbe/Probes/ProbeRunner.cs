@@ -48,35 +48,18 @@ public static class ProbeRunner
             $"{line} (at {string.Join(", ", (IEnumerable<Breakpoint>)breakpoints)})", "the line was never hit");
     }
 
-    /// <summary>Runs an <see cref="OnReturnAttribute"/> probe: a breakpoint at the function's entry (to keep each call's
-    /// arguments, innermost call last) and at each of its exits; a stop at an exit whose branch is taken is a hit.</summary>
+    /// <summary>Runs an <see cref="OnReturnAttribute"/> probe: each return <see cref="ReturnStops"/> sees is a hit.</summary>
     /// <param name="onStop">Calls the probe method with the stop (session, hit, the return); null for declarative-only probes.</param>
     public static void RunReturn(ProbeModule module, ReturnProbe probe, Action<DebugSession, int, FunctionReturn>? onStop)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(probe);
         using var session = module.CreateSession(InstrumentationMode.Static, watchWrites: probe.NoWrites is { Count: > 0 });
-        var analysis = session.Analysis(probe.Function);
-        var exits = Wasm.Resolution.FunctionExits.Of(analysis).ToDictionary(e => e.Pc);
-        int parameters = analysis.Locals.ParameterCount;
-        int results = session.Module.IndexSpaces.FunctionTypeOfFunction(probe.Function).Results.Length;
-        int entryPc = Wasm.Resolution.PcResolver.Entry(analysis);
-        var breakpoints = exits.Keys.Append(entryPc).Distinct().Order().Select(pc => session.AddBreakpoint(probe.Function, pc)).ToArray();
-        var calls = new Stack<Inspection.WasmValue[]>();
+        var returns = ReturnStops.Arm(session, probe.Function);
         FunctionReturn? current = null;
         string function = session.Module.Names.FunctionOrIndex(probe.Function);
         RunStops(module, session, new RunChecks(probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, probe.NoWrites),
-            stop =>
-            {
-                if (stop is not BreakpointStop { Breakpoint: var b } || Array.IndexOf(breakpoints, b) < 0) return false;
-                var frame = session.Frames[0];
-                if (b.Location.Pc == entryPc) calls.Push([.. frame.Locals.Take(parameters)]);
-                var stack = frame.Stack;
-                if (!exits.TryGetValue(b.Location.Pc, out var exit) || !Leaves(exit, stack)) return false;
-                var returned = exit.Kind == Wasm.Resolution.ExitKind.TailCall ? [] : stack.Skip(stack.Count - exit.ValuesAboveResults - results).Take(results).ToArray();
-                current = new FunctionReturn(exit, calls.Count > 0 ? calls.Pop() : [], returned);
-                return true;
-            },
+            stop => (current = returns.Observe(stop)) is not null,
             onStop is null ? null : (s, hit) => onStop(s, hit, current!),
             e => e is ReturnExpectation returning ? returning.Check(current!) : e.Check(session),
             hit =>
@@ -220,13 +203,6 @@ public static class ProbeRunner
 
     private static string Bytes(byte[] bytes) => bytes.Length == 0 ? "(out of bounds)"
         : bytes.Length <= 32 ? MemoryExpectation.Hex(bytes) : MemoryExpectation.Hex(bytes[..32]) + $" ... ({bytes.Length} bytes)";
-
-    private static bool Leaves(Wasm.Resolution.FunctionExit exit, IReadOnlyList<Inspection.WasmValue> stack) => exit.Kind switch
-    {
-        Wasm.Resolution.ExitKind.BranchIf => stack[^1].AsInt32() != 0,
-        Wasm.Resolution.ExitKind.BranchTable => exit.Leaving![Math.Min((uint)stack[^1].AsInt32(), (uint)(exit.Leaving.Length - 1))],
-        _ => true,
-    };
 
     /// <param name="onStep">Calls the probe method with the stop (session, step); null for declarative-only probes.</param>
     public static void RunSteps(ProbeModule module, StepProbe probe, Action<DebugSession, int>? onStep)

@@ -96,6 +96,19 @@ public sealed class TraceCommandTests : IDisposable
     }
 
     [Fact]
+    public void On_return_stops_once_per_return_with_the_exit_the_arguments_and_the_results()
+    {
+        var (code, lines, error) = Trace("--invoke", "add", "1", "2", "--on-return", "add");
+
+        code.ShouldBe(0, error);
+        lines.ShouldBe(
+        [
+            $$"""{"event":"return","func":0,"pc":{{Pc("add", 3)}},"exit":"End","args":[{"type":"i32","value":1},{"type":"i32","value":2}],"results":[{"type":"i32","value":3}],"locals":[{"type":"i32","value":1},{"type":"i32","value":2}],"stack":[{"type":"i32","value":3}],"frames":[{"func":0,"pc":{{Pc("add", 3)}}}]}""",
+            """{"event":"finished","results":[{"type":"i32","value":3}]}""",
+        ]);
+    }
+
+    [Fact]
     public void On_call_of_an_unknown_function_is_an_error_naming_it()
     {
         var (code, _, error) = Trace("--invoke", "add", "1", "2", "--on-call", "sub");

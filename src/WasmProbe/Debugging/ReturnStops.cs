@@ -1,0 +1,57 @@
+using WasmProbe.Inspection;
+using WasmProbe.Probes;
+using WasmProbe.Wasm.Resolution;
+
+namespace WasmProbe.Debugging;
+
+/// <summary>The returns of one function, seen through breakpoints at its entry (which keep each call's arguments,
+/// innermost call last) and at each of its exits (<see cref="FunctionExits"/>): a stop at an exit whose branch is
+/// taken is a return. What <see cref="OnReturnAttribute"/> probes and <c>wasmprobe trace --on-return</c> stop at.</summary>
+public sealed class ReturnStops
+{
+    private readonly DebugSession _session;
+    private readonly Dictionary<int, FunctionExit> _exits;
+    private readonly Breakpoint[] _breakpoints;
+    private readonly Stack<WasmValue[]> _calls = new();
+    private readonly int _entryPc, _parameters, _results;
+
+    private ReturnStops(DebugSession session, int function)
+    {
+        _session = session;
+        Function = function;
+        var analysis = session.Analysis(function);
+        _exits = FunctionExits.Of(analysis).ToDictionary(e => e.Pc);
+        _parameters = analysis.Locals.ParameterCount;
+        _results = session.Module.IndexSpaces.FunctionTypeOfFunction(function).Results.Length;
+        _entryPc = PcResolver.Entry(analysis);
+        _breakpoints = [.. _exits.Keys.Append(_entryPc).Distinct().Order().Select(pc => session.AddBreakpoint(function, pc))];
+    }
+
+    /// <summary>Sets the breakpoints (in a static session, before the run starts).</summary>
+    public static ReturnStops Arm(DebugSession session, int function) => new(session, function);
+
+    public int Function { get; }
+
+    public bool Owns(StopEvent stop) => stop is BreakpointStop { Breakpoint: var b } && Array.IndexOf(_breakpoints, b) >= 0;
+
+    /// <summary>At a stop this set <see cref="Owns"/>: keeps the arguments at the entry; at an exit that is taken, the
+    /// return (its results as they are on the operand stack; none for a tail call); else null.</summary>
+    public FunctionReturn? Observe(StopEvent stop)
+    {
+        if (!Owns(stop)) return null;
+        int pc = ((BreakpointStop)stop).Breakpoint.Location.Pc;
+        var frame = _session.Frames[0];
+        if (pc == _entryPc) _calls.Push([.. frame.Locals.Take(_parameters)]);
+        var stack = frame.Stack;
+        if (!_exits.TryGetValue(pc, out var exit) || !Leaves(exit, stack)) return null;
+        var returned = exit.Kind == ExitKind.TailCall ? [] : stack.Skip(stack.Count - exit.ValuesAboveResults - _results).Take(_results).ToArray();
+        return new FunctionReturn(exit, _calls.Count > 0 ? _calls.Pop() : [], returned);
+    }
+
+    private static bool Leaves(FunctionExit exit, IReadOnlyList<WasmValue> stack) => exit.Kind switch
+    {
+        ExitKind.BranchIf => stack[^1].AsInt32() != 0,
+        ExitKind.BranchTable => exit.Leaving![Math.Min((uint)stack[^1].AsInt32(), (uint)(exit.Leaving.Length - 1))],
+        _ => true,
+    };
+}
