@@ -241,7 +241,7 @@ public sealed partial class WasmProbeGenerator
                 memories.Length == 0 ? "the module's memories: it has none" : $"the module's memories: it has {Count(memories.Length, "memory", "memories")}"));
             return null;
         }
-        long address = e.Target.Value switch { int i => i, long l => l, uint u => u, short s => s, ushort us => us, byte b => b, sbyte sb => sb, _ => -1 };
+        long address = Integer(e.Target.Value) ?? -1;
         string where = e.Memory == 0 ? "memory" : $"memory {e.Memory}";
         if (address < 0 || (ulong)address + (ulong)bytes.Length > memories[e.Memory].MinimumBytes)
         {

@@ -44,6 +44,11 @@ public sealed partial class WasmProbeGenerator
             exported.Length == 0 ? " (it exports no functions)" : $" (exported functions: {exported})");
     }
 
+    /// <summary>DWARF that does not read as WP0023 (section and offset), a module that does not as WP0003.</summary>
+    private static DiagnosticInfo DwarfDiagnostic(Wasm.Binary.WasmFormatException error, LocationInfo? location, ModuleContext context) => error is Wasm.Dwarf.DwarfFormatException dwarf
+        ? DiagnosticInfo.Create(D.DwarfMalformed, location, context.Path, dwarf.Reason, dwarf.Section, Hex(dwarf.Offset))
+        : DiagnosticInfo.Create(D.ModuleMalformed, location, context.Path, error.Reason, Hex(error.Offset));
+
     /// <summary>"the declared minimum size of memory (1 page = 0x10000 bytes)".</summary>
     private static string MinimumSize(ModuleContext context, int memory)
     {

@@ -86,9 +86,7 @@ public sealed partial class WasmProbeGenerator
         int line = lineArg.Value is int l ? l : 0;
         if (context.DwarfError is { } error)
         {
-            diagnostics.Add(error is DwarfFormatException dwarf
-                ? DiagnosticInfo.Create(D.DwarfMalformed, fileArg.Location, context.Path, dwarf.Reason, dwarf.Section, Hex(dwarf.Offset))
-                : DiagnosticInfo.Create(D.ModuleMalformed, fileArg.Location, context.Path, error.Reason, Hex(error.Offset)));
+            diagnostics.Add(DwarfDiagnostic(error, fileArg.Location, context));
             return null;
         }
         LineResolution resolution;

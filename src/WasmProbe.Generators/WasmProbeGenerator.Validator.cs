@@ -181,7 +181,7 @@ public sealed partial class WasmProbeGenerator
         memberNames.Add(testName);
         var methodSpec = new ProbeMethodSpec(method.Name, testName, request.FullName + "." + method.Name, kind, view.TypeName, parameter, method.IsStatic,
             view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line, ending, importCalls,
-            kind == ProbeKind.Write ? WatchRange(method.Watch!, "BreakOnWrite", context, null) : null, noWrites);
+            site.Watch, noWrites);
         return new MethodResult(view, methodSpec);
     }
 

@@ -16,7 +16,7 @@ public sealed partial class WasmProbeGenerator
             ? "Write_" + Identifiers.Sanitize(variable.Replace(" ", "")).TrimStart('_')
             : "Write_0x" + Hex(range.Address) + (range.Memory == 0 ? "" : "_M" + range.Memory.ToString(CultureInfo.InvariantCulture));
         var view = new ViewSpec(typeName, ProbeKind.Write, -1, "", 0, "", EquatableArray<TypedSlot>.Empty, EquatableArray<TypedSlot>.Empty);
-        return new ProbeSite(Range(range), view, [], [], null, null);
+        return new ProbeSite(Range(range), view, [], [], null, null, range);
     }
 
     /// <summary>[BreakOnGlobalWrite]: the global resolved as <c>DebugSession.AddGlobalWatchpoint</c> resolves it; its
@@ -60,23 +60,22 @@ public sealed partial class WasmProbeGenerator
         return WatchRange(watch, "ExpectNoWrite", context, diagnostics);
     }
 
-    /// <summary>The range, or null with its diagnostic (when <paramref name="diagnostics"/> is given).</summary>
-    private static WatchSpec? WatchRange(WatchRequest watch, string attribute, ModuleContext context, List<DiagnosticInfo>? diagnostics)
+    /// <summary>The range, or null with its diagnostic.</summary>
+    private static WatchSpec? WatchRange(WatchRequest watch, string attribute, ModuleContext context, List<DiagnosticInfo> diagnostics)
     {
         if (watch.Address.Value is string variable) return VariableRange(watch, variable, attribute, context, diagnostics);
         if (Integer(watch.Address.Value) is not { } address)
         {
-            diagnostics?.Add(DiagnosticInfo.Create(D.ValueNotConvertible, watch.Address.Location, Values.Describe(watch.Address), "an address", " (a long)"));
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, watch.Address.Location, Values.Describe(watch.Address), "an address", " (a long)"));
             return null;
         }
         if (Integer(watch.Length.Value) is not { } length)
         {
-            diagnostics?.Add(DiagnosticInfo.Create(D.ValueNotConvertible, watch.Length.Location, Values.Describe(watch.Length), "a length", " (a long)"));
+            diagnostics.Add(DiagnosticInfo.Create(D.ValueNotConvertible, watch.Length.Location, Values.Describe(watch.Length), "a length", " (a long)"));
             return null;
         }
         var resolution = WatchRangeResolver.Resolve(context.Module, watch.Memory, address, length, withinMinimum: true);
         if (resolution.Problem is not { } problem) return new WatchSpec(watch.Memory, address, length);
-        if (diagnostics is null) return null;
         var memories = context.Spaces.Memories;
         string memory = watch.Memory.ToString(CultureInfo.InvariantCulture);
         diagnostics.Add(problem.Status switch
@@ -91,18 +90,16 @@ public sealed partial class WasmProbeGenerator
     }
 
     /// <summary>A source variable's bytes, from the module's DWARF (memory 0).</summary>
-    private static WatchSpec? VariableRange(WatchRequest watch, string variable, string attribute, ModuleContext context, List<DiagnosticInfo>? diagnostics)
+    private static WatchSpec? VariableRange(WatchRequest watch, string variable, string attribute, ModuleContext context, List<DiagnosticInfo> diagnostics)
     {
         if (context.DwarfError is { } error)
         {
-            diagnostics?.Add(error is Wasm.Dwarf.DwarfFormatException dwarf
-                ? DiagnosticInfo.Create(D.DwarfMalformed, watch.Address.Location, context.Path, dwarf.Reason, dwarf.Section, Hex(dwarf.Offset))
-                : DiagnosticInfo.Create(D.ModuleMalformed, watch.Address.Location, context.Path, error.Reason, Hex(error.Offset)));
+            diagnostics.Add(DwarfDiagnostic(error, watch.Address.Location, context));
             return null;
         }
         if (watch.Memory != 0)
         {
-            diagnostics?.Add(DiagnosticInfo.Create(D.RangeNotWatchable, watch.MemoryLocation, attribute, watch.Memory.ToString(CultureInfo.InvariantCulture), "a source variable lies in memory 0"));
+            diagnostics.Add(DiagnosticInfo.Create(D.RangeNotWatchable, watch.MemoryLocation, attribute, watch.Memory.ToString(CultureInfo.InvariantCulture), "a source variable lies in memory 0"));
             return null;
         }
         Resolution<VariableRange> found;
@@ -112,12 +109,12 @@ public sealed partial class WasmProbeGenerator
         }
         catch (Wasm.Dwarf.DwarfFormatException e)
         {
-            diagnostics?.Add(DiagnosticInfo.Create(D.DwarfMalformed, watch.Address.Location, context.Path, e.Reason, e.Section, Hex(e.Offset)));
+            diagnostics.Add(DwarfDiagnostic(e, watch.Address.Location, context));
             return null;
         }
         if (found.Problem is { } problem)
         {
-            diagnostics?.Add(DiagnosticInfo.Create(D.UnknownWatchedVariable, watch.Address.Location, attribute, problem.Message));
+            diagnostics.Add(DiagnosticInfo.Create(D.UnknownWatchedVariable, watch.Address.Location, attribute, problem.Message));
             return null;
         }
         var range = found.Value;

@@ -101,8 +101,7 @@ public sealed class TraceCommand : ICommand
             {
                 try
                 {
-                    if (int.TryParse(global, NumberStyles.None, CultureInfo.InvariantCulture, out int index)) session.AddGlobalWatchpoint(index);
-                    else session.AddGlobalWatchpoint(global);
+                    session.AddGlobalWatchpoint(global);
                 }
                 catch (ArgumentException e)
                 {

@@ -109,8 +109,7 @@ public static class ProbeRunner
             e => e.Check(session),
             hit =>
             {
-                var write = current!;
-                string by = $"{session.Module.Names.FunctionOrIndex(write.Function)}+0x{write.Pc:x}";
+                string by = Where(session, current!.Function, current.Pc);
                 return total => $"{global} ({by}, write {hit} of {total})";
             },
             $"{global} (writes)", "the global was never written",
@@ -195,7 +194,10 @@ public static class ProbeRunner
         $"{(range.Memory == 0 ? "memory" : $"memory {range.Memory}")}[0x{range.Address:x}..0x{range.Address + range.Length:x}]";
 
     private static string Describe(DebugSession session, WriteHit write) =>
-        $"{session.Module.Names.FunctionOrIndex(write.Function)}+0x{write.Pc:x}, {write.Length} {(write.Length == 1 ? "byte" : "bytes")} at 0x{write.Address:x}";
+        $"{Where(session, write.Function, write.Pc)}, {write.Length} {(write.Length == 1 ? "byte" : "bytes")} at 0x{write.Address:x}";
+
+    /// <summary>fib+0xa1.</summary>
+    private static string Where(DebugSession session, int function, int pc) => $"{session.Module.Names.FunctionOrIndex(function)}+0x{pc:x}";
 
     /// <summary>A write stop's context: the bytes (the guest is in the write check, with no frame to show).</summary>
     private static string WriteContext(WriteHit write) =>
@@ -276,5 +278,5 @@ public static class ProbeRunner
     }
 
     private static string Here(DebugSession session) =>
-        session.LastStop?.Location is { } at ? $"{session.Module.Names.FunctionOrIndex(at.Function)}+0x{at.Pc:x}" : "?";
+        session.LastStop?.Location is { } at ? Where(session, at.Function, at.Pc) : "?";
 }

@@ -22,6 +22,7 @@ public sealed class GlobalWatchpoints
     private readonly List<GlobalWatchpoint> _watchpoints = [];
     private readonly Func<int, IGuestGlobal?> _flag;
     private readonly Func<int, IGuestGlobal?> _global;
+    private readonly Dictionary<int, IGuestGlobal?> _watched = [];
 
     internal GlobalWatchpoints(Func<int, IGuestGlobal?> flag, Func<int, IGuestGlobal?> global)
     {
@@ -52,7 +53,8 @@ public sealed class GlobalWatchpoints
     /// <summary>The guest's report of a write of <paramref name="bits"/> to a watched global.</summary>
     internal void OnWrite(int global, int function, int pc, long bits)
     {
-        var current = _global(global);
+        // Looked up once per global: a watched __stack_pointer is written by every call.
+        if (!_watched.TryGetValue(global, out var current)) _watched[global] = current = _global(global);
         if (current is null) return;
         var old = current.Get();
         var value = FromBits(current.Type.Type, bits);
