@@ -9,6 +9,13 @@ public partial class FailingSortProbes
     // Wrong on purpose: insertion_sort receives 6 numbers, not 5.
     [BreakAt("insertion_sort", 0x34b, Hit = 1)]
     public void Sorting_five_numbers(Insertion_sort_0x34b stop) => stop.Variable("n").AsInteger().ShouldBe(5);
+
+    // Wrong on purpose: the first key is 2.
+    [BreakAtLine("sort.c", 36, Hit = 1)]
+    [ExpectVariable("key", 3)]
+    public void The_first_key_is_three()
+    {
+    }
 }
 
 public class FailureMessageTests
@@ -20,6 +27,14 @@ public class FailureMessageTests
         error.Message.ShouldStartWith("insertion_sort+0x34b (pc 0x34b, hit 1 of 5): ");
         error.Message.ShouldContain("#0 insertion_sort+0x34b at /cguest/sort.c:36:20");
         error.Message.ShouldContain("#1 __original_main+0x419 at /cguest/sort.c:51:5 in main");
+    }
+
+    [Fact]
+    public void A_failing_variable_expectation_names_the_variable_and_shows_the_frames_variables()
+    {
+        var error = Should.Throw<ProbeFailedException>(new FailingSortProbes().The_first_key_is_three_WasmProbe);
+        error.Message.ShouldStartWith("sort.c:36 (insertion_sort+0x34b, hit 1 of 5): variable key expected 3 but was 2");
+        error.Message.ShouldContain("source variables of insertion_sort+0x34b at /cguest/sort.c:36:20:\n  key = 2 (int)\n  j = -1 (int)\n  i = 1 (int)");
     }
 }
 

@@ -57,5 +57,20 @@ public partial class SortProbes
         stop.Hit.ShouldBeInRange(1, 8);
     }
 
+    // Declarative: each path is checked at compile time against the variables in scope at line 36 (a name not in
+    // scope, a step the type does not allow or a value the type cannot hold is a build error), then read at the stop.
+    // Input 5, 2, 9, 1, 7, 3: the first pass takes key 2 and shifts 5 right, leaving the gap at a[0].
+    [BreakAtLine("sort.c", 36)]
+    [ExpectVariable("n", 6)]
+    [ExpectVariable("i", 1, Hit = 1)]
+    [ExpectVariable("key", 2, Hit = 1)]
+    [ExpectVariable("j", -1, Hit = 1)]
+    [ExpectVariable("a[1]", 5, Hit = 1)]
+    [ExpectVariable("key", 9, Hit = 2)]
+    [ExpectVariable("*a", 2, Hit = 2)]
+    public void Each_pass_leaves_the_gap_where_the_key_belongs()
+    {
+    }
+
     private static long Value(StopView stop, string variable) => stop.Variable(variable).AsInteger();
 }

@@ -20,6 +20,17 @@ public partial class WcProbes
         stop.Variable("path").ToString().ShouldContain("\"/data/fox.txt\"");
     }
 
+    // The same counts declaratively: struct members, a pointer's target and a C string (compared up to its NUL).
+    [BreakAtLine("wc.c", 39)]
+    [ExpectVariable("c.lines", 3L)]
+    [ExpectVariable("c.words", 9)]
+    [ExpectVariable("total->bytes", 44)]
+    [ExpectVariable("path", "/data/fox.txt")]
+    [ExpectVariable("*path", '/')]
+    public void Adds_the_file_to_the_totals()
+    {
+    }
+
     [Fact]
     public void Writes_its_report_into_the_runs_own_temporary_directory()
     {

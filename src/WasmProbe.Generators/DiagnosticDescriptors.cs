@@ -101,6 +101,18 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GlobalNotWatchable = Error("WP0039", "Global cannot be watched",
         "[BreakOnGlobalWrite] of {0}");
 
+    public static readonly DiagnosticDescriptor UnknownVariable = Error("WP0040", "Unknown source variable",
+        "[ExpectVariable] '{0}' at {1}: {2}");
+
+    public static readonly DiagnosticDescriptor VariablePathMismatch = Error("WP0041", "Variable path does not fit the variable's type",
+        "[ExpectVariable] '{0}' at {1}: {2}");
+
+    public static readonly DiagnosticDescriptor VariableUnavailable = Error("WP0042", "Source variable unavailable at the probe",
+        "[ExpectVariable] '{0}': the compiler kept no location for '{1}' at {2} (optimized out); probe a line where it is live, or build with -O0");
+
+    public static readonly DiagnosticDescriptor NoDebugInfo = Error("WP0043", "Module has no DWARF variable information",
+        "The module '{0}' has no .debug_info to find source variable '{1}' in (build it with -g and keep its .debug_* custom sections)");
+
     public static readonly DiagnosticDescriptor InternalError = Error("WP0025", "WasmProbe generator failure",
         "WasmProbe's generator failed on class '{0}' (module '{1}'): {2} ({3}). This is a bug in WasmProbe, not a problem of the module: please report it with this message and the module");
 
@@ -133,7 +145,8 @@ internal static class DiagnosticDescriptors
         InvalidProbeMethod, InvalidCount, NoLineInfo, UnknownSourceFile, LineWithoutCode, DwarfMalformed,
         InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters, FinishMismatch, UnknownTrapCode,
         SeveralEndings, UnknownImport, MockSignature, ImportNotMocked, NeverReturns, ExpectationNotAtThisProbe,
-        ResultIndexOutOfRange, RangeNotWatchable, UnknownWatchedVariable, GlobalNotWatchable,
+        ResultIndexOutOfRange, RangeNotWatchable, UnknownWatchedVariable, GlobalNotWatchable, UnknownVariable,
+        VariablePathMismatch, VariableUnavailable, NoDebugInfo,
     ];
 
     public static DiagnosticDescriptor ById(string id)

@@ -7,6 +7,7 @@ public sealed partial class WasmProbeGenerator
 {
     private const string Value = "global::WasmProbe.Inspection.WasmValue";
     private const string Probes = "global::WasmProbe.Probes";
+    private const string Variables = "global::WasmProbe.Wasm.Dwarf.Variables";
     private const string Session = "global::WasmProbe.Debugging.DebugSession";
     private const string MemoryAccess = "global::WasmProbe.Inspection.MemoryAccess";
 
@@ -671,6 +672,7 @@ public sealed partial class WasmProbeGenerator
             ExpectationKind.Stack => $"{Probes}.Expectation.Stack({Int(e.Depth)}, {Int(e.Index)}, {Literal(e.Value!)}, {hit})",
             ExpectationKind.Arg => $"{Probes}.Expectation.Arg({Int(e.Index)}, {Identifiers.Literal(e.Label)}, {Literal(e.Value!)}, {hit})",
             ExpectationKind.Result => $"{Probes}.Expectation.Result({Int(e.Index)}, {Literal(e.Value!)}, {hit})",
+            ExpectationKind.Variable => $"{Probes}.Expectation.Variable({Identifiers.Literal(e.Label)}, {Literal(e.Variable!)}, {hit})",
             ExpectationKind.Global => $"{Probes}.Expectation.Global({Int(e.Index)}, {Identifiers.Literal(e.Label)}, {Literal(e.Value!)}, {hit})",
             _ => $"{Probes}.Expectation.Memory({Int(e.Index)}, 0x{e.Address.ToString("x", CultureInfo.InvariantCulture)}L, new byte[] {{ {string.Join(", ", e.Bytes.Select(b => "0x" + b.ToString("x2", CultureInfo.InvariantCulture)))} }}, {Probes}.MemoryFormat.{e.MemoryFormat}, {hit})",
         };
@@ -685,6 +687,9 @@ public sealed partial class WasmProbeGenerator
         ClrKind.V128 => $"{Value}.V128(0x{value.Low.ToString("x16", CultureInfo.InvariantCulture)}ul, 0x{value.High.ToString("x16", CultureInfo.InvariantCulture)}ul)",
         _ => $"{Value}.Null({RefType(value)})",
     };
+
+    private static string Literal(Wasm.Dwarf.Variables.ExpectedValue value) =>
+        $"new {Variables}.ExpectedValue({Variables}.ExpectedValueKind.{value.Kind}, {value.Bits.ToString(CultureInfo.InvariantCulture)}L{(value.Text is null ? "" : ", " + Identifiers.Literal(value.Text))}) /* {value.Display.Replace("*/", "* /")} */";
 
     private static string FloatText(double value) =>
         double.IsNaN(value) ? "nan" : double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf"

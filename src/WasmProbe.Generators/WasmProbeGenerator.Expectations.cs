@@ -29,6 +29,7 @@ public sealed partial class WasmProbeGenerator
             ExpectationKind.Global => Global(e, context, diagnostics),
             ExpectationKind.Arg => Arg(e, context, site, diagnostics),
             ExpectationKind.Result => Result(e, context, site, diagnostics),
+            ExpectationKind.Variable => Variable(e, context, site, diagnostics),
             _ => Memory(e, context, diagnostics),
         };
     }

@@ -142,6 +142,9 @@ public sealed partial class WasmProbeGenerator
                 case "ExpectStackAttribute":
                     expectations.Add(Expectation(ExpectationKind.Stack, attribute, syntax, null));
                     break;
+                case "ExpectVariableAttribute":
+                    expectations.Add(Expectation(ExpectationKind.Variable, attribute, syntax, null));
+                    break;
                 case "ExpectArgAttribute":
                     expectations.Add(Expectation(ExpectationKind.Arg, attribute, syntax, null));
                     break;

@@ -383,6 +383,54 @@ public partial class DiagnosticTests
             .ShouldBe("[BreakOnWrite] of memory 1: a source variable lies in memory 0");
     }
 
+    [Fact]
+    public void WP0040_an_expected_variable_not_in_scope_lists_those_that_are()
+    {
+        Diagnose("WP0040", Probe("[BreakAtLine(\"sort.c\", 36)][ExpectVariable([|\"keys\"|], 1)]", module: SortModule), WithSort)
+            .ShouldBe("[ExpectVariable] 'keys' at sort.c:36 (insertion_sort+0x34b): no variable 'keys' in scope; in scope: key (int), j (int), i (int), a (int *), n (int)");
+        // Line 33 at -O2 is in insertion_sort and, inlined, in main: the variable must be in scope at both.
+        Diagnose("WP0040", Probe("[BreakAtLine(\"sort.c\", 33)][ExpectVariable([|\"values\"|], 1)]", module: InlinedSortModule), WithSort)
+            .ShouldBe("[ExpectVariable] 'values' at sort.c:33 (insertion_sort+0x1e2): no variable 'values' in scope; in scope: key (int), j (int), i (int), a (int *), n (int)");
+    }
+
+    [Theory]
+    [InlineData("key.x", "'key' is not a structure or union (int)")]
+    [InlineData("a.x", "'a' is not a structure or union (int *) (use '->' for a pointer)")]
+    [InlineData("*key", "'key' is not a pointer (int)")]
+    [InlineData("n[0]", "'n' is not an array or pointer (int)")]
+    [InlineData("a[", "an index (a non-negative integer) expected")]
+    public void WP0041_a_path_step_the_type_does_not_allow(string path, string message)
+    {
+        Diagnose("WP0041", Probe($"[BreakAtLine(\"sort.c\", 36)][ExpectVariable([|\"{path}\"|], 1)]", module: SortModule), WithSort).ShouldBe($"[ExpectVariable] '{path}' at sort.c:36 (insertion_sort+0x34b): {message}");
+    }
+
+    [Theory]
+    [InlineData("key", "2.5", "2.5 (double) cannot be converted to int, the type of variable key (it takes an integer from -2147483648 to 2147483647)")]
+    [InlineData("key", "1L << 40", "1099511627776 (long) cannot be converted to int, the type of variable key (it takes an integer from -2147483648 to 2147483647)")]
+    [InlineData("a", "\"text\"", "\"text\" (string) cannot be converted to int *, the type of variable a (a pointer takes an address or null)")]
+    [InlineData("a", "-1", "-1 (int) cannot be converted to int *, the type of variable a (a pointer takes an address or null)")]
+    public void WP0011_an_expected_variable_value_the_source_type_cannot_hold(string path, string value, string message)
+    {
+        Diagnose("WP0011", Probe($"[BreakAtLine(\"sort.c\", 36)][ExpectVariable(\"{path}\", [|{value}|])]", module: SortModule), WithSort).ShouldBe(message);
+    }
+
+    [Fact]
+    public void WP0042_a_variable_the_optimizer_left_without_a_location_at_every_stop()
+    {
+        Diagnose("WP0042", Probe("[BreakAtLine(\"sort.c\", 33)][ExpectVariable([|\"j\"|], 1)]", module: InlinedSortModule), WithSort)
+            .ShouldBe("[ExpectVariable] 'j': the compiler kept no location for 'j' at sort.c:33 (insertion_sort+0x1e2), sort.c:33 (__original_main+0x333) (optimized out); " +
+                "probe a line where it is live, or build with -O0");
+    }
+
+    [Fact]
+    public void WP0043_variables_of_a_module_without_debug_info()
+    {
+        Diagnose("WP0043", Probe("[BreakAt(\"fib\", 0xa1)][ExpectVariable([|\"n\"|], 1)]"))
+            .ShouldBe("The module 'guests/fib.wasm' has no .debug_info to find source variable 'n' in (build it with -g and keep its .debug_* custom sections)");
+        Diagnose("WP0035", Probe("[[|ExpectVariable(\"n\", 6)|]][OnCall(\"insertion_sort\")]", module: SortModule), WithSort)
+            .ShouldBe("[ExpectVariable] needs a stop at an instruction of a function's body ([BreakAt], [BreakAtLine], [StepFrom]), not [OnCall]");
+    }
+
     [Theory]
     [InlineData("stop.ForceReturn(1, 2L)")]
     [InlineData("stop.ForceReturn(1L)")]

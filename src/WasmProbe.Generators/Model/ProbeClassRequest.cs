@@ -113,9 +113,11 @@ internal enum ExpectationKind
     Arg,
     /// <summary>[ExpectResult]: a result of an [OnReturn] probe's function, by index.</summary>
     Result,
+    /// <summary>[ExpectVariable]: a source variable or a path into one, from DWARF.</summary>
+    Variable,
 }
 
-/// <param name="Target">Local/global: name (string) or index (int); stack: depth; memory: address (long).</param>
+/// <param name="Target">Local/global: name (string) or index (int); stack: depth; memory: address (long); variable: the path.</param>
 /// <param name="Value">The expected value; for byte-string memory expectations, the string.</param>
 /// <param name="MemoryType">TypedMemory: the type argument's C# keyword (int, float, ...).</param>
 internal sealed record ExpectationRequest(

@@ -124,6 +124,7 @@ internal sealed record EndingSpec(bool Trap, EquatableArray<ValueSpec> Results, 
 /// <param name="Label">Local/global display name; for stack: the depth.</param>
 /// <param name="Functions">For a local of a [BreakAtLine] probe over several functions: the functions, and in
 /// <paramref name="Indices"/> the local's index in each (<paramref name="Index"/> is then unused).</param>
+/// <param name="Variable">[ExpectVariable]: the value converted to the source type (<paramref name="Label"/> is the path).</param>
 internal sealed record ExpectationSpec(
     ExpectationKind Kind,
     int Index,
@@ -135,4 +136,5 @@ internal sealed record ExpectationSpec(
     string MemoryFormat,
     int Hit,
     EquatableArray<int> Functions = default,
-    EquatableArray<int> Indices = default);
+    EquatableArray<int> Indices = default,
+    Wasm.Dwarf.Variables.ExpectedValue? Variable = null);

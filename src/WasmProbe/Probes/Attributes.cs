@@ -262,6 +262,25 @@ public sealed class ExpectLocalAttribute : Attribute
     public int Hit { get; set; }
 }
 
+/// <summary>At the probe's stop, a source variable (from the module's DWARF) or a path into one must equal
+/// <paramref name="value"/>: <c>n</c>, <c>it.qty</c>, <c>a[3]</c>, <c>p->next</c>, <c>*p</c>, <c>items[2].tag[0]</c>,
+/// resolved in the innermost scope at the stop as <c>StackFrame.Variable</c> resolves it. Checked at compile time
+/// against the variables in scope at every location of the probe: the path must fit their types, and the value
+/// must convert to the type it ends at: an integer in the type's range (a <c>char</c> for C's char types), a float
+/// or double it holds exactly, <c>true</c>/<c>false</c> for <c>bool</c>, an enumerator's name (or its value) for an
+/// enum, an address or null for a pointer, a string for a C string (<c>char</c> array or pointer, compared up to its
+/// NUL) or a Rust <c>&amp;str</c>. A variable the compiler kept no location for at the stop fails the check with
+/// "unavailable" (never a guessed value). Only on [BreakAt], [BreakAtLine] and [StepFrom] (at the start) probes.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class ExpectVariableAttribute(string path, object? value) : Attribute
+{
+    public string Path { get; } = path;
+    public object? Value { get; } = value;
+
+    /// <summary>Check only at this hit (1-based); 0 (default): at every hit the probe checks.</summary>
+    public int Hit { get; set; }
+}
+
 /// <summary>At the probe's stop, the operand stack value <paramref name="depth"/> slots below the top must equal
 /// <paramref name="value"/>: depth 0 is the top of the stack (the stop view's <c>Stack.S0</c>).</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]

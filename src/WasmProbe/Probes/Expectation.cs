@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using WasmProbe.Debugging;
 using WasmProbe.Inspection;
+using WasmProbe.Wasm.Dwarf;
+using WasmProbe.Wasm.Dwarf.Variables;
 using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Probes;
@@ -59,6 +61,9 @@ public abstract class Expectation
     /// <summary>Result <paramref name="index"/> of a return an <see cref="OnReturnAttribute"/> probe stops at.</summary>
     public static Expectation Result(int index, WasmValue expected, int hit = 0) => new ResultExpectation(index, expected, hit);
 
+    /// <summary>A source variable or a path into one (see <see cref="ExpectVariableAttribute"/>), resolved at the stop.</summary>
+    public static Expectation Variable(string path, ExpectedValue expected, int hit = 0) => new VariableExpectation(path, expected, hit);
+
     /// <summary>Bit-exact equality, except that any NaN matches an expected NaN (its payload is rarely the point).</summary>
     internal static bool Same(WasmValue expected, WasmValue actual)
     {
@@ -111,6 +116,21 @@ internal sealed class FunctionLocalExpectation(int[] functions, int[] indices, s
         return i < 0
             ? $"local {name}: the guest is stopped in {session.Module.Names.FunctionOrIndex(function)}, where the local is not known"
             : Compare($"local {name}", expected, session.Local(indices[i]));
+    }
+}
+
+internal sealed class VariableExpectation(string path, ExpectedValue expected, int hit) : Expectation(hit)
+{
+    public override string? Check(DebugSession session)
+    {
+        try
+        {
+            return expected.Mismatch(session.Variable(path)) is { } mismatch ? $"variable {path} {mismatch}" : null;
+        }
+        catch (Exception e) when (e is VariablePathException or DwarfFormatException)
+        {
+            return $"variable {path}: {e.Message}";
+        }
     }
 }
 

@@ -69,8 +69,21 @@ public class RustVariableTests
         Show("corners").ShouldBe("[Point { x: 3, y: 0 }, Point { x: 0, y: -4 }]");
         Show("point.y").ShouldBe("-4");
         Show("*point").ShouldBe("Point { x: 3, y: -4 }");
+        // Checked without a frame (as the generator checks [ExpectVariable]), the same paths end at the same types.
+        VariablePath.TypeOf("maybe.__0", inScope).Name.ShouldBe("u32");
+        VariablePath.TypeOf("point.y", inScope).Name.ShouldBe("i32");
+        VariablePath.TypeOf("values[7]", inScope).Name.ShouldBe("u16");
+        string? Compare(string path, object value) =>
+            ExpectedValue.Convert(value, VariablePath.TypeOf(path, inScope), out _)!.Mismatch(VariablePath.Resolve(path, inScope, pc, frame));
+        Compare("label", "hello").ShouldBeNull();
+        Compare("label", "hell").ShouldBe("expected \"hell\" but was \"hello\"");
+        Compare("maybe.__0", 42).ShouldBeNull();
+        Compare("first", (ushort)20).ShouldBeNull();
+        ExpectedValue.Convert(-1, VariablePath.TypeOf("extra", inScope), out string hint).ShouldBeNull();
+        hint.ShouldBe(" (it takes an integer from 0 to 4294967295)");
         frame.WriteInt(FrameBase + 8, 0);
         VariablePath.Resolve("maybe", inScope, pc, frame).Display.ShouldBe("None");
+        Should.Throw<VariablePathException>(() => VariablePath.Resolve("maybe.__0", inScope, pc, frame)).Error.ShouldBe(VariablePathError.NoSuchMember);
         Should.Throw<VariablePathException>(() => VariablePath.Resolve("values[2]", inScope, pc, frame)).Error.ShouldBe(VariablePathError.IndexOutOfRange);
     }
 }

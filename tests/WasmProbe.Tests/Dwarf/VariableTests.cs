@@ -200,6 +200,46 @@ public class VariableTests
         scale.Evaluate(pc, new FakeFrame()).Display.ShouldBe("2.5");
     }
 
+    [Theory]
+    [InlineData("items[2].qty", 5, null)]
+    [InlineData("items[2].qty", 4, "expected 4 but was 5")]
+    [InlineData("items[0].flags", 5, null)]
+    [InlineData("items[2].level", 31, null)]
+    [InlineData("it->color", "BLUE", null)]
+    [InlineData("it->color", "GREEN", "expected GREEN but was BLUE")]
+    [InlineData("items[0].tag", "abc", null)]
+    [InlineData("scale", 2.5, null)]
+    [InlineData("scale", 2.5f, null)]
+    [InlineData("ok", true, null)]
+    [InlineData("ok", false, "expected false but was true")]
+    [InlineData("letter", 'x', null)]
+    [InlineData("big", 1L << 40, null)]
+    [InlineData("w.bytes[0]", (byte)42, null)]
+    public void An_expected_value_converts_to_the_source_type_and_compares_with_the_value_at_the_stop(string path, object expected, string? mismatch)
+    {
+        var dwarf = VariableGuests.Dwarf("vars-O0.wasm");
+        int pc = VariableGuests.PcOf(dwarf, "vars.c", 62);
+        var inScope = dwarf.VariablesAt(pc);
+        var value = ExpectedValue.Convert(expected, VariablePath.TypeOf(path, inScope), out string hint).ShouldNotBeNull(hint);
+        value.Mismatch(VariablePath.Resolve(path, inScope, pc, RunFrame(dwarf, inScope, pc))).ShouldBe(mismatch);
+    }
+
+    [Theory]
+    [InlineData("ok", 1, "_Bool", " (a bool takes true or false)")]
+    [InlineData("it->color", "PURPLE", "enum color", " (its enumerators: RED, GREEN, BLUE)")]
+    [InlineData("letter", 300, "char", " (it takes an integer from -128 to 127)")]
+    [InlineData("items", 1, "struct item[3]", " (expect its members or elements, e.g. path.member or path[0])")]
+    [InlineData("it", "x", "item_t *", " (a pointer takes an address or null)")]
+    public void A_value_the_source_type_cannot_hold_says_what_it_takes(string path, object expected, string type, string hint)
+    {
+        var dwarf = VariableGuests.Dwarf("vars-O0.wasm");
+        var inScope = dwarf.VariablesAt(VariableGuests.PcOf(dwarf, "vars.c", 62));
+        var target = VariablePath.TypeOf(path, inScope);
+        target.Name.ShouldBe(type);
+        ExpectedValue.Convert(expected, target, out string said).ShouldBeNull();
+        said.ShouldBe(hint);
+    }
+
     [Fact]
     public void Path_errors_say_what_does_not_fit()
     {
@@ -219,6 +259,9 @@ public class VariableTests
         Fail("*seed").Error.ShouldBe(VariablePathError.NotAPointer);
         Fail("seed[0]").Error.ShouldBe(VariablePathError.NotIndexable);
         Fail("items[3]").Error.ShouldBe(VariablePathError.IndexOutOfRange);
+        // The check without a frame fails the same way.
+        Should.Throw<VariablePathException>(() => VariablePath.TypeOf("items[3]", inScope)).Message.ShouldBe(Fail("items[3]").Message);
+        Should.Throw<VariablePathException>(() => VariablePath.TypeOf("it.qty", inScope)).Message.ShouldBe(Fail("it.qty").Message);
         var syntax = Fail("items[");
         syntax.Error.ShouldBe(VariablePathError.Syntax);
         syntax.Position.ShouldBe(6);

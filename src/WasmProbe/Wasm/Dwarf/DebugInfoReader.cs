@@ -137,7 +137,35 @@ internal sealed partial class DebugInfoReader
         var unit = new CompileUnit(unitStart, version, is64, addressSize);
         var ctx = new UnitContext(unit) { Start = unitStart, FirstDie = c.Position, End = c.End, Version = version, Is64 = is64, AddressSize = addressSize, Abbreviations = abbreviations };
         unit.Context = ctx;
+        WalkDies(ctx, rootRead: false, Functions);
+    }
 
+    /// <summary>The concrete functions of one unit (with what is inlined in them, names resolved), for a reader made
+    /// with <c>unitsOnly</c>: the unit's DIE tree is walked when first asked for, once.</summary>
+    /// <exception cref="DwarfFormatException">The unit's DIEs are malformed.</exception>
+    public IReadOnlyList<DwarfFunction> FunctionsOf(CompileUnit unit)
+    {
+        lock (_functionsByUnit)
+        {
+            if (_functionsByUnit.TryGetValue(unit, out var known)) return known;
+            var functions = new List<DwarfFunction>();
+            if (!_unitsOnly) functions.AddRange(Functions.Where(f => f.Unit == unit));
+            else if (unit.Context is { } ctx) WalkDies(ctx, rootRead: true, functions);
+            foreach (var function in functions) Resolve(function);
+            return _functionsByUnit[unit] = functions;
+        }
+    }
+
+    private readonly Dictionary<CompileUnit, List<DwarfFunction>> _functionsByUnit = [];
+
+    /// <param name="rootRead">The unit's root DIE was read before (by a reader made with <c>unitsOnly</c>): walk the
+    /// functions below it.</param>
+    private void WalkDies(UnitContext ctx, bool rootRead, List<DwarfFunction> concrete)
+    {
+        var unit = ctx.Unit;
+        var abbreviations = ctx.Abbreviations;
+        int version = ctx.Version;
+        var c = new DwarfCursor(_s.Info, ctx.FirstDie, ctx.End);
         // Walk the DIE tree without recursion: per depth, the function and qualified scope children inherit.
         var functions = new List<DwarfFunction?> { null };
         var scopes = new List<string?> { null };
@@ -159,7 +187,7 @@ internal sealed partial class DebugInfoReader
                 continue;
             }
             if (!abbreviations.TryGetValue(code, out var abbreviation))
-                throw c.Error(dieOffset, $"abbreviation code {code} is not in the abbreviation table at .debug_abbrev+0x{abbrevOffset:x}");
+                throw c.Error(dieOffset, $"abbreviation code {code} is not in the abbreviation table of the unit at .debug_info+0x{ctx.Start:x}");
             if (abbreviation.Attributes.Length > values.Length) values = new Value[abbreviation.Attributes.Length];
             int tag = abbreviation.Tag;
             bool interesting = first || tag is DwarfTag.Subprogram or DwarfTag.InlinedSubroutine or DwarfTag.Namespace
@@ -178,9 +206,12 @@ internal sealed partial class DebugInfoReader
             if (first)
             {
                 first = false;
-                ReadUnitDie(ctx, abbreviation, values);
-                Units.Add(unit);
-                if (_unitsOnly) return;
+                if (!rootRead)
+                {
+                    ReadUnitDie(ctx, abbreviation, values);
+                    Units.Add(unit);
+                    if (_unitsOnly) return;
+                }
             }
             else if (interesting)
             {
@@ -229,7 +260,7 @@ internal sealed partial class DebugInfoReader
                         }
                         else
                         {
-                            Functions.Add(function);
+                            concrete.Add(function);
                         }
                     }
                     else if (tag == DwarfTag.InlinedSubroutine || pc.HasLowPcOrRanges)

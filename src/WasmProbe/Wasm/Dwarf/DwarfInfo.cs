@@ -14,11 +14,14 @@ public sealed partial class DwarfInfo
 {
     private readonly CodeIndex? _code;
     private readonly VariableReader? _variables;
+    private readonly DebugInfoReader? _unitsOnly;
+    private readonly Dictionary<CompileUnit, FunctionTable> _unitFunctions = [];
 
-    private DwarfInfo(CodeIndex? code, IReadOnlyList<CompileUnit> units, LineTable lines, FunctionTable functions, VariableReader? variables = null)
+    private DwarfInfo(CodeIndex? code, IReadOnlyList<CompileUnit> units, LineTable lines, FunctionTable functions, VariableReader? variables = null, DebugInfoReader? unitsOnly = null)
     {
         _code = code;
         _variables = variables;
+        _unitsOnly = unitsOnly;
         CompileUnits = units;
         Lines = lines;
         Functions = functions;
@@ -67,7 +70,8 @@ public sealed partial class DwarfInfo
     /// <summary>The compile units (their root DIEs) and the line table, for callers that look at a few functions of
     /// a module decoded lazily (<see cref="Decoding.BodyDecoding.Lazy"/>, as the source generator decodes it): a body
     /// is decoded only when a lookup needs its instruction boundaries (<see cref="ResolveLine"/> decodes the bodies
-    /// where the line has rows). <see cref="Functions"/> is empty; <see cref="GlobalVariables"/> are read when asked for.</summary>
+    /// where the line has rows). <see cref="Functions"/> is empty; <see cref="VariablesAt(int)"/> reads the functions of
+    /// the one unit whose code holds the pc, and <see cref="GlobalVariables"/> are read when asked for.</summary>
     /// <exception cref="DwarfFormatException">The DWARF is malformed.</exception>
     /// <exception cref="WasmFormatException">From lookups: a body that does not decode.</exception>
     public static DwarfInfo ReadLines(Module module)
@@ -77,7 +81,7 @@ public sealed partial class DwarfInfo
         var code = new CodeIndex(module);
         var info = new DebugInfoReader(sections, code, unitsOnly: true);
         info.Read();
-        return new DwarfInfo(code, info.Units, ReadLines(sections, code, info.Units), FunctionTable.Empty, new VariableReader(info));
+        return new DwarfInfo(code, info.Units, ReadLines(sections, code, info.Units), FunctionTable.Empty, new VariableReader(info), info);
     }
 
     private static LineTable ReadLines(DwarfSections sections, CodeIndex code, List<CompileUnit> units)
@@ -124,8 +128,28 @@ public sealed partial class DwarfInfo
     /// <exception cref="DwarfFormatException">The function's DIEs are malformed (they are read on first use).</exception>
     public IReadOnlyList<DwarfVariable> VariablesAt(int pc)
     {
-        var scopes = Functions.ScopesAt(pc);
+        var scopes = ScopesAt(pc);
         return scopes.Count == 0 ? [] : VariablesAt(scopes[0], pc);
+    }
+
+    /// <summary>As <see cref="FunctionTable.ScopesAt"/>; read with <see cref="ReadLines(Module)"/>, from the functions
+    /// of the unit whose code holds the pc.</summary>
+    /// <exception cref="DwarfFormatException">That unit's DIEs are malformed.</exception>
+    public IReadOnlyList<DwarfFunction> ScopesAt(int pc)
+    {
+        if (_unitsOnly is null) return Functions.ScopesAt(pc);
+        foreach (var unit in CompileUnits)
+        {
+            if (unit.Ranges.Count > 0 && !unit.Ranges.Any(r => r.Contains(pc))) continue;
+            FunctionTable table;
+            lock (_unitFunctions)
+            {
+                if (!_unitFunctions.TryGetValue(unit, out table!)) _unitFunctions[unit] = table = new FunctionTable(_unitsOnly.FunctionsOf(unit));
+            }
+            var scopes = table.ScopesAt(pc);
+            if (scopes.Count > 0) return scopes;
+        }
+        return [];
     }
 
     /// <summary>The variables visible at <paramref name="pc"/> in <paramref name="function"/> (one of

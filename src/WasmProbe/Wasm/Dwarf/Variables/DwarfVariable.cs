@@ -44,6 +44,10 @@ public sealed class DwarfVariable
     /// <summary>Whether the DWARF says where the variable is (some location, a location list or a constant value).</summary>
     public bool HasLocation => Location is not null || _constant is not null;
 
+    /// <summary>Whether the DWARF gives the variable a location at <paramref name="pc"/> (a location list may have
+    /// no entry there, or an empty expression: optimized out).</summary>
+    public bool IsAvailableAt(int pc) => _constant is not null || (Location is not null && _reader.HasLocation(Location, pc));
+
     internal LocationDescription? Location { get; }
     internal LocationDescription? FrameBase { get; }
     internal DebugInfoReader.UnitContext Unit { get; }

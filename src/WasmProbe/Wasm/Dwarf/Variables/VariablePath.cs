@@ -37,7 +37,9 @@ public sealed class VariablePathException(VariablePathError error, string path, 
 
 /// <summary>Resolves paths into variables: <c>name</c>, <c>name.field</c>, <c>name[3]</c>, <c>name-&gt;field</c>,
 /// <c>*name</c>, and combinations (<c>it.tag[1]</c>, <c>items[2].qty</c>, <c>*p-&gt;next</c>). As in C, <c>*</c>
-/// applies to everything after it. In Rust, <c>.</c> also reaches through a reference (auto-deref).</summary>
+/// applies to everything after it. In Rust, <c>.</c> also reaches through a reference (auto-deref). A path is checked
+/// against types alone (<see cref="TypeOf"/>, as the source generator checks <c>[ExpectVariable]</c>) or resolved to
+/// a value at a stop (<see cref="Resolve"/>); both take the same steps with the same errors.</summary>
 public static class VariablePath
 {
     /// <exception cref="VariablePathException">The path is malformed, names no variable in scope, or takes a step the
@@ -45,22 +47,89 @@ public static class VariablePath
     /// <exception cref="DwarfFormatException">The DWARF of a variable on the path is malformed.</exception>
     public static VariableValue Resolve(string path, IReadOnlyList<DwarfVariable> inScope, int pc, IFrameState frame)
     {
+        var parsed = Parse(path, inScope);
+        var value = parsed.Variable.Evaluate(pc, frame);
+        foreach (var step in parsed.Steps)
+        {
+            var type = Check(step, value.Type, parsed, inScope);
+            VariableValue? next = step.Kind switch
+            {
+                StepKind.Member => (step.Arrow || type.IsPointer ? value.Dereference() : value)?.Member(step.Member!),
+                StepKind.Index => value.Element(step.Index),
+                _ => value.Dereference(),
+            };
+            value = next ?? throw StepFailed(step, type, parsed, inScope);
+        }
+        return value;
+    }
+
+    /// <summary>The type the path ends at, checked against the types of the variables in scope (without a frame: a
+    /// Rust enum's field is looked up in every variant, a slice's length is not known).</summary>
+    /// <exception cref="VariablePathException">As <see cref="Resolve"/>.</exception>
+    /// <exception cref="DwarfFormatException">The DWARF of a type on the path is malformed.</exception>
+    public static DwarfType TypeOf(string path, IReadOnlyList<DwarfVariable> inScope) => TypeOf(Parse(path, inScope), inScope);
+
+    /// <summary>The variable the path starts from, with <see cref="TypeOf"/>'s check of the rest.</summary>
+    /// <exception cref="VariablePathException">As <see cref="Resolve"/>.</exception>
+    public static (DwarfVariable Variable, DwarfType Type) Check(string path, IReadOnlyList<DwarfVariable> inScope)
+    {
+        var parsed = Parse(path, inScope);
+        return (parsed.Variable, TypeOf(parsed, inScope));
+    }
+
+    private static DwarfType TypeOf(ParsedPath parsed, IReadOnlyList<DwarfVariable> inScope)
+    {
+        var type = parsed.Variable.Type;
+        foreach (var step in parsed.Steps)
+        {
+            var resolved = Check(step, type, parsed, inScope);
+            DwarfType? next = step.Kind switch
+            {
+                StepKind.Member => MemberType(step.Arrow || resolved.IsPointer ? resolved.Target!.Resolved : resolved, step.Member!),
+                StepKind.Index => ElementType(resolved, step.Index),
+                _ => resolved.Target,
+            };
+            type = next ?? throw StepFailed(step, resolved, parsed, inScope);
+        }
+        return type;
+    }
+
+    private enum StepKind
+    {
+        Member,
+        Index,
+        Dereference,
+    }
+
+    private sealed record Step(StepKind Kind, int Position, string? Member = null, bool Arrow = false, long Index = 0);
+
+    private sealed record ParsedPath(string Text, DwarfVariable Variable, List<Step> Steps)
+    {
+        /// <summary>How messages name the value a step applies to: the path up to the step.</summary>
+        public string Before(Step step)
+        {
+            var text = Text.Substring(0, step.Position).Trim();
+            return step.Kind == StepKind.Dereference ? Text.Substring(step.Position + 1).Trim() : text.TrimStart('*', ' ');
+        }
+    }
+
+    /// <summary>The grammar: derefs first (applied last, to everything after them), a name, then members and indices.</summary>
+    private static ParsedPath Parse(string path, IReadOnlyList<DwarfVariable> inScope)
+    {
         Compat.ThrowIfNull(path, nameof(path));
         int i = Space(path, 0);
-        int derefs = 0;
-        var derefAt = new List<int>();
+        var derefs = new List<Step>();
         while (i < path.Length && path[i] == '*')
         {
-            derefAt.Add(i);
-            derefs++;
+            derefs.Add(new Step(StepKind.Dereference, i));
             i = Space(path, i + 1);
         }
         int nameAt = i;
         string name = Identifier(path, ref i, inScope);
         var variable = inScope.FirstOrDefault(v => v.Name == name)
             ?? throw new VariablePathException(VariablePathError.UnknownVariable, path, nameAt,
-                $"no variable '{name}' in scope; in scope: {(inScope.Count == 0 ? "none" : string.Join(", ", inScope.Select(v => $"{v.Name} ({v.Type.Name})")))}", inScope);
-        var value = variable.Evaluate(pc, frame);
+                $"no variable '{name}' in scope; in scope: {InScopeList(inScope)}", inScope);
+        var steps = new List<Step>();
         while ((i = Space(path, i)) < path.Length)
         {
             int stepAt = i;
@@ -68,12 +137,7 @@ public static class VariablePath
             {
                 bool arrow = path[i] == '-';
                 i = Space(path, i + (arrow ? 2 : 1));
-                string member = Identifier(path, ref i, inScope);
-                if (arrow || (value.Type.Resolved.IsPointer && value.Type.Language == SourceLanguage.Rust))
-                {
-                    value = value.Dereference() ?? throw Error(VariablePathError.NotAPointer, path, stepAt, $"'{value.Expression}' is not a pointer ({value.Type.Name})", inScope);
-                }
-                value = Member(value, member, path, stepAt, arrow, inScope);
+                steps.Add(new Step(StepKind.Member, stepAt, Identifier(path, ref i, inScope), arrow));
             }
             else if (path[i] == '[')
             {
@@ -82,33 +146,83 @@ public static class VariablePath
                 i = Space(path, i);
                 if (i >= path.Length || path[i] != ']') throw Error(VariablePathError.Syntax, path, i, "']' expected", inScope);
                 i++;
-                var resolved = value.Type.Resolved;
-                bool indexable = resolved.Kind == DwarfTypeKind.Array || resolved.IsPointer || VariableValue.IsRustSlice(resolved);
-                if (!indexable) throw Error(VariablePathError.NotIndexable, path, stepAt, $"'{value.Expression}' is not an array or pointer ({value.Type.Name})", inScope);
-                value = value.Element(index) ?? throw Error(VariablePathError.IndexOutOfRange, path, stepAt, $"index {index} is out of range for '{value.Expression}' ({value.Type.Name})", inScope);
+                steps.Add(new Step(StepKind.Index, stepAt, Index: index));
             }
             else
             {
                 throw Error(VariablePathError.Syntax, path, i, $"unexpected '{path[i]}'", inScope);
             }
         }
-        for (int d = derefs - 1; d >= 0; d--)
-        {
-            value = value.Dereference() ?? throw Error(VariablePathError.NotAPointer, path, derefAt[d], $"'{value.Expression}' is not a pointer ({value.Type.Name})", inScope);
-        }
-        return value;
+        derefs.Reverse();
+        steps.AddRange(derefs);
+        return new ParsedPath(path, variable, steps);
     }
 
-    private static VariableValue Member(VariableValue value, string member, string path, int at, bool arrow, IReadOnlyList<DwarfVariable> inScope)
+    /// <summary>The variables in scope as messages list them: <c>n (int), a (int *)</c>.</summary>
+    public static string InScopeList(IReadOnlyList<DwarfVariable> inScope) =>
+        inScope.Count == 0 ? "none" : string.Join(", ", inScope.Select(v => $"{v.Name} ({v.Type.Name})"));
+
+    /// <summary>Whether the type allows the step (the rules both walks share); the resolved type.</summary>
+    private static DwarfType Check(Step step, DwarfType type, ParsedPath parsed, IReadOnlyList<DwarfVariable> inScope)
     {
-        var type = value.Type.Resolved;
-        if (!type.IsAggregate)
+        var resolved = type.Resolved;
+        string before = parsed.Before(step);
+        switch (step.Kind)
         {
-            string hint = !arrow && type.IsPointer ? " (use '->' for a pointer)" : "";
-            throw Error(VariablePathError.NotAStructure, path, at, $"'{value.Expression}' is not a structure or union ({value.Type.Name}){hint}", inScope);
+            case StepKind.Member:
+                bool throughPointer = step.Arrow || (resolved.IsPointer && type.Language == SourceLanguage.Rust);
+                if (throughPointer && !resolved.IsPointer) throw Error(VariablePathError.NotAPointer, parsed.Text, step.Position, $"'{before}' is not a pointer ({type.Name})", inScope);
+                var aggregate = throughPointer ? resolved.Target!.Resolved : resolved;
+                if (!aggregate.IsAggregate)
+                {
+                    string hint = !throughPointer && resolved.IsPointer ? " (use '->' for a pointer)" : "";
+                    throw Error(VariablePathError.NotAStructure, parsed.Text, step.Position, $"'{before}' is not a structure or union ({type.Name}){hint}", inScope);
+                }
+                return throughPointer ? resolved : aggregate;
+            case StepKind.Index:
+                bool indexable = resolved.Kind == DwarfTypeKind.Array || resolved.IsPointer || VariableValue.IsRustSlice(resolved);
+                if (!indexable) throw Error(VariablePathError.NotIndexable, parsed.Text, step.Position, $"'{before}' is not an array or pointer ({type.Name})", inScope);
+                return resolved;
+            default:
+                if (!resolved.IsPointer) throw Error(VariablePathError.NotAPointer, parsed.Text, step.Position, $"'{before}' is not a pointer ({type.Name})", inScope);
+                return resolved;
         }
-        return value.Member(member) ?? throw Error(VariablePathError.NoSuchMember, path, at,
-            $"{value.Type.Name} has no member '{member}'; its members: {string.Join(", ", value.VisibleMembers().Select(m => m.Member.Name).OfType<string>())}", inScope);
+    }
+
+    /// <summary>The error of a step the type allows but the value (or the type's members) does not have.</summary>
+    private static VariablePathException StepFailed(Step step, DwarfType type, ParsedPath parsed, IReadOnlyList<DwarfVariable> inScope)
+    {
+        string before = parsed.Before(step);
+        if (step.Kind == StepKind.Index)
+            return Error(VariablePathError.IndexOutOfRange, parsed.Text, step.Position, $"index {step.Index} is out of range for '{before}' ({type.Name})", inScope);
+        if (step.Kind == StepKind.Dereference)
+            return Error(VariablePathError.NotAPointer, parsed.Text, step.Position, $"'{before}' is not a pointer ({type.Name})", inScope);
+        var aggregate = type.IsPointer ? type.Target!.Resolved : type;
+        return Error(VariablePathError.NoSuchMember, parsed.Text, step.Position,
+            $"{aggregate.Name} has no member '{step.Member}'; its members: {string.Join(", ", MemberNames(aggregate))}", inScope);
+    }
+
+    /// <summary>The names a member step can take: the data members, or for a Rust enum every variant's fields.</summary>
+    private static IEnumerable<string> MemberNames(DwarfType aggregate) =>
+        (aggregate.VariantPart is { } part ? part.Variants.SelectMany(v => v.Members).SelectMany(m => m.Type.Resolved.Members) : aggregate.Members)
+        .Select(m => m.Name).OfType<string>().Distinct();
+
+    private static DwarfType? MemberType(DwarfType aggregate, string name)
+    {
+        if (aggregate.VariantPart is not { } part) return aggregate.Member(name)?.Type;
+        foreach (var variant in part.Variants.SelectMany(v => v.Members))
+        {
+            if (variant.Type.Resolved.Member(name) is { } field) return field.Type;
+        }
+        return null;
+    }
+
+    private static DwarfType? ElementType(DwarfType indexable, long index)
+    {
+        if (VariableValue.IsRustSlice(indexable)) return indexable.Member("data_ptr")!.Type.Resolved.Target;
+        if (indexable.IsPointer) return indexable.Target;
+        if (indexable.Dimensions.Count > 0 && indexable.Dimensions[0] is { } count && index >= count) return null;
+        return indexable.ElementType;
     }
 
     private static VariablePathException Error(VariablePathError error, string path, int at, string message, IReadOnlyList<DwarfVariable> inScope) =>

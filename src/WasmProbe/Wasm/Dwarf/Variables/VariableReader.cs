@@ -174,6 +174,9 @@ internal sealed class VariableReader(DebugInfoReader info)
         return BitConverter.GetBytes(value.U);
     }
 
+    public bool HasLocation(LocationDescription location, int pc) =>
+        location.TryFind(unchecked((ulong)(pc - info.Code.CodeBase)), out var expression) && expression.Length > 0;
+
     public VariableLocation Evaluate(LocationDescription location, LocationDescription? frameBase, UnitContext unit, int pc, IFrameState frame)
     {
         ulong address = unchecked((ulong)(pc - info.Code.CodeBase));

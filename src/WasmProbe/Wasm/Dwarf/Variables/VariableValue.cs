@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace WasmProbe.Wasm.Dwarf.Variables;
 
 /// <summary>A typed value in a stopped frame: a variable, or a part of one (a member, an element, a pointer's target).
@@ -85,6 +87,43 @@ public sealed class VariableValue
         int shift = 64 - 8 * bytes.Length;
         value = IsSigned(type) && shift > 0 ? (long)(bits << shift) >> shift : unchecked((long)bits);
         return true;
+    }
+
+    /// <summary>The value of a <c>float</c> or <c>double</c>.</summary>
+    public bool TryGetFloat(out double value)
+    {
+        value = 0;
+        if (Type.Resolved is not { Kind: DwarfTypeKind.Base, Encoding: BaseEncoding.Float } || Bytes is not { } bytes) return false;
+        if (bytes.Length == 4) value = BitConverter.ToSingle(bytes, 0);
+        else if (bytes.Length == 8) value = BitConverter.ToDouble(bytes, 0);
+        else return false;
+        return true;
+    }
+
+    /// <summary>The text of a C string (a <c>char</c> array up to its first NUL, or what a <c>char</c> pointer points
+    /// at, up to <paramref name="max"/> bytes or a NUL) or of a Rust <c>&amp;str</c>, decoded as UTF-8.</summary>
+    public bool TryGetString(int max, [NotNullWhen(true)] out string? text)
+    {
+        text = null;
+        var type = Type.Resolved;
+        if (!IsString(type) || !IsAvailable) return false;
+        byte[]? bytes;
+        if (RustSliceElements() is { } slice) bytes = slice.Length <= max ? slice.Data.ReadUpTo((int)slice.Length) : null;
+        else if (type.Kind == DwarfTypeKind.Array) bytes = Bytes;
+        else bytes = Dereference() is { IsAvailable: true } target ? target.ReadUpTo(max) : null;
+        if (bytes is null) return false;
+        int nul = type.Kind == DwarfTypeKind.Array || type.IsPointer ? Array.IndexOf(bytes, (byte)0) : -1;
+        text = System.Text.Encoding.UTF8.GetString(bytes, 0, nul >= 0 ? nul : bytes.Length);
+        return true;
+    }
+
+    /// <summary>Whether <see cref="TryGetString"/> reads the type: C <c>char</c> arrays and pointers, Rust <c>&amp;str</c>.</summary>
+    public static bool IsString(DwarfType type)
+    {
+        var resolved = type.Resolved;
+        if (resolved.Language == SourceLanguage.Rust) return IsRustSlice(resolved) && resolved.DeclaredName is "&str" or "&mut str";
+        var element = resolved.Kind == DwarfTypeKind.Array && resolved.Dimensions.Count == 1 ? resolved.Target?.Resolved : resolved.IsPointer ? resolved.Target?.Resolved : null;
+        return element is { Kind: DwarfTypeKind.Base, Encoding: BaseEncoding.SignedChar or BaseEncoding.UnsignedChar, Size: 1 };
     }
 
     /// <summary>The value as an integer (see <see cref="TryGetInteger"/>); throws when it is unavailable or not one.</summary>
