@@ -84,6 +84,10 @@ public sealed class DwarfBenchmark : IBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"variables of a frame (vars-O0.wasm, scalars: in scope, evaluated, formatted): {frameRead.PerIteration.TotalMilliseconds * 1000:F2} us/frame, {frameRead.AllocatedPerIteration:N0} bytes allocated"));
 
+        var (linesOnly, withScope, scopeText) = ExpectVariableCost();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[ExpectVariable] in the generator on sqlite-O0.wasm (lazy decode + DWARF lines, then the scope at one pc: {scopeText}): {linesOnly.PerIteration.TotalMilliseconds:F1} ms -> {withScope.PerIteration.TotalMilliseconds:F1} ms, +{(withScope.PerIteration - linesOnly.PerIteration).TotalMilliseconds:F1} ms"));
+
         var target = results[0];
         bool pass = target.MegabytesPerSecond >= TargetMegabytesPerSecond;
         bool framePass = frameRead.PerIteration.TotalMilliseconds * 1000 <= TargetFrameMicroseconds;
@@ -115,6 +119,25 @@ public sealed class DwarfBenchmark : IBenchmark
             }
             return length;
         };
+    }
+
+    /// <summary>What the generator does for a module with [BreakAtLine] probes (decode lazily, read the line table
+    /// and units), with and without what one [ExpectVariable] adds: the functions of the unit holding the probe's pc,
+    /// the scope there and the path's type.</summary>
+    private static (Result LinesOnly, Result WithScope, string Scope) ExpectVariableCost()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(WasmProbe.Tests.Repository.Root, "guests", "sqlite", "sqlite-O0.wasm"));
+        var probe = DwarfInfo.ReadLines(ModuleDecoder.Decode(bytes, BodyDecoding.Lazy));
+        // The first row where a VDBE loop has pOp and aOp in scope (in the amalgamation, the one unit of 3.7 MB).
+        int pc = probe.Lines.Rows.First(r => r.Line > 0 && probe.VariablesAt(r.Pc).Any(v => v.Name == "pOp") && probe.VariablesAt(r.Pc).Any(v => v.Name == "aOp")).Pc;
+        string scope = $"{probe.VariablesAt(pc).Count(v => v.Kind != VariableKind.Global)} variables, pOp->opcode: {VariablePath.TypeOf("pOp->opcode", probe.VariablesAt(pc)).Name}";
+        var linesOnly = Measure("sqlite-O0: lines", 0, () => DwarfInfo.ReadLines(ModuleDecoder.Decode(bytes, BodyDecoding.Lazy)).Lines.Rows.Count);
+        var withScope = Measure("sqlite-O0: lines + scope", 0, () =>
+        {
+            var dwarf = DwarfInfo.ReadLines(ModuleDecoder.Decode(bytes, BodyDecoding.Lazy));
+            return dwarf.Lines.Rows.Count + VariablePath.TypeOf("pOp->opcode", dwarf.VariablesAt(pc)).Size;
+        });
+        return (linesOnly, withScope, scope);
     }
 
     /// <summary>A frame whose every local is the frame base 0x1000, over 64 KiB of memory.</summary>
