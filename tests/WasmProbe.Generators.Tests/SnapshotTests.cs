@@ -138,7 +138,8 @@ public class SnapshotTests
     [Fact]
     public void Source_lines_in_one_function()
     {
-        // -O0: line 33 starts at one pc of insertion_sort, line 29 (the for loop's condition and increment) at two.
+        // -O0: line 33 starts at one pc of insertion_sort; line 29 has rows for the for loop's init, condition and
+        // increment, all in the loop's scope, so it stops at the first only (once per execution, as gdb does).
         // Locals are unnamed (clang keeps C variables in memory at -O0): local1 is the parameter n, local4 the frame.
         Generate("""
             using WasmProbe.Probes;

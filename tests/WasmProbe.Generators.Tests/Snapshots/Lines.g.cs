@@ -16,7 +16,7 @@ namespace Demo.Lines
             wasi: true,
             deadlineMilliseconds: 0,
             configureLinker: static (linker, store) => ConfigureLinker(linker, store),
-            staticProbes: new global::WasmProbe.Wasm.Model.CodeLocation[] { new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x1c4), new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x2d5), new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x384) });
+            staticProbes: new global::WasmProbe.Wasm.Model.CodeLocation[] { new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x1c4), new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x2d5) });
 
         /// <summary>Implement this partial method to define host imports the module needs; it runs for every probe run and instance.</summary>
         static partial void ConfigureLinker(global::Wasmtime.Linker linker, global::Wasmtime.Store store);
@@ -67,7 +67,7 @@ namespace Demo.Lines
             }
         }
 
-        /// <summary>The guest stopped at the start of line 29 of /cguest/sort.c, before insertion_sort+0x1c4 (<c>i32.const 1</c>) or insertion_sort+0x384 (<c>local.get 4</c>): typed locals, operand stack (S0 = top), globals and memory.</summary>
+        /// <summary>The guest stopped at the start of line 29 of /cguest/sort.c, before insertion_sort+0x1c4 (<c>i32.const 1</c>): typed locals, operand stack (S0 = top), globals and memory.</summary>
         public sealed class Cguest_sort_c_L29 : global::WasmProbe.Probes.LineView
         {
             internal Cguest_sort_c_L29(global::WasmProbe.Debugging.DebugSession session, int hit) : base(session, "/cguest/sort.c", 29, hit) { }
@@ -1179,7 +1179,7 @@ namespace Demo.Lines
             global::WasmProbe.Probes.ProbeRunner.RunLineBreakpoint(
                 WasmModule,
                 new global::WasmProbe.Probes.LineProbe("Demo.Lines.SortProbes.Loop", "/cguest/sort.c", 29,
-                    new global::WasmProbe.Wasm.Model.CodeLocation[] { new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x1c4), new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x384) },
+                    new global::WasmProbe.Wasm.Model.CodeLocation[] { new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x1c4) },
                     2, true, global::System.Array.Empty<global::WasmProbe.Probes.Expectation>()),
                 (session, hit) => this.Loop(new Cguest_sort_c_L29(session, hit)));
         }

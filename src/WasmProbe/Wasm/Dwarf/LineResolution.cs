@@ -63,9 +63,10 @@ public sealed partial class DwarfInfo
 {
     private const int ListedFiles = 12;
 
-    /// <summary>Resolves a source line to the pcs a breakpoint on it stops at: every is_stmt row of the line (see
-    /// <see cref="LineTable.PcsForLine(string, int)"/>), restricted to instructions that <paramref name="canStop"/>
-    /// accepts (default: reachable ones, by <see cref="StackAnalyzer"/>). Never throws for an unknown file or a line
+    /// <summary>Resolves a source line to the pcs a breakpoint on it stops at: of the is_stmt rows of the line (see
+    /// <see cref="LineTable.PcsForLine(string, int)"/>) at instructions that <paramref name="canStop"/> accepts
+    /// (default: reachable ones, by <see cref="StackAnalyzer"/>), the first in each lexical scope (see
+    /// <see cref="StatementScope"/>). Never throws for an unknown file or a line
     /// without code: the result says so, with a message listing known files or the nearest lines with code.</summary>
     /// <param name="file">A full path, a path suffix of whole segments ("src/sum.c") or a file name ("sum.c").</param>
     public LineResolution ResolveLine(string file, int line, Func<CodeLocation, bool>? canStop = null)
@@ -86,10 +87,12 @@ public sealed partial class DwarfInfo
         string where = string.Join(", ", matched);
         canStop ??= ReachabilityCheck();
         var locations = new List<CodeLocation>();
-        foreach (int pc in Lines.PcsForLine(files, line))
+        var scopes = new HashSet<object>();
+        foreach (int pc in Lines.PcsForLine(files, line).OrderBy(pc => pc))
         {
             var location = new CodeLocation(_code.FunctionAt(pc), pc);
-            if (location.Function >= 0 && canStop(location)) locations.Add(location);
+            if (location.Function < 0 || !canStop(location)) continue;
+            if (StatementScope(pc) is not { } scope || scopes.Add(scope)) locations.Add(location);
         }
         if (locations.Count > 0)
             return new LineResolution(file, line, LineResolutionStatus.Resolved, matched, locations, [], [], null);
@@ -101,6 +104,17 @@ public sealed partial class DwarfInfo
         string suggestion = nearest.Count == 0 ? "the file has no lines with code" : $"nearest lines with code: {string.Join(", ", nearest)}";
         return new LineResolution(file, line, LineResolutionStatus.NoCode, matched, [], nearest, [],
             $"line {line} of {where} {reason}; {suggestion}");
+    }
+
+    /// <summary>The lexical scope of a pc (its innermost block in the innermost inlined copy or function there), or null
+    /// where <c>.debug_info</c> describes no function. A line stops at its first pc in each scope, as gdb's
+    /// <c>break file:line</c> does: the rows a statement's parts give (a <c>for</c>'s increment and condition, the second
+    /// operand of <c>&amp;&amp;</c>, Rust's overflow check) do not stop again within one execution of it, while a loop
+    /// head whose condition starts the line still stops on every iteration.</summary>
+    private object? StatementScope(int pc)
+    {
+        var functions = ScopesAt(pc);
+        return functions.Count == 0 || _variables is null ? null : _variables.InnermostScope(functions[0], pc);
     }
 
     /// <summary>The line table's files, the compile units' primary source files first, each group sorted.</summary>

@@ -18,21 +18,7 @@ internal sealed class VariableReader(DebugInfoReader info)
     /// within a scope, then the unit's globals; a name declared in an inner scope hides the outer ones.</summary>
     public IReadOnlyList<DwarfVariable> VariablesAt(DwarfFunction function, int pc)
     {
-        var chain = new List<Scope>();
-        for (var scope = ScopeOf(function); scope is not null;)
-        {
-            chain.Add(scope);
-            Scope? inner = null;
-            foreach (var child in scope.Children)
-            {
-                if (child.Contains(pc))
-                {
-                    inner = child;
-                    break;
-                }
-            }
-            scope = inner;
-        }
+        var chain = ScopeChain(function, pc);
         var innermost = chain[chain.Count - 1];
         // The same for every pc of the innermost scope: kept there (a benign race if two threads compute it).
         if (innermost.Visible is { } known) return known;
@@ -50,6 +36,35 @@ internal sealed class VariableReader(DebugInfoReader info)
             if (names.Add(variable.Name)) visible.Add(variable);
         }
         return innermost.Visible = visible;
+    }
+
+    /// <summary>The innermost lexical block of <paramref name="function"/> holding <paramref name="pc"/> (the function's
+    /// own scope when no block does): an identity, for grouping pcs by scope.</summary>
+    public object InnermostScope(DwarfFunction function, int pc)
+    {
+        var chain = ScopeChain(function, pc);
+        return chain[chain.Count - 1];
+    }
+
+    /// <summary>The function's scope, then each nested block holding the pc, outermost first.</summary>
+    private List<Scope> ScopeChain(DwarfFunction function, int pc)
+    {
+        var chain = new List<Scope>();
+        for (var scope = ScopeOf(function); scope is not null;)
+        {
+            chain.Add(scope);
+            Scope? inner = null;
+            foreach (var child in scope.Children)
+            {
+                if (child.Contains(pc))
+                {
+                    inner = child;
+                    break;
+                }
+            }
+            scope = inner;
+        }
+        return chain;
     }
 
     private Scope ScopeOf(DwarfFunction function)
