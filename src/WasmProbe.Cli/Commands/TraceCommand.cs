@@ -23,7 +23,7 @@ public sealed class TraceCommand : ICommand
         new("watch-global", null, "GLOBAL", "stop before every global.set of a mutable global (name or index); repeatable", Repeatable: true),
         new("watch", "w", "ADDR:LEN|VARIABLE", "stop before every write to a byte of [ADDR, ADDR+LEN) of memory 0 (hex 0x.. or decimal), or of a global source variable or a path into one (DWARF: config.isInit, stock[2].qty); repeatable", Repeatable: true),
         new("step", null, null, "stop before every instruction"),
-        new("vars", null, null, "add the source variables in scope (DWARF) to every stop: name, source type and value"),
+        new("vars", null, null, "add the top frame's source variables in scope (DWARF) to every stop: \"vars\": {NAME: VALUE}, values as JSON of their source types"),
         new("max-stops", null, "N", "after N stops, run to the end without stopping (default 100000)"),
         .. HostOptions.Specs,
     ];
@@ -260,20 +260,16 @@ public sealed class TraceCommand : ICommand
         output.WriteLine();
     }
 
-    /// <summary>Each variable's name, source type, and its value as the debugger shows it, or why it is unavailable.</summary>
+    /// <summary>The top frame's variables by name, their values typed as <see cref="VariableJson"/> writes them.</summary>
     private static void WriteVariables(Utf8JsonWriter json, IReadOnlyList<Wasm.Dwarf.Variables.VariableValue> variables)
     {
-        json.WriteStartArray("variables");
+        json.WriteStartObject("vars");
         foreach (var variable in variables)
         {
-            json.WriteStartObject();
-            json.WriteString("name", variable.Name);
-            json.WriteString("type", variable.Type.Name);
-            if (variable.UnavailableReason is { } reason) json.WriteString("unavailable", reason);
-            else json.WriteString("value", variable.Display);
-            json.WriteEndObject();
+            json.WritePropertyName(variable.Name);
+            VariableJson.Write(json, variable);
         }
-        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static void WriteValues(Utf8JsonWriter json, string name, IReadOnlyList<Inspection.WasmValue>? values)

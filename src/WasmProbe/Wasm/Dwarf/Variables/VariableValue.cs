@@ -130,7 +130,8 @@ public sealed class VariableValue
     public long AsInteger() => TryGetInteger(out long value) ? value
         : throw new InvalidOperationException($"{Expression} ({Type.Name}) is not an available integer: {(IsAvailable ? Display : UnavailableReason)}");
 
-    internal static bool IsSigned(DwarfType type) => type.Resolved switch
+    /// <summary>Whether the type's integers are signed (signed base types and chars, enums with such values).</summary>
+    public static bool IsSigned(DwarfType type) => type.Resolved switch
     {
         { Kind: DwarfTypeKind.Base, Encoding: BaseEncoding.Signed or BaseEncoding.SignedChar } => true,
         { Kind: DwarfTypeKind.Enumeration } e => e.Target is { Kind: not DwarfTypeKind.Void } underlying ? IsSigned(underlying) : e.Enumerators.Any(x => x.Value < 0),
@@ -179,6 +180,10 @@ public sealed class VariableValue
         if (ActiveVariant() is not { } variant) return [];
         return variant.Type.Resolved.Members.Select(m => (m, variant.ByteOffset + m.ByteOffset));
     }
+
+    /// <summary>For a Rust enum: the name of the variant the discriminant selects (<c>Some</c>); null for other values
+    /// or when unreadable.</summary>
+    public string? VariantName => ActiveVariant()?.Name;
 
     /// <summary>For a Rust enum: the member naming the variant the discriminant selects; null when unreadable.</summary>
     internal DwarfMember? ActiveVariant()
@@ -278,7 +283,8 @@ public sealed class VariableValue
         return (data, length);
     }
 
-    internal static bool IsRustSlice(DwarfType type) =>
+    /// <summary>A Rust slice or <c>&amp;str</c>: a structure of <c>data_ptr</c> and <c>length</c>.</summary>
+    public static bool IsRustSlice(DwarfType type) =>
         type.Language == SourceLanguage.Rust && type.Kind == DwarfTypeKind.Structure && type.DeclaredName is { } name
         && name.StartsWith("&", StringComparison.Ordinal) && type.Member("data_ptr")?.Type.Resolved.IsPointer == true && type.Member("length") is not null;
 
