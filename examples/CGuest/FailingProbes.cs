@@ -8,7 +8,7 @@ public partial class FailingSortProbes
 {
     // Wrong on purpose: insertion_sort receives 6 numbers, not 5.
     [BreakAt("insertion_sort", 0x34b, Hit = 1)]
-    public void Sorting_five_numbers(Insertion_sort_0x34b stop) => stop.Variable("n").AsInteger().ShouldBe(5);
+    public void Sorting_five_numbers(Insertion_sort_0x34b stop) => stop.Variables.n.ShouldBe(5);
 
     // Wrong on purpose: the first key is 2.
     [BreakAtLine("sort.c", 36, Hit = 1)]

@@ -2,8 +2,8 @@ using WasmProbe.Probes;
 
 namespace CGuest;
 
-// The C variables (a, n, i, key, j) are read by name: WasmProbe evaluates their DWARF locations at each stop, wherever
-// the compiler put them (here, -O0, in insertion_sort's stack frame in linear memory).
+// The C variables (a, n, i, key, j) are read by name and typed at compile time: WasmProbe evaluates their DWARF
+// locations at each stop, wherever the compiler put them (here, -O0, in insertion_sort's stack frame in linear memory).
 // pcs from the DWARF line table (session.Dwarf.ResolveLine("sort.c", line)):
 //   0x2d5  line 33  a[j + 1] = a[j];   (once per shift)
 //   0x34b  line 36  a[j + 1] = key;    (once per element after the first)
@@ -27,24 +27,27 @@ public partial class SortProbes
         stop.NewBytes[0].ShouldBe((byte)'s');
     }
 
+    // stop.Variables is typed from the DWARF at compile time: int key, int j, and a (int *) as a pointer view whose
+    // indexer is C's pointer arithmetic.
     [BreakAt("insertion_sort", 0x2d5)]
     public void A_shift_moves_a_bigger_element_right(Insertion_sort_0x2d5 stop)
     {
-        stop.Variable($"a[{Value(stop, "j")}]").AsInteger().ShouldBeGreaterThan(Value(stop, "key"));
+        var v = stop.Variables;
+        v.a[v.j].ShouldBeGreaterThan(v.key);
     }
 
     [BreakAt("insertion_sort", 0x34b)]
     public void After_the_shifts_the_prefix_is_sorted_around_the_gap(Insertion_sort_0x34b stop)
     {
-        long i = Value(stop, "i"), key = Value(stop, "key"), gap = Value(stop, "j") + 1;
-        for (int k = 0; k < i; k++)
+        var v = stop.Variables;
+        int gap = v.j + 1;
+        for (int k = 0; k < v.i; k++)
         {
             if (k == gap) continue;
-            long left = stop.Variable($"a[{k}]").AsInteger();
-            if (k < gap) left.ShouldBeLessThanOrEqualTo(key);
-            else left.ShouldBeGreaterThan(key);
+            if (k < gap) v.a[k].ShouldBeLessThanOrEqualTo(v.key);
+            else v.a[k].ShouldBeGreaterThan(v.key);
         }
-        stop.Hit.ShouldBe((int)i);
+        stop.Hit.ShouldBe(v.i);
     }
 
     // The same line by its source position: resolved at compile time from the DWARF line table.
@@ -53,7 +56,7 @@ public partial class SortProbes
     {
         stop.FunctionName.ShouldBe("insertion_sort");
         stop.Pc.ShouldBe(0x2d5);
-        stop.Variable($"a[{Value(stop, "j")}]").AsInteger().ShouldBeGreaterThan(Value(stop, "key"));
+        stop.Variable($"a[{stop.Variables.j}]").AsInteger().ShouldBeGreaterThan(stop.Variables.key); // or by path, untyped
         stop.Hit.ShouldBeInRange(1, 8);
     }
 
@@ -71,6 +74,4 @@ public partial class SortProbes
     public void Each_pass_leaves_the_gap_where_the_key_belongs()
     {
     }
-
-    private static long Value(StopView stop, string variable) => stop.Variable(variable).AsInteger();
 }

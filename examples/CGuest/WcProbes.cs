@@ -14,9 +14,10 @@ public partial class WcProbes
     [BreakAtLine("wc.c", 36)]
     public void Counts_the_preopened_file(Wc_c_L36 stop)
     {
-        stop.Variable("c.lines").AsInteger().ShouldBe(3);
-        stop.Variable("c.words").AsInteger().ShouldBe(9);
-        stop.Variable("c.bytes").AsInteger().ShouldBe(44);
+        var c = stop.Variables.c; // struct counts, a generated view: long is 32 bits in wasm32, so int
+        (c.lines, c.words, c.bytes).ShouldBe((3, 9, 44));
+        stop.Variables.total.Value.lines.ShouldBe(0); // struct counts *total, before line 36 adds to it
+        stop.Variables.path[0].ShouldBe((sbyte)'/');
         stop.Variable("path").ToString().ShouldContain("\"/data/fox.txt\"");
     }
 
@@ -55,9 +56,8 @@ public partial class WcStdinProbes
     [BreakAtLine("wc.c", 47)]
     public void Counts_stdin(Wc_c_L47 stop)
     {
-        stop.Variable("total.lines").AsInteger().ShouldBe(2);
-        stop.Variable("total.words").AsInteger().ShouldBe(6);
-        stop.Variable("total.bytes").AsInteger().ShouldBe(19);
+        var total = stop.Variables.total;
+        (total.lines, total.words, total.bytes).ShouldBe((2, 6, 19));
     }
 }
 
@@ -70,7 +70,7 @@ public partial class WcExitProbes
 {
     // status = 2;  once, for the missing file
     [BreakAtLine("wc.c", 50, Hit = 1)]
-    public void Reports_the_missing_file(Wc_c_L50 stop) => stop.Variable("i").AsInteger().ShouldBe(1);
+    public void Reports_the_missing_file(Wc_c_L50 stop) => stop.Variables.i.ShouldBe(1);
 
     // count_file's contract: 0 for a file it cannot open, 1 for one it has counted.
     [OnReturn("count_file", Hit = 1)]

@@ -19,6 +19,7 @@ public sealed partial class WasmProbeGenerator
         w.Line($"// WasmProbe: probes of {spec.ModulePath} for {spec.FullName}.");
         w.Line("#nullable enable");
         w.Line("#pragma warning disable CS1591 // Missing XML comment");
+        w.Line("#pragma warning disable CS8981 // lower-case type names: source types keep their C names (struct item)");
         w.Line();
         if (spec.Namespace is { } ns) w.Open($"namespace {ns}");
         foreach (var outer in spec.ContainingTypes) w.Open($"partial {outer.Keyword} {outer.Name}");
@@ -280,6 +281,7 @@ public sealed partial class WasmProbeGenerator
         }
         EmitGlobalsAndMemory(w, spec);
         EmitTypedForceReturn(w, view);
+        EmitSourceVariables(w, view);
         w.Line();
         w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");
         if (steps)
@@ -324,6 +326,57 @@ public sealed partial class WasmProbeGenerator
             EmitStackView(w, view, $"before {Identifiers.Xml(view.FunctionName)}+{pc}");
         }
         w.Close();
+    }
+
+    /// <summary>A view's typed source variables (when the module has DWARF variables at the stop): a property per
+    /// variable, read lazily from the stop, and the structure views and enums of their types.</summary>
+    private static void EmitSourceVariables(CodeWriter w, ViewSpec view)
+    {
+        if (view.Variables is not { } variables) return;
+        w.Line();
+        w.Line("/// <summary>The source variables (DWARF) in scope, with one type, at every location of this stop, typed; each is read when asked for and throws where the compiler kept no location for it (optimized out). <c>Frames[0].Variables</c> lists them untyped.</summary>");
+        w.Line("public new SourceVariables Variables => new SourceVariables(this);");
+        w.Line();
+        w.Line("/// <summary>The source variables of this stop, typed.</summary>");
+        w.Open("public sealed class SourceVariables");
+        w.Line($"private readonly {Probes}.StopView _stop;");
+        w.Line();
+        w.Line($"internal SourceVariables({Probes}.StopView stop) {{ _stop = stop; }}");
+        EmitSourceMembers(w, variables.Variables);
+        w.Close();
+        if (variables.Types.Count == 0) return;
+        w.Line();
+        w.Line("/// <summary>The source types of the variables: structure views and enums.</summary>");
+        w.Open("public static class SourceTypes");
+        bool first = true;
+        foreach (var type in variables.Types)
+        {
+            if (!first) w.Line();
+            first = false;
+            w.Line($"/// <summary><c>{Identifiers.Xml(type.SourceType)}</c></summary>");
+            if (type.IsEnum)
+            {
+                w.Open($"public enum {type.Identifier} : long");
+                foreach (var e in type.Enumerators) w.Line($"{e.Identifier} = {e.Value.ToString(CultureInfo.InvariantCulture)}L,");
+                w.Close();
+                continue;
+            }
+            w.Open($"public sealed class {type.Identifier} : {Probes}.SourceView");
+            w.Line($"internal {type.Identifier}({Variables}.VariableValue value) : base(value) {{ }}");
+            EmitSourceMembers(w, type.Members);
+            w.Close();
+        }
+        w.Close();
+    }
+
+    private static void EmitSourceMembers(CodeWriter w, IEnumerable<SourceMemberSpec> members)
+    {
+        foreach (var member in members)
+        {
+            w.Line();
+            w.Line($"/// <summary><c>{Identifiers.Xml(member.SourceType)} {Identifiers.Xml(member.Name)}</c></summary>");
+            w.Line($"public {member.ClrType} {member.Identifier} => {member.Read};");
+        }
     }
 
     /// <summary>[OnCall] views: the parameters, which at the function's first instruction are the arguments;
@@ -427,6 +480,7 @@ public sealed partial class WasmProbeGenerator
         }
         EmitGlobalsAndMemory(w, spec);
         EmitTypedForceReturn(w, view);
+        EmitSourceVariables(w, view);
         w.Line();
         w.Line(single
             ? $"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>"

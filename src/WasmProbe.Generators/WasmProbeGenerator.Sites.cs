@@ -70,7 +70,8 @@ public sealed partial class WasmProbeGenerator
             Args: kind is ProbeKind.Call or ProbeKind.Return ? Args(context, function, analysis) : default,
             Results: kind == ProbeKind.Return ? Results(context.Module.IndexSpaces.FunctionTypeOfFunction(function)) : default,
             Returns: kind == ProbeKind.Steps ? null : Results(context.Module.IndexSpaces.FunctionTypeOfFunction(function)),
-            ExitPcs: exits.Select(e => e.Pc).ToEquatableArray());
+            ExitPcs: exits.Select(e => e.Pc).ToEquatableArray(),
+            Variables: kind == ProbeKind.Breakpoint ? SourceVariables(context, [pc]) : null);
         return new ProbeSite($"{functionName}+0x{Hex(pc)}", view, [function], [analysis], stackTypes, null);
     }
 
@@ -145,7 +146,8 @@ public sealed partial class WasmProbeGenerator
             functions.Count == 1 ? Locals(context, functions[0], functionAnalyses[0]) : CommonLocals(context, functions, functionAnalyses),
             sameStack ? StackSlots(stacks[0]) : EquatableArray<TypedSlot>.Empty,
             spec,
-            Returns: functions.Count == 1 ? Results(context.Module.IndexSpaces.FunctionTypeOfFunction(functions[0])) : null);
+            Returns: functions.Count == 1 ? Results(context.Module.IndexSpaces.FunctionTypeOfFunction(functions[0])) : null,
+            Variables: SourceVariables(context, locations.Select(l => l.Pc)));
         return new ProbeSite(at, view, functions, functionAnalyses, sameStack ? stacks[0] : null, difference);
     }
 }

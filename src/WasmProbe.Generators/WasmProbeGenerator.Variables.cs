@@ -71,6 +71,35 @@ public sealed partial class WasmProbeGenerator
         return new ExpectationSpec(ExpectationKind.Variable, 0, path, 0, 0, null, EquatableArray<byte>.Empty, "", e.Hit, Variable: expected);
     }
 
+    /// <summary>The typed source variables of a view: the parameters and locals (not the unit's globals) in scope
+    /// with one type at every pc of the stop; null without DWARF variables there.</summary>
+    private static SourceVariablesSpec? SourceVariables(ModuleContext context, IEnumerable<int> pcs)
+    {
+        if (context.DwarfError is not null || context.Dwarf is not { CompileUnits.Count: > 0 } dwarf) return null;
+        try
+        {
+            List<DwarfVariable>? common = null;
+            foreach (int pc in pcs)
+            {
+                var scope = dwarf.VariablesAt(pc).Where(v => v.Kind != VariableKind.Global).ToList();
+                common = common is null ? scope : [.. common.Where(c => scope.Any(s => s.Name == c.Name && s.Type.Name == c.Type.Name))];
+            }
+            if (common is not { Count: > 0 }) return null;
+            var mapper = new SourceTypeMapper();
+            var identifiers = Identifiers.Assign(common.Select(v => v.Name).ToList(), "variable", ["SourceVariables", "_stop"]);
+            var variables = common.Select((v, i) =>
+            {
+                var (clr, read) = mapper.Map(v.Type);
+                return new SourceMemberSpec(v.Name, identifiers[i], v.Type.Name, clr, string.Format(System.Globalization.CultureInfo.InvariantCulture, read, $"_stop.Variable({Identifiers.Literal(v.Name)})"));
+            }).ToEquatableArray();
+            return new SourceVariablesSpec(variables, mapper.Types);
+        }
+        catch (DwarfFormatException)
+        {
+            return null; // the view keeps its untyped Variables; [ExpectVariable] reports the DWARF's problem
+        }
+    }
+
     /// <summary>The pcs the probe stops at, with how messages name each: <c>insertion_sort+0x3a2</c>, or for a line
     /// probe <c>sort.c:33 (insertion_sort+0x3a2)</c>.</summary>
     private static IEnumerable<(int Pc, string Where)> StopPcs(ProbeSite site) => site.View.Line is { } line

@@ -136,6 +136,36 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Source_variables_typed_from_DWARF()
+    {
+        // vars.c's run at line 62: structs with bitfields and an enum, an array of them, a typedef'd pointer, a union,
+        // unsigned long long, double, char, _Bool, volatile int. The method body compiles only if each is typed so.
+        Generate("""
+            using WasmProbe.Probes;
+
+            namespace Demo.Variables;
+
+            [WasmModule("guests/vars-O0.wasm", Entry = "run", Args = new object[] { 4 })]
+            public partial class VarsProbes
+            {
+                [BreakAtLine("vars.c", 62)]
+                public void Run(VarsProbes.Vars_c_L62 stop)
+                {
+                    var v = stop.Variables;
+                    int qty = v.items[2].qty;
+                    uint level = v.items[0].level;
+                    byte tag = v.items[0].tag[1];
+                    VarsProbes.Vars_c_L62.SourceTypes.color color = v.it.Value.color;
+                    int count = v.items.Length;
+                    byte low = v.w.bytes[0];
+                    float f = v.w.f;
+                    _ = (qty, level, tag, color == VarsProbes.Vars_c_L62.SourceTypes.color.BLUE, count, low, f, v.big + 1UL, v.half * 2, v.letter, v.ok, v.v, v.seed, v.it.Address);
+                }
+            }
+            """, null, Module("guests/vars-O0.wasm", Guest("vars-O0.wasm"))).ShouldMatchSnapshot("SourceVariables.g.cs");
+    }
+
+    [Fact]
     public void Source_lines_in_one_function()
     {
         // -O0: line 33 starts at one pc of insertion_sort; line 29 has rows for the for loop's init, condition and

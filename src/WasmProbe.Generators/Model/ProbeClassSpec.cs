@@ -83,7 +83,20 @@ internal sealed record ViewSpec(
     EquatableArray<TypedSlot> Results = default,
     EquatableArray<int> ExitPcs = default,
     TypedSlot? Global = null,
-    EquatableArray<TypedSlot>? Returns = null);
+    EquatableArray<TypedSlot>? Returns = null,
+    SourceVariablesSpec? Variables = null);
+
+/// <summary>A view's typed source variables (DWARF): those in scope, with one type, at every location of the stop,
+/// and the structure views and enums their types need.</summary>
+internal sealed record SourceVariablesSpec(EquatableArray<SourceMemberSpec> Variables, EquatableArray<SourceTypeSpec> Types);
+
+/// <param name="Read">The C# expression that reads it, with <c>{0}</c> for its untyped value (a VariableValue).</param>
+internal sealed record SourceMemberSpec(string Name, string Identifier, string SourceType, string ClrType, string Read);
+
+/// <summary>A generated structure view (<paramref name="Members"/>) or C# enum (<paramref name="Enumerators"/>).</summary>
+internal sealed record SourceTypeSpec(string Identifier, string SourceType, bool IsEnum, EquatableArray<SourceMemberSpec> Members, EquatableArray<SourceEnumeratorSpec> Enumerators);
+
+internal sealed record SourceEnumeratorSpec(string Identifier, long Value);
 
 internal enum ParameterKind
 {

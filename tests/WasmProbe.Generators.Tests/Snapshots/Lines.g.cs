@@ -2,6 +2,7 @@
 // WasmProbe: probes of guests/sort-O0.wasm for Demo.Lines.SortProbes.
 #nullable enable
 #pragma warning disable CS1591 // Missing XML comment
+#pragma warning disable CS8981 // lower-case type names: source types keep their C names (struct item)
 
 namespace Demo.Lines
 {
@@ -94,6 +95,26 @@ namespace Demo.Lines
             /// <summary>Not for insertion_sort: its results are ().</summary>
             [global::System.Obsolete("insertion_sort returns (): call ForceReturn()", true)]
             public new void ForceReturn(params object?[] results) => base.ForceReturn(results);
+
+            /// <summary>The source variables (DWARF) in scope, with one type, at every location of this stop, typed; each is read when asked for and throws where the compiler kept no location for it (optimized out). <c>Frames[0].Variables</c> lists them untyped.</summary>
+            public new SourceVariables Variables => new SourceVariables(this);
+
+            /// <summary>The source variables of this stop, typed.</summary>
+            public sealed class SourceVariables
+            {
+                private readonly global::WasmProbe.Probes.StopView _stop;
+
+                internal SourceVariables(global::WasmProbe.Probes.StopView stop) { _stop = stop; }
+
+                /// <summary><c>int i</c></summary>
+                public int i => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("i"));
+
+                /// <summary><c>int * a</c></summary>
+                public global::WasmProbe.Probes.SourcePointer<int> a => new global::WasmProbe.Probes.SourcePointer<int>(_stop.Variable("a"), static x0 => global::WasmProbe.Probes.SourceValue.Int32(x0));
+
+                /// <summary><c>int n</c></summary>
+                public int n => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("n"));
+            }
 
             /// <summary>The locals of insertion_sort, typed.</summary>
             public sealed class LocalsView
@@ -639,6 +660,32 @@ namespace Demo.Lines
             /// <summary>Not for insertion_sort: its results are ().</summary>
             [global::System.Obsolete("insertion_sort returns (): call ForceReturn()", true)]
             public new void ForceReturn(params object?[] results) => base.ForceReturn(results);
+
+            /// <summary>The source variables (DWARF) in scope, with one type, at every location of this stop, typed; each is read when asked for and throws where the compiler kept no location for it (optimized out). <c>Frames[0].Variables</c> lists them untyped.</summary>
+            public new SourceVariables Variables => new SourceVariables(this);
+
+            /// <summary>The source variables of this stop, typed.</summary>
+            public sealed class SourceVariables
+            {
+                private readonly global::WasmProbe.Probes.StopView _stop;
+
+                internal SourceVariables(global::WasmProbe.Probes.StopView stop) { _stop = stop; }
+
+                /// <summary><c>int key</c></summary>
+                public int key => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("key"));
+
+                /// <summary><c>int j</c></summary>
+                public int j => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("j"));
+
+                /// <summary><c>int i</c></summary>
+                public int i => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("i"));
+
+                /// <summary><c>int * a</c></summary>
+                public global::WasmProbe.Probes.SourcePointer<int> a => new global::WasmProbe.Probes.SourcePointer<int>(_stop.Variable("a"), static x0 => global::WasmProbe.Probes.SourceValue.Int32(x0));
+
+                /// <summary><c>int n</c></summary>
+                public int n => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("n"));
+            }
 
             /// <summary>The locals of insertion_sort, typed.</summary>
             public sealed class LocalsView

@@ -2,6 +2,7 @@
 // WasmProbe: probes of guests/named.wasm for NamedProbes.
 #nullable enable
 #pragma warning disable CS1591 // Missing XML comment
+#pragma warning disable CS8981 // lower-case type names: source types keep their C names (struct item)
 
 partial class NamedProbes
 {
@@ -85,6 +86,32 @@ partial class NamedProbes
 
         /// <summary>Memory 0.</summary>
         public global::WasmProbe.Inspection.MemoryAccess Memory => Session.Memory(0);
+
+        /// <summary>The source variables (DWARF) in scope, with one type, at every location of this stop, typed; each is read when asked for and throws where the compiler kept no location for it (optimized out). <c>Frames[0].Variables</c> lists them untyped.</summary>
+        public new SourceVariables Variables => new SourceVariables(this);
+
+        /// <summary>The source variables of this stop, typed.</summary>
+        public sealed class SourceVariables
+        {
+            private readonly global::WasmProbe.Probes.StopView _stop;
+
+            internal SourceVariables(global::WasmProbe.Probes.StopView stop) { _stop = stop; }
+
+            /// <summary><c>int key</c></summary>
+            public int key => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("key"));
+
+            /// <summary><c>int j</c></summary>
+            public int j => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("j"));
+
+            /// <summary><c>int i</c></summary>
+            public int i => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("i"));
+
+            /// <summary><c>int * a</c></summary>
+            public global::WasmProbe.Probes.SourcePointer<int> a => new global::WasmProbe.Probes.SourcePointer<int>(_stop.Variable("a"), static x0 => global::WasmProbe.Probes.SourceValue.Int32(x0));
+
+            /// <summary><c>int n</c></summary>
+            public int n => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("n"));
+        }
 
         /// <summary>The locals that insertion_sort and __original_main all name alike, typed; each reads the local of the function stopped in.</summary>
         public sealed class LocalsView

@@ -2,6 +2,7 @@
 // WasmProbe: probes of guests/fib.wasm for Demo.Stepping.StepProbes.
 #nullable enable
 #pragma warning disable CS1591 // Missing XML comment
+#pragma warning disable CS8981 // lower-case type names: source types keep their C names (struct item)
 
 namespace Demo.Stepping
 {
