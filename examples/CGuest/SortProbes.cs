@@ -75,3 +75,18 @@ public partial class SortProbes
     {
     }
 }
+
+// -O2: insertion_sort is inlined into main, where clang keeps no location for its variables at line 33: they are
+// unavailable (reading one throws, saying why; `trace --vars` shows "<optimized out>"), never a stale or guessed value.
+// [ExpectVariable("j", ...)] here does not compile: WP0042, the compiler kept no location for 'j' at sort.c:33.
+[WasmModule("guest/sort-O2.wasm", Entry = "_start", Wasi = true)]
+public partial class OptimizedSortProbes
+{
+    [BreakAtLine("sort.c", 33)]
+    public void At_O2_the_variables_of_a_shift_are_unavailable(Sort_c_L33 stop)
+    {
+        stop.Frames[0].Variables.Select(v => v.Name).ShouldBe(["key", "j", "i", "a", "n"]);
+        stop.Frames[0].Variables.ShouldAllBe(v => !v.IsAvailable);
+        Should.Throw<InvalidOperationException>(() => stop.Variables.j).Message.ShouldStartWith("j (int) is not an available integer: no location at pc 0x");
+    }
+}
