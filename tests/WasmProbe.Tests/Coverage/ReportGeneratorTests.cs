@@ -10,6 +10,7 @@ namespace WasmProbe.Tests.Coverage;
 /// installed (no package feed), the test is skipped with the reason.</summary>
 public sealed partial class ReportGeneratorTests : IDisposable
 {
+    /// <summary>As in the repository's tool manifest (.config/dotnet-tools.json), which the README's recipe uses.</summary>
     private const string Version = "5.5.12";
     private static readonly Lazy<(string? Path, string Reason)> Tool = new(Install);
 
@@ -49,6 +50,45 @@ public sealed partial class ReportGeneratorTests : IDisposable
         }
     }
 
+    /// <summary>The README's recipe for one report of host and guest: coverlet.collector's Cobertura of the .NET side
+    /// and WasmProbe's of the guests, from one <c>dotnet test --collect "XPlat Code Coverage"</c> of the C example,
+    /// merged by ReportGenerator; each guest module keeps the line rate WasmProbe measured.</summary>
+    [Fact]
+    public async Task Host_and_guest_coverage_of_one_test_run_merge_into_one_report()
+    {
+        var (tool, reason) = Tool.Value;
+        if (tool is null) Assert.Skip(reason);
+        string project = Repository.PathOf("examples", "CGuest", "CGuest.csproj");
+        bool built = File.Exists(Repository.PathOf("examples", "CGuest", "bin", "Debug", "net10.0", "CGuest.dll"));
+        string results = Path.Combine(_directory, "results");
+
+        var (code, output) = await RunAsync(Dotnet, $"test \"{project}\"{(built ? " --no-build" : "")} --collect \"XPlat Code Coverage\" --results-directory \"{results}\"", 600);
+        code.ShouldBe(0, output);
+        string host = Directory.GetFiles(results, "coverage.cobertura.xml", SearchOption.AllDirectories).ShouldHaveSingleItem();
+        string guest = Path.Combine(results, "wasmprobe-coverage", "CGuest.cobertura.xml");
+        File.Exists(guest).ShouldBeTrue(output);
+        string target = Path.Combine(_directory, "merged");
+        (code, output) = await RunAsync(tool, $"\"-reports:{host};{guest}\" \"-targetdir:{target}\" \"-reporttypes:TextSummary;Html\"");
+        code.ShouldBe(0, output);
+
+        var summary = File.ReadAllText(Path.Combine(target, "Summary.txt"));
+        summary.ShouldContain("Parser: MultiReport (2x Cobertura)");
+        summary.ShouldContain("\nWasmProbe "); // the host library the tests ran, as coverlet measured it
+        var guestReport = System.Xml.Linq.XDocument.Load(guest);
+        foreach (var module in new[] { "sort-O0.wasm", "wc-O0.wasm" })
+        {
+            var package = guestReport.Descendants("package").Single(p => (string?)p.Attribute("name") == module);
+            double rate = double.Parse((string)package.Attribute("line-rate")!, CultureInfo.InvariantCulture);
+            rate.ShouldBeGreaterThan(0.5, module);
+            string shown = (100 * rate).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+            summary.Split('\n').ShouldContain(line => line.StartsWith(module + " ", StringComparison.Ordinal) && line.TrimEnd().EndsWith(" " + shown, StringComparison.Ordinal),
+                $"{module} at {shown} in:\n{summary}");
+        }
+        File.Exists(Path.Combine(target, "index.html")).ShouldBeTrue();
+    }
+
+    private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
     [GeneratedRegex(@"Total lines: (\d+)")]
     private static partial Regex TotalLines();
 
@@ -87,8 +127,7 @@ public sealed partial class ReportGeneratorTests : IDisposable
         string staging = $"{root}.{Guid.NewGuid():N}.tmp";
         try
         {
-            string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-            var (code, output) = RunAsync(dotnet, $"tool install --tool-path \"{staging}\" dotnet-reportgenerator-globaltool --version {Version}", 300).GetAwaiter().GetResult();
+            var (code, output) = RunAsync(Dotnet, $"tool install --tool-path \"{staging}\" dotnet-reportgenerator-globaltool --version {Version}", 300).GetAwaiter().GetResult();
             if (code != 0) return (null, $"dotnet-reportgenerator-globaltool {Version} could not be installed (exit code {code}): {output.Trim()}");
             try
             {
