@@ -14,25 +14,29 @@ namespace WasmProbe.Tests.Dwarf;
 /// pointers by their targets: addresses and unions differ between the targets).</summary>
 public class GdbOracleTests
 {
-    public static TheoryData<string, string, string, string?, string?, string> Programs => new()
+    public static TheoryData<string, string, string, string, string> Programs => new()
     {
         // insertion sort's loop heads, body lines and the loop over sum's accumulator; parse_numbers' return.
-        { "sort-O0.wasm", CGuest.PathOf("sort.c"), "_start", null, null, "24,29,30,32,33,36,42,43" },
+        { "sort-O0.wasm", CGuest.PathOf("sort.c"), "", "", "sort.c:24,sort.c:29,sort.c:30,sort.c:32,sort.c:33,sort.c:36,sort.c:42,sort.c:43" },
         // wc over stdin: count_stream's loop with its struct through a pointer, main's struct after it.
-        { "wc-O0.wasm", CGuest.PathOf("wc.c"), "_start", null, "to be\nor not to be\n", "17,19,21,22,47" },
+        { "wc-O0.wasm", CGuest.PathOf("wc.c"), "", "to be\nor not to be\n", "wc.c:17,wc.c:19,wc.c:21,wc.c:22,wc.c:47" },
         // structs with bitfields and enums, arrays of them, a static local, shadowing, ten scalar types.
-        { "vars-O0.wasm", Path.Combine(VariableGuests.Directory, "vars.c"), "run", "int run(int);\nint main(void) { return run(4) == 0; }\n", null, "29,30,34,36,49,62" },
+        { "vars-O0.wasm", Path.Combine(VariableGuests.Directory, "vars.c"), "int run(int);\nint main(void) { return run(4) == 0; }\n", "", "vars.c:29,vars.c:30,vars.c:34,vars.c:36,vars.c:49,vars.c:62" },
+        // Rust: the order book's parser and submit (u64, u32, the enum Side), checksum's loop over &Trade.
+        { "orderbook-O0.wasm", Repository.PathOf("guests", "rust", "src", "lib.rs"), "fn main() { std::process::exit(if orderbook::run(20) != 0 { 0 } else { 1 }); }\n", "", "book.rs:62,command.rs:95,lib.rs:103" },
     };
 
     [Theory]
     [MemberData(nameof(Programs))]
-    public async Task Line_breakpoints_stop_where_gdb_stops_and_show_the_values_gdb_shows(string guest, string source, string entry, string? driver, string? stdin, string lines)
+    /// <param name="driver">A native main calling the guest's entry ("" when the source has one).</param>
+    /// <param name="stdin">What the program reads ("" for nothing).</param>
+    public async Task Line_breakpoints_stop_where_gdb_stops_and_show_the_values_gdb_shows(string guest, string source, string driver, string stdin, string locations)
     {
-        var breakLines = lines.Split(',').Select(int.Parse).ToArray();
-        var expected = GdbStops(source, driver, stdin, breakLines);
-        var actual = await WasmProbeStops(guest, Path.GetFileName(source), entry, stdin, breakLines);
+        var breakpoints = locations.Split(',');
+        var expected = GdbStops(source, driver, stdin, breakpoints);
+        var actual = await WasmProbeStops(guest, stdin, breakpoints);
 
-        expected.Count.ShouldBeGreaterThan(breakLines.Length, "gdb stopped");
+        expected.Count.ShouldBeGreaterThan(breakpoints.Length, "gdb stopped");
         int agree = 0;
         for (; agree < Math.Min(expected.Count, actual.Count) && expected[agree] == actual[agree]; agree++) { }
         string Around(IReadOnlyList<string> stops) => string.Join("\n", stops.Skip(Math.Max(0, agree - 2)).Take(5));
@@ -44,30 +48,33 @@ public class GdbOracleTests
     private static string Stop(int line, IEnumerable<KeyValuePair<string, string>> variables) =>
         line.ToString(CultureInfo.InvariantCulture) + ": " + string.Join(", ", variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} = {v.Value}"));
 
-    private static List<string> GdbStops(string source, string? driver, string? stdin, int[] lines)
+    private static List<string> GdbStops(string source, string driver, string stdin, string[] breakpoints)
     {
-        foreach (string tool in new[] { "gdb", "clang-14" })
+        bool rust = source.EndsWith(".rs", StringComparison.Ordinal);
+        foreach (string tool in new[] { "gdb", rust ? "rustc" : "clang-14" })
         {
-            if (!OnPath(tool)) Assert.Skip($"{tool} is not installed: the gdb oracle needs it (apt-get install -y gdb clang-14)");
+            if (!OnPath(tool)) Assert.Skip($"{tool} is not installed: the gdb oracle needs it to build and run the native twin");
         }
         string work = Directory.CreateTempSubdirectory("wasmprobe-gdb-").FullName;
         try
         {
-            var sources = new List<string> { source };
-            if (driver is not null)
-            {
-                sources.Add(Path.Combine(work, "driver.c"));
-                File.WriteAllText(sources[^1], driver);
-            }
             string program = Path.Combine(work, "native");
-            Run("clang-14", ["-O0", "-g", "-o", program, .. sources], null);
-            string output = Path.Combine(work, "stops.jsonl");
-            var environment = new Dictionary<string, string>
+            string? main = driver.Length == 0 ? null : Path.Combine(work, rust ? "main.rs" : "driver.c");
+            if (main is not null) File.WriteAllText(main, driver);
+            if (rust)
             {
-                ["ORACLE_OUT"] = output,
-                ["ORACLE_LINES"] = string.Join(",", lines.Select(l => $"{Path.GetFileName(source)}:{l}")),
-            };
-            if (stdin is not null)
+                // The guest's crate as a library, called from a native main.
+                string library = Path.Combine(work, "liborderbook.rlib");
+                Run("rustc", ["--edition", "2021", "-g", "-C", "opt-level=0", "--crate-type", "rlib", "--crate-name", "orderbook", source, "-o", library], null);
+                Run("rustc", ["--edition", "2021", "-g", "-C", "opt-level=0", main!, "--extern", $"orderbook={library}", "-o", program], null);
+            }
+            else
+            {
+                Run("clang-14", ["-O0", "-g", "-o", program, source, .. main is null ? Array.Empty<string>() : [main]], null);
+            }
+            string output = Path.Combine(work, "stops.jsonl");
+            var environment = new Dictionary<string, string> { ["ORACLE_OUT"] = output, ["ORACLE_LINES"] = string.Join(",", breakpoints) };
+            if (stdin.Length > 0)
             {
                 environment["ORACLE_STDIN"] = Path.Combine(work, "stdin.txt");
                 File.WriteAllText(environment["ORACLE_STDIN"], stdin);
@@ -86,15 +93,25 @@ public class GdbOracleTests
         }
     }
 
-    private static async Task<List<string>> WasmProbeStops(string guest, string file, string entry, string? stdin, int[] lines)
+    private static async Task<List<string>> WasmProbeStops(string guest, string stdin, string[] breakpoints)
     {
-        string path = guest.StartsWith("vars", StringComparison.Ordinal) ? Path.Combine(VariableGuests.Directory, guest) : CGuest.PathOf(guest);
-        var options = entry == "run"
-            ? new DebugSessionOptions { Entry = "run", Arguments = [4] }
-            : new DebugSessionOptions { Entry = "_start", Host = new GuestOptions { Wasi = true, WasiArguments = ["native"], Stdin = stdin is null ? null : System.Text.Encoding.UTF8.GetBytes(stdin) } };
+        var options = guest switch
+        {
+            "vars-O0.wasm" => (Path: Path.Combine(VariableGuests.Directory, guest), Options: new DebugSessionOptions { Entry = "run", Arguments = [4] }),
+            "orderbook-O0.wasm" => (Path: Repository.PathOf("guests", "rust", guest), Options: new DebugSessionOptions { Entry = "run", Arguments = [20] }),
+            _ => (Path: CGuest.PathOf(guest), Options: new DebugSessionOptions
+            {
+                Entry = "_start",
+                Host = new GuestOptions { Wasi = true, WasiArguments = ["native"], Stdin = stdin.Length == 0 ? null : System.Text.Encoding.UTF8.GetBytes(stdin) },
+            }),
+        };
         // argv[0] is the program, as gdb runs it (GuestOptions.WasiArguments is argv as given).
-        await using var session = DebugSession.Open(path, options);
-        foreach (int line in lines) session.AddBreakpointAtLine(file, line);
+        await using var session = DebugSession.Open(options.Path, options.Options);
+        foreach (string breakpoint in breakpoints)
+        {
+            int colon = breakpoint.LastIndexOf(':');
+            session.AddBreakpointAtLine(breakpoint[..colon], int.Parse(breakpoint[(colon + 1)..], CultureInfo.InvariantCulture));
+        }
         var stops = new List<string>();
         for (int n = 0; n < 10_000 && await session.ContinueAsync() is BreakpointStop; n++)
         {
@@ -117,7 +134,8 @@ public class GdbOracleTests
         if (type.Kind == DwarfTypeKind.Base && type.Encoding == BaseEncoding.Float)
             return value.TryGetFloat(out double d) ? PythonRepr(d) : "<unavailable>";
         if (type.Kind is DwarfTypeKind.Base or DwarfTypeKind.Enumeration)
-            return value.TryGetInteger(out long integer) ? integer.ToString(CultureInfo.InvariantCulture) : "<unavailable>";
+            return !value.TryGetInteger(out long integer) ? "<unavailable>"
+                : VariableValue.IsSigned(type) ? integer.ToString(CultureInfo.InvariantCulture) : ((ulong)integer).ToString(CultureInfo.InvariantCulture);
         if (type.Kind == DwarfTypeKind.Array && PointerFree(type, 0))
             return "[" + string.Join(", ", value.Children.Select(c => Render(c, depth + 1))) + "]";
         if (type.Kind is DwarfTypeKind.Structure or DwarfTypeKind.Class && PointerFree(type, 0))
