@@ -148,9 +148,9 @@ internal sealed partial class DebugInfoReader
         lock (_functionsByUnit)
         {
             if (_functionsByUnit.TryGetValue(unit, out var known)) return known;
+            if (!_unitsOnly) throw new InvalidOperationException("a full read has every unit's functions in Functions");
             var functions = new List<DwarfFunction>();
-            if (!_unitsOnly) functions.AddRange(Functions.Where(f => f.Unit == unit));
-            else if (unit.Context is { } ctx) WalkDies(ctx, rootRead: true, functions);
+            if (unit.Context is { } ctx) WalkDies(ctx, rootRead: true, functions);
             foreach (var function in functions) Resolve(function);
             return _functionsByUnit[unit] = functions;
         }

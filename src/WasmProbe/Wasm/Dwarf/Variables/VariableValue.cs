@@ -110,7 +110,7 @@ public sealed class VariableValue
         byte[]? bytes;
         if (RustSliceElements() is { } slice) bytes = slice.Length <= max ? slice.Data.ReadUpTo((int)slice.Length) : null;
         else if (type.Kind == DwarfTypeKind.Array) bytes = Bytes;
-        else bytes = Dereference() is { IsAvailable: true } target ? target.ReadUpTo(max) : null;
+        else bytes = Dereference() is { IsAvailable: true } target ? target.ReadUpTo(max, toNul: true) : null;
         if (bytes is null) return false;
         int nul = type.Kind == DwarfTypeKind.Array || type.IsPointer ? Array.IndexOf(bytes, (byte)0) : -1;
         text = System.Text.Encoding.UTF8.GetString(bytes, 0, nul >= 0 ? nul : bytes.Length);
@@ -291,11 +291,12 @@ public sealed class VariableValue
     private VariableValue SliceElement(VariableValue data, long index) =>
         new($"[{index}]", $"{Expression}[{index}]", data.Type, data._storage.Slice(checked(index * Math.Max(data.Type.Size, 0))), _frame);
 
-    /// <summary>Up to <paramref name="max"/> bytes of memory at the value's address (for strings); fewer where memory ends.</summary>
-    internal byte[] ReadUpTo(int max)
+    /// <summary>Up to <paramref name="max"/> bytes of memory at the value's address (for strings); fewer where memory
+    /// ends or, with <paramref name="toNul"/>, before the first NUL.</summary>
+    internal byte[] ReadUpTo(int max, bool toNul = false)
     {
         var bytes = new List<byte>();
-        for (int i = 0; i < max && _storage.Slice(i).Read(0, 1, out _) is { } b; i++) bytes.Add(b[0]);
+        for (int i = 0; i < max && _storage.Slice(i).Read(0, 1, out _) is { } b && !(toNul && b[0] == 0); i++) bytes.Add(b[0]);
         return [.. bytes];
     }
 
