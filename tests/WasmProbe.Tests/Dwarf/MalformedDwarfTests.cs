@@ -130,6 +130,30 @@ public class MalformedDwarfTests
         typed.ShouldBeGreaterThan(0);
     }
 
+    /// <summary>What the generator does with the DWARF: line resolution (first pc per lexical scope), the functions of
+    /// one unit read lazily, paths checked against types, availability and value conversion.</summary>
+    private static void CheckAtCompileTime(DwarfInfo lazy, DwarfInfo full)
+    {
+        foreach (var line in new[] { 29, 30, 34, 49, 62 }) _ = lazy.ResolveLine("vars.c", line).Locations.Count;
+        foreach (var function in full.Functions.All)
+        {
+            int pc = function.EntryPc;
+            foreach (var variable in lazy.VariablesAt(pc))
+            {
+                _ = variable.IsAvailableAt(pc);
+                try
+                {
+                    _ = ExpectedValue.Convert(1, VariablePath.TypeOf(variable.Name, lazy.VariablesAt(pc)), out _);
+                    _ = VariablePath.TypeOf(variable.Name + "[1]", lazy.VariablesAt(pc)).Name;
+                }
+                catch (VariablePathException)
+                {
+                    // a step the (mutated) type does not allow: a typed error too
+                }
+            }
+        }
+    }
+
     /// <summary>Reads every variable of every function at a few pcs, with values, children and paths.</summary>
     private static DwarfFormatException? ReadVariables(Module module, FakeFrame frame, string what)
     {
@@ -163,6 +187,7 @@ public class MalformedDwarfTests
                     }
                 }
             }
+            CheckAtCompileTime(DwarfInfo.ReadLines(module), dwarf);
             return null;
         }
         catch (DwarfFormatException e)
