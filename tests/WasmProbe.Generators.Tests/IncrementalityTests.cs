@@ -136,7 +136,7 @@ public class IncrementalityTests
     }
 
     [Fact]
-    public void Line_probes_are_cached_like_breakpoints_and_regenerate_when_their_line_changes()
+    public void Line_probes_with_source_variables_are_cached_like_breakpoints_and_regenerate_when_their_line_changes()
     {
         const string lines = """
             using WasmProbe.Probes;
@@ -147,7 +147,8 @@ public class IncrementalityTests
             public partial class SortProbes
             {
                 [BreakAtLine("sort.c", 33)]
-                public void Shift(Sort_c_L33 stop) => _ = stop.Locals.local4;
+                [ExpectVariable("key", 2, Hit = 1)]
+                public void Shift(Sort_c_L33 stop) => _ = (stop.Locals.local4, stop.Variables.a[stop.Variables.j]);
 
                 public int Compute() { return 1; }
             }
@@ -163,11 +164,12 @@ public class IncrementalityTests
         Reasons(driver, Steps.Specs).ShouldBe([IncrementalStepRunReason.Cached]);
 
         // Another line: a new view type, resolved afresh (line 36 starts at insertion_sort+0x34b).
-        driver = driver.RunGenerators(Edit(compilation, 0, "33)]\n    public void Shift(Sort_c_L33", "36)]\n    public void Shift(Sort_c_L36"), TestContext.Current.CancellationToken);
+        driver = driver.RunGenerators(Edit(compilation, 0, "33)]\n    [ExpectVariable(\"key\", 2, Hit = 1)]\n    public void Shift(Sort_c_L33", "36)]\n    [ExpectVariable(\"key\", 2, Hit = 1)]\n    public void Shift(Sort_c_L36"), TestContext.Current.CancellationToken);
         Reasons(driver, Steps.Specs).ShouldBe([IncrementalStepRunReason.Modified]);
         var generated = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
         generated.ShouldContain("class Sort_c_L36");
         generated.ShouldContain("new global::WasmProbe.Wasm.Model.CodeLocation(6, 0x34b)");
+        generated.ShouldContain("Expectation.Variable(\"key\", new global::WasmProbe.Wasm.Dwarf.Variables.ExpectedValue(global::WasmProbe.Wasm.Dwarf.Variables.ExpectedValueKind.Signed, 2L)");
     }
 
     [Fact]
