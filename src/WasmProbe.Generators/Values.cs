@@ -1,5 +1,6 @@
 using System.Globalization;
 using WasmProbe.Generators.Model;
+using WasmProbe.Wasm.Resolution;
 using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Generators;
@@ -29,25 +30,19 @@ internal static class Values
         object? v = constant.Value;
         switch (kind)
         {
-            case ClrKind.I32 when Integer(v, out long l, out ulong u, out bool unsigned):
-                if (unsigned ? u <= uint.MaxValue : l >= int.MinValue && l <= uint.MaxValue) return new ValueSpec(kind, unsigned ? u : (ulong)l & 0xFFFF_FFFF, 0, wasmType);
-                break;
-            case ClrKind.I64 when Integer(v, out long l, out ulong u, out bool unsigned):
-                return new ValueSpec(kind, unsigned ? u : unchecked((ulong)l), 0, wasmType);
+            case ClrKind.I32 when IntegerConstant.Of(v) is { IsLargeUnsigned: false } i && i.Bits >= int.MinValue && i.Bits <= uint.MaxValue:
+                return new ValueSpec(kind, unchecked((ulong)i.Bits) & 0xFFFF_FFFF, 0, wasmType);
+            case ClrKind.I64 when IntegerConstant.Of(v) is { } i:
+                return new ValueSpec(kind, unchecked((ulong)i.Bits), 0, wasmType);
             case ClrKind.F32:
                 if (v is float f) return new ValueSpec(kind, SingleBits(f), 0, wasmType);
-                if (Integer(v, out long li, out ulong ui, out bool un) && Exact32(un ? ui : (double)li, un, ui, li, out float fi)) return new ValueSpec(kind, SingleBits(fi), 0, wasmType);
+                if (IntegerConstant.Of(v) is { } fi && (float)fi.ToDouble() is var single && fi.IsExactly(single)) return new ValueSpec(kind, SingleBits(single), 0, wasmType);
                 if (v is double d && (double.IsNaN(d) || (double)(float)d == d)) return new ValueSpec(kind, SingleBits((float)d), 0, wasmType);
                 break;
             case ClrKind.F64:
                 if (v is double dd) return new ValueSpec(kind, unchecked((ulong)BitConverter.DoubleToInt64Bits(dd)), 0, wasmType);
                 if (v is float ff) return new ValueSpec(kind, unchecked((ulong)BitConverter.DoubleToInt64Bits(ff)), 0, wasmType);
-                if (Integer(v, out long ld, out ulong ud, out bool und))
-                {
-                    double x = und ? ud : ld;
-                    bool exact = und ? x < 18446744073709551616.0 && (ulong)x == ud : x >= -9223372036854775808.0 && x < 9223372036854775808.0 && (long)x == ld;
-                    if (exact) return new ValueSpec(kind, unchecked((ulong)BitConverter.DoubleToInt64Bits(x)), 0, wasmType);
-                }
+                if (IntegerConstant.Of(v) is { } di && di.ToDouble() is var x && di.IsExactly(x)) return new ValueSpec(kind, unchecked((ulong)BitConverter.DoubleToInt64Bits(x)), 0, wasmType);
                 break;
             case ClrKind.V128:
                 if (v is string s && ParseBytes(s, out var bytes) && bytes.Length == 16)
@@ -130,32 +125,6 @@ internal static class Values
     {
         if (!BitConverter.IsLittleEndian) Array.Reverse(bytes);
         return bytes;
-    }
-
-    private static bool Integer(object? v, out long signed, out ulong unsignedValue, out bool isUnsigned)
-    {
-        signed = 0;
-        unsignedValue = 0;
-        isUnsigned = false;
-        switch (v)
-        {
-            case sbyte x: signed = x; return true;
-            case short x: signed = x; return true;
-            case int x: signed = x; return true;
-            case long x: signed = x; return true;
-            case byte x: signed = x; return true;
-            case ushort x: signed = x; return true;
-            case uint x: unsignedValue = x; isUnsigned = true; return true;
-            case ulong x: unsignedValue = x; isUnsigned = true; return true;
-            default: return false;
-        }
-    }
-
-    private static bool Exact32(double approx, bool isUnsigned, ulong u, long l, out float value)
-    {
-        value = (float)approx;
-        if (isUnsigned) return value < 18446744073709551616.0f && (ulong)value == u;
-        return value >= -9223372036854775808.0f && value < 9223372036854775808.0f && (long)value == l;
     }
 
     private static ulong SingleBits(float value) => BitConverter.ToUInt32(BitConverter.GetBytes(value), 0);

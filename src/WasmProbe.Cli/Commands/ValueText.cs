@@ -61,6 +61,23 @@ public static class ValueText
         return bits!.Value | (negative ? 1UL << 63 : 0);
     }
 
+    /// <summary>The largest integer every JSON reader holds exactly (2^53 - 1).</summary>
+    internal const double SafeInteger = 9007199254740991d;
+
+    /// <summary>A number when it fits 53 bits, else a string (JSON readers hold numbers as doubles).</summary>
+    internal static void WriteInteger(Utf8JsonWriter json, long value)
+    {
+        if (Math.Abs((double)value) <= SafeInteger) json.WriteNumberValue(value);
+        else json.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>As <see cref="WriteInteger(Utf8JsonWriter, long)"/>, for an unsigned 64-bit value.</summary>
+    internal static void WriteInteger(Utf8JsonWriter json, ulong value)
+    {
+        if (value <= SafeInteger) json.WriteNumberValue(value);
+        else json.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+    }
+
     /// <summary>{"type":"i32","value":1}: i64 as a number when it fits 53 bits, else a string; floats as numbers, or
     /// "nan:0x..", "inf", "-inf"; v128 as "0x" + 32 hex digits; references as null or "ref".</summary>
     public static void Write(Utf8JsonWriter json, WasmValue value)
@@ -74,9 +91,7 @@ public static class ValueText
                 json.WriteNumberValue(value.AsInt32());
                 break;
             case ValueKind.I64:
-                long v = value.AsInt64();
-                if (Math.Abs((double)v) <= 9007199254740991d) json.WriteNumberValue(v);
-                else json.WriteStringValue(v.ToString(CultureInfo.InvariantCulture));
+                WriteInteger(json, value.AsInt64());
                 break;
             case ValueKind.F32 when float.IsFinite(value.AsSingle()):
                 json.WriteNumberValue(value.AsSingle());

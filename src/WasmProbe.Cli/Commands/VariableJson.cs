@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using WasmProbe.Wasm.Dwarf.Variables;
 
@@ -13,7 +12,6 @@ public static class VariableJson
 {
     public const string OptimizedOut = "<optimized out>";
     private const int MaxDepth = 8;
-    private const double SafeInteger = 9007199254740991d;
 
     public static void Write(Utf8JsonWriter json, VariableValue value) => Write(json, value, 0);
 
@@ -29,7 +27,7 @@ public static class VariableJson
         else if (type.Kind == DwarfTypeKind.Enumeration && value.TryGetInteger(out long tag))
         {
             if (type.Enumerators.FirstOrDefault(e => e.Value == tag) is { } enumerator) json.WriteStringValue(enumerator.Name);
-            else Integer(json, tag);
+            else ValueText.WriteInteger(json, tag);
         }
         else if (type.IsPointer && value.TryGetInteger(out long address))
         {
@@ -69,20 +67,13 @@ public static class VariableJson
             else json.WriteStringValue(value.Display);
         }
         else if (type.Encoding == BaseEncoding.Boolean && value.TryGetInteger(out long b)) json.WriteBooleanValue(b != 0);
-        else if (type.Encoding == BaseEncoding.Utf && value.TryGetInteger(out long scalar) && scalar is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF))
+        else if (type.Encoding == BaseEncoding.Utf && value.TryGetInteger(out long scalar) && VariableValue.IsUnicodeScalar(scalar))
             json.WriteStringValue(char.ConvertFromUtf32((int)scalar));
         else if (value.TryGetInteger(out long integer))
         {
-            if (VariableValue.IsSigned(type)) Integer(json, integer);
-            else if ((ulong)integer <= SafeInteger) json.WriteNumberValue((ulong)integer);
-            else json.WriteStringValue(((ulong)integer).ToString(CultureInfo.InvariantCulture));
+            if (VariableValue.IsSigned(type)) ValueText.WriteInteger(json, integer);
+            else ValueText.WriteInteger(json, (ulong)integer);
         }
         else json.WriteStringValue(value.Display);
-    }
-
-    private static void Integer(Utf8JsonWriter json, long value)
-    {
-        if (Math.Abs((double)value) <= SafeInteger) json.WriteNumberValue(value);
-        else json.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Wasm.Dwarf.Variables;
 
@@ -78,13 +79,13 @@ public sealed record ExpectedValue(ExpectedValueKind Kind, long Bits, string? Te
                     hint = $" (its enumerators: {string.Join(", ", resolved.Enumerators.Select(e => e.Name))})";
                     return null;
                 }
-                if (Integer(value) is { } tag && FitsEnum(resolved, tag))
-                    return new ExpectedValue(ExpectedValueKind.Enumerator, tag.Signed, resolved.Enumerators.FirstOrDefault(e => e.Value == tag.Signed)?.Name);
+                if (IntegerConstant.Of(value) is { } tag && FitsEnum(resolved, tag))
+                    return new ExpectedValue(ExpectedValueKind.Enumerator, tag.Bits, resolved.Enumerators.FirstOrDefault(e => e.Value == tag.Bits)?.Name);
                 hint = $" (an enum takes an enumerator's name as a string: {string.Join(", ", resolved.Enumerators.Select(e => e.Name))})";
                 return null;
             case DwarfTypeKind.Pointer or DwarfTypeKind.Reference:
                 if (value is null) return new ExpectedValue(ExpectedValueKind.Address, 0);
-                if (Integer(value) is { } address && Fits(address, resolved.Size, signed: false)) return new ExpectedValue(ExpectedValueKind.Address, address.Signed);
+                if (IntegerConstant.Of(value) is { } address && Fits(address, resolved.Size, signed: false)) return new ExpectedValue(ExpectedValueKind.Address, address.Bits);
                 hint = " (a pointer takes an address or null)";
                 return null;
             default:
@@ -110,47 +111,36 @@ public sealed record ExpectedValue(ExpectedValueKind Kind, long Bits, string? Te
                 hint = size == 4 ? " (a float takes a float, or a double or integer it holds exactly)" : " (a double takes a number it holds exactly)";
                 return null;
             case BaseEncoding.Utf:
-                long? scalar = value is char c ? c : value is string s && s.Length > 0 && char.ConvertToUtf32(s, 0) is int u && char.ConvertFromUtf32(u).Length == s.Length ? u : Integer(value)?.Signed;
-                if (scalar is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF) && Fits(new IntegerConstant(scalar.Value, false), size, signed: false))
-                    return new ExpectedValue(ExpectedValueKind.Character, scalar.Value);
+                long? scalar = value switch
+                {
+                    char c => c,
+                    string { Length: 1 } s when !char.IsSurrogate(s[0]) => s[0],
+                    string { Length: 2 } s when char.IsSurrogatePair(s[0], s[1]) => char.ConvertToUtf32(s[0], s[1]),
+                    _ => IntegerConstant.Of(value)?.Bits,
+                };
+                if (scalar is { } code && VariableValue.IsUnicodeScalar(code) && Fits(new IntegerConstant(code, false), size, signed: false))
+                    return new ExpectedValue(ExpectedValueKind.Character, code);
                 hint = " (a character takes a char, a one-character string or its code)";
                 return null;
         }
         bool signed = VariableValue.IsSigned(type);
-        var integer = value is char ch ? new IntegerConstant(ch, false) : Integer(value);
-        if (integer is { } i && Fits(i, size, signed)) return new ExpectedValue(signed ? ExpectedValueKind.Signed : ExpectedValueKind.Unsigned, i.Signed);
+        var integer = value is char ch ? new IntegerConstant(ch, false) : IntegerConstant.Of(value);
+        if (integer is { } i && Fits(i, size, signed)) return new ExpectedValue(signed ? ExpectedValueKind.Signed : ExpectedValueKind.Unsigned, i.Bits);
         hint = size is > 0 and <= 8 ? $" (it takes an integer from {Minimum(size, signed)} to {Maximum(size, signed)})" : "";
         return null;
     }
-
-    /// <summary>An integer constant: <see cref="Signed"/> holds its bits; <see cref="IsLargeUnsigned"/> when it is a
-    /// ulong above long.MaxValue.</summary>
-    private readonly record struct IntegerConstant(long Signed, bool IsLargeUnsigned);
-
-    private static IntegerConstant? Integer(object? v) => v switch
-    {
-        sbyte x => new IntegerConstant(x, false),
-        short x => new IntegerConstant(x, false),
-        int x => new IntegerConstant(x, false),
-        long x => new IntegerConstant(x, false),
-        byte x => new IntegerConstant(x, false),
-        ushort x => new IntegerConstant(x, false),
-        uint x => new IntegerConstant(x, false),
-        ulong x => new IntegerConstant(unchecked((long)x), x > long.MaxValue),
-        _ => null,
-    };
 
     private static bool Fits(IntegerConstant value, long size, bool signed)
     {
         if (size is < 1 or > 8) return false;
         if (value.IsLargeUnsigned) return !signed && size == 8;
-        if (size == 8) return signed || value.Signed >= 0;
+        if (size == 8) return signed || value.Bits >= 0;
         int bits = (int)size * 8;
-        return signed ? value.Signed >= -(1L << (bits - 1)) && value.Signed < 1L << (bits - 1) : value.Signed >= 0 && value.Signed < 1L << bits;
+        return signed ? value.Bits >= -(1L << (bits - 1)) && value.Bits < 1L << (bits - 1) : value.Bits >= 0 && value.Bits < 1L << bits;
     }
 
     private static bool FitsEnum(DwarfType type, IntegerConstant value) =>
-        Fits(value, type.Size, VariableValue.IsSigned(type)) || (!value.IsLargeUnsigned && type.Enumerators.Any(e => e.Value == value.Signed));
+        Fits(value, type.Size, VariableValue.IsSigned(type)) || (!value.IsLargeUnsigned && type.Enumerators.Any(e => e.Value == value.Bits));
 
     private static string Minimum(long size, bool signed) => !signed ? "0" : size == 8 ? long.MinValue.ToString(CultureInfo.InvariantCulture) : (-(1L << (int)(size * 8 - 1))).ToString(CultureInfo.InvariantCulture);
 
@@ -164,10 +154,10 @@ public sealed record ExpectedValue(ExpectedValueKind Kind, long Bits, string? Te
         {
             float f => f,
             double x => x,
-            _ => Integer(value) is { } i ? (i.IsLargeUnsigned ? (double)(ulong)i.Signed : i.Signed) : null,
+            _ => IntegerConstant.Of(value)?.ToDouble(),
         };
         if (d is not { } number) return null;
-        if (Integer(value) is { } exact && !(exact.IsLargeUnsigned ? number < 18446744073709551616.0 && (ulong)number == (ulong)exact.Signed : number >= -9223372036854775808.0 && number < 9223372036854775808.0 && (long)number == exact.Signed)) return null;
+        if (IntegerConstant.Of(value) is { } exact && !exact.IsExactly(number)) return null;
         if (size == 4 && !double.IsNaN(number) && (double)(float)number != number) return null;
         return size is 4 or 8 ? number : null;
     }

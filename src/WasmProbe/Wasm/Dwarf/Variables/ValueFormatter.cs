@@ -85,7 +85,7 @@ internal static class ValueFormatter
                 return bytes.Any(b => b != 0) ? "true" : "false";
             case BaseEncoding.Utf:
                 value.TryGetInteger(out long scalar);
-                return scalar is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF) ? "'" + Escape(char.ConvertFromUtf32((int)scalar)) + "'" : "U+" + scalar.ToString("X4", CultureInfo.InvariantCulture);
+                return VariableValue.IsUnicodeScalar(scalar) ? "'" + Escape(char.ConvertFromUtf32((int)scalar)) + "'" : "U+" + scalar.ToString("X4", CultureInfo.InvariantCulture);
         }
         if (!value.TryGetInteger(out long integer)) return "0x" + Hex(bytes);
         string number = VariableValue.IsSigned(type) ? integer.ToString(CultureInfo.InvariantCulture) : ((ulong)integer).ToString(CultureInfo.InvariantCulture);

@@ -130,6 +130,9 @@ public sealed class VariableValue
     public long AsInteger() => TryGetInteger(out long value) ? value
         : throw new InvalidOperationException($"{Expression} ({Type.Name}) is not an available integer: {(IsAvailable ? Display : UnavailableReason)}");
 
+    /// <summary>Whether <paramref name="value"/> is a Unicode scalar value (what a Rust <c>char</c> may hold).</summary>
+    public static bool IsUnicodeScalar(long value) => value is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF);
+
     /// <summary>Whether the type's integers are signed (signed base types and chars, enums with such values).</summary>
     public static bool IsSigned(DwarfType type) => type.Resolved switch
     {
