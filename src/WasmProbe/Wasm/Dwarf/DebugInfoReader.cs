@@ -141,22 +141,16 @@ internal sealed partial class DebugInfoReader
     }
 
     /// <summary>The concrete functions of one unit (with what is inlined in them, names resolved), for a reader made
-    /// with <c>unitsOnly</c>: the unit's DIE tree is walked when first asked for, once.</summary>
+    /// with <c>unitsOnly</c>: the unit's DIE tree is walked now (the caller keeps the result; one call at a time).</summary>
     /// <exception cref="DwarfFormatException">The unit's DIEs are malformed.</exception>
     public IReadOnlyList<DwarfFunction> FunctionsOf(CompileUnit unit)
     {
-        lock (_functionsByUnit)
-        {
-            if (_functionsByUnit.TryGetValue(unit, out var known)) return known;
-            if (!_unitsOnly) throw new InvalidOperationException("a full read has every unit's functions in Functions");
-            var functions = new List<DwarfFunction>();
-            if (unit.Context is { } ctx) WalkDies(ctx, rootRead: true, functions);
-            foreach (var function in functions) Resolve(function);
-            return _functionsByUnit[unit] = functions;
-        }
+        if (!_unitsOnly) throw new InvalidOperationException("a full read has every unit's functions in Functions");
+        var functions = new List<DwarfFunction>();
+        if (unit.Context is { } ctx) WalkDies(ctx, rootRead: true, functions);
+        foreach (var function in functions) Resolve(function);
+        return functions;
     }
-
-    private readonly Dictionary<CompileUnit, List<DwarfFunction>> _functionsByUnit = [];
 
     /// <param name="rootRead">The unit's root DIE was read before (by a reader made with <c>unitsOnly</c>): walk the
     /// functions below it.</param>
