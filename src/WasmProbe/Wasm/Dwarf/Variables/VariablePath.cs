@@ -106,11 +106,9 @@ public static class VariablePath
     private sealed record ParsedPath(string Text, DwarfVariable Variable, List<Step> Steps)
     {
         /// <summary>How messages name the value a step applies to: the path up to the step.</summary>
-        public string Before(Step step)
-        {
-            var text = Text.Substring(0, step.Position).Trim();
-            return step.Kind == StepKind.Dereference ? Text.Substring(step.Position + 1).Trim() : text.TrimStart('*', ' ');
-        }
+        public string Before(Step step) => step.Kind == StepKind.Dereference
+            ? Text.Substring(step.Position + 1).Trim()
+            : Text.Substring(0, step.Position).Trim().TrimStart('*', ' ');
     }
 
     /// <summary>The grammar: derefs first (applied last, to everything after them), a name, then members and indices.</summary>
@@ -166,25 +164,24 @@ public static class VariablePath
     private static DwarfType Check(Step step, DwarfType type, ParsedPath parsed, IReadOnlyList<DwarfVariable> inScope)
     {
         var resolved = type.Resolved;
-        string before = parsed.Before(step);
         switch (step.Kind)
         {
             case StepKind.Member:
                 bool throughPointer = step.Arrow || (resolved.IsPointer && type.Language == SourceLanguage.Rust);
-                if (throughPointer && !resolved.IsPointer) throw Error(VariablePathError.NotAPointer, parsed.Text, step.Position, $"'{before}' is not a pointer ({type.Name})", inScope);
+                if (throughPointer && !resolved.IsPointer) throw Error(VariablePathError.NotAPointer, parsed.Text, step.Position, $"'{parsed.Before(step)}' is not a pointer ({type.Name})", inScope);
                 var aggregate = throughPointer ? resolved.Target!.Resolved : resolved;
                 if (!aggregate.IsAggregate)
                 {
                     string hint = !throughPointer && resolved.IsPointer ? " (use '->' for a pointer)" : "";
-                    throw Error(VariablePathError.NotAStructure, parsed.Text, step.Position, $"'{before}' is not a structure or union ({type.Name}){hint}", inScope);
+                    throw Error(VariablePathError.NotAStructure, parsed.Text, step.Position, $"'{parsed.Before(step)}' is not a structure or union ({type.Name}){hint}", inScope);
                 }
                 return throughPointer ? resolved : aggregate;
             case StepKind.Index:
                 bool indexable = resolved.Kind == DwarfTypeKind.Array || resolved.IsPointer || VariableValue.IsRustSlice(resolved);
-                if (!indexable) throw Error(VariablePathError.NotIndexable, parsed.Text, step.Position, $"'{before}' is not an array or pointer ({type.Name})", inScope);
+                if (!indexable) throw Error(VariablePathError.NotIndexable, parsed.Text, step.Position, $"'{parsed.Before(step)}' is not an array or pointer ({type.Name})", inScope);
                 return resolved;
             default:
-                if (!resolved.IsPointer) throw Error(VariablePathError.NotAPointer, parsed.Text, step.Position, $"'{before}' is not a pointer ({type.Name})", inScope);
+                if (!resolved.IsPointer) throw Error(VariablePathError.NotAPointer, parsed.Text, step.Position, $"'{parsed.Before(step)}' is not a pointer ({type.Name})", inScope);
                 return resolved;
         }
     }
