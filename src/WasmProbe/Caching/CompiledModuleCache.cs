@@ -5,7 +5,7 @@ namespace WasmProbe.Caching;
 
 /// <summary>Compiled Wasmtime modules for one engine, keyed by the SHA-256 of the module bytes: kept in the process
 /// (bounded by their serialized size, disposed on eviction once no instance uses them) and, with a
-/// <see cref="CompiledCodeStore"/>, on disk across processes. A disk entry is keyed by the module hash, the Wasmtime
+/// <see cref="DiskStore"/>, on disk across processes. A disk entry is keyed by the module hash, the Wasmtime
 /// version and the engine's configuration (<c>engineIdentity</c>), since code compiled for another engine is unsafe to
 /// load; an entry Wasmtime refuses to deserialize is deleted and the module compiled again.</summary>
 internal sealed class CompiledModuleCache
@@ -16,7 +16,7 @@ internal sealed class CompiledModuleCache
     private readonly string _engineIdentity;
     private readonly LruCache<string, CompiledModule> _modules;
 
-    public CompiledModuleCache(Wasmtime.Engine engine, string engineIdentity, long capacityBytes, CompiledCodeStore? disk)
+    public CompiledModuleCache(Wasmtime.Engine engine, string engineIdentity, long capacityBytes, DiskStore? disk)
     {
         _engine = engine;
         _engineIdentity = engineIdentity;
@@ -24,7 +24,7 @@ internal sealed class CompiledModuleCache
         _modules = new LruCache<string, CompiledModule>(capacityBytes, m => m.Size, m => m.Module.Dispose());
     }
 
-    public CompiledCodeStore? Disk { get; }
+    public DiskStore? Disk { get; }
 
     /// <summary>The serialized size of the compiled modules held in the process.</summary>
     public long AccountedBytes => _modules.AccountedBytes;
@@ -45,7 +45,7 @@ internal sealed class CompiledModuleCache
     private CompiledModule Load(byte[] wasm, string hash, Action? beforeCompile)
     {
         byte[]? key = Disk is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes($"{hash}\n{_engineIdentity}"));
-        if (key is not null && Disk!.TryRead(key) is { } stored)
+        if (key is not null && Disk!.TryRead(key, StoredKind.CompiledCode) is { } stored)
         {
             try
             {
@@ -54,7 +54,7 @@ internal sealed class CompiledModuleCache
             catch (Exception)
             {
                 // Whatever Wasmtime objects to (another build, configuration or CPU; damage), the entry is useless.
-                Disk.Remove(key);
+                Disk.Remove(key, StoredKind.CompiledCode);
             }
         }
         beforeCompile?.Invoke();
@@ -62,7 +62,7 @@ internal sealed class CompiledModuleCache
         try
         {
             byte[] serialized = module.Serialize();
-            if (key is not null) Disk!.Write(key, serialized);
+            if (key is not null) Disk!.Write(key, StoredKind.CompiledCode, serialized);
             return new CompiledModule(module, serialized.Length, CompiledOrigin.Compiled);
         }
         catch

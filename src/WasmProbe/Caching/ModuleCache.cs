@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using WasmProbe.Engine;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Decoding;
@@ -6,7 +7,7 @@ using WasmProbe.Wasm.Model;
 namespace WasmProbe.Caching;
 
 /// <summary>What sessions build from a module, built once per process and shared: the decoded module (per module
-/// bytes), the instrumented module (per bytes, coverage and <see cref="InstrumentationOptions"/>) and the compiled
+/// bytes), the instrumented module (per bytes, coverage and <see cref="InstrumentationOptions"/>, also on disk) and the compiled
 /// code (per instrumented bytes, also on disk). Every part is bounded by bytes and evicts the least recently used.
 /// <see cref="Shared"/> is configured by the environment (<see cref="CacheSettings.FromEnvironment"/>).</summary>
 internal sealed class ModuleCache
@@ -15,13 +16,14 @@ internal sealed class ModuleCache
 
     private readonly LruCache<string, (Module Module, long Size)> _decoded;
     private readonly LruCache<InstrumentationKey, InstrumentedModule> _instrumented;
+    private readonly DiskStore? _disk;
 
     public ModuleCache(CacheSettings settings)
     {
         _decoded = new(settings.ModuleBytes, d => d.Size);
         _instrumented = new(settings.ModuleBytes, m => m.Bytes.Length);
-        var disk = settings.Directory is { } directory ? new CompiledCodeStore(directory, settings.DiskBytes) : null;
-        Compiled = new CompiledModuleCache(WasmtimeRuntime.Engine, WasmtimeRuntime.EngineIdentity, settings.CompiledBytes, disk);
+        _disk = settings.Directory is { } directory ? new DiskStore(directory, settings.DiskBytes) : null;
+        Compiled = new CompiledModuleCache(WasmtimeRuntime.Engine, WasmtimeRuntime.EngineIdentity, settings.CompiledBytes, _disk);
     }
 
     public static ModuleCache Shared => LazyShared.Value;
@@ -34,9 +36,45 @@ internal sealed class ModuleCache
     /// <exception cref="Wasm.Binary.WasmFormatException">The module is malformed.</exception>
     public Module Decode(byte[] wasm) => _decoded.GetOrAdd(ContentHash.Of(wasm), () => (ModuleDecoder.Decode(wasm), wasm.Length)).Module;
 
-    /// <param name="coverage">Whether <paramref name="build"/> instruments the coverage pass's output.</param>
-    public InstrumentedModule Instrument(byte[] wasm, bool coverage, InstrumentationOptions options, Func<InstrumentedModule> build) =>
-        _instrumented.GetOrAdd(new InstrumentationKey(ContentHash.Of(wasm), coverage, options), build);
+    /// <summary>The instrumentation of <paramref name="source"/> (the module decoded from <paramref name="wasm"/>, or
+    /// the coverage pass's output of it), from this process, else from disk, else built and stored.</summary>
+    /// <param name="coverage">Whether <paramref name="source"/> is the coverage pass's output.</param>
+    public InstrumentedModule Instrument(byte[] wasm, bool coverage, InstrumentationOptions options, Func<Module> source)
+    {
+        var key = new InstrumentationKey(ContentHash.Of(wasm), coverage, options);
+        return _instrumented.GetOrAdd(key, () => Load(key, source()));
+    }
 
-    private sealed record InstrumentationKey(string ModuleHash, bool Coverage, InstrumentationOptions Options);
+    private InstrumentedModule Load(InstrumentationKey key, Module source)
+    {
+        if (_disk is null) return Instrumenter.Instrument(source, key.Options);
+        byte[] diskKey = key.DiskKey();
+        if (_disk.TryRead(diskKey, StoredKind.InstrumentedModule) is { } stored)
+        {
+            try
+            {
+                return InstrumentedModuleFormat.Read(stored, source);
+            }
+            catch (InvalidDataException)
+            {
+                _disk.Remove(diskKey, StoredKind.InstrumentedModule);
+            }
+        }
+        var built = Instrumenter.Instrument(source, key.Options);
+        _disk.Write(diskKey, StoredKind.InstrumentedModule, InstrumentedModuleFormat.Write(built));
+        return built;
+    }
+
+    private sealed record InstrumentationKey(string ModuleHash, bool Coverage, InstrumentationOptions Options)
+    {
+        /// <summary>The instrumenter's build is part of the key: a changed instrumenter must not reuse what an older one built.</summary>
+        private static readonly Guid InstrumenterBuild = typeof(Instrumenter).Assembly.ManifestModule.ModuleVersionId;
+
+        public byte[] DiskKey()
+        {
+            var probes = Options.Probes.Distinct().OrderBy(p => p.Function).ThenBy(p => p.Pc).Select(p => $"{p.Function}@{p.Pc}");
+            string text = $"instrumented\n{InstrumenterBuild}\n{ModuleHash}\n{Coverage}\n{Options.Mode}\n{Options.ReportThrows}\n{Options.WatchWrites}\n{string.Join(",", probes)}";
+            return SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+    }
 }

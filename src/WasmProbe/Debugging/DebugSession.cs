@@ -216,8 +216,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
             ReportThrows = _options.ExceptionStops != ExceptionStops.None,
             WatchWrites = _options.WatchWrites,
         };
-        return _instrumented = _cache.Instrument(_wasm, CollectsCoverage, options,
-            () => Instrumenter.Instrument(CoverageInstrumentation?.Module ?? Module, options));
+        return _instrumented = _cache.Instrument(_wasm, CollectsCoverage, options, () => CoverageInstrumentation?.Module ?? Module);
     }
 
     private void CheckStepping(ResumeAction action)

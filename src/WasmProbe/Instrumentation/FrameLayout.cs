@@ -23,6 +23,7 @@ public sealed class FrameLayout
     {
         WritesThrough = writesThrough;
         Function = function;
+        MaxSpilledStack = maxSpilledStack;
         LocalTypes = localTypes;
         LocalOffsets = new int[localTypes.Length];
         int offset = HeaderSize + maxSpilledStack * StackSlotSize;
@@ -36,6 +37,9 @@ public sealed class FrameLayout
     }
 
     public int Function { get; }
+
+    /// <summary>The operand-stack slots the frame has room for, before its locals.</summary>
+    public int MaxSpilledStack { get; }
 
     /// <summary>Locals are stored on every write (and zeroed on entry) rather than at stops and calls.</summary>
     public bool WritesThrough { get; }

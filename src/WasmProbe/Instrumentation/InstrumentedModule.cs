@@ -42,6 +42,9 @@ public sealed class InstrumentedModule
     public InstrumentationMode Mode { get; }
     public ExportNames Exports { get; }
 
+    /// <summary>Whether this process read the module from the disk cache instead of instrumenting.</summary>
+    internal bool FromDisk { get; init; }
+
     public ProbeSite? SiteAt(CodeLocation location)
     {
         var sites = Sites;

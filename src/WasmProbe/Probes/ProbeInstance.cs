@@ -31,7 +31,7 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
         var options = new InstrumentationOptions { Mode = InstrumentationMode.Static, ReportThrows = false };
         bool coverage = module.CollectsCoverage;
         var instrumentation = coverage ? CoverageInstrumenter.Instrument(module.Bytes, _module, forDebugger: true) : null;
-        _instrumented = ModuleCache.Shared.Instrument(module.Bytes, coverage, options, () => Instrumenter.Instrument(instrumentation?.Module ?? _module, options));
+        _instrumented = ModuleCache.Shared.Instrument(module.Bytes, coverage, options, () => instrumentation?.Module ?? _module);
         _guest = new GuestInstance(_instrumented, module.Host, static (_, _) => { });
         if (instrumentation is not null)
         {

@@ -19,9 +19,9 @@ internal sealed class CacheFixture : IDisposable
         """);
 
     public CompiledModuleCache Compiled(long diskBytes = 1L << 30, long memoryBytes = 1L << 30) =>
-        new(Engine.WasmtimeRuntime.Engine, Engine.WasmtimeRuntime.EngineIdentity, memoryBytes, new CompiledCodeStore(Directory, diskBytes));
+        new(Engine.WasmtimeRuntime.Engine, Engine.WasmtimeRuntime.EngineIdentity, memoryBytes, new DiskStore(Directory, diskBytes));
 
-    public string[] Entries() => System.IO.Directory.GetFiles(Directory, "*" + CompiledCodeStore.Extension);
+    public string[] Entries() => System.IO.Directory.GetFiles(Directory, "*" + StoredKind.CompiledCode.Extension);
 
     public string OnlyEntry() => Entries().ShouldHaveSingleItem();
 

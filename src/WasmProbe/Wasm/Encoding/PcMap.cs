@@ -10,6 +10,20 @@ public sealed class PcMap
     private int _count;
     private bool _sorted = true;
 
+    public PcMap()
+    {
+    }
+
+    /// <summary>A map read back from its <see cref="NewOffsets"/> and <see cref="OriginalOffsets"/>.</summary>
+    internal PcMap(int[] newOffsets, int[] originalOffsets)
+    {
+        if (newOffsets.Length != originalOffsets.Length) throw new ArgumentException("the offset arrays differ in length", nameof(originalOffsets));
+        _newOffsets = newOffsets;
+        _originalOffsets = originalOffsets;
+        _count = newOffsets.Length;
+        for (int i = 1; i < _count && _sorted; i++) _sorted = newOffsets[i - 1] <= newOffsets[i];
+    }
+
     internal void Add(int newOffset, int originalOffset)
     {
         if (originalOffset < 0 && _count > 0 && _originalOffsets[_count - 1] < 0 && newOffset > _newOffsets[_count - 1]) return;

@@ -2,19 +2,19 @@ using System.Buffers.Binary;
 
 namespace WasmProbe.Caching;
 
-/// <summary>Compiled modules on disk, one file per key (<c>&lt;key hex&gt;.cwasm</c>), shared by every process using the
-/// directory. A file is a header (magic with the format version, the 32-byte key, the payload length) and the payload
-/// (Wasmtime's serialized module). Files are written to a temporary name and renamed into place, so readers never see
+/// <summary>What sessions build from a module, on disk, one file per key and kind (<c>&lt;key hex&gt;.cwasm</c> for compiled
+/// code, <c>.wpim</c> for instrumented modules), shared by every process using the directory. A file is a header (the
+/// kind's magic with its format version, the 32-byte key, the payload length) and the payload (Wasmtime's serialized
+/// module, or <see cref="InstrumentedModuleFormat"/>). Files are written to a temporary name and renamed into place, so readers never see
 /// half a file; a file whose header does not match is deleted. The directory is kept under its size bound by deleting
 /// the least recently used files (a hit refreshes a file's write time). Best effort throughout: an IO failure is a
 /// miss, never an error.</summary>
-internal sealed class CompiledCodeStore(string directory, long capacityBytes)
+internal sealed class DiskStore(string directory, long capacityBytes)
 {
-    public const string Extension = ".cwasm";
     public const int KeyLength = 32;
 
-    private static readonly byte[] Magic = "WPCODE\0\u0001"u8.ToArray();
-    private static readonly int HeaderLength = Magic.Length + KeyLength + sizeof(long);
+    private const int MagicLength = 8;
+    private const int HeaderLength = MagicLength + KeyLength + sizeof(long);
 
     /// <summary>Temporary files older than this were left by a writer that died.</summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
@@ -22,13 +22,13 @@ internal sealed class CompiledCodeStore(string directory, long capacityBytes)
     public string Directory => directory;
     public long CapacityBytes => capacityBytes;
 
-    public string PathOf(byte[] key) => Path.Combine(directory, Convert.ToHexStringLower(key) + Extension);
+    public string PathOf(byte[] key, StoredKind kind) => Path.Combine(directory, Convert.ToHexStringLower(key) + kind.Extension);
 
     /// <summary>The payload stored under <paramref name="key"/>, or null when there is none or its file is damaged
     /// (then the file is deleted).</summary>
-    public ArraySegment<byte>? TryRead(byte[] key)
+    public ArraySegment<byte>? TryRead(byte[] key, StoredKind kind)
     {
-        string path = PathOf(key);
+        string path = PathOf(key, kind);
         byte[] file;
         try
         {
@@ -38,7 +38,7 @@ internal sealed class CompiledCodeStore(string directory, long capacityBytes)
         {
             return null;
         }
-        if (!HasHeader(file, key))
+        if (!HasHeader(file, key, kind))
         {
             Delete(path);
             return null;
@@ -47,16 +47,16 @@ internal sealed class CompiledCodeStore(string directory, long capacityBytes)
         return new ArraySegment<byte>(file, HeaderLength, file.Length - HeaderLength);
     }
 
-    public void Write(byte[] key, byte[] payload)
+    public void Write(byte[] key, StoredKind kind, ReadOnlySpan<byte> payload)
     {
-        string path = PathOf(key);
+        string path = PathOf(key, kind);
         string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
             System.IO.Directory.CreateDirectory(directory);
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                stream.Write(Header(key, payload.Length));
+                stream.Write(Header(key, kind, payload.Length));
                 stream.Write(payload);
             }
             File.Move(temporary, path, overwrite: true);
@@ -70,8 +70,8 @@ internal sealed class CompiledCodeStore(string directory, long capacityBytes)
         Trim();
     }
 
-    /// <summary>Deletes the entry under <paramref name="key"/> (one Wasmtime refused to load).</summary>
-    public void Remove(byte[] key) => Delete(PathOf(key));
+    /// <summary>Deletes the entry under <paramref name="key"/> (one that would not load).</summary>
+    public void Remove(byte[] key, StoredKind kind) => Delete(PathOf(key, kind));
 
     /// <summary>Deletes least recently used entries until the directory fits its bound, and abandoned temporary files.</summary>
     public void Trim()
@@ -88,7 +88,7 @@ internal sealed class CompiledCodeStore(string directory, long capacityBytes)
         var now = DateTime.UtcNow;
         foreach (var file in files.Where(f => f.Name.EndsWith(".tmp", StringComparison.Ordinal) && now - f.LastWriteTimeUtc > AbandonedAfter))
             Delete(file.FullName);
-        var entries = files.Where(f => f.Name.EndsWith(Extension, StringComparison.Ordinal)).OrderBy(f => f.LastWriteTimeUtc).ToList();
+        var entries = files.Where(f => StoredKind.All.Any(k => f.Name.EndsWith(k.Extension, StringComparison.Ordinal))).OrderBy(f => f.LastWriteTimeUtc).ToList();
         long total = entries.Sum(f => f.Length);
         foreach (var oldest in entries)
         {
@@ -98,20 +98,20 @@ internal sealed class CompiledCodeStore(string directory, long capacityBytes)
         }
     }
 
-    private static byte[] Header(byte[] key, long payloadLength)
+    private static byte[] Header(byte[] key, StoredKind kind, long payloadLength)
     {
         var header = new byte[HeaderLength];
-        Magic.CopyTo(header, 0);
-        key.CopyTo(header, Magic.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(Magic.Length + KeyLength), payloadLength);
+        kind.Magic.CopyTo(header, 0);
+        key.CopyTo(header, MagicLength);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(MagicLength + KeyLength), payloadLength);
         return header;
     }
 
-    private static bool HasHeader(byte[] file, byte[] key) =>
+    private static bool HasHeader(byte[] file, byte[] key, StoredKind kind) =>
         file.Length >= HeaderLength
-        && file.AsSpan(0, Magic.Length).SequenceEqual(Magic)
-        && file.AsSpan(Magic.Length, KeyLength).SequenceEqual(key)
-        && BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(Magic.Length + KeyLength)) == file.Length - HeaderLength;
+        && file.AsSpan(0, MagicLength).SequenceEqual(kind.Magic)
+        && file.AsSpan(MagicLength, KeyLength).SequenceEqual(key)
+        && BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(MagicLength + KeyLength)) == file.Length - HeaderLength;
 
     private static void Touch(string path)
     {
@@ -134,4 +134,22 @@ internal sealed class CompiledCodeStore(string directory, long capacityBytes)
         {
         }
     }
+}
+
+/// <summary>A kind of <see cref="DiskStore"/> entry: its file extension and its magic (eight bytes, the last the
+/// format version: a new format is a miss, not a misreading).</summary>
+internal sealed class StoredKind
+{
+    public static readonly StoredKind CompiledCode = new(".cwasm", "WPCODE\0\u0001"u8);
+    public static readonly StoredKind InstrumentedModule = new(".wpim", "WPINST\0\u0001"u8);
+    public static readonly IReadOnlyList<StoredKind> All = [CompiledCode, InstrumentedModule];
+
+    private StoredKind(string extension, ReadOnlySpan<byte> magic)
+    {
+        Extension = extension;
+        Magic = magic.ToArray();
+    }
+
+    public string Extension { get; }
+    public byte[] Magic { get; }
 }
