@@ -108,7 +108,7 @@ public sealed class TraceCommand : ICommand
                     throw new CommandException($"--watch-global {global}: {e.Message}");
                 }
             }
-            using var json = new Utf8JsonWriter(new StreamAdapter(context.Out));
+            using var lines = new JsonLines(context.Out);
             int stops = 0;
             var final = session.Run(stop =>
             {
@@ -116,11 +116,11 @@ public sealed class TraceCommand : ICommand
                 var returned = watching?.Observe(stop);
                 // The entry and exits not taken only keep the return stops' books.
                 if (watching is not null && returned is null) return ResumeAction.Continue;
-                WriteStop(json, context.Out, session, stop, variables, returned);
+                WriteStop(lines, session, stop, variables, returned);
                 if (++stops >= maxStops) return ResumeAction.RunToCompletion;
                 return step ? ResumeAction.StepInto : ResumeAction.Continue;
             }, step ? ResumeAction.StepInto : ResumeAction.Continue);
-            WriteStop(json, context.Out, session, final, variables, null);
+            WriteStop(lines, session, final, variables, null);
             if (host.Wasi) context.Error.Write(session.Stdout + session.Stderr);
             return final is FinishedStop { ExitCode: null or 0 } ? 0 : 1;
         }
@@ -174,9 +174,9 @@ public sealed class TraceCommand : ICommand
     }
 
     /// <param name="returned">When the stop is a return (--on-return): the return.</param>
-    private static void WriteStop(Utf8JsonWriter json, TextWriter output, DebugSession session, StopEvent stop, bool variables, Probes.FunctionReturn? returned)
+    private static void WriteStop(JsonLines lines, DebugSession session, StopEvent stop, bool variables, Probes.FunctionReturn? returned)
     {
-        json.Reset();
+        var json = lines.Writer;
         json.WriteStartObject();
         json.WriteString("event", returned is not null ? "return" : stop.Kind switch
         {
@@ -256,8 +256,7 @@ public sealed class TraceCommand : ICommand
             json.WriteEndArray();
         }
         json.WriteEndObject();
-        json.Flush();
-        output.WriteLine();
+        lines.EndLine();
     }
 
     /// <summary>The top frame's variables by name, their values typed as <see cref="VariableJson"/> writes them.</summary>
@@ -278,20 +277,5 @@ public sealed class TraceCommand : ICommand
         json.WriteStartArray(name);
         foreach (var value in values) ValueText.Write(json, value);
         json.WriteEndArray();
-    }
-
-    /// <summary>Lets <see cref="Utf8JsonWriter"/> write into the command's <see cref="TextWriter"/>.</summary>
-    private sealed class StreamAdapter(TextWriter writer) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() => writer.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => writer.Write(System.Text.Encoding.UTF8.GetString(buffer, offset, count));
     }
 }
