@@ -16,6 +16,7 @@ IBenchmark[] benchmarks =
     new LargeCoverageBenchmark(),
     new DwarfBenchmark(),
     new CacheBenchmark(),
+    new SteppingBenchmark(),
     scale,
 ];
 

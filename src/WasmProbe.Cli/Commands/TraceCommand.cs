@@ -178,13 +178,7 @@ public sealed class TraceCommand : ICommand
     {
         var json = lines.Writer;
         json.WriteStartObject();
-        json.WriteString("event", returned is not null ? "return" : stop.Kind switch
-        {
-            StopKind.HostError => "trap",
-            StopKind.Exception => "exception",
-            StopKind.GlobalWatchpoint => "global_watchpoint",
-            _ => stop.Kind.ToString().ToLowerInvariant(),
-        });
+        json.WriteString(Names.Event, returned is not null ? Names.Return : Names.EventOf(stop.Kind));
         if (stop is FinishedStop finished)
         {
             json.WriteStartArray("results");
@@ -197,8 +191,8 @@ public sealed class TraceCommand : ICommand
             var backtrace = session.Backtrace;
             if (stop.Location is { } location)
             {
-                json.WriteNumber("func", location.Function);
-                json.WriteNumber("pc", location.Pc);
+                json.WriteNumber(Names.Func, location.Function);
+                json.WriteNumber(Names.Pc, location.Pc);
             }
             switch (stop)
             {
@@ -225,8 +219,8 @@ public sealed class TraceCommand : ICommand
                     break;
                 case BreakpointStop when returned is not null:
                     json.WriteString("exit", returned.Exit.Kind.ToString());
-                    WriteValues(json, "args", returned.Args);
-                    WriteValues(json, "results", returned.Results);
+                    WriteValues(json, JsonEncodedText.Encode("args"), returned.Args);
+                    WriteValues(json, JsonEncodedText.Encode("results"), returned.Results);
                     break;
                 case GlobalWatchpointStop { Write: var global }:
                     json.WriteNumber("global", global.Watchpoint.Global);
@@ -241,16 +235,16 @@ public sealed class TraceCommand : ICommand
             }
             if (backtrace.Count > 0 && session.TopFrame is { } top)
             {
-                WriteValues(json, "locals", top.LocalsOrNull);
-                WriteValues(json, "stack", top.StackOrNull);
+                WriteValues(json, Names.Locals, top.LocalsOrNull);
+                WriteValues(json, Names.Stack, top.StackOrNull);
                 if (variables) WriteVariables(json, top.Variables);
             }
-            json.WriteStartArray("frames");
+            json.WriteStartArray(Names.Frames);
             foreach (var frame in backtrace)
             {
                 json.WriteStartObject();
-                json.WriteNumber("func", frame.Function);
-                json.WriteNumber("pc", frame.Pc);
+                json.WriteNumber(Names.Func, frame.Function);
+                json.WriteNumber(Names.Pc, frame.Pc);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -271,11 +265,33 @@ public sealed class TraceCommand : ICommand
         json.WriteEndObject();
     }
 
-    private static void WriteValues(Utf8JsonWriter json, string name, IReadOnlyList<Inspection.WasmValue>? values)
+    private static void WriteValues(Utf8JsonWriter json, JsonEncodedText name, IReadOnlyList<Inspection.WasmValue>? values)
     {
         if (values is null) return;
         json.WriteStartArray(name);
         foreach (var value in values) ValueText.Write(json, value);
         json.WriteEndArray();
+    }
+
+    /// <summary>The names every stop writes, encoded once (a trace writes hundreds of thousands of stops a second).</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Event = JsonEncodedText.Encode("event");
+        public static readonly JsonEncodedText Return = JsonEncodedText.Encode("return");
+        public static readonly JsonEncodedText Func = JsonEncodedText.Encode("func");
+        public static readonly JsonEncodedText Pc = JsonEncodedText.Encode("pc");
+        public static readonly JsonEncodedText Locals = JsonEncodedText.Encode("locals");
+        public static readonly JsonEncodedText Stack = JsonEncodedText.Encode("stack");
+        public static readonly JsonEncodedText Frames = JsonEncodedText.Encode("frames");
+
+        private static readonly JsonEncodedText[] Events = [.. Enum.GetValues<StopKind>().Select(kind => JsonEncodedText.Encode(kind switch
+        {
+            StopKind.HostError => "trap",
+            StopKind.Exception => "exception",
+            StopKind.GlobalWatchpoint => "global_watchpoint",
+            _ => kind.ToString().ToLowerInvariant(),
+        }))];
+
+        public static JsonEncodedText EventOf(StopKind kind) => Events[(int)kind];
     }
 }

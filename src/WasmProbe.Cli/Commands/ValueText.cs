@@ -78,13 +78,27 @@ public static class ValueText
         else json.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
     }
 
+    private static readonly JsonEncodedText TypeProperty = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value");
+
+    /// <summary>The type names of numbers and vectors by <see cref="ValueKind"/> (a trace writes one per value).</summary>
+    private static readonly JsonEncodedText[] NumberTypes = BuildNumberTypes();
+
+    private static JsonEncodedText[] BuildNumberTypes()
+    {
+        var names = new JsonEncodedText[256];
+        foreach (var type in (ValType[])[ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128])
+            names[(int)type.Kind] = JsonEncodedText.Encode(type.ToString());
+        return names;
+    }
+
     /// <summary>{"type":"i32","value":1}: i64 as a number when it fits 53 bits, else a string; floats as numbers, or
     /// "nan:0x..", "inf", "-inf"; v128 as "0x" + 32 hex digits; references as null or "ref".</summary>
     public static void Write(Utf8JsonWriter json, WasmValue value)
     {
         json.WriteStartObject();
-        json.WriteString("type", value.Type.ToString());
-        json.WritePropertyName("value");
+        json.WriteString(TypeProperty, value.Type.IsNumeric || value.Type.Kind == ValueKind.V128 ? NumberTypes[(int)value.Type.Kind] : JsonEncodedText.Encode(value.Type.ToString()));
+        json.WritePropertyName(ValueProperty);
         switch (value.Type.Kind)
         {
             case ValueKind.I32:
