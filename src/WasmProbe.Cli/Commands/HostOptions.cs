@@ -20,7 +20,7 @@ public static class HostOptions
     private static readonly string[] WasiOnly = ["arg", "env", "dir", "stdin"];
 
     public static bool WasiRequested(ParsedArguments arguments, Module module) =>
-        arguments.Flag("wasi") || module.Imports.Any(i => i.ModuleName.StartsWith("wasi_", StringComparison.Ordinal));
+        arguments.Flag("wasi") || GuestOptions.WasiImportOf(module) is not null;
 
     /// <summary>The guest's host: with WASI, argv is the module's file name followed by every <c>--arg</c>.</summary>
     public static GuestOptions From(ParsedArguments arguments, Module module, string path, TimeSpan deadline)

@@ -63,6 +63,11 @@ public sealed class GuestInstance : IDisposable
             {
                 throw new ArgumentException($"GuestOptions.{setting} is set but Wasi is off: turn on Wasi for the guest to see it", nameof(options));
             }
+            else if (options.ConfigureLinker is null && GuestOptions.WasiImportOf(module.Original) is { } wasi)
+            {
+                throw new ArgumentException($"the module imports WASI ({wasi.ModuleName}::{wasi.Name}) but GuestOptions.Wasi is off: "
+                    + "turn it on (Wasi = true on [WasmProbe], or on GuestOptions), or define the imports in GuestOptions.ConfigureLinker", nameof(options));
+            }
             options.ConfigureLinker?.Invoke(_linker, _store);
         }
         catch

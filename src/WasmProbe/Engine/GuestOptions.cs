@@ -8,6 +8,11 @@ public sealed class GuestOptions
     /// <summary>Provide WASI preview 1 imports; the guest's stdout and stderr are captured.</summary>
     public bool Wasi { get; init; }
 
+    /// <summary>The first import of <paramref name="module"/> from a WASI module (<c>wasi_snapshot_preview1</c>,
+    /// <c>wasi_unstable</c>), or null: such a module needs <see cref="Wasi"/>.</summary>
+    public static Wasm.Model.Import? WasiImportOf(Wasm.Model.Module module) =>
+        module.Imports.FirstOrDefault(i => i.ModuleName.StartsWith("wasi_", StringComparison.Ordinal));
+
     /// <summary>Command-line arguments the guest sees through WASI (the program name first).</summary>
     public IReadOnlyList<string> WasiArguments { get; init; } = [];
 

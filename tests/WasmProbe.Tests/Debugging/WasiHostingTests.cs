@@ -101,6 +101,14 @@ public sealed class WasiHostingTests : IDisposable
             .Message.ShouldStartWith("GuestOptions.Environment is set but Wasi is off");
     }
 
+    [Fact]
+    public void A_wasi_program_run_without_wasi_is_an_error_naming_its_first_wasi_import()
+    {
+        using var session = Wc(new GuestOptions());
+        Should.Throw<ArgumentException>(() => session.Run(_ => ResumeAction.Continue))
+            .Message.ShouldStartWith("the module imports WASI (wasi_snapshot_preview1::args_get) but GuestOptions.Wasi is off: turn it on (Wasi = true on [WasmProbe]");
+    }
+
     [Theory]
     [InlineData("data", "'data' is not HOST::GUEST, HOST::GUEST::ro or HOST::GUEST::rw")]
     [InlineData("data::in", "'data::in': the guest path 'in' is not absolute (start it with /) nor '.'")]
