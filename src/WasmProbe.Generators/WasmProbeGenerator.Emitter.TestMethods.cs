@@ -9,26 +9,16 @@ public sealed partial class WasmProbeGenerator
 {
     private static void EmitTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method)
     {
-        if (method.Line is { } line)
-        {
-            EmitLineTest(w, spec, method, line);
-            return;
-        }
-        if (method.Kind == ProbeKind.Return)
-        {
-            EmitReturnTest(w, spec, method);
-            return;
-        }
-        if (method.Kind == ProbeKind.Write)
-        {
-            EmitWriteTest(w, spec, method, method.Watch!);
-            return;
-        }
-        if (method.Kind == ProbeKind.GlobalWrite)
-        {
-            EmitGlobalWriteTest(w, spec, method, spec.Views.First(v => v.TypeName == method.ViewTypeName).Global!);
-            return;
-        }
+        if (method.Line is { } line) EmitLineTest(w, spec, method, line);
+        else if (method.Kind == ProbeKind.Return) EmitReturnTest(w, spec, method);
+        else if (method.Kind == ProbeKind.Write) EmitWriteTest(w, spec, method, method.Watch!);
+        else if (method.Kind == ProbeKind.GlobalWrite) EmitGlobalWriteTest(w, spec, method, spec.Views.First(v => v.TypeName == method.ViewTypeName).Global!);
+        else EmitBreakpointTest(w, spec, method);
+    }
+
+    /// <summary>The test of a [BreakAt], [OnCall] or [StepFrom] probe.</summary>
+    private static void EmitBreakpointTest(CodeWriter w, ProbeClassSpec spec, ProbeMethodSpec method)
+    {
         bool steps = method.Kind == ProbeKind.Steps;
         string pc = "0x" + method.Pc.ToString("x", CultureInfo.InvariantCulture);
         string function = method.Function.ToString(CultureInfo.InvariantCulture);

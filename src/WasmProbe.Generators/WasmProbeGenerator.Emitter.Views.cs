@@ -11,21 +11,15 @@ public sealed partial class WasmProbeGenerator
 
     private static void EmitView(CodeWriter w, ProbeClassSpec spec, ViewSpec view)
     {
-        if (view.Line is { } line)
-        {
-            EmitLineView(w, spec, view, line);
-            return;
-        }
-        if (view.Kind == ProbeKind.Write)
-        {
-            EmitWriteView(w, spec, view);
-            return;
-        }
-        if (view.Global is { } global)
-        {
-            EmitGlobalWriteView(w, spec, view, global);
-            return;
-        }
+        if (view.Line is { } line) EmitLineView(w, spec, view, line);
+        else if (view.Kind == ProbeKind.Write) EmitWriteView(w, spec, view);
+        else if (view.Global is { } global) EmitGlobalWriteView(w, spec, view, global);
+        else EmitFunctionView(w, spec, view);
+    }
+
+    /// <summary>The view of a stop in one function: at a breakpoint, a step, a call's entry or a return.</summary>
+    private static void EmitFunctionView(CodeWriter w, ProbeClassSpec spec, ViewSpec view)
+    {
         string function = view.Function.ToString(CultureInfo.InvariantCulture);
         string pc = "0x" + view.Pc.ToString("x", CultureInfo.InvariantCulture);
         string where = $"{Identifiers.Xml(view.FunctionName)}+{pc} (<c>{Identifiers.Xml(view.Instruction)}</c>)";
@@ -74,20 +68,8 @@ public sealed partial class WasmProbeGenerator
         EmitSourceVariables(w, view);
         w.Line();
         w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");
-        if (steps)
-        {
-            w.Open("public readonly struct LocalsView");
-            w.Line($"private readonly {view.TypeName} _view;");
-            w.Line();
-            w.Line($"internal LocalsView({view.TypeName} view) {{ _view = view; }}");
-        }
-        else
-        {
-            w.Open("public sealed class LocalsView");
-            w.Line($"private readonly {Session} _session;");
-            w.Line();
-            w.Line($"internal LocalsView({Session} session) {{ _session = session; }}");
-        }
+        if (steps) OpenWrapper(w, "public readonly struct", "LocalsView", view.TypeName, "view");
+        else OpenWrapper(w, "public sealed class", "LocalsView", Session, "session");
         foreach (var local in view.Locals)
         {
             string index = local.Index.ToString(CultureInfo.InvariantCulture);
@@ -128,10 +110,7 @@ public sealed partial class WasmProbeGenerator
         w.Line("public new SourceVariables Variables => new SourceVariables(this);");
         w.Line();
         w.Line("/// <summary>The source variables of this stop, typed.</summary>");
-        w.Open("public sealed class SourceVariables");
-        w.Line($"private readonly {Probes}.StopView _stop;");
-        w.Line();
-        w.Line($"internal SourceVariables({Probes}.StopView stop) {{ _stop = stop; }}");
+        OpenWrapper(w, "public sealed class", "SourceVariables", $"{Probes}.StopView", "stop");
         EmitSourceMembers(w, variables.Variables);
         w.Close();
         if (variables.Types.Count == 0) return;
@@ -176,10 +155,7 @@ public sealed partial class WasmProbeGenerator
         bool kept = view.Kind == ProbeKind.Return;
         w.Line();
         w.Line($"/// <summary>The parameters of {Identifiers.Xml(view.FunctionName)} as the caller passed them.</summary>");
-        w.Open("public readonly struct ArgsView");
-        w.Line(kept ? $"private readonly {view.TypeName} _view;" : $"private readonly {Session} _session;");
-        w.Line();
-        w.Line(kept ? $"internal ArgsView({view.TypeName} view) {{ _view = view; }}" : $"internal ArgsView({Session} session) {{ _session = session; }}");
+        OpenWrapper(w, "public readonly struct", "ArgsView", kept ? view.TypeName : Session, kept ? "view" : "session");
         foreach (var parameter in view.Args)
         {
             string index = parameter.Index.ToString(CultureInfo.InvariantCulture);
@@ -194,10 +170,7 @@ public sealed partial class WasmProbeGenerator
     {
         w.Line();
         w.Line($"/// <summary>The results {Identifiers.Xml(view.FunctionName)} returns.</summary>");
-        w.Open("public sealed class ResultsView");
-        w.Line($"private readonly {view.TypeName} _view;");
-        w.Line();
-        w.Line($"internal ResultsView({view.TypeName} view) {{ _view = view; }}");
+        OpenWrapper(w, "public sealed class", "ResultsView", view.TypeName, "view");
         foreach (var result in view.Results)
         {
             string index = result.Index.ToString(CultureInfo.InvariantCulture);
@@ -211,10 +184,7 @@ public sealed partial class WasmProbeGenerator
     private static void EmitStackView(CodeWriter w, ViewSpec view, string where)
     {
         w.Line($"/// <summary>The operand stack {where}, typed by the stack analysis: S0 is the top. Setting a value of the stop's own block changes it when the guest resumes.</summary>");
-        w.Open("public sealed class StackView");
-        w.Line($"private readonly {Session} _session;");
-        w.Line();
-        w.Line($"internal StackView({Session} session) {{ _session = session; }}");
+        OpenWrapper(w, "public sealed class", "StackView", Session, "session");
         w.Line();
         w.Line("/// <summary>How many values the operand stack holds here.</summary>");
         w.Line($"public int Count => {view.Stack.Count.ToString(CultureInfo.InvariantCulture)};");

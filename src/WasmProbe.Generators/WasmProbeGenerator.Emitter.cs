@@ -157,10 +157,7 @@ public sealed partial class WasmProbeGenerator
         w.Close();
         w.Line();
         w.Line("/// <summary>The module's exported functions, typed; each call runs in the instance (a trap throws WasmTrapException).</summary>");
-        w.Open("public readonly struct ExportsView");
-        w.Line($"private readonly {Probes}.ProbeInstance _instance;");
-        w.Line();
-        w.Line($"internal ExportsView({Probes}.ProbeInstance instance) {{ _instance = instance; }}");
+        OpenWrapper(w, "public readonly struct", "ExportsView", $"{Probes}.ProbeInstance", "instance");
         foreach (var export in spec.Exports)
         {
             w.Line();
@@ -191,10 +188,7 @@ public sealed partial class WasmProbeGenerator
     private static void EmitGlobals(CodeWriter w, ProbeClassSpec spec)
     {
         w.Line("/// <summary>The module's globals, typed (mutable ones are writable), at a stop or in an instance.</summary>");
-        w.Open("public sealed class GlobalsView");
-        w.Line($"private readonly {Probes}.IGuestState _state;");
-        w.Line();
-        w.Line($"internal GlobalsView({Probes}.IGuestState state) {{ _state = state; }}");
+        OpenWrapper(w, "public sealed class", "GlobalsView", $"{Probes}.IGuestState", "state");
         foreach (var global in spec.Globals)
         {
             string index = global.Index.ToString(CultureInfo.InvariantCulture);
@@ -211,5 +205,14 @@ public sealed partial class WasmProbeGenerator
             w.Close();
         }
         w.Close();
+    }
+
+    /// <summary>Opens a type that wraps one value: its field <c>_name</c> and the constructor that takes it.</summary>
+    private static void OpenWrapper(CodeWriter w, string declaration, string type, string wrappedType, string name)
+    {
+        w.Open($"{declaration} {type}");
+        w.Line($"private readonly {wrappedType} _{name};");
+        w.Line();
+        w.Line($"internal {type}({wrappedType} {name}) {{ _{name} = {name}; }}");
     }
 }
