@@ -38,14 +38,8 @@ internal sealed class ControlFlow
     internal ControlFlow(Expression code, int[] blockStart, int[] blockLast, int[] blockLoopDepth, Landing[] landings,
         int[] landingLoopDepth, Dictionary<int, int[]> brTableTargets, FlowEdge[] edges)
     {
-        Code = code;
-        BlockStart = blockStart;
-        BlockLast = blockLast;
-        _blockLoopDepth = blockLoopDepth;
-        Landings = landings;
-        _landingLoopDepth = landingLoopDepth;
-        BrTableTargets = brTableTargets;
-        Edges = edges;
+        (Code, BlockStart, BlockLast, _blockLoopDepth) = (code, blockStart, blockLast, blockLoopDepth);
+        (Landings, _landingLoopDepth, BrTableTargets, Edges) = (landings, landingLoopDepth, brTableTargets, edges);
     }
 
     public Expression Code { get; }

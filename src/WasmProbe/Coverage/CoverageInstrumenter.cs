@@ -253,15 +253,9 @@ public sealed class CoverageInstrumentation
     internal CoverageInstrumentation(string moduleId, Module original, Func<Module> module, Module? composed, Func<CoverageInstrumenter.Standalone> standalone,
         FunctionPlan[] functions, int counterCount, int counterMemory, string counterExport)
     {
-        ModuleId = moduleId;
-        Original = original;
-        _compose = module;
-        _composed = composed;
-        _standalone = new Lazy<CoverageInstrumenter.Standalone>(standalone);
-        Functions = functions;
-        CounterCount = counterCount;
-        CounterMemory = counterMemory;
-        CounterExport = counterExport;
+        (ModuleId, Original, Functions) = (moduleId, original, functions);
+        (_compose, _composed, _standalone) = (module, composed, new Lazy<CoverageInstrumenter.Standalone>(standalone));
+        (CounterCount, CounterMemory, CounterExport) = (counterCount, counterMemory, counterExport);
     }
 
     /// <summary>SHA-256 of the original module's bytes (lower-case hex).</summary>

@@ -5,12 +5,8 @@ namespace WasmProbe.Debugging;
 /// <summary>A breakpoint at an instruction; the guest stops before the instruction executes, every time.</summary>
 public sealed class Breakpoint
 {
-    internal Breakpoint(CodeLocation location, string functionName, int siteId)
-    {
-        Location = location;
-        FunctionName = functionName;
-        SiteId = siteId;
-    }
+    internal Breakpoint(CodeLocation location, string functionName, int siteId) =>
+        (Location, FunctionName, SiteId) = (location, functionName, siteId);
 
     public CodeLocation Location { get; }
     public string FunctionName { get; }

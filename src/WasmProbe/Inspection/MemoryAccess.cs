@@ -10,12 +10,8 @@ public sealed class MemoryAccess
 {
     private readonly IGuestMemory _memory;
 
-    internal MemoryAccess(int index, MemoryType type, IGuestMemory memory)
-    {
-        Index = index;
-        Type = type;
-        _memory = memory;
-    }
+    internal MemoryAccess(int index, MemoryType type, IGuestMemory memory) =>
+        (Index, Type, _memory) = (index, type, memory);
 
     public int Index { get; }
     public MemoryType Type { get; }

@@ -20,14 +20,8 @@ public readonly struct WasmValue : IEquatable<WasmValue>
         Unavailable,
     }
 
-    private WasmValue(ValType type, ulong low, ulong high = 0, object? reference = null, State state = State.Value)
-    {
-        Type = type;
-        _low = low;
-        _high = high;
-        _reference = reference;
-        _state = state;
-    }
+    private WasmValue(ValType type, ulong low, ulong high = 0, object? reference = null, State state = State.Value) =>
+        (Type, _low, _high, _reference, _state) = (type, low, high, reference, state);
 
     public ValType Type { get; }
 

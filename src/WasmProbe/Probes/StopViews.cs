@@ -39,12 +39,8 @@ public abstract class StopView : IGuestState
 /// value, <see cref="ForceReturn"/> and <see cref="ForceTrap"/> change the run when the guest resumes.</summary>
 public abstract class BreakpointView : StopView
 {
-    protected BreakpointView(DebugSession session, int function, int pc, int hit) : base(session)
-    {
-        Function = function;
-        Pc = pc;
-        Hit = hit;
-    }
+    protected BreakpointView(DebugSession session, int function, int pc, int hit) : base(session) =>
+        (Function, Pc, Hit) = (function, pc, hit);
 
     /// <summary>The function index (imports first).</summary>
     public int Function { get; }

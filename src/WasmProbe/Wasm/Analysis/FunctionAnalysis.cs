@@ -9,30 +9,16 @@ namespace WasmProbe.Wasm.Analysis;
 /// instruction points at a node of a persistent stack, so the analysis takes O(instructions) memory.</summary>
 public sealed class FunctionAnalysis
 {
-    private readonly int[] _stackNode;
-    private readonly int[] _height;
-    private readonly int[] _depth;
-    private readonly int[] _blockBase;
+    private readonly int[] _stackNode, _height, _depth, _blockBase, _partner, _nodeParent;
     private readonly bool[] _reachable;
-    private readonly int[] _partner;
-    private readonly int[] _nodeParent;
     private readonly ValType[] _nodeType;
 
     internal FunctionAnalysis(int functionIndex, FunctionType type, FunctionBody body, LocalTypes locals,
         int[] stackNode, int[] height, int[] depth, int[] blockBase, bool[] reachable, int[] partner, int[] nodeParent, ValType[] nodeType)
     {
-        FunctionIndex = functionIndex;
-        Type = type;
-        Body = body;
-        Locals = locals;
-        _stackNode = stackNode;
-        _height = height;
-        _depth = depth;
-        _blockBase = blockBase;
-        _reachable = reachable;
-        _partner = partner;
-        _nodeParent = nodeParent;
-        _nodeType = nodeType;
+        (FunctionIndex, Type, Body, Locals) = (functionIndex, type, body, locals);
+        (_stackNode, _height, _depth, _blockBase) = (stackNode, height, depth, blockBase);
+        (_reachable, _partner, _nodeParent, _nodeType) = (reachable, partner, nodeParent, nodeType);
     }
 
     /// <summary>Index in the module's function index space (imports first).</summary>

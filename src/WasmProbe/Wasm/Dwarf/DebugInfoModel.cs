@@ -10,13 +10,8 @@ public readonly record struct PcRange(int Start, int End)
 /// <summary>A compile unit of <c>.debug_info</c> (DW_TAG_compile_unit, partial or skeleton unit).</summary>
 public sealed class CompileUnit
 {
-    internal CompileUnit(int offset, int version, bool is64Bit, int addressSize)
-    {
-        Offset = offset;
-        Version = version;
-        Is64Bit = is64Bit;
-        AddressSize = addressSize;
-    }
+    internal CompileUnit(int offset, int version, bool is64Bit, int addressSize) =>
+        (Offset, Version, Is64Bit, AddressSize) = (offset, version, is64Bit, addressSize);
 
     /// <summary>Offset of the unit header in <c>.debug_info</c>.</summary>
     public int Offset { get; }

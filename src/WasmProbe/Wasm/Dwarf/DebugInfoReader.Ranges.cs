@@ -88,15 +88,7 @@ internal sealed partial class DebugInfoReader
         var section = _s.Rnglists;
         ulong offset = v.U;
         if (v.Form == DwarfForm.Rnglistx)
-        {
-            int entrySize = ctx.Is64 ? 8 : 4;
-            ulong baseOffset = ctx.HasRnglistsBase ? ctx.RnglistsBase : (ulong)(ctx.Is64 ? 20 : 12);
-            ulong at = baseOffset + v.U * (ulong)entrySize;
-            if (v.U > int.MaxValue || at + (ulong)entrySize > (ulong)section.Data.Length)
-                throw new DwarfFormatException(Info, ctx.Start, $"range list index {v.U} is outside .debug_rnglists ({section.Data.Length} bytes)");
-            var index = new DwarfCursor(section, (int)at, section.Data.Length);
-            offset = baseOffset + index.Unsigned(entrySize);
-        }
+            offset = ctx.IndexedListOffset(section, "range list", v.U, ctx.HasRnglistsBase ? ctx.RnglistsBase : null);
         if (offset >= (ulong)section.Data.Length)
             throw new DwarfFormatException(Info, ctx.Start, $"range list offset 0x{offset:x} is past the end of .debug_rnglists ({section.Data.Length} bytes)");
         var c = new DwarfCursor(section, (int)offset, section.Data.Length);

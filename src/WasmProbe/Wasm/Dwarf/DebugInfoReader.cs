@@ -64,6 +64,20 @@ internal sealed partial class DebugInfoReader
         public bool HasStrOffsetsBase, HasAddrBase, HasRnglistsBase, HasLoclistsBase;
         public ulong BaseAddress;
         public Dictionary<ulong, Abbreviation> Abbreviations = [];
+
+        /// <summary>The offset in <paramref name="section"/> (<c>.debug_rnglists</c> or <c>.debug_loclists</c>) of the
+        /// <paramref name="list"/> a DW_FORM_rnglistx or DW_FORM_loclistx <paramref name="index"/> names, read from the
+        /// offsets table at <paramref name="tableBase"/> (DW_AT_*_base), or after the section's first header without one.</summary>
+        public ulong IndexedListOffset(DwarfSection section, string list, ulong index, ulong? tableBase)
+        {
+            int entrySize = Is64 ? 8 : 4;
+            ulong baseOffset = tableBase ?? (ulong)(Is64 ? 20 : 12);
+            ulong at = baseOffset + index * (ulong)entrySize;
+            if (index > int.MaxValue || at + (ulong)entrySize > (ulong)section.Data.Length)
+                throw new DwarfFormatException(Info, Start, $"{list} index {index} is outside {section.Name} ({section.Data.Length} bytes)");
+            var cursor = new DwarfCursor(section, (int)at, section.Data.Length);
+            return baseOffset + cursor.Unsigned(entrySize);
+        }
     }
 
     /// <summary>One DIE as read by <see cref="ReadDie"/>: a null entry (the end of a sibling list) has tag 0.</summary>

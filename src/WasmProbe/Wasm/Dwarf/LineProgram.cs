@@ -4,12 +4,8 @@ namespace WasmProbe.Wasm.Dwarf;
 /// its encoding parameters, include directories and file table, as written (DWARF 2 to 5).</summary>
 public sealed class LineProgram
 {
-    internal LineProgram(int offset, int version, bool is64Bit)
-    {
-        Offset = offset;
-        Version = version;
-        Is64Bit = is64Bit;
-    }
+    internal LineProgram(int offset, int version, bool is64Bit) =>
+        (Offset, Version, Is64Bit) = (offset, version, is64Bit);
 
     /// <summary>Offset of the unit in <c>.debug_line</c> (what a compile unit's DW_AT_stmt_list holds).</summary>
     public int Offset { get; }

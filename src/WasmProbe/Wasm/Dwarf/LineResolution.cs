@@ -20,17 +20,8 @@ public enum LineResolutionStatus
 public sealed class LineResolution
 {
     internal LineResolution(string file, int line, LineResolutionStatus status, IReadOnlyList<string> matchedFiles,
-        IReadOnlyList<CodeLocation> locations, IReadOnlyList<int> nearestLines, IReadOnlyList<string> knownFiles, string? error)
-    {
-        File = file;
-        Line = line;
-        Status = status;
-        MatchedFiles = matchedFiles;
-        Locations = locations;
-        NearestLines = nearestLines;
-        KnownFiles = knownFiles;
-        Error = error;
-    }
+        IReadOnlyList<CodeLocation> locations, IReadOnlyList<int> nearestLines, IReadOnlyList<string> knownFiles, string? error) =>
+        (File, Line, Status, MatchedFiles, Locations, NearestLines, KnownFiles, Error) = (file, line, status, matchedFiles, locations, nearestLines, knownFiles, error);
 
     /// <summary>The file as asked for (full path, path suffix or file name).</summary>
     public string File { get; }

@@ -10,15 +10,8 @@ namespace WasmProbe.Wasm.Instructions;
 [StructLayout(LayoutKind.Auto)]
 public readonly struct Instruction
 {
-    public Instruction(Opcode opcode, int offset, int length, long a = 0, long b = 0, int c = 0)
-    {
-        Opcode = opcode;
-        Offset = offset;
-        Length = length;
-        A = a;
-        B = b;
-        C = c;
-    }
+    public Instruction(Opcode opcode, int offset, int length, long a = 0, long b = 0, int c = 0) =>
+        (Opcode, Offset, Length, A, B, C) = (opcode, offset, length, a, b, c);
 
     public Opcode Opcode { get; }
 

@@ -26,12 +26,8 @@ public readonly struct ValType : IEquatable<ValType>
     public static readonly ValType AnyRef = Ref(HeapType.Any, nullable: true);
     public static readonly ValType ExnRef = Ref(HeapType.Exn, nullable: true);
 
-    private ValType(ValueKind kind, bool nullable = false, long heap = 0)
-    {
-        Kind = kind;
-        Nullable = nullable;
-        HeapCode = heap;
-    }
+    private ValType(ValueKind kind, bool nullable = false, long heap = 0) =>
+        (Kind, Nullable, HeapCode) = (kind, nullable, heap);
 
     public ValueKind Kind { get; }
     public bool Nullable { get; }

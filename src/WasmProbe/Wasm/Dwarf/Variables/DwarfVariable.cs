@@ -20,15 +20,9 @@ public sealed class DwarfVariable
     internal DwarfVariable(VariableReader reader, string name, DwarfType type, VariableKind kind, DwarfFunction? function,
         LocationDescription? location, LocationDescription? frameBase, byte[]? constant, DebugInfoReader.UnitContext unit)
     {
-        _reader = reader;
-        Name = name;
-        Type = type;
-        Kind = kind;
-        Function = function;
-        Location = location;
-        FrameBase = frameBase;
-        _constant = constant;
-        Unit = unit;
+        (_reader, Unit) = (reader, unit);
+        (Name, Type, Kind, Function) = (name, type, kind, function);
+        (Location, FrameBase, _constant) = (location, frameBase, constant);
     }
 
     public string Name { get; }

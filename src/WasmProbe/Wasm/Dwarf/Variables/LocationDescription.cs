@@ -81,15 +81,7 @@ internal sealed class LocationDescription
         var section = info.Sections.Loclists;
         ulong offset = value.U;
         if (value.Form == DwarfForm.Loclistx)
-        {
-            int entrySize = unit.Is64 ? 8 : 4;
-            ulong baseOffset = unit.HasLoclistsBase ? unit.LoclistsBase : (ulong)(unit.Is64 ? 20 : 12);
-            ulong at = baseOffset + value.U * (ulong)entrySize;
-            if (value.U > int.MaxValue || at + (ulong)entrySize > (ulong)section.Data.Length)
-                throw new DwarfFormatException(".debug_info", unit.Start, $"location list index {value.U} is outside .debug_loclists ({section.Data.Length} bytes)");
-            var index = new DwarfCursor(section, (int)at, section.Data.Length);
-            offset = baseOffset + index.Unsigned(entrySize);
-        }
+            offset = unit.IndexedListOffset(section, "location list", value.U, unit.HasLoclistsBase ? unit.LoclistsBase : null);
         if (offset >= (ulong)section.Data.Length)
             throw new DwarfFormatException(".debug_info", unit.Start, $"location list offset 0x{offset:x} is past the end of .debug_loclists ({section.Data.Length} bytes)");
         var c = new DwarfCursor(section, (int)offset, section.Data.Length);
