@@ -23,7 +23,7 @@ public partial class OrderBookProbes
     public void Submit_sees_the_parsed_order(Book_rs_L62 stop)
     {
         var v = stop.Variables;
-        v.side.ShouldBe(Book_rs_L62.SourceTypes.Side.Sell);
+        v.side.ShouldBe(SourceTypes.Side.Sell);
         v.remaining.ShouldBe(v.quantity); // nothing filled yet
     }
 

@@ -15,6 +15,9 @@ internal sealed class ModuleContext(Module module, ModuleImage image)
     private StackAnalyzer? _analyzer;
 
     public Module Module { get; } = module;
+
+    /// <summary>The source types the class's views use, generated once for all of them.</summary>
+    public SourceTypeMapper SourceTypes { get; } = new();
     public string Path => image.ItemPath;
     public IndexSpaces Spaces => Module.IndexSpaces;
 

@@ -9,11 +9,12 @@ namespace WasmProbe.Generators;
 /// Rune, <c>&amp;str</c> → string), structures and unions → generated views with a property per member, enums →
 /// generated C# enums, arrays and Rust slices → SourceArray, pointers and references → SourcePointer; anything else
 /// (Rust enums with data, functions, opaque structures, types past <see cref="MaxTypes"/>) stays an untyped
-/// VariableValue. Each structure or enum is generated once per view, named after its source name.</summary>
+/// VariableValue. Each structure or enum is generated once per probe class (its views share them), named after its
+/// source name.</summary>
 internal sealed class SourceTypeMapper
 {
     /// <summary>Bounds the generated code for modules whose structures reach hundreds of others (SQLite).</summary>
-    public const int MaxTypes = 64;
+    public const int MaxTypes = 256;
 
     private const string Probes = "global::WasmProbe.Probes";
     private const string Untyped = "global::WasmProbe.Wasm.Dwarf.Variables.VariableValue";

@@ -101,7 +101,7 @@ public sealed partial class WasmProbeGenerator
     }
 
     /// <summary>A view's typed source variables (when the module has DWARF variables at the stop): a property per
-    /// variable, read lazily from the stop, and the structure views and enums of their types.</summary>
+    /// variable, read lazily from the stop, typed by the class's <c>SourceTypes</c>.</summary>
     private static void EmitSourceVariables(CodeWriter w, ViewSpec view)
     {
         if (view.Variables is not { } variables) return;
@@ -113,12 +113,17 @@ public sealed partial class WasmProbeGenerator
         OpenWrapper(w, "public sealed class", "SourceVariables", $"{Probes}.StopView", "stop");
         EmitSourceMembers(w, variables.Variables);
         w.Close();
-        if (variables.Types.Count == 0) return;
+    }
+
+    /// <summary>The source types of the views' variables, once for the class: structure views and enums.</summary>
+    private static void EmitSourceTypes(CodeWriter w, EquatableArray<SourceTypeSpec> types)
+    {
+        if (types.Count == 0) return;
         w.Line();
-        w.Line("/// <summary>The source types of the variables: structure views and enums.</summary>");
+        w.Line("/// <summary>The source types of the stop views' variables: structure views and enums.</summary>");
         w.Open("public static class SourceTypes");
         bool first = true;
-        foreach (var type in variables.Types)
+        foreach (var type in types)
         {
             if (!first) w.Line();
             first = false;

@@ -32,6 +32,7 @@ public sealed partial class WasmProbeGenerator
         EmitInstance(w, spec);
         w.Line();
         EmitGlobals(w, spec);
+        EmitSourceTypes(w, spec.SourceTypes);
         foreach (var view in spec.Views)
         {
             w.Line();

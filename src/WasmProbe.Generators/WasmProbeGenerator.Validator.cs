@@ -92,7 +92,8 @@ public sealed partial class WasmProbeGenerator
             globals,
             views.Values.OrderBy(v => v.Pc).ThenBy(v => v.Kind).ThenBy(v => v.TypeName, StringComparer.Ordinal).ToEquatableArray(),
             methods.ToEquatableArray(),
-            mocks.ToEquatableArray());
+            mocks.ToEquatableArray(),
+            context.SourceTypes.Types);
         return new ProbeClassResult(spec, diagnostics.ToEquatableArray());
     }
 

@@ -85,14 +85,14 @@ public sealed partial class WasmProbeGenerator
                 common = common is null ? scope : [.. common.Where(c => scope.Any(s => s.Name == c.Name && s.Type.Name == c.Type.Name))];
             }
             if (common is not { Count: > 0 }) return null;
-            var mapper = new SourceTypeMapper();
+            var mapper = context.SourceTypes;
             var identifiers = Identifiers.Assign(common.Select(v => v.Name).ToList(), "variable", ["SourceVariables", "_stop"]);
             var variables = common.Select((v, i) =>
             {
                 var (clr, read) = mapper.Map(v.Type);
                 return new SourceMemberSpec(v.Name, identifiers[i], v.Type.Name, clr, string.Format(System.Globalization.CultureInfo.InvariantCulture, read, $"_stop.Variable({Identifiers.Literal(v.Name)})"));
             }).ToEquatableArray();
-            return new SourceVariablesSpec(variables, mapper.Types);
+            return new SourceVariablesSpec(variables);
         }
         catch (DwarfFormatException)
         {

@@ -155,14 +155,37 @@ public class SnapshotTests
                     int qty = v.items[2].qty;
                     uint level = v.items[0].level;
                     byte tag = v.items[0].tag[1];
-                    VarsProbes.Vars_c_L62.SourceTypes.color color = v.it.Value.color;
+                    VarsProbes.SourceTypes.color color = v.it.Value.color;
                     int count = v.items.Length;
                     byte low = v.w.bytes[0];
                     float f = v.w.f;
-                    _ = (qty, level, tag, color == VarsProbes.Vars_c_L62.SourceTypes.color.BLUE, count, low, f, v.big + 1UL, v.half * 2, v.letter, v.ok, v.v, v.seed, v.it.Address);
+                    _ = (qty, level, tag, color == VarsProbes.SourceTypes.color.BLUE, count, low, f, v.big + 1UL, v.half * 2, v.letter, v.ok, v.v, v.seed, v.it.Address);
                 }
             }
             """, null, Module("guests/vars-O0.wasm", Guest("vars-O0.wasm"))).ShouldMatchSnapshot("SourceVariables.g.cs");
+    }
+
+    [Fact]
+    public void Views_of_one_class_share_its_source_types()
+    {
+        string generated = Generate("""
+            using WasmProbe.Probes;
+
+            namespace Demo.Variables;
+
+            [WasmModule("guests/vars-O0.wasm", Entry = "run", Args = new object[] { 4 })]
+            public partial class SharedTypes
+            {
+                [BreakAtLine("vars.c", 61)]
+                public void Before(SharedTypes.Vars_c_L61 stop) => _ = stop.Variables.it.Value.qty;
+
+                [BreakAtLine("vars.c", 62)]
+                public void At(SharedTypes.Vars_c_L62 stop) => _ = stop.Variables.items[0].qty;
+            }
+            """, null, Module("guests/vars-O0.wasm", Guest("vars-O0.wasm")));
+
+        System.Text.RegularExpressions.Regex.Matches(generated, @"public sealed class item\b").Count.ShouldBe(1);
+        System.Text.RegularExpressions.Regex.Matches(generated, @"public static class SourceTypes\b").Count.ShouldBe(1);
     }
 
     [Fact]

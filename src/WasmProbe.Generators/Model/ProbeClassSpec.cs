@@ -37,7 +37,8 @@ internal sealed record ProbeClassSpec(
     EquatableArray<GlobalSpec> Globals,
     EquatableArray<ViewSpec> Views,
     EquatableArray<ProbeMethodSpec> Methods,
-    EquatableArray<MockSpec> Mocks);
+    EquatableArray<MockSpec> Mocks,
+    EquatableArray<SourceTypeSpec> SourceTypes);
 
 /// <summary>A [MockImport] method checked against its import: parameters and result as C# keywords ("void": none).</summary>
 internal sealed record MockSpec(string MethodName, string Module, string Name, EquatableArray<string> ParameterTypes, string ReturnType);
@@ -86,9 +87,9 @@ internal sealed record ViewSpec(
     EquatableArray<TypedSlot>? Returns = null,
     SourceVariablesSpec? Variables = null);
 
-/// <summary>A view's typed source variables (DWARF): those in scope, with one type, at every location of the stop,
-/// and the structure views and enums their types need.</summary>
-internal sealed record SourceVariablesSpec(EquatableArray<SourceMemberSpec> Variables, EquatableArray<SourceTypeSpec> Types);
+/// <summary>A view's typed source variables (DWARF): those in scope, with one type, at every location of the stop (the
+/// structure views and enums their types need are the class's <see cref="ProbeClassSpec.SourceTypes"/>).</summary>
+internal sealed record SourceVariablesSpec(EquatableArray<SourceMemberSpec> Variables);
 
 /// <param name="Read">The C# expression that reads it, with <c>{0}</c> for its untyped value (a VariableValue).</param>
 internal sealed record SourceMemberSpec(string Name, string Identifier, string SourceType, string ClrType, string Read);

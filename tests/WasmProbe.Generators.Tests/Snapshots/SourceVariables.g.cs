@@ -68,6 +68,54 @@ namespace Demo.Variables
             }
         }
 
+        /// <summary>The source types of the stop views' variables: structure views and enums.</summary>
+        public static class SourceTypes
+        {
+            /// <summary><c>struct item</c></summary>
+            public sealed class item : global::WasmProbe.Probes.SourceView
+            {
+                internal item(global::WasmProbe.Wasm.Dwarf.Variables.VariableValue value) : base(value) { }
+
+                /// <summary><c>int qty</c></summary>
+                public int qty => global::WasmProbe.Probes.SourceValue.Int32(global::WasmProbe.Probes.SourceValue.Member(Untyped, "qty"));
+
+                /// <summary><c>unsigned char[3] tag</c></summary>
+                public global::WasmProbe.Probes.SourceArray<byte> tag => new global::WasmProbe.Probes.SourceArray<byte>(global::WasmProbe.Probes.SourceValue.Member(Untyped, "tag"), static x0 => global::WasmProbe.Probes.SourceValue.Byte(x0));
+
+                /// <summary><c>unsigned int flags</c></summary>
+                public uint flags => global::WasmProbe.Probes.SourceValue.UInt32(global::WasmProbe.Probes.SourceValue.Member(Untyped, "flags"));
+
+                /// <summary><c>unsigned int level</c></summary>
+                public uint level => global::WasmProbe.Probes.SourceValue.UInt32(global::WasmProbe.Probes.SourceValue.Member(Untyped, "level"));
+
+                /// <summary><c>enum color color</c></summary>
+                public SourceTypes.color color => (SourceTypes.color)(global::WasmProbe.Probes.SourceValue.Member(Untyped, "color")).AsInteger();
+            }
+
+            /// <summary><c>enum color</c></summary>
+            public enum color : long
+            {
+                RED = 0L,
+                GREEN = 5L,
+                BLUE = 6L,
+            }
+
+            /// <summary><c>union word</c></summary>
+            public sealed class word : global::WasmProbe.Probes.SourceView
+            {
+                internal word(global::WasmProbe.Wasm.Dwarf.Variables.VariableValue value) : base(value) { }
+
+                /// <summary><c>int i</c></summary>
+                public int i => global::WasmProbe.Probes.SourceValue.Int32(global::WasmProbe.Probes.SourceValue.Member(Untyped, "i"));
+
+                /// <summary><c>float f</c></summary>
+                public float f => global::WasmProbe.Probes.SourceValue.Single(global::WasmProbe.Probes.SourceValue.Member(Untyped, "f"));
+
+                /// <summary><c>unsigned char[4] bytes</c></summary>
+                public global::WasmProbe.Probes.SourceArray<byte> bytes => new global::WasmProbe.Probes.SourceArray<byte>(global::WasmProbe.Probes.SourceValue.Member(Untyped, "bytes"), static x0 => global::WasmProbe.Probes.SourceValue.Byte(x0));
+            }
+        }
+
         /// <summary>The guest stopped at the start of line 62 of vars.c (/guests/vars.c), before run+0x55a (<c>i32.const 48</c>): typed locals, operand stack (S0 = top), globals and memory.</summary>
         public sealed class Vars_c_L62 : global::WasmProbe.Probes.LineView
         {
@@ -135,54 +183,6 @@ namespace Demo.Variables
 
                 /// <summary><c>int r</c></summary>
                 public int r => global::WasmProbe.Probes.SourceValue.Int32(_stop.Variable("r"));
-            }
-
-            /// <summary>The source types of the variables: structure views and enums.</summary>
-            public static class SourceTypes
-            {
-                /// <summary><c>struct item</c></summary>
-                public sealed class item : global::WasmProbe.Probes.SourceView
-                {
-                    internal item(global::WasmProbe.Wasm.Dwarf.Variables.VariableValue value) : base(value) { }
-
-                    /// <summary><c>int qty</c></summary>
-                    public int qty => global::WasmProbe.Probes.SourceValue.Int32(global::WasmProbe.Probes.SourceValue.Member(Untyped, "qty"));
-
-                    /// <summary><c>unsigned char[3] tag</c></summary>
-                    public global::WasmProbe.Probes.SourceArray<byte> tag => new global::WasmProbe.Probes.SourceArray<byte>(global::WasmProbe.Probes.SourceValue.Member(Untyped, "tag"), static x0 => global::WasmProbe.Probes.SourceValue.Byte(x0));
-
-                    /// <summary><c>unsigned int flags</c></summary>
-                    public uint flags => global::WasmProbe.Probes.SourceValue.UInt32(global::WasmProbe.Probes.SourceValue.Member(Untyped, "flags"));
-
-                    /// <summary><c>unsigned int level</c></summary>
-                    public uint level => global::WasmProbe.Probes.SourceValue.UInt32(global::WasmProbe.Probes.SourceValue.Member(Untyped, "level"));
-
-                    /// <summary><c>enum color color</c></summary>
-                    public SourceTypes.color color => (SourceTypes.color)(global::WasmProbe.Probes.SourceValue.Member(Untyped, "color")).AsInteger();
-                }
-
-                /// <summary><c>enum color</c></summary>
-                public enum color : long
-                {
-                    RED = 0L,
-                    GREEN = 5L,
-                    BLUE = 6L,
-                }
-
-                /// <summary><c>union word</c></summary>
-                public sealed class word : global::WasmProbe.Probes.SourceView
-                {
-                    internal word(global::WasmProbe.Wasm.Dwarf.Variables.VariableValue value) : base(value) { }
-
-                    /// <summary><c>int i</c></summary>
-                    public int i => global::WasmProbe.Probes.SourceValue.Int32(global::WasmProbe.Probes.SourceValue.Member(Untyped, "i"));
-
-                    /// <summary><c>float f</c></summary>
-                    public float f => global::WasmProbe.Probes.SourceValue.Single(global::WasmProbe.Probes.SourceValue.Member(Untyped, "f"));
-
-                    /// <summary><c>unsigned char[4] bytes</c></summary>
-                    public global::WasmProbe.Probes.SourceArray<byte> bytes => new global::WasmProbe.Probes.SourceArray<byte>(global::WasmProbe.Probes.SourceValue.Member(Untyped, "bytes"), static x0 => global::WasmProbe.Probes.SourceValue.Byte(x0));
-                }
             }
 
             /// <summary>The locals of run, typed.</summary>
