@@ -19,6 +19,13 @@ internal sealed class DiskStore(string directory, long capacityBytes)
     /// <summary>Temporary files older than this were left by a writer that died.</summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
 
+    private readonly object _gate = new();
+
+    /// <summary>The entries' size at the last <see cref="Trim"/> plus what this store wrote since (null before the
+    /// first): listing a directory of thousands of entries at every write cost a test suite minutes, so a write trims
+    /// only when this says the bound is passed. Other processes' writes are not counted; their own trims see them.</summary>
+    private long? _knownBytes;
+
     public string Directory => directory;
     public long CapacityBytes => capacityBytes;
 
@@ -67,7 +74,13 @@ internal sealed class DiskStore(string directory, long capacityBytes)
             Delete(temporary);
             return;
         }
-        Trim();
+        bool overBound;
+        lock (_gate)
+        {
+            _knownBytes += HeaderLength + payload.Length;
+            overBound = _knownBytes is not { } known || known > capacityBytes;
+        }
+        if (overBound) Trim();
     }
 
     /// <summary>Deletes the entry under <paramref name="key"/> (one that would not load).</summary>
@@ -96,6 +109,7 @@ internal sealed class DiskStore(string directory, long capacityBytes)
             Delete(oldest.FullName);
             total -= oldest.Length;
         }
+        lock (_gate) _knownBytes = total;
     }
 
     private static byte[] Header(byte[] key, StoredKind kind, long payloadLength)
