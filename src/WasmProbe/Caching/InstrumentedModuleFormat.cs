@@ -307,6 +307,7 @@ internal ref struct SpanReader(ReadOnlySpan<byte> bytes)
 
     public readonly bool AtEnd => _position == _bytes.Length;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte Byte() => _bytes[_position++];
 
     public ReadOnlySpan<byte> Bytes(int count)
@@ -316,6 +317,7 @@ internal ref struct SpanReader(ReadOnlySpan<byte> bytes)
         return bytes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint U32()
     {
         uint result = 0;
@@ -328,14 +330,17 @@ internal ref struct SpanReader(ReadOnlySpan<byte> bytes)
         throw new ArgumentException("a number is longer than five bytes");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Index()
     {
         uint value = U32();
         return value <= int.MaxValue ? (int)value : throw new ArgumentException($"index {value} is out of range");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int S32() => checked((int)S64());
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long S64()
     {
         long result = 0;
