@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Encoding;
@@ -45,30 +44,31 @@ internal static class InstrumentedModuleFormat
     {
         try
         {
-            var reader = new SpanReader(payload);
-            var checksum = reader.Bytes(ChecksumLength);
-            var metadata = reader.Bytes(reader.Index());
-            if (!SHA256.HashData(metadata).AsSpan().SequenceEqual(checksum)) throw Damaged("its metadata does not match its checksum");
-            byte[] bytes = reader.Bytes(reader.Index()).ToArray();
+            var reader = new WasmReader(payload.Array!, payload.Offset, payload.Offset + payload.Count);
+            int checksum = reader.ReadBytesStart(ChecksumLength);
+            int metadataLength = reader.ReadIndex();
+            int metadata = reader.ReadBytesStart(metadataLength);
+            if (!SHA256.HashData(payload.Array.AsSpan(metadata, metadataLength)).AsSpan().SequenceEqual(payload.Array.AsSpan(checksum, ChecksumLength)))
+                throw Damaged("its metadata does not match its checksum");
+            byte[] bytes = reader.ReadBytes(reader.ReadIndex());
             if (!reader.AtEnd) throw Damaged("it has bytes after its end");
-            var metadataReader = new SpanReader(metadata);
-            return ReadMetadata(ref metadataReader, original, bytes);
+            return ReadMetadata(new WasmReader(payload.Array!, metadata, metadata + metadataLength), original, bytes);
         }
-        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException)
+        catch (Exception e) when (e is WasmFormatException or ArgumentException or IndexOutOfRangeException)
         {
             throw Damaged(e.Message);
         }
     }
 
-    private static InstrumentedModule ReadMetadata(ref SpanReader reader, Module original, byte[] bytes)
+    private static InstrumentedModule ReadMetadata(WasmReader reader, Module original, byte[] bytes)
     {
-        var mode = (InstrumentationMode)reader.Byte();
-        var sites = ReadSites(ref reader);
-        var layouts = ReadLayouts(ref reader);
-        var memory = new DebugMemory(reader.Index(), reader.Index());
-        var pcMap = ReadPcMap(ref reader);
-        var exports = ReadExports(ref reader);
-        if (reader.Name() != ContentHash.Of(bytes)) throw Damaged("its binary does not match its hash");
+        var mode = (InstrumentationMode)reader.ReadByte();
+        var sites = ReadSites(reader);
+        var layouts = ReadLayouts(reader);
+        var memory = new DebugMemory(reader.ReadIndex(), reader.ReadIndex());
+        var pcMap = ReadPcMap(reader);
+        var exports = ReadExports(reader);
+        if (reader.ReadName() != ContentHash.Of(bytes)) throw Damaged("its binary does not match its hash");
         if (layouts.Length != original.IndexSpaces.FunctionCount) throw Damaged("it was built from another module");
         return new InstrumentedModule(original, bytes, pcMap, sites, sites.Length, layouts, memory, mode, exports) { FromDisk = true };
     }
@@ -119,22 +119,22 @@ internal static class InstrumentedModuleFormat
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ProbeSite[] ReadSites(ref SpanReader reader)
+    private static ProbeSite[] ReadSites(WasmReader reader)
     {
-        var shapes = new ValType[reader.Index()][];
-        for (int i = 0; i < shapes.Length; i++) shapes[i] = ReadTypes(ref reader);
+        var shapes = new ValType[reader.ReadIndex()][];
+        for (int i = 0; i < shapes.Length; i++) shapes[i] = ReadTypes(reader);
 
-        var sites = new ProbeSite[reader.Index()];
+        var sites = new ProbeSite[reader.ReadIndex()];
         ProbeSite previous = new(0, 0, -1, 0, SiteKinds.None, [], 0);
         for (int i = 0; i < sites.Length; i++)
         {
-            var flags = (SiteFlags)reader.Byte();
-            int function = flags.HasFlag(SiteFlags.SameFunction) ? previous.Function : previous.Function + reader.S32();
-            int instruction = flags.HasFlag(SiteFlags.NextInstruction) ? previous.InstructionIndex + 1 : reader.S32();
-            int pc = previous.Pc + reader.S32();
-            var stack = flags.HasFlag(SiteFlags.SameShape) ? previous.StackTypes : shapes[reader.Index()];
-            int id = flags.HasFlag(SiteFlags.IdIsIndex) ? i : i + reader.S32();
-            int runStart = flags.HasFlag(SiteFlags.StartsRun) ? id : id - reader.S32();
+            var flags = (SiteFlags)reader.ReadByte();
+            int function = flags.HasFlag(SiteFlags.SameFunction) ? previous.Function : previous.Function + reader.ReadS32();
+            int instruction = flags.HasFlag(SiteFlags.NextInstruction) ? previous.InstructionIndex + 1 : reader.ReadS32();
+            int pc = previous.Pc + reader.ReadS32();
+            var stack = flags.HasFlag(SiteFlags.SameShape) ? previous.StackTypes : shapes[reader.ReadIndex()];
+            int id = flags.HasFlag(SiteFlags.IdIsIndex) ? i : i + reader.ReadS32();
+            int runStart = flags.HasFlag(SiteFlags.StartsRun) ? id : id - reader.ReadS32();
             previous = sites[i] = new ProbeSite(id, function, instruction, pc, (SiteKinds)(flags & SiteFlags.KindsMask), stack, runStart);
         }
         return sites;
@@ -153,15 +153,15 @@ internal static class InstrumentedModuleFormat
         }
     }
 
-    private static FrameLayout?[] ReadLayouts(ref SpanReader reader)
+    private static FrameLayout?[] ReadLayouts(WasmReader reader)
     {
-        var layouts = new FrameLayout?[reader.Index()];
+        var layouts = new FrameLayout?[reader.ReadIndex()];
         for (int f = 0; f < layouts.Length; f++)
         {
-            if (!(reader.Byte() != 0)) continue;
-            int maxSpilledStack = reader.Index();
-            bool writesThrough = (reader.Byte() != 0);
-            layouts[f] = new FrameLayout(f, ReadTypes(ref reader), maxSpilledStack, writesThrough);
+            if (!(reader.ReadByte() != 0)) continue;
+            int maxSpilledStack = reader.ReadIndex();
+            bool writesThrough = (reader.ReadByte() != 0);
+            layouts[f] = new FrameLayout(f, ReadTypes(reader), maxSpilledStack, writesThrough);
         }
         return layouts;
     }
@@ -188,15 +188,15 @@ internal static class InstrumentedModuleFormat
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static PcMap ReadPcMap(ref SpanReader reader)
+    private static PcMap ReadPcMap(WasmReader reader)
     {
-        int count = reader.Index();
+        int count = reader.ReadIndex();
         int[] newOffsets = new int[count], originalOffsets = new int[count];
         int previousNew = 0, previousOriginal = 0;
         for (int i = 0; i < count; i++)
         {
-            newOffsets[i] = previousNew += reader.S32();
-            uint original = reader.U32();
+            newOffsets[i] = previousNew += reader.ReadS32();
+            uint original = reader.ReadU32();
             originalOffsets[i] = original == 0 ? -1 : previousOriginal += UnZigZag(original - 1);
         }
         return new PcMap(newOffsets, originalOffsets);
@@ -224,29 +224,29 @@ internal static class InstrumentedModuleFormat
         WriteNames(writer, exports.GlobalWatchFlags);
     }
 
-    private static ExportNames ReadExports(ref SpanReader reader) => new()
+    private static ExportNames ReadExports(WasmReader reader) => new()
     {
-        DebugMemory = reader.Name(),
-        Armed = reader.Name(),
-        StepLimit = reader.Name(),
-        FrameTop = reader.Name(),
-        StackPointer = reader.Name(),
-        Resume = reader.Name(),
-        Backtrace = OptionalName(ref reader),
-        Globals = ReadNames(ref reader),
-        Memories = ReadNames(ref reader),
-        Tables = ReadNames(ref reader),
-        WatchWindows = ReadWatchWindows(ref reader),
-        WatchesWrites = (reader.Byte() != 0),
-        GlobalWatchFlags = ReadNames(ref reader),
+        DebugMemory = reader.ReadName(),
+        Armed = reader.ReadName(),
+        StepLimit = reader.ReadName(),
+        FrameTop = reader.ReadName(),
+        StackPointer = reader.ReadName(),
+        Resume = reader.ReadName(),
+        Backtrace = OptionalName(reader),
+        Globals = ReadNames(reader),
+        Memories = ReadNames(reader),
+        Tables = ReadNames(reader),
+        WatchWindows = ReadWatchWindows(reader),
+        WatchesWrites = (reader.ReadByte() != 0),
+        GlobalWatchFlags = ReadNames(reader),
     };
 
-    private static (string Base, string Span)?[] ReadWatchWindows(ref SpanReader reader)
+    private static (string Base, string Span)?[] ReadWatchWindows(WasmReader reader)
     {
-        var windows = new (string Base, string Span)?[reader.Index()];
+        var windows = new (string Base, string Span)?[reader.ReadIndex()];
         for (int i = 0; i < windows.Length; i++)
         {
-            string? windowBase = OptionalName(ref reader), span = OptionalName(ref reader);
+            string? windowBase = OptionalName(reader), span = OptionalName(reader);
             if (windowBase is not null && span is not null) windows[i] = (windowBase, span);
         }
         return windows;
@@ -258,12 +258,12 @@ internal static class InstrumentedModuleFormat
         foreach (var type in types) writer.S64(type.ToBits());
     }
 
-    private static ValType[] ReadTypes(ref SpanReader reader)
+    private static ValType[] ReadTypes(WasmReader reader)
     {
-        int count = reader.Index();
+        int count = reader.ReadIndex();
         if (count == 0) return [];
         var types = new ValType[count];
-        for (int i = 0; i < types.Length; i++) types[i] = ValType.FromBits(reader.S64());
+        for (int i = 0; i < types.Length; i++) types[i] = ValType.FromBits(reader.ReadS64());
         return types;
     }
 
@@ -273,10 +273,10 @@ internal static class InstrumentedModuleFormat
         foreach (string? name in names) OptionalName(writer, name);
     }
 
-    private static string?[] ReadNames(ref SpanReader reader)
+    private static string?[] ReadNames(WasmReader reader)
     {
-        var names = new string?[reader.Index()];
-        for (int i = 0; i < names.Length; i++) names[i] = OptionalName(ref reader);
+        var names = new string?[reader.ReadIndex()];
+        for (int i = 0; i < names.Length; i++) names[i] = OptionalName(reader);
         return names;
     }
 
@@ -286,72 +286,11 @@ internal static class InstrumentedModuleFormat
         if (name is not null) writer.Name(name);
     }
 
-    private static string? OptionalName(ref SpanReader reader) => reader.Byte() != 0 ? reader.Name() : null;
+    private static string? OptionalName(WasmReader reader) => reader.ReadByte() != 0 ? reader.ReadName() : null;
 
     private static uint ZigZag(int value) => (uint)((value << 1) ^ (value >> 31));
 
     private static int UnZigZag(uint zigzag) => (int)(zigzag >> 1) ^ -(int)(zigzag & 1);
 
     private static InvalidDataException Damaged(string why) => new($"the stored instrumented module is damaged: {why}");
-}
-
-/// <summary>The LEB128 and name encodings of <see cref="WasmWriter"/>, read from a span (a stored module is read on
-/// every warm start, so its hot loops must not pay for <see cref="WasmReader"/>'s offsets and canonical-form tracking).
-/// Reading past the end throws <see cref="IndexOutOfRangeException"/>; a malformed number <see cref="ArgumentException"/>.</summary>
-internal ref struct SpanReader(ReadOnlySpan<byte> bytes)
-{
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private readonly ReadOnlySpan<byte> _bytes = bytes;
-    private int _position;
-
-    public readonly bool AtEnd => _position == _bytes.Length;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte Byte() => _bytes[_position++];
-
-    public ReadOnlySpan<byte> Bytes(int count)
-    {
-        var bytes = _bytes.Slice(_position, count);
-        _position += count;
-        return bytes;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint U32()
-    {
-        uint result = 0;
-        for (int shift = 0; shift < 35; shift += 7)
-        {
-            byte b = _bytes[_position++];
-            result |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80) return result;
-        }
-        throw new ArgumentException("a number is longer than five bytes");
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Index()
-    {
-        uint value = U32();
-        return value <= int.MaxValue ? (int)value : throw new ArgumentException($"index {value} is out of range");
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int S32() => checked((int)S64());
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long S64()
-    {
-        long result = 0;
-        for (int shift = 0; shift < 70; shift += 7)
-        {
-            byte b = _bytes[_position++];
-            result |= (long)(b & 0x7F) << shift;
-            if (b < 0x80) return shift + 7 < 64 && (b & 0x40) != 0 ? result | -1L << (shift + 7) : result;
-        }
-        throw new ArgumentException("a number is longer than ten bytes");
-    }
-
-    public string Name() => StrictUtf8.GetString(Bytes(Index()));
 }
