@@ -70,11 +70,7 @@ internal sealed class ModuleCache
         /// <summary>The instrumenter's build is part of the key: a changed instrumenter must not reuse what an older one built.</summary>
         private static readonly Guid InstrumenterBuild = typeof(Instrumenter).Assembly.ManifestModule.ModuleVersionId;
 
-        public byte[] DiskKey()
-        {
-            var probes = Options.Probes.Distinct().OrderBy(p => p.Function).ThenBy(p => p.Pc).Select(p => $"{p.Function}@{p.Pc}");
-            string text = $"instrumented\n{InstrumenterBuild}\n{ModuleHash}\n{Coverage}\n{Options.Mode}\n{Options.ReportThrows}\n{Options.WatchWrites}\n{string.Join(",", probes)}";
-            return SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
-        }
+        public byte[] DiskKey() =>
+            SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"instrumented\n{InstrumenterBuild}\n{ModuleHash}\n{Coverage}\n{Options.CanonicalText()}"));
     }
 }

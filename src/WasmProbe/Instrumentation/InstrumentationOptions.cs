@@ -36,6 +36,14 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
 
     public override bool Equals(object? obj) => Equals(obj as InstrumentationOptions);
 
+    /// <summary>Text that is the same exactly for equal options (the probes as a sorted set): what a key that outlives the
+    /// process (the disk cache's) is made of, beside the equality the process uses.</summary>
+    internal string CanonicalText()
+    {
+        var probes = Probes.Distinct().OrderBy(p => p.Function).ThenBy(p => p.Pc).Select(p => $"{p.Function}@{p.Pc}");
+        return $"{Mode}\n{ReportThrows}\n{WatchWrites}\n{string.Join(",", probes)}";
+    }
+
     public override int GetHashCode()
     {
         int probes = 0;

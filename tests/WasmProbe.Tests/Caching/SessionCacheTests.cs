@@ -56,6 +56,8 @@ public sealed class SessionCacheTests : IDisposable
 
         one.ShouldBe(other);
         one.GetHashCode().ShouldBe(other.GetHashCode());
+        one.CanonicalText().ShouldBe(other.CanonicalText(), "the disk cache's key");
+        one.CanonicalText().ShouldNotBe(new InstrumentationOptions { Mode = InstrumentationMode.Static, Probes = [a, b], WatchWrites = true }.CanonicalText());
         one.ShouldNotBe(new InstrumentationOptions { Mode = InstrumentationMode.Static, Probes = [a] });
         one.ShouldNotBe(new InstrumentationOptions { Mode = InstrumentationMode.Static, Probes = [a, b], ReportThrows = false });
     }
