@@ -219,8 +219,8 @@ public sealed class TraceCommand : ICommand
                     break;
                 case BreakpointStop when returned is not null:
                     json.WriteString("exit", returned.Exit.Kind.ToString());
-                    WriteValues(json, JsonEncodedText.Encode("args"), returned.Args);
-                    WriteValues(json, JsonEncodedText.Encode("results"), returned.Results);
+                    WriteValues(json, Names.Args, returned.Args);
+                    WriteValues(json, Names.Results, returned.Results);
                     break;
                 case GlobalWatchpointStop { Write: var global }:
                     json.WriteNumber("global", global.Watchpoint.Global);
@@ -283,6 +283,8 @@ public sealed class TraceCommand : ICommand
         public static readonly JsonEncodedText Locals = JsonEncodedText.Encode("locals");
         public static readonly JsonEncodedText Stack = JsonEncodedText.Encode("stack");
         public static readonly JsonEncodedText Frames = JsonEncodedText.Encode("frames");
+        public static readonly JsonEncodedText Args = JsonEncodedText.Encode("args");
+        public static readonly JsonEncodedText Results = JsonEncodedText.Encode("results");
 
         private static readonly JsonEncodedText[] Events = [.. Enum.GetValues<StopKind>().Select(kind => JsonEncodedText.Encode(kind switch
         {
