@@ -66,7 +66,7 @@ public sealed class GuestInstance : IDisposable
             else if (options.ConfigureLinker is null && GuestOptions.WasiImportOf(module.Original) is { } wasi)
             {
                 throw new ArgumentException($"the module imports WASI ({wasi.ModuleName}::{wasi.Name}) but GuestOptions.Wasi is off: "
-                    + "turn it on (Wasi = true on [WasmProbe], or on GuestOptions), or define the imports in GuestOptions.ConfigureLinker", nameof(options));
+                    + "turn it on (Wasi = true on [WasmModule], or on GuestOptions), or define the imports in GuestOptions.ConfigureLinker", nameof(options));
             }
             options.ConfigureLinker?.Invoke(_linker, _store);
         }

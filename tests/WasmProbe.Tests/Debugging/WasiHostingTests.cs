@@ -106,7 +106,7 @@ public sealed class WasiHostingTests : IDisposable
     {
         using var session = Wc(new GuestOptions());
         Should.Throw<ArgumentException>(() => session.Run(_ => ResumeAction.Continue))
-            .Message.ShouldStartWith("the module imports WASI (wasi_snapshot_preview1::args_get) but GuestOptions.Wasi is off: turn it on (Wasi = true on [WasmProbe]");
+            .Message.ShouldStartWith("the module imports WASI (wasi_snapshot_preview1::args_get) but GuestOptions.Wasi is off: turn it on (Wasi = true on [WasmModule]");
     }
 
     [Theory]
