@@ -36,13 +36,14 @@ internal sealed class CompiledModuleCache
     /// <summary>The compiled module for <paramref name="wasm"/>, held until the lease is disposed.</summary>
     /// <param name="beforeCompile">Runs before the module is compiled (not when it is found compiled), to reject it early.</param>
     /// <exception cref="Wasmtime.WasmtimeException">Wasmtime rejects the module.</exception>
-    public CacheLease<CompiledModule> Rent(byte[] wasm, Action? beforeCompile = null)
-    {
-        string hash = ContentHash.Of(wasm);
-        return _modules.Rent(hash, () => Load(wasm, hash, beforeCompile));
-    }
+    public CacheLease<CompiledModule> Rent(byte[] wasm, Action? beforeCompile = null) => Rent(ContentHash.Of(wasm), () => wasm, beforeCompile);
 
-    private CompiledModule Load(byte[] wasm, string hash, Action? beforeCompile)
+    /// <summary>The compiled module for the bytes whose <see cref="ContentHash"/> is <paramref name="hash"/>; the bytes are
+    /// asked for only when the module is compiled.</summary>
+    public CacheLease<CompiledModule> Rent(string hash, Func<byte[]> wasm, Action? beforeCompile = null) =>
+        _modules.Rent(hash, () => Load(wasm, hash, beforeCompile));
+
+    private CompiledModule Load(Func<byte[]> wasm, string hash, Action? beforeCompile)
     {
         byte[]? key = Disk is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes($"{hash}\n{_engineIdentity}"));
         if (key is not null && Disk!.TryRead(key, StoredKind.CompiledCode) is { } stored)
@@ -58,7 +59,7 @@ internal sealed class CompiledModuleCache
             }
         }
         beforeCompile?.Invoke();
-        var module = Wasmtime.Module.FromBytes(_engine, ModuleName, wasm);
+        var module = Wasmtime.Module.FromBytes(_engine, ModuleName, wasm());
         try
         {
             byte[] serialized = module.Serialize();

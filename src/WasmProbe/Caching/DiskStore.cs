@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 namespace WasmProbe.Caching;
 
 /// <summary>What sessions build from a module, on disk, one file per key and kind (<c>&lt;key hex&gt;.cwasm</c> for compiled
-/// code, <c>.wpim</c> for instrumented modules), shared by every process using the directory. A file is a header (the
+/// code, <c>.wpim</c> and <c>.wpbin</c> for instrumented modules' metadata and binaries), shared by every process using the directory. A file is a header (the
 /// kind's magic with its format version, the 32-byte key, the payload length) and the payload (Wasmtime's serialized
-/// module, or <see cref="InstrumentedModuleFormat"/>). Files are written to a temporary name and renamed into place, so readers never see
+/// module, <see cref="InstrumentedModuleFormat"/>, or an instrumented binary). Files are written to a temporary name and renamed into place, so readers never see
 /// half a file; a file whose header does not match is deleted. The directory is kept under its size bound by deleting
 /// the least recently used files (a hit refreshes a file's write time). Best effort throughout: an IO failure is a
 /// miss, never an error.</summary>
@@ -155,8 +155,9 @@ internal sealed class DiskStore(string directory, long capacityBytes)
 internal sealed class StoredKind
 {
     public static readonly StoredKind CompiledCode = new(".cwasm", "WPCODE\0\u0001"u8);
-    public static readonly StoredKind InstrumentedModule = new(".wpim", "WPINST\0\u0001"u8);
-    public static readonly IReadOnlyList<StoredKind> All = [CompiledCode, InstrumentedModule];
+    public static readonly StoredKind InstrumentedModule = new(".wpim", "WPINST\0\u0002"u8);
+    public static readonly StoredKind InstrumentedBinary = new(".wpbin", "WPBIN\0\0\u0001"u8);
+    public static readonly IReadOnlyList<StoredKind> All = [CompiledCode, InstrumentedModule, InstrumentedBinary];
 
     private StoredKind(string extension, ReadOnlySpan<byte> magic)
     {

@@ -9,15 +9,17 @@ using WasmProbe.Wasm.Types;
 namespace WasmProbe.Caching;
 
 /// <summary>An <see cref="InstrumentedModule"/> as bytes, so that a new process skips instrumenting (0.4-0.7 s on
-/// SQLite): everything but the module it was built from, which the reader supplies. The metadata (sites, frame
-/// layouts, pc map, export names) carries its SHA-256; the instrumented binary is checked against the hash stored
-/// beside it, which the compiled-code cache needs anyway. A debug build has a site per instruction, so a site is a
+/// SQLite): everything but the module it was built from, which the reader supplies, and the instrumented binary, which
+/// is stored apart and read only to compile it (a warm process loads compiled code and never needs the binary: on
+/// SQLite -O0 that is 10 MB not read, copied and hashed). The metadata (sites, frame layouts, pc map, export names, the
+/// binary's hash and size) carries its SHA-256. A debug build has a site per instruction, so a site is a
 /// byte of flags and mostly one byte of pc delta (SQLite -O0's 893,000 sites, frame layouts and pc map take 7.5 MB);
 /// stack shapes are stored once and shared again when read, as <see cref="StackShapes"/> shares them.</summary>
 internal static class InstrumentedModuleFormat
 {
     private const int ChecksumLength = 32;
 
+    /// <summary>The module's metadata as bytes; its binary is stored apart (<see cref="StoredKind.InstrumentedBinary"/>).</summary>
     public static byte[] Write(InstrumentedModule module)
     {
         var metadata = new WasmWriter();
@@ -28,19 +30,20 @@ internal static class InstrumentedModuleFormat
         metadata.U32(module.Memory.FunctionCount);
         WritePcMap(metadata, module.PcMap);
         WriteExports(metadata, module.Exports);
-        metadata.Name(ContentHash.Of(module.Bytes));
+        metadata.Name(module.BytesHash);
+        metadata.U32(module.Size);
 
-        var output = new WasmWriter(ChecksumLength + metadata.Length + module.Bytes.Length + 16);
+        var output = new WasmWriter(ChecksumLength + metadata.Length + 8);
         output.Bytes(SHA256.HashData(metadata.Written));
         output.Sized(metadata);
-        output.U32(module.Bytes.Length);
-        output.Bytes(module.Bytes);
         return output.ToArray();
     }
 
     /// <summary>The module stored in <paramref name="payload"/>, instrumented from <paramref name="original"/>.</summary>
+    /// <param name="binary">Gives the instrumented binary when it is first needed (not before): it must return the
+    /// binary that the stored hash names.</param>
     /// <exception cref="InvalidDataException">The payload is damaged.</exception>
-    public static InstrumentedModule Read(ArraySegment<byte> payload, Module original)
+    public static InstrumentedModule Read(ArraySegment<byte> payload, Module original, Func<string, byte[]> binary)
     {
         try
         {
@@ -50,9 +53,8 @@ internal static class InstrumentedModuleFormat
             int metadata = reader.ReadBytesStart(metadataLength);
             if (!SHA256.HashData(payload.Array.AsSpan(metadata, metadataLength)).AsSpan().SequenceEqual(payload.Array.AsSpan(checksum, ChecksumLength)))
                 throw Damaged("its metadata does not match its checksum");
-            byte[] bytes = reader.ReadBytes(reader.ReadIndex());
             if (!reader.AtEnd) throw Damaged("it has bytes after its end");
-            return ReadMetadata(new WasmReader(payload.Array!, metadata, metadata + metadataLength), original, bytes);
+            return ReadMetadata(new WasmReader(payload.Array!, metadata, metadata + metadataLength), original, binary);
         }
         catch (Exception e) when (e is WasmFormatException or ArgumentException or IndexOutOfRangeException)
         {
@@ -60,7 +62,7 @@ internal static class InstrumentedModuleFormat
         }
     }
 
-    private static InstrumentedModule ReadMetadata(WasmReader reader, Module original, byte[] bytes)
+    private static InstrumentedModule ReadMetadata(WasmReader reader, Module original, Func<string, byte[]> binary)
     {
         var mode = (InstrumentationMode)reader.ReadByte();
         var sites = ReadSites(reader);
@@ -68,9 +70,10 @@ internal static class InstrumentedModuleFormat
         var memory = new DebugMemory(reader.ReadIndex(), reader.ReadIndex());
         var pcMap = ReadPcMap(reader);
         var exports = ReadExports(reader);
-        if (reader.ReadName() != ContentHash.Of(bytes)) throw Damaged("its binary does not match its hash");
+        string hash = reader.ReadName();
+        int size = reader.ReadIndex();
         if (layouts.Length != original.IndexSpaces.FunctionCount) throw Damaged("it was built from another module");
-        return new InstrumentedModule(original, bytes, pcMap, sites, sites.Length, layouts, memory, mode, exports) { FromDisk = true };
+        return new InstrumentedModule(original, () => binary(hash), hash, size, pcMap, sites, sites.Length, layouts, memory, mode, exports) { FromDisk = true };
     }
 
     [Flags]

@@ -21,7 +21,7 @@ internal sealed class ModuleCache
     public ModuleCache(CacheSettings settings)
     {
         _decoded = new(settings.ModuleBytes, d => d.Size);
-        _instrumented = new(settings.ModuleBytes, m => m.Bytes.Length);
+        _instrumented = new(settings.ModuleBytes, m => m.Size);
         _disk = settings.Directory is { } directory ? new DiskStore(directory, settings.DiskBytes) : null;
         Compiled = new CompiledModuleCache(WasmtimeRuntime.Engine, WasmtimeRuntime.EngineIdentity, settings.CompiledBytes, _disk);
     }
@@ -53,7 +53,7 @@ internal sealed class ModuleCache
         {
             try
             {
-                return InstrumentedModuleFormat.Read(stored, source);
+                return InstrumentedModuleFormat.Read(stored, source, hash => StoredBinary(diskKey, hash, key, source));
             }
             catch (InvalidDataException)
             {
@@ -61,8 +61,28 @@ internal sealed class ModuleCache
             }
         }
         var built = Instrumenter.Instrument(source, key.Options);
+        _disk.Write(diskKey, StoredKind.InstrumentedBinary, built.Bytes);
         _disk.Write(diskKey, StoredKind.InstrumentedModule, InstrumentedModuleFormat.Write(built));
         return built;
+    }
+
+    /// <summary>The stored binary of an instrumented module read from disk; built again (the instrumenter is
+    /// deterministic) when it is missing or does not match its hash.</summary>
+    private byte[] StoredBinary(byte[] diskKey, string hash, InstrumentationKey key, Module source)
+    {
+        if (_disk!.TryRead(diskKey, StoredKind.InstrumentedBinary) is { } stored)
+        {
+            byte[] bytes = stored.ToArray();
+            if (ContentHash.Of(bytes) == hash) return bytes;
+        }
+        byte[] rebuilt = Instrumenter.Instrument(source, key.Options).Bytes;
+        if (ContentHash.Of(rebuilt) != hash)
+        {
+            _disk.Remove(diskKey, StoredKind.InstrumentedModule);
+            throw new InvalidOperationException($"instrumenting the module again gave another binary than the cached metadata describes (entry {Convert.ToHexStringLower(diskKey)} removed): please report this as a WasmProbe bug");
+        }
+        _disk.Write(diskKey, StoredKind.InstrumentedBinary, rebuilt);
+        return rebuilt;
     }
 
     private sealed record InstrumentationKey(string ModuleHash, bool Coverage, InstrumentationOptions Options)

@@ -18,11 +18,12 @@ internal sealed partial class GuestRun : IDisposable
 
     private readonly InstrumentedModule _module;
     private readonly IStopController _controller;
-    private readonly Breakpoint?[] _breakpointsBySite;
+    // Keyed by site: a debug build has a site per instruction (900,000 on SQLite -O0) and a session a few breakpoints.
+    private readonly Dictionary<int, Breakpoint> _breakpointsBySite = [];
     private readonly ExceptionStops _exceptionStops;
     private readonly TimeSpan _deadline;
     private readonly int[] _breakpointsByFunction;
-    private readonly int[] _breakpointsByRun;
+    private readonly Dictionary<int, int> _breakpointsByRun = [];
     private ProbeSite? _replayed;
     private RunReplayer? _replayer;
     private StackFrame? _lastReplayed;
@@ -44,9 +45,7 @@ internal sealed partial class GuestRun : IDisposable
         _controller = controller;
         _exceptionStops = exceptionStops;
         _deadline = host.Deadline;
-        _breakpointsBySite = new Breakpoint?[module.Sites.Length];
         _breakpointsByFunction = new int[module.Memory.FunctionCount];
-        _breakpointsByRun = new int[module.Sites.Length];
         _names = new ModuleNamesCache(module.Original);
         Guest = new GuestInstance(module, host, OnStop, compiledModules);
     }
@@ -69,17 +68,19 @@ internal sealed partial class GuestRun : IDisposable
     {
         int site = breakpoint.SiteId;
         if (site < 0) return;
-        bool wasSet = _breakpointsBySite[site] is not null;
-        _breakpointsBySite[site] = enabled ? breakpoint : null;
+        bool wasSet = _breakpointsBySite.ContainsKey(site);
+        if (enabled) _breakpointsBySite[site] = breakpoint;
+        else _breakpointsBySite.Remove(site);
         int function = breakpoint.Location.Function;
         int change = (enabled ? 1 : 0) - (wasSet ? 1 : 0);
         _breakpointsByFunction[function] += change;
         _breakpointCount += change;
         int run = _module.Sites[site].RunStart;
-        _breakpointsByRun[run] += change;
+        int inRun = _breakpointsByRun[run] = _breakpointsByRun.GetValueOrDefault(run) + change;
+        if (inRun == 0) _breakpointsByRun.Remove(run);
         if (Frames is not null && _module.Mode == InstrumentationMode.Debug)
         {
-            Guest.DebugMemory.Write(DebugMemory.FlagsBase + run, [_breakpointsByRun[run] > 0 ? (byte)1 : (byte)0]);
+            Guest.DebugMemory.Write(DebugMemory.FlagsBase + run, [inRun > 0 ? (byte)1 : (byte)0]);
             WriteFunctionFlags(function, function + 1);
             UpdateArmed();
         }
@@ -95,10 +96,7 @@ internal sealed partial class GuestRun : IDisposable
             ArmWatchpoints();
             if (_module.Mode == InstrumentationMode.Debug)
             {
-                foreach (var breakpoint in _breakpointsBySite)
-                {
-                    if (breakpoint is not null) Guest.DebugMemory.Write(DebugMemory.FlagsBase + _module.Sites[breakpoint.SiteId].RunStart, [1]);
-                }
+                foreach (int run in _breakpointsByRun.Keys) Guest.DebugMemory.Write(DebugMemory.FlagsBase + run, [1]);
                 WriteFunctionFlags(0, _breakpointsByFunction.Length);
             }
             Apply(first, frame: -1);
@@ -156,8 +154,7 @@ internal sealed partial class GuestRun : IDisposable
     private bool ConsiderStop(ProbeSite site, int frame)
     {
         if (_runToCompletion) return false;
-        var breakpoint = _breakpointsBySite[site.Id];
-        if (breakpoint is not null)
+        if (_breakpointsBySite.TryGetValue(site.Id, out var breakpoint))
         {
             breakpoint.HitCount++;
             Pause(new BreakpointStop(breakpoint, breakpoint.HitCount), frame);
@@ -251,9 +248,10 @@ internal sealed partial class GuestRun : IDisposable
 
     private bool BreakpointBetween(int from, int end)
     {
+        if (_breakpointsBySite.Count == 0) return false;
         for (int id = from; id < end; id++)
         {
-            if (_breakpointsBySite[id] is not null) return true;
+            if (_breakpointsBySite.ContainsKey(id)) return true;
         }
         return false;
     }

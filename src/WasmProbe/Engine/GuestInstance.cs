@@ -195,7 +195,7 @@ public sealed class GuestInstance : IDisposable
     {
         try
         {
-            return _compiledModules.Rent(_module.Bytes, () => WasmtimeLimits.ThrowIfExceeded(_module));
+            return _compiledModules.Rent(_module.BytesHash, () => _module.Bytes, () => WasmtimeLimits.ThrowIfExceeded(_module));
         }
         catch (Wasmtime.WasmtimeException error) when (WasmtimeLimits.OriginalIsValid(_module))
         {

@@ -1,3 +1,4 @@
+using WasmProbe.Caching;
 using WasmProbe.Wasm.Encoding;
 using WasmProbe.Wasm.Model;
 
@@ -14,12 +15,29 @@ public sealed class InstrumentedModule
 
     private readonly ProbeSite[] _sites;
     private readonly int _siteCount;
+    private readonly Lazy<byte[]> _bytes;
+    private readonly Lazy<string> _bytesHash;
 
     internal InstrumentedModule(Module original, byte[] bytes, PcMap pcMap, ProbeSite[] sites, int siteCount, FrameLayout?[] layouts,
         DebugMemory memory, InstrumentationMode mode, ExportNames exports)
+        : this(original, new Lazy<byte[]>(bytes), new Lazy<string>(() => ContentHash.Of(bytes)), bytes.Length, pcMap, sites, siteCount, layouts, memory, mode, exports)
+    {
+    }
+
+    /// <summary>A module whose binary is read only when it is needed (to compile it: not when its compiled code is cached).</summary>
+    internal InstrumentedModule(Module original, Func<byte[]> bytes, string bytesHash, int size, PcMap pcMap, ProbeSite[] sites, int siteCount,
+        FrameLayout?[] layouts, DebugMemory memory, InstrumentationMode mode, ExportNames exports)
+        : this(original, new Lazy<byte[]>(bytes), new Lazy<string>(bytesHash), size, pcMap, sites, siteCount, layouts, memory, mode, exports)
+    {
+    }
+
+    private InstrumentedModule(Module original, Lazy<byte[]> bytes, Lazy<string> bytesHash, int size, PcMap pcMap, ProbeSite[] sites, int siteCount,
+        FrameLayout?[] layouts, DebugMemory memory, InstrumentationMode mode, ExportNames exports)
     {
         Original = original;
-        Bytes = bytes;
+        _bytes = bytes;
+        _bytesHash = bytesHash;
+        Size = size;
         PcMap = pcMap;
         _sites = sites;
         _siteCount = siteCount;
@@ -30,7 +48,13 @@ public sealed class InstrumentedModule
     }
 
     public Module Original { get; }
-    public byte[] Bytes { get; }
+    public byte[] Bytes => _bytes.Value;
+
+    /// <summary>The SHA-256 of <see cref="Bytes"/> (<see cref="ContentHash"/>), which keys its compiled code.</summary>
+    internal string BytesHash => _bytesHash.Value;
+
+    /// <summary>The length of <see cref="Bytes"/>.</summary>
+    public int Size { get; }
     public PcMap PcMap { get; }
     /// <summary>The sites, ordered by function and pc (a debug build has one per instruction: no index beside them).</summary>
     public ReadOnlySpan<ProbeSite> Sites => _sites.AsSpan(0, _siteCount);

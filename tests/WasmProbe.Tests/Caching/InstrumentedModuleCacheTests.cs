@@ -17,7 +17,9 @@ public sealed class InstrumentedModuleCacheTests : IDisposable
 
     private ModuleCache NewProcessCache() => new(new CacheSettings { Directory = _fixture.Directory });
 
-    private string[] InstrumentedEntries() => Directory.GetFiles(_fixture.Directory, "*" + StoredKind.InstrumentedModule.Extension);
+    private string[] InstrumentedEntries() => Entries(StoredKind.InstrumentedModule);
+
+    private string[] Entries(StoredKind kind) => Directory.GetFiles(_fixture.Directory, "*" + kind.Extension);
 
     private static DebugSession Session(ModuleCache cache, InstrumentationMode mode = InstrumentationMode.Debug, bool watchWrites = false) =>
         DebugSession.Create(Sort, new DebugSessionOptions
@@ -61,8 +63,9 @@ public sealed class InstrumentedModuleCacheTests : IDisposable
         using var session = Session(NewProcessCache(), mode, watchWrites);
         var built = session.Instrumentation;
 
-        var read = InstrumentedModuleFormat.Read(InstrumentedModuleFormat.Write(built), built.Original);
+        var read = InstrumentedModuleFormat.Read(InstrumentedModuleFormat.Write(built), built.Original, hash => hash == built.BytesHash ? built.Bytes : []);
 
+        (read.BytesHash, read.Size).ShouldBe((built.BytesHash, built.Bytes.Length));
         read.Bytes.ShouldBe(built.Bytes);
         read.Mode.ShouldBe(mode);
         read.Sites.ToArray().Select(Describe).ShouldBe(built.Sites.ToArray().Select(Describe));
@@ -74,7 +77,7 @@ public sealed class InstrumentedModuleCacheTests : IDisposable
         Describe(read.Exports).ShouldBe(Describe(built.Exports));
     }
 
-    public static TheoryData<string> Damages => ["truncated", "metadata byte flipped", "binary byte flipped", "garbage"];
+    public static TheoryData<string> Damages => ["truncated", "metadata byte flipped", "last byte flipped", "garbage"];
 
     [Theory]
     [MemberData(nameof(Damages))]
@@ -88,7 +91,7 @@ public sealed class InstrumentedModuleCacheTests : IDisposable
         {
             case "truncated": bad = good[..(good.Length * 2 / 3)]; break;
             case "metadata byte flipped": bad[48 + 40] ^= 0x10; break;
-            case "binary byte flipped": bad[^100] ^= 0x10; break;
+            case "last byte flipped": bad[^1] ^= 0x10; break;
             default: bad = [.. good[..48], .. Enumerable.Range(0, good.Length - 48).Select(i => (byte)(i * 31))]; break;
         }
         File.WriteAllBytes(entry, bad);
@@ -99,6 +102,46 @@ public sealed class InstrumentedModuleCacheTests : IDisposable
         again.ShouldBe(built);
         File.ReadAllBytes(InstrumentedEntries().ShouldHaveSingleItem()).ShouldBe(good);
         StepTrace(NewProcessCache()).FromDisk.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_process_that_finds_the_compiled_code_never_reads_the_instrumented_binary()
+    {
+        var (built, _) = StepTrace(NewProcessCache());
+        File.Delete(Entries(StoredKind.InstrumentedBinary).ShouldHaveSingleItem());
+
+        var (loaded, fromDisk) = StepTrace(NewProcessCache());
+
+        fromDisk.ShouldBeTrue();
+        loaded.ShouldBe(built);
+        Entries(StoredKind.InstrumentedBinary).ShouldBeEmpty("the binary was not needed, so it was neither read nor built again");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_missing_or_damaged_binary_is_built_again_when_the_compiled_code_is_gone(bool damaged)
+    {
+        var (built, _) = StepTrace(NewProcessCache());
+        string binary = Entries(StoredKind.InstrumentedBinary).ShouldHaveSingleItem();
+        byte[] good = File.ReadAllBytes(binary);
+        if (damaged)
+        {
+            byte[] bad = [.. good];
+            bad[^100] ^= 0x10;
+            File.WriteAllBytes(binary, bad);
+        }
+        else
+        {
+            File.Delete(binary);
+        }
+        foreach (string compiled in Entries(StoredKind.CompiledCode)) File.Delete(compiled);
+
+        var (again, fromDisk) = StepTrace(NewProcessCache());
+
+        fromDisk.ShouldBeTrue("the metadata was sound, only the binary had to be built");
+        again.ShouldBe(built);
+        File.ReadAllBytes(binary).ShouldBe(good);
     }
 
     [Fact]
