@@ -46,11 +46,13 @@ internal sealed class CompiledModuleCache
     private CompiledModule Load(Func<byte[]> wasm, string hash, Action? beforeCompile)
     {
         byte[]? key = Disk is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes($"{hash}\n{_engineIdentity}"));
-        if (key is not null && Disk!.TryRead(key, StoredKind.CompiledCode) is { } stored)
+        if (key is not null && Disk!.TryLocate(key, StoredKind.CompiledCode) is { } path)
         {
             try
             {
-                return new CompiledModule(Wasmtime.Module.Deserialize(_engine, ModuleName, stored), stored.Count, CompiledOrigin.Disk);
+                // Mapped from the file, not read into the process and copied (50 ms for SQLite's 2.7 MB, 1 ms mapped).
+                var mapped = Wasmtime.Module.DeserializeFile(_engine, ModuleName, path);
+                return new CompiledModule(mapped, new FileInfo(path).Length - DiskStore.TrailerLength, CompiledOrigin.Disk);
             }
             catch (Exception)
             {

@@ -3,10 +3,11 @@ using System.Buffers.Binary;
 namespace WasmProbe.Caching;
 
 /// <summary>What sessions build from a module, on disk, one file per key and kind (<c>&lt;key hex&gt;.cwasm</c> for compiled
-/// code, <c>.wpim</c> and <c>.wpbin</c> for instrumented modules' metadata and binaries), shared by every process using the directory. A file is a header (the
-/// kind's magic with its format version, the 32-byte key, the payload length) and the payload (Wasmtime's serialized
-/// module, <see cref="InstrumentedModuleFormat"/>, or an instrumented binary). Files are written to a temporary name and renamed into place, so readers never see
-/// half a file; a file whose header does not match is deleted. The directory is kept under its size bound by deleting
+/// code, <c>.wpim</c> and <c>.wpbin</c> for instrumented modules' metadata and binaries), shared by every process using the directory. A file is the
+/// payload (Wasmtime's serialized module, <see cref="InstrumentedModuleFormat"/>, or an instrumented binary) and a trailer (the
+/// kind's magic with its format version, the 32-byte key, the payload length): at the end, so that Wasmtime can map a
+/// compiled-code file in place (<see cref="TryLocate"/>; it ignores bytes after its own). Files are written to a
+/// temporary name and renamed into place, so readers never see half a file; a file whose trailer does not match is deleted. The directory is kept under its size bound by deleting
 /// the least recently used files (a hit refreshes a file's write time). Best effort throughout: an IO failure is a
 /// miss, never an error.</summary>
 internal sealed class DiskStore(string directory, long capacityBytes)
@@ -14,7 +15,7 @@ internal sealed class DiskStore(string directory, long capacityBytes)
     public const int KeyLength = 32;
 
     private const int MagicLength = 8;
-    private const int HeaderLength = MagicLength + KeyLength + sizeof(long);
+    public const int TrailerLength = MagicLength + KeyLength + sizeof(long);
 
     /// <summary>Temporary files older than this were left by a writer that died.</summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
@@ -45,13 +46,43 @@ internal sealed class DiskStore(string directory, long capacityBytes)
         {
             return null;
         }
-        if (!HasHeader(file, key, kind))
+        if (!HasTrailer(file, file.Length, key, kind))
         {
             Delete(path);
             return null;
         }
         Touch(path);
-        return new ArraySegment<byte>(file, HeaderLength, file.Length - HeaderLength);
+        return new ArraySegment<byte>(file, 0, file.Length - TrailerLength);
+    }
+
+    /// <summary>The path of the entry under <paramref name="key"/> when its trailer is sound (only the trailer is read),
+    /// or null as <see cref="TryRead"/>. Its payload is the file's first <c>length - </c><see cref="TrailerLength"/> bytes.</summary>
+    public string? TryLocate(byte[] key, StoredKind kind)
+    {
+        string path = PathOf(key, kind);
+        var trailer = new byte[TrailerLength];
+        long length;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+            length = file.Length;
+            if (length >= TrailerLength)
+            {
+                file.Position = length - TrailerLength;
+                file.ReadExactly(trailer);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        if (!HasTrailer(trailer, length, key, kind))
+        {
+            Delete(path);
+            return null;
+        }
+        Touch(path);
+        return path;
     }
 
     public void Write(byte[] key, StoredKind kind, ReadOnlySpan<byte> payload)
@@ -63,8 +94,8 @@ internal sealed class DiskStore(string directory, long capacityBytes)
             System.IO.Directory.CreateDirectory(directory);
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                stream.Write(Header(key, kind, payload.Length));
                 stream.Write(payload);
+                stream.Write(Trailer(key, kind, payload.Length));
             }
             File.Move(temporary, path, overwrite: true);
             Touch(path);
@@ -77,7 +108,7 @@ internal sealed class DiskStore(string directory, long capacityBytes)
         bool overBound;
         lock (_gate)
         {
-            _knownBytes += HeaderLength + payload.Length;
+            _knownBytes += TrailerLength + payload.Length;
             overBound = _knownBytes is not { } known || known > capacityBytes;
         }
         if (overBound) Trim();
@@ -112,20 +143,25 @@ internal sealed class DiskStore(string directory, long capacityBytes)
         lock (_gate) _knownBytes = total;
     }
 
-    private static byte[] Header(byte[] key, StoredKind kind, long payloadLength)
+    private static byte[] Trailer(byte[] key, StoredKind kind, long payloadLength)
     {
-        var header = new byte[HeaderLength];
-        kind.Magic.CopyTo(header, 0);
-        key.CopyTo(header, MagicLength);
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(MagicLength + KeyLength), payloadLength);
-        return header;
+        var trailer = new byte[TrailerLength];
+        kind.Magic.CopyTo(trailer, 0);
+        key.CopyTo(trailer, MagicLength);
+        BinaryPrimitives.WriteInt64LittleEndian(trailer.AsSpan(MagicLength + KeyLength), payloadLength);
+        return trailer;
     }
 
-    private static bool HasHeader(byte[] file, byte[] key, StoredKind kind) =>
-        file.Length >= HeaderLength
-        && file.AsSpan(0, MagicLength).SequenceEqual(kind.Magic)
-        && file.AsSpan(MagicLength, KeyLength).SequenceEqual(key)
-        && BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(MagicLength + KeyLength)) == file.Length - HeaderLength;
+    /// <param name="bytes">The file, or its last <see cref="TrailerLength"/> bytes.</param>
+    /// <param name="fileLength">The file's length.</param>
+    private static bool HasTrailer(byte[] bytes, long fileLength, byte[] key, StoredKind kind)
+    {
+        if (fileLength < TrailerLength || bytes.Length < TrailerLength) return false;
+        var trailer = bytes.AsSpan(bytes.Length - TrailerLength);
+        return trailer[..MagicLength].SequenceEqual(kind.Magic)
+            && trailer.Slice(MagicLength, KeyLength).SequenceEqual(key)
+            && BinaryPrimitives.ReadInt64LittleEndian(trailer[(MagicLength + KeyLength)..]) == fileLength - TrailerLength;
+    }
 
     private static void Touch(string path)
     {
@@ -154,9 +190,9 @@ internal sealed class DiskStore(string directory, long capacityBytes)
 /// format version: a new format is a miss, not a misreading).</summary>
 internal sealed class StoredKind
 {
-    public static readonly StoredKind CompiledCode = new(".cwasm", "WPCODE\0\u0001"u8);
-    public static readonly StoredKind InstrumentedModule = new(".wpim", "WPINST\0\u0002"u8);
-    public static readonly StoredKind InstrumentedBinary = new(".wpbin", "WPBIN\0\0\u0001"u8);
+    public static readonly StoredKind CompiledCode = new(".cwasm", "WPCODE\0\u0002"u8);
+    public static readonly StoredKind InstrumentedModule = new(".wpim", "WPINST\0\u0003"u8);
+    public static readonly StoredKind InstrumentedBinary = new(".wpbin", "WPBIN\0\0\u0002"u8);
     public static readonly IReadOnlyList<StoredKind> All = [CompiledCode, InstrumentedModule, InstrumentedBinary];
 
     private StoredKind(string extension, ReadOnlySpan<byte> magic)

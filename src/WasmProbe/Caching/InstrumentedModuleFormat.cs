@@ -11,10 +11,11 @@ namespace WasmProbe.Caching;
 /// <summary>An <see cref="InstrumentedModule"/> as bytes, so that a new process skips instrumenting (0.4-0.7 s on
 /// SQLite): everything but the module it was built from, which the reader supplies, and the instrumented binary, which
 /// is stored apart and read only to compile it (a warm process loads compiled code and never needs the binary: on
-/// SQLite -O0 that is 10 MB not read, copied and hashed). The metadata (sites, frame layouts, pc map, export names, the
+/// SQLite -O0 that is 6.6 MB not read, copied and hashed). The metadata (sites, frame layouts, pc map, export names, the
 /// binary's hash and size) carries its SHA-256. A debug build has a site per instruction, so a site is a
 /// byte of flags and mostly one byte of pc delta (SQLite -O0's 893,000 sites, frame layouts and pc map take 7.5 MB);
-/// stack shapes are stored once and shared again when read, as <see cref="StackShapes"/> shares them.</summary>
+/// stack shapes are stored once and shared again when read, as <see cref="StackShapes"/> shares them. Sites are decoded
+/// by block and the pc map as a whole when first used: a session reads a few functions' sites and maps pcs only at a trap.</summary>
 internal static class InstrumentedModuleFormat
 {
     private const int ChecksumLength = 32;
@@ -28,7 +29,9 @@ internal static class InstrumentedModuleFormat
         WriteLayouts(metadata, module.Layouts);
         metadata.U32(module.Memory.SiteCount);
         metadata.U32(module.Memory.FunctionCount);
-        WritePcMap(metadata, module.PcMap);
+        var pcMap = new WasmWriter();
+        WritePcMap(pcMap, module.PcMap);
+        metadata.Sized(pcMap);
         WriteExports(metadata, module.Exports);
         metadata.Name(module.BytesHash);
         metadata.U32(module.Size);
@@ -68,12 +71,15 @@ internal static class InstrumentedModuleFormat
         var sites = ReadSites(reader);
         var layouts = ReadLayouts(reader);
         var memory = new DebugMemory(reader.ReadIndex(), reader.ReadIndex());
-        var pcMap = ReadPcMap(reader);
+        int pcMapLength = reader.ReadIndex();
+        int pcMapStart = reader.ReadBytesStart(pcMapLength);
+        byte[] bytes = reader.Bytes;
+        Func<PcMap> pcMap = () => ReadPcMap(new WasmReader(bytes, pcMapStart, pcMapStart + pcMapLength));
         var exports = ReadExports(reader);
         string hash = reader.ReadName();
         int size = reader.ReadIndex();
         if (layouts.Length != original.IndexSpaces.FunctionCount) throw Damaged("it was built from another module");
-        return new InstrumentedModule(original, () => binary(hash), hash, size, pcMap, sites, sites.Length, layouts, memory, mode, exports) { FromDisk = true };
+        return new InstrumentedModule(original, () => binary(hash), hash, size, pcMap, sites, layouts, memory, mode, exports) { FromDisk = true };
     }
 
     [Flags]
@@ -87,22 +93,41 @@ internal static class InstrumentedModuleFormat
         SameShape = 1 << 7,
     }
 
-    private static void WriteSites(WasmWriter writer, ReadOnlySpan<ProbeSite> sites)
+    /// <summary>The stack shapes, then the sites in blocks of <see cref="SiteTable.BlockSize"/>, each decodable alone:
+    /// an index of each block's byte length and first location, then the blocks.</summary>
+    private static void WriteSites(WasmWriter writer, SiteTable sites)
     {
+        var all = sites.ToArray();
         var shapes = new Dictionary<ValType[], int>(ReferenceEqualityComparer.Instance);
         var shapeList = new List<ValType[]>();
-        foreach (var site in sites)
+        foreach (var site in all)
         {
             if (shapes.TryAdd(site.StackTypes, shapeList.Count)) shapeList.Add(site.StackTypes);
         }
         writer.U32(shapeList.Count);
         foreach (var shape in shapeList) WriteTypes(writer, shape);
 
-        writer.U32(sites.Length);
-        ProbeSite previous = new(0, 0, -1, 0, SiteKinds.None, [], 0);
-        for (int i = 0; i < sites.Length; i++)
+        writer.U32(all.Length);
+        var blocks = new List<WasmWriter>();
+        for (int first = 0; first < all.Length; first += SiteTable.BlockSize)
         {
-            var site = sites[i];
+            var block = new WasmWriter();
+            WriteBlock(block, all.AsSpan(first, Math.Min(SiteTable.BlockSize, all.Length - first)), first, shapes);
+            writer.U32(block.Length);
+            writer.U32(all[first].Function);
+            writer.U32(all[first].Pc);
+            blocks.Add(block);
+        }
+        foreach (var block in blocks) writer.Bytes(block);
+    }
+
+    private static void WriteBlock(WasmWriter writer, ReadOnlySpan<ProbeSite> sites, int firstId, Dictionary<ValType[], int> shapes)
+    {
+        var previous = BlockStart;
+        for (int k = 0; k < sites.Length; k++)
+        {
+            var site = sites[k];
+            int i = firstId + k;
             bool sameFunction = site.Function == previous.Function;
             var flags = (SiteFlags)site.Kinds
                 | (sameFunction ? SiteFlags.SameFunction : 0)
@@ -121,16 +146,42 @@ internal static class InstrumentedModuleFormat
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ProbeSite[] ReadSites(WasmReader reader)
+    private static readonly ProbeSite BlockStart = new(0, 0, -1, 0, SiteKinds.None, [], 0);
+
+    /// <summary>Reads the index of the sites; a block is decoded from <paramref name="reader"/>'s bytes (which the
+    /// checksum covered) when the table first needs it.</summary>
+    private static SiteTable ReadSites(WasmReader reader)
     {
         var shapes = new ValType[reader.ReadIndex()][];
         for (int i = 0; i < shapes.Length; i++) shapes[i] = ReadTypes(reader);
 
-        var sites = new ProbeSite[reader.ReadIndex()];
-        ProbeSite previous = new(0, 0, -1, 0, SiteKinds.None, [], 0);
-        for (int i = 0; i < sites.Length; i++)
+        int count = reader.ReadIndex();
+        int blockCount = (count + SiteTable.BlockSize - 1) / SiteTable.BlockSize;
+        var starts = new CodeLocation[blockCount];
+        var lengths = new int[blockCount];
+        for (int b = 0; b < blockCount; b++)
         {
+            lengths[b] = reader.ReadIndex();
+            starts[b] = new CodeLocation(reader.ReadIndex(), reader.ReadIndex());
+        }
+        var offsets = new int[blockCount];
+        for (int b = 0; b < blockCount; b++) offsets[b] = reader.ReadBytesStart(lengths[b]);
+        byte[] bytes = reader.Bytes;
+        return new SiteTable(count, starts, b =>
+        {
+            int first = b * SiteTable.BlockSize;
+            return ReadBlock(new WasmReader(bytes, offsets[b], offsets[b] + lengths[b]), first, Math.Min(SiteTable.BlockSize, count - first), shapes);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ProbeSite[] ReadBlock(WasmReader reader, int firstId, int count, ValType[][] shapes)
+    {
+        var sites = new ProbeSite[count];
+        var previous = BlockStart;
+        for (int k = 0; k < count; k++)
+        {
+            int i = firstId + k;
             var flags = (SiteFlags)reader.ReadByte();
             int function = flags.HasFlag(SiteFlags.SameFunction) ? previous.Function : previous.Function + reader.ReadS32();
             int instruction = flags.HasFlag(SiteFlags.NextInstruction) ? previous.InstructionIndex + 1 : reader.ReadS32();
@@ -138,7 +189,7 @@ internal static class InstrumentedModuleFormat
             var stack = flags.HasFlag(SiteFlags.SameShape) ? previous.StackTypes : shapes[reader.ReadIndex()];
             int id = flags.HasFlag(SiteFlags.IdIsIndex) ? i : i + reader.ReadS32();
             int runStart = flags.HasFlag(SiteFlags.StartsRun) ? id : id - reader.ReadS32();
-            previous = sites[i] = new ProbeSite(id, function, instruction, pc, (SiteKinds)(flags & SiteFlags.KindsMask), stack, runStart);
+            previous = sites[k] = new ProbeSite(id, function, instruction, pc, (SiteKinds)(flags & SiteFlags.KindsMask), stack, runStart);
         }
         return sites;
     }

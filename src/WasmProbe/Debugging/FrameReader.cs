@@ -37,7 +37,7 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
         while (frame >= module.Memory.FramesBase && frames.Count < MaxFrames)
         {
             var record = Read(frame);
-            if ((uint)record.Site >= (uint)module.Sites.Length) break;
+            if ((uint)record.Site >= (uint)module.Sites.Count) break;
             frames.Add(read(frame, record));
             if (record.Parent >= frame) break;
             frame = record.Parent;

@@ -135,7 +135,7 @@ internal sealed partial class GuestRun : IDisposable
 
     private void StopsAt(int siteId, int frame)
     {
-        if (_runToCompletion || Frames is null || (uint)siteId >= (uint)_module.Sites.Length) return;
+        if (_runToCompletion || Frames is null || (uint)siteId >= (uint)_module.Sites.Count) return;
         _lastReplayed = null;
         var site = _module.Sites[siteId];
         if ((site.Kinds & SiteKinds.Probe) != 0)
@@ -173,7 +173,7 @@ internal sealed partial class GuestRun : IDisposable
     private void ReplayRun(ProbeSite start, int frame)
     {
         int end = start.Id + 1;
-        while (end < _module.Sites.Length && _module.Sites[end].RunStart == start.Id) end++;
+        while (end < _module.Sites.Count && _module.Sites[end].RunStart == start.Id) end++;
         if (end == start.Id + 1) return;
         RunReplayer? replayer = null;
         var code = _module.Original.Bodies[start.Function - _module.Original.IndexSpaces.ImportedFunctionCount].Code;
@@ -442,7 +442,7 @@ internal sealed partial class GuestRun : IDisposable
         while (parent >= _module.Memory.FramesBase)
         {
             var record = Frames.Read(parent);
-            if ((uint)record.Site >= (uint)_module.Sites.Length) return null;
+            if ((uint)record.Site >= (uint)_module.Sites.Count) return null;
             var call = _module.Sites[record.Site];
             if (ExceptionHandlers.Catches(_module.Original, call.Function, call.InstructionIndex, tag)) return true;
             if (record.Parent >= parent) break;

@@ -13,34 +13,33 @@ public sealed class InstrumentedModule
     public const string WriteImport = "write";
     public const string GlobalWriteImport = "global_write";
 
-    private readonly ProbeSite[] _sites;
-    private readonly int _siteCount;
     private readonly Lazy<byte[]> _bytes;
     private readonly Lazy<string> _bytesHash;
+    private readonly Lazy<PcMap> _pcMap;
 
     internal InstrumentedModule(Module original, byte[] bytes, PcMap pcMap, ProbeSite[] sites, int siteCount, FrameLayout?[] layouts,
         DebugMemory memory, InstrumentationMode mode, ExportNames exports)
-        : this(original, new Lazy<byte[]>(bytes), new Lazy<string>(() => ContentHash.Of(bytes)), bytes.Length, pcMap, sites, siteCount, layouts, memory, mode, exports)
+        : this(original, new Lazy<byte[]>(bytes), new Lazy<string>(() => ContentHash.Of(bytes)), bytes.Length, new Lazy<PcMap>(pcMap), new SiteTable(sites, siteCount), layouts, memory, mode, exports)
     {
     }
 
-    /// <summary>A module whose binary is read only when it is needed (to compile it: not when its compiled code is cached).</summary>
-    internal InstrumentedModule(Module original, Func<byte[]> bytes, string bytesHash, int size, PcMap pcMap, ProbeSite[] sites, int siteCount,
+    /// <summary>A module whose binary is read only when it is needed (to compile it: not when its compiled code is
+    /// cached), and its pc map only when a pc of the binary is to be mapped (at a trap).</summary>
+    internal InstrumentedModule(Module original, Func<byte[]> bytes, string bytesHash, int size, Func<PcMap> pcMap, SiteTable sites,
         FrameLayout?[] layouts, DebugMemory memory, InstrumentationMode mode, ExportNames exports)
-        : this(original, new Lazy<byte[]>(bytes), new Lazy<string>(bytesHash), size, pcMap, sites, siteCount, layouts, memory, mode, exports)
+        : this(original, new Lazy<byte[]>(bytes), new Lazy<string>(bytesHash), size, new Lazy<PcMap>(pcMap), sites, layouts, memory, mode, exports)
     {
     }
 
-    private InstrumentedModule(Module original, Lazy<byte[]> bytes, Lazy<string> bytesHash, int size, PcMap pcMap, ProbeSite[] sites, int siteCount,
+    private InstrumentedModule(Module original, Lazy<byte[]> bytes, Lazy<string> bytesHash, int size, Lazy<PcMap> pcMap, SiteTable sites,
         FrameLayout?[] layouts, DebugMemory memory, InstrumentationMode mode, ExportNames exports)
     {
         Original = original;
         _bytes = bytes;
         _bytesHash = bytesHash;
         Size = size;
-        PcMap = pcMap;
-        _sites = sites;
-        _siteCount = siteCount;
+        _pcMap = pcMap;
+        Sites = sites;
         Layouts = layouts;
         Memory = memory;
         Mode = mode;
@@ -55,9 +54,9 @@ public sealed class InstrumentedModule
 
     /// <summary>The length of <see cref="Bytes"/>.</summary>
     public int Size { get; }
-    public PcMap PcMap { get; }
+    public PcMap PcMap => _pcMap.Value;
     /// <summary>The sites, ordered by function and pc (a debug build has one per instruction: no index beside them).</summary>
-    public ReadOnlySpan<ProbeSite> Sites => _sites.AsSpan(0, _siteCount);
+    public SiteTable Sites { get; }
 
     /// <summary>Shadow frame layout per function index; null for functions without shadow frames.</summary>
     public FrameLayout?[] Layouts { get; }
@@ -69,21 +68,7 @@ public sealed class InstrumentedModule
     /// <summary>Whether this process read the module from the disk cache instead of instrumenting.</summary>
     internal bool FromDisk { get; init; }
 
-    public ProbeSite? SiteAt(CodeLocation location)
-    {
-        var sites = Sites;
-        int lo = 0, hi = sites.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            var site = sites[mid];
-            int order = site.Function != location.Function ? site.Function.CompareTo(location.Function) : site.Pc.CompareTo(location.Pc);
-            if (order == 0) return site;
-            if (order < 0) lo = mid + 1;
-            else hi = mid - 1;
-        }
-        return null;
-    }
+    public ProbeSite? SiteAt(CodeLocation location) => Sites.Find(location);
 }
 
 /// <summary>Export names under which the instrumented module exposes its debug state and the original module's

@@ -50,9 +50,9 @@ public sealed class DiskCacheTests : IDisposable
         {
             "truncated" => good[..(good.Length / 2)],
             "garbage" => [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7))],
-            "older format" => [.. good[..7], 0, .. good[8..]],
-            "other key" => [.. good[..8], (byte)~good[8], .. good[9..]],
-            _ => [.. good[..48], .. new byte[good.Length - 48]],
+            "older format" => [.. good[..^41], 0, .. good[^40..]],
+            "other key" => [.. good[..^40], (byte)~good[^40], .. good[^39..]],
+            _ => [.. new byte[good.Length - DiskStore.TrailerLength], .. good[^DiskStore.TrailerLength..]],
         };
         File.WriteAllBytes(entry, bad);
 

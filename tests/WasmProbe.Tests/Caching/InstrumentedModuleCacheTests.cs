@@ -70,6 +70,8 @@ public sealed class InstrumentedModuleCacheTests : IDisposable
         read.Mode.ShouldBe(mode);
         read.Sites.ToArray().Select(Describe).ShouldBe(built.Sites.ToArray().Select(Describe));
         DistinctShapes(read).ShouldBe(DistinctShapes(built), "sites share their stack shapes as built");
+        foreach (var site in built.Sites.ToArray()) Describe(read.SiteAt(new(site.Function, site.Pc))!.Value).ShouldBe(Describe(site));
+        read.SiteAt(new(0, -1)).ShouldBeNull();
         read.Layouts.Select(Describe).ShouldBe(built.Layouts.Select(Describe));
         (read.Memory.SiteCount, read.Memory.FunctionCount).ShouldBe((built.Memory.SiteCount, built.Memory.FunctionCount));
         read.PcMap.Count.ShouldBe(built.PcMap.Count);
@@ -90,9 +92,9 @@ public sealed class InstrumentedModuleCacheTests : IDisposable
         switch (damage)
         {
             case "truncated": bad = good[..(good.Length * 2 / 3)]; break;
-            case "metadata byte flipped": bad[48 + 40] ^= 0x10; break;
-            case "last byte flipped": bad[^1] ^= 0x10; break;
-            default: bad = [.. good[..48], .. Enumerable.Range(0, good.Length - 48).Select(i => (byte)(i * 31))]; break;
+            case "metadata byte flipped": bad[40] ^= 0x10; break;
+            case "last byte flipped": bad[^(DiskStore.TrailerLength + 1)] ^= 0x10; break;
+            default: bad = [.. Enumerable.Range(0, good.Length - DiskStore.TrailerLength).Select(i => (byte)(i * 31)), .. good[^DiskStore.TrailerLength..]]; break;
         }
         File.WriteAllBytes(entry, bad);
 
