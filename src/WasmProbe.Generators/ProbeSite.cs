@@ -1,6 +1,5 @@
 using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Generators;
 

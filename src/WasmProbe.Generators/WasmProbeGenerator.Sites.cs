@@ -4,7 +4,6 @@ using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Dwarf;
 using WasmProbe.Wasm.Resolution;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Generators;
 

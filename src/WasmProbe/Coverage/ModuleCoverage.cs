@@ -1,6 +1,4 @@
 using System.Globalization;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Coverage;
 

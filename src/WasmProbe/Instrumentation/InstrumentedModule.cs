@@ -1,5 +1,4 @@
 using WasmProbe.Wasm.Encoding;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Instrumentation;
 

@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Wasm.Instructions;
 
 /// <summary>A sequence of instructions ending with its final <c>end</c>: a function body's code or a constant
