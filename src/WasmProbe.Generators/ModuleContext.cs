@@ -1,4 +1,3 @@
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Dwarf;

@@ -1,4 +1,3 @@
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Analysis;
 
 namespace WasmProbe.Generators;

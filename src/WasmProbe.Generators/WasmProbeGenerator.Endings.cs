@@ -1,4 +1,3 @@
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Generators;
