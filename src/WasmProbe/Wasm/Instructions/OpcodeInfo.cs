@@ -20,6 +20,15 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
     /// <summary>How <see cref="Immediates"/> are laid out in the binary format.</summary>
     public ImmediateLayout Layout { get; } = LayoutOf(immediates);
 
+    /// <summary>The entries in <see cref="Expression.Pool"/> per item of <see cref="Instruction.PoolCount"/>: 1 for br_table
+    /// labels and typed select types, 2 for try_table catch clauses; 0 when all immediates are in the instruction.</summary>
+    public int PoolWidth => Layout switch
+    {
+        ImmediateLayout.BrTable or ImmediateLayout.ValTypes => 1,
+        ImmediateLayout.TryTable => 2,
+        _ => 0,
+    };
+
     /// <summary>An immediate is a data index (which requires the data count section).</summary>
     public bool UsesDataIndex { get; } = immediates is ImmediateKind.Data or ImmediateKind.TypeData or ImmediateKind.MemoryInit;
 
