@@ -1,8 +1,6 @@
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Dwarf;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Generators;

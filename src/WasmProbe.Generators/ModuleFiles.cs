@@ -1,6 +1,5 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using WasmProbe.Generators.Model;
 
 namespace WasmProbe.Generators;
 

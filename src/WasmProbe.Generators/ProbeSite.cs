@@ -1,6 +1,4 @@
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Generators;
 

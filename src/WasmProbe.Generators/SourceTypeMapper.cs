@@ -1,5 +1,4 @@
 using System.Globalization;
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Dwarf.Variables;
 
 namespace WasmProbe.Generators;

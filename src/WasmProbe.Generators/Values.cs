@@ -1,7 +1,5 @@
 using System.Globalization;
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Resolution;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Generators;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using WasmProbe.Generators.Model;
 
 namespace WasmProbe.Generators;
 

@@ -1,5 +1,3 @@
-using WasmProbe.Generators.Model;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Generators;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Generators;

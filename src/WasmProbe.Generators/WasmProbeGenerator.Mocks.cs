@@ -1,7 +1,4 @@
 using System.Globalization;
-using WasmProbe.Generators.Model;
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Generators;
 

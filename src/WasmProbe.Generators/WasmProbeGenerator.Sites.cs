@@ -1,10 +1,8 @@
 using System.Globalization;
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Dwarf;
 using WasmProbe.Wasm.Resolution;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Generators;
 

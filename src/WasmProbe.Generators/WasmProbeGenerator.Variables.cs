@@ -1,4 +1,3 @@
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Dwarf;
 using WasmProbe.Wasm.Dwarf.Variables;
 

@@ -1,11 +1,8 @@
 using System.Globalization;
-using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Resolution;
 using WasmProbe.Wasm.Text;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Generators;
 

@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using WasmProbe.Engine.Wasi;
-using WasmProbe.Generators.Model;
 
 namespace WasmProbe.Generators;
 

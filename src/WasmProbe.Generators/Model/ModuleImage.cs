@@ -1,6 +1,5 @@
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Decoding;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Generators.Model;
 

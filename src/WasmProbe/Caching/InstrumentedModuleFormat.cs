@@ -3,8 +3,6 @@ using System.Security.Cryptography;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Encoding;
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Caching;
 

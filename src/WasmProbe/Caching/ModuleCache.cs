@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using WasmProbe.Engine;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Decoding;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Caching;
 

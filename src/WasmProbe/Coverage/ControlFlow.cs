@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Instructions;
-
 namespace WasmProbe.Coverage;
 
 internal enum EdgeKind : byte

@@ -1,6 +1,5 @@
 using System.Globalization;
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Instructions;
 
 namespace WasmProbe.Coverage;
 

@@ -1,10 +1,7 @@
 using System.Runtime.InteropServices;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Encoding;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Rewriting;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Coverage;
 
@@ -176,19 +173,7 @@ internal sealed class CoverageEmitter
     // ----- copies and new instructions -----
 
     /// <summary>Copies an instruction; pool immediates move into this body's pool.</summary>
-    private void Copy(in Instruction ins)
-    {
-        var immediates = OpcodeTable.Get(ins.Opcode).Immediates;
-        if (immediates is ImmediateKind.BrTable or ImmediateKind.TryTable or ImmediateKind.SelectTypes)
-        {
-            int width = immediates == ImmediateKind.TryTable ? 2 : 1;
-            int start = _pool.Count;
-            for (int k = 0; k < ins.PoolCount * width; k++) _pool.Add(Code.Pool[ins.PoolStart + k]);
-            _out.Add(new Instruction(ins.Opcode, ins.Offset, ins.Length, ins.A, start, ins.C));
-            return;
-        }
-        _out.Add(ins);
-    }
+    private void Copy(in Instruction ins) => _out.Add(Code.WithPoolIn(ins, _pool));
 
     private void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => _out.Add(new Instruction(opcode, -1, 0, a, b, c));
 

@@ -5,10 +5,7 @@ using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Encoding;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Rewriting;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Coverage;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Coverage;
 
@@ -193,20 +191,11 @@ public sealed class ModuleCoverage
 
 /// <summary>Coverage of one function: how often it was called, how often each coverable instruction ran and how each
 /// branch point went.</summary>
-public sealed class FunctionCoverage(int index, string name, long calls, IReadOnlyList<InstructionCoverage> instructions, IReadOnlyList<BranchCoverage> branches)
+/// <param name="Index">Index in the function index space (imports first).</param>
+/// <param name="Calls">How often the function was entered.</param>
+/// <param name="Instructions">The coverable instructions in pc order.</param>
+public sealed record FunctionCoverage(int Index, string Name, long Calls, IReadOnlyList<InstructionCoverage> Instructions, IReadOnlyList<BranchCoverage> Branches)
 {
-    /// <summary>Index in the function index space (imports first).</summary>
-    public int Index { get; } = index;
-    public string Name { get; } = name;
-
-    /// <summary>How often the function was entered.</summary>
-    public long Calls { get; } = calls;
-
-    /// <summary>The coverable instructions in pc order.</summary>
-    public IReadOnlyList<InstructionCoverage> Instructions { get; } = instructions;
-
-    public IReadOnlyList<BranchCoverage> Branches { get; } = branches;
-
     public long HitsAt(int pc)
     {
         foreach (var i in Instructions)

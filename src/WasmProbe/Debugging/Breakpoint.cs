@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Model;
-
 namespace WasmProbe.Debugging;
 
 /// <summary>A breakpoint at an instruction; the guest stops before the instruction executes, every time.</summary>

@@ -3,9 +3,7 @@ using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Resolution;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Debugging;
 

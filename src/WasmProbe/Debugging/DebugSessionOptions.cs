@@ -2,7 +2,6 @@ using WasmProbe.Caching;
 using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Instrumentation;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Debugging;
 

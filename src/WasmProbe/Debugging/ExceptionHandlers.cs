@@ -1,6 +1,4 @@
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Debugging;
 

@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Debugging;
 

@@ -1,7 +1,6 @@
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Debugging;
 

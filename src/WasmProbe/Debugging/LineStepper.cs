@@ -1,5 +1,4 @@
 using WasmProbe.Wasm.Dwarf;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Debugging;
 

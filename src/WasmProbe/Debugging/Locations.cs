@@ -1,4 +1,3 @@
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Debugging;

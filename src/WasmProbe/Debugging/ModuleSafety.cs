@@ -1,6 +1,4 @@
 using WasmProbe.Engine;
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Debugging;
 

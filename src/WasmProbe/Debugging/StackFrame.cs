@@ -1,6 +1,5 @@
 using WasmProbe.Inspection;
 using WasmProbe.Wasm.Dwarf.Variables;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Debugging;
 

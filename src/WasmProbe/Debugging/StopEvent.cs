@@ -1,5 +1,4 @@
 using WasmProbe.Inspection;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Debugging;
 

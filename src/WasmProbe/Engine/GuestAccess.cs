@@ -1,5 +1,4 @@
 using WasmProbe.Inspection;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Engine;
 

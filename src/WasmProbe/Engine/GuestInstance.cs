@@ -2,8 +2,6 @@ using WasmProbe.Caching;
 using WasmProbe.Engine.Wasi;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
-using WasmProbe.Wasm.Types;
-using TrapCodes = WasmProbe.Wasm.Model.TrapCodes;
 using WasmProbe.Watchpoints;
 
 namespace WasmProbe.Engine;

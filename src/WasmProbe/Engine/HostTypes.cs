@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Engine;
 
 /// <summary>Which value types may appear in a module's imports and exports when it runs on Wasmtime .NET: numbers,

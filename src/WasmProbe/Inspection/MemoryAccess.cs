@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.Intrinsics;
 using WasmProbe.Engine;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Inspection;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.Intrinsics;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Inspection;
 

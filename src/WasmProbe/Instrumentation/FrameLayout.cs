@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Instrumentation;
 
 /// <summary>Where a function's shadow frame keeps its values in the debug memory. A frame record is:

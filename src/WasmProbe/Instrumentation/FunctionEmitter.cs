@@ -1,7 +1,5 @@
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Instructions;
 using WasmProbe.Wasm.Rewriting;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Instrumentation;
 

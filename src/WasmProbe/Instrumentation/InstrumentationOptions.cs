@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Model;
-
 namespace WasmProbe.Instrumentation;
 
 public enum InstrumentationMode

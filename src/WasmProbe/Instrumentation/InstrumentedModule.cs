@@ -1,6 +1,5 @@
 using WasmProbe.Caching;
 using WasmProbe.Wasm.Encoding;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Instrumentation;
 

@@ -1,10 +1,7 @@
 using WasmProbe.Engine;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Encoding;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Rewriting;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Instrumentation;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Instrumentation;
 

@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Instrumentation;
 
 [Flags]

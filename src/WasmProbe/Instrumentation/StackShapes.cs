@@ -1,5 +1,4 @@
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Instrumentation;
 

@@ -4,7 +4,6 @@ using WasmProbe.Debugging;
 using WasmProbe.Inspection;
 using WasmProbe.Wasm.Dwarf;
 using WasmProbe.Wasm.Dwarf.Variables;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Probes;
 

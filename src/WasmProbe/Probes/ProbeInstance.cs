@@ -3,7 +3,6 @@ using WasmProbe.Coverage;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Probes;

@@ -5,7 +5,6 @@ using WasmProbe.Debugging;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Probes;
 

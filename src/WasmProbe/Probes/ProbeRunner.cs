@@ -1,6 +1,5 @@
 using WasmProbe.Debugging;
 using WasmProbe.Instrumentation;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Watchpoints;
 
 namespace WasmProbe.Probes;

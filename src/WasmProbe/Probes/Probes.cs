@@ -1,4 +1,3 @@
-using WasmProbe.Wasm.Model;
 using WasmProbe.Watchpoints;
 
 namespace WasmProbe.Probes;

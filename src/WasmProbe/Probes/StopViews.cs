@@ -1,7 +1,6 @@
 using WasmProbe.Debugging;
 using WasmProbe.Inspection;
 using WasmProbe.Wasm.Dwarf;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Probes;
 

@@ -1,6 +1,3 @@
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Replay;
 
 /// <summary>The instructions the host can replay from a frame's state: no calls, no effect outside the frame (loads

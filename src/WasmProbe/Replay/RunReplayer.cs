@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using System.Numerics;
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Replay;
 

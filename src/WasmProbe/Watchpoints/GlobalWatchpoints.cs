@@ -1,6 +1,5 @@
 using WasmProbe.Engine;
 using WasmProbe.Inspection;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Watchpoints;
 

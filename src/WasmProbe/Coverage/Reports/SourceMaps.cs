@@ -1,4 +1,3 @@
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Text;
 
 namespace WasmProbe.Coverage.Reports;

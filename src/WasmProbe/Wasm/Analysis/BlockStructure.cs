@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Instructions;
-
 namespace WasmProbe.Wasm.Analysis;
 
 /// <summary>The nesting of one body's blocks, from its instructions alone (no types): where each block, loop, if,

@@ -1,7 +1,3 @@
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Wasm.Analysis;
 
 /// <summary>What is known before each instruction of one function body executes: the operand stack types (bottom

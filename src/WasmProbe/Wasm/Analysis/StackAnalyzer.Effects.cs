@@ -1,7 +1,4 @@
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Analysis;
 

@@ -1,6 +1,3 @@
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Wasm.Analysis;
 
 /// <summary>Subtyping between value types (the GC proposal's rules, with declared supertypes for concrete types).</summary>

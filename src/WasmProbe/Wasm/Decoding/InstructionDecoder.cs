@@ -1,6 +1,4 @@
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Decoding;
 
@@ -89,46 +87,22 @@ internal sealed class InstructionDecoder
 
         long a = 0, bb = 0;
         int c = 0;
-        switch (info.Immediates)
+        if (info.UsesDataIndex) NoteDataIndexUse(start);
+        switch (info.Layout)
         {
-            case ImmediateKind.None:
+            case ImmediateLayout.None:
                 break;
-            case ImmediateKind.BlockType:
+            case ImmediateLayout.BlockType:
                 a = TypeDecoder.ReadBlockType(r).ToBits();
                 break;
-            case ImmediateKind.Label:
-            case ImmediateKind.Function:
-            case ImmediateKind.Local:
-            case ImmediateKind.Global:
-            case ImmediateKind.Table:
-            case ImmediateKind.Memory:
-            case ImmediateKind.Type:
-            case ImmediateKind.Tag:
-            case ImmediateKind.Element:
+            case ImmediateLayout.Index:
                 a = r.ReadIndex();
                 break;
-            case ImmediateKind.Data:
-                NoteDataIndexUse(start);
-                a = r.ReadIndex();
-                break;
-            case ImmediateKind.CallIndirect:
-            case ImmediateKind.TypeField:
-            case ImmediateKind.TypeType:
-            case ImmediateKind.TypeCount:
-            case ImmediateKind.TypeElem:
-            case ImmediateKind.MemoryCopy:
-            case ImmediateKind.TableInit:
-            case ImmediateKind.TableCopy:
+            case ImmediateLayout.IndexPair:
                 a = r.ReadIndex();
                 bb = r.ReadIndex();
                 break;
-            case ImmediateKind.TypeData:
-            case ImmediateKind.MemoryInit:
-                if (info.Immediates == ImmediateKind.MemoryInit || info.Opcode is Opcode.ArrayNewData or Opcode.ArrayInitData) NoteDataIndexUse(start);
-                a = r.ReadIndex();
-                bb = r.ReadIndex();
-                break;
-            case ImmediateKind.BrTable:
+            case ImmediateLayout.BrTable:
             {
                 int n = r.ReadCount();
                 bb = _pool.Count;
@@ -137,34 +111,33 @@ internal sealed class InstructionDecoder
                 a = r.ReadIndex();
                 break;
             }
-            case ImmediateKind.MemArg:
+            case ImmediateLayout.MemArg:
                 ReadMemArg(r, out a, out bb, out c);
                 break;
-            case ImmediateKind.MemArgLane:
+            case ImmediateLayout.MemArgLane:
                 ReadMemArg(r, out a, out bb, out c);
                 bb |= (long)r.ReadByte() << 32;
                 break;
-            case ImmediateKind.Lane:
+            case ImmediateLayout.Lane:
                 a = r.ReadByte();
                 break;
-            case ImmediateKind.Shuffle:
-            case ImmediateKind.V128:
+            case ImmediateLayout.Bytes16:
                 a = (long)r.ReadFixed64();
                 bb = (long)r.ReadFixed64();
                 break;
-            case ImmediateKind.I32:
+            case ImmediateLayout.S32:
                 a = r.ReadS32();
                 break;
-            case ImmediateKind.I64:
+            case ImmediateLayout.S64:
                 a = r.ReadS64();
                 break;
-            case ImmediateKind.F32:
+            case ImmediateLayout.Bytes4:
                 a = r.ReadFixed32();
                 break;
-            case ImmediateKind.F64:
+            case ImmediateLayout.Bytes8:
                 a = (long)r.ReadFixed64();
                 break;
-            case ImmediateKind.SelectTypes:
+            case ImmediateLayout.ValTypes:
             {
                 int n = r.ReadCount();
                 bb = _pool.Count;
@@ -172,12 +145,10 @@ internal sealed class InstructionDecoder
                 for (int i = 0; i < n; i++) _pool.Add(TypeDecoder.ReadValType(r).ToBits());
                 break;
             }
-            case ImmediateKind.HeapType:
-            case ImmediateKind.RefTest:
-            case ImmediateKind.RefTestNull:
+            case ImmediateLayout.HeapType:
                 a = TypeDecoder.ReadHeapType(r).Code;
                 break;
-            case ImmediateKind.BrOnCast:
+            case ImmediateLayout.BrOnCast:
             {
                 int flagsAt = r.Position;
                 byte flags = r.ReadByte();
@@ -190,7 +161,7 @@ internal sealed class InstructionDecoder
                 a = label | (long)flags << 32;
                 break;
             }
-            case ImmediateKind.TryTable:
+            case ImmediateLayout.TryTable:
             {
                 a = TypeDecoder.ReadBlockType(r).ToBits();
                 int n = r.ReadCount(2);
@@ -207,14 +178,14 @@ internal sealed class InstructionDecoder
                 }
                 break;
             }
-            case ImmediateKind.ZeroByte:
+            case ImmediateLayout.ZeroByte:
             {
                 int at = r.Position;
                 if (r.ReadByte() != 0) throw r.Error(at, "zero byte expected");
                 break;
             }
             default:
-                throw new InvalidOperationException($"unhandled immediate kind {info.Immediates}");
+                throw new InvalidOperationException($"unhandled immediate layout {info.Layout}");
         }
         return new Instruction(info.Opcode, start, r.Position - start, a, bb, c);
     }

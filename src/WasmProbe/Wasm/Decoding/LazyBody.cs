@@ -1,5 +1,4 @@
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Instructions;
 
 namespace WasmProbe.Wasm.Decoding;
 

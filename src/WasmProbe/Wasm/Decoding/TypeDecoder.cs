@@ -1,5 +1,4 @@
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Decoding;
 

@@ -1,6 +1,3 @@
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
-
 namespace WasmProbe.Wasm.Dwarf;
 
 /// <summary>Where the module's function bodies are, to map DWARF code addresses (relative to the code section's

@@ -1,6 +1,5 @@
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Dwarf.Variables;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Wasm.Dwarf;
 

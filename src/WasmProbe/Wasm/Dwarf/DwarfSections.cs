@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Model;
-
 namespace WasmProbe.Wasm.Dwarf;
 
 /// <summary>The DWARF sections of a module (custom sections named <c>.debug_*</c>); missing ones are empty.</summary>

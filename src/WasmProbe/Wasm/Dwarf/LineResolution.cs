@@ -1,5 +1,4 @@
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Wasm.Dwarf;
 

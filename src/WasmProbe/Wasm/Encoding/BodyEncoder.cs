@@ -1,6 +1,4 @@
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Wasm.Encoding;
 

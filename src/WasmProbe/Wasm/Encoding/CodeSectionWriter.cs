@@ -1,7 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Wasm.Encoding;
 

@@ -1,6 +1,4 @@
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Encoding;
 
@@ -31,84 +29,61 @@ public static class InstructionEncoder
         WriteOpcode(w, instruction.Opcode);
         long a = instruction.A, b = instruction.B;
         int c = instruction.C;
-        switch (info.Immediates)
+        switch (info.Layout)
         {
-            case ImmediateKind.None:
+            case ImmediateLayout.None:
                 break;
-            case ImmediateKind.BlockType:
+            case ImmediateLayout.BlockType:
                 WriteBlockType(w, BlockType.FromBits(a));
                 break;
-            case ImmediateKind.Label:
-            case ImmediateKind.Function:
-            case ImmediateKind.Local:
-            case ImmediateKind.Global:
-            case ImmediateKind.Table:
-            case ImmediateKind.Memory:
-            case ImmediateKind.Type:
-            case ImmediateKind.Tag:
-            case ImmediateKind.Element:
-            case ImmediateKind.Data:
+            case ImmediateLayout.Index:
                 w.U32((uint)a);
                 break;
-            case ImmediateKind.CallIndirect:
-            case ImmediateKind.TypeField:
-            case ImmediateKind.TypeType:
-            case ImmediateKind.TypeCount:
-            case ImmediateKind.TypeElem:
-            case ImmediateKind.TypeData:
-            case ImmediateKind.MemoryInit:
-            case ImmediateKind.MemoryCopy:
-            case ImmediateKind.TableInit:
-            case ImmediateKind.TableCopy:
+            case ImmediateLayout.IndexPair:
                 w.U32((uint)a);
                 w.U32((uint)b);
                 break;
-            case ImmediateKind.BrTable:
+            case ImmediateLayout.BrTable:
                 w.U32(c);
                 for (int i = 0; i < c; i++) w.U32((uint)pool[b + i]);
                 w.U32((uint)a);
                 break;
-            case ImmediateKind.MemArg:
+            case ImmediateLayout.MemArg:
                 WriteMemArg(w, (ulong)a, (uint)b, c);
                 break;
-            case ImmediateKind.MemArgLane:
+            case ImmediateLayout.MemArgLane:
                 WriteMemArg(w, (ulong)a, (uint)b, c);
                 w.Byte((byte)(b >> 32));
                 break;
-            case ImmediateKind.Lane:
+            case ImmediateLayout.Lane:
                 w.Byte((byte)a);
                 break;
-            case ImmediateKind.Shuffle:
-            case ImmediateKind.V128:
+            case ImmediateLayout.Bytes16:
                 w.Fixed64((ulong)a);
                 w.Fixed64((ulong)b);
                 break;
-            case ImmediateKind.I32:
-            case ImmediateKind.I64:
+            case ImmediateLayout.S32:
+            case ImmediateLayout.S64:
+            case ImmediateLayout.HeapType:
                 w.S64(a);
                 break;
-            case ImmediateKind.F32:
+            case ImmediateLayout.Bytes4:
                 w.Fixed32((uint)a);
                 break;
-            case ImmediateKind.F64:
+            case ImmediateLayout.Bytes8:
                 w.Fixed64((ulong)a);
                 break;
-            case ImmediateKind.SelectTypes:
+            case ImmediateLayout.ValTypes:
                 w.U32(c);
                 for (int i = 0; i < c; i++) WriteValType(w, ValType.FromBits(pool[b + i]));
                 break;
-            case ImmediateKind.HeapType:
-            case ImmediateKind.RefTest:
-            case ImmediateKind.RefTestNull:
-                w.S64(a);
-                break;
-            case ImmediateKind.BrOnCast:
+            case ImmediateLayout.BrOnCast:
                 w.Byte((byte)(a >> 32));
                 w.U32((uint)a);
                 w.S64(b);
                 w.S64(c);
                 break;
-            case ImmediateKind.TryTable:
+            case ImmediateLayout.TryTable:
                 WriteBlockType(w, BlockType.FromBits(a));
                 w.U32(c);
                 for (int i = 0; i < c; i++)
@@ -120,11 +95,11 @@ public static class InstructionEncoder
                     w.U32((uint)pool[b + 2 * i + 1]);
                 }
                 break;
-            case ImmediateKind.ZeroByte:
+            case ImmediateLayout.ZeroByte:
                 w.Byte(0);
                 break;
             default:
-                throw new InvalidOperationException($"unhandled immediate kind {info.Immediates}");
+                throw new InvalidOperationException($"unhandled immediate layout {info.Layout}");
         }
     }
 

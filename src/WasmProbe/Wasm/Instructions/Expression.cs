@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Wasm.Instructions;
 
 /// <summary>A sequence of instructions ending with its final <c>end</c>: a function body's code or a constant
@@ -25,6 +23,17 @@ public sealed class Expression(Instruction[] instructions, long[] pool)
     }
 
     public ValType SelectType(in Instruction select, int i) => ValType.FromBits(Pool[select.PoolStart + i]);
+
+    /// <summary>One of this expression's instructions for a body built from it: its pool entries appended to that
+    /// body's <paramref name="pool"/>, and pointing there.</summary>
+    public Instruction WithPoolIn(in Instruction instruction, List<long> pool)
+    {
+        int width = instruction.Info.PoolWidth;
+        if (width == 0) return instruction;
+        int start = pool.Count;
+        for (int i = 0; i < instruction.PoolCount * width; i++) pool.Add(Pool[instruction.PoolStart + i]);
+        return new Instruction(instruction.Opcode, instruction.Offset, instruction.Length, instruction.A, start, instruction.C);
+    }
 
     private int[]? _originalIndices;
 

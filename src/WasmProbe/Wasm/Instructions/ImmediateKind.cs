@@ -1,6 +1,7 @@
 namespace WasmProbe.Wasm.Instructions;
 
-/// <summary>The shape of an instruction's immediates in the binary format.</summary>
+/// <summary>What an instruction's immediates are (which index space an index is of, say); <see cref="ImmediateLayout"/> is
+/// how the binary format lays them out.</summary>
 public enum ImmediateKind : byte
 {
     None,

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Instructions;
 

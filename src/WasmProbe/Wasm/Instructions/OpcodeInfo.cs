@@ -16,6 +16,22 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
     public Opcode Opcode { get; } = opcode;
     public string Name { get; } = name;
     public ImmediateKind Immediates { get; } = immediates;
+
+    /// <summary>How <see cref="Immediates"/> are laid out in the binary format.</summary>
+    public ImmediateLayout Layout { get; } = LayoutOf(immediates);
+
+    /// <summary>The entries in <see cref="Expression.Pool"/> per item of <see cref="Instruction.PoolCount"/>: 1 for br_table
+    /// labels and typed select types, 2 for try_table catch clauses; 0 when all immediates are in the instruction.</summary>
+    public int PoolWidth => Layout switch
+    {
+        ImmediateLayout.BrTable or ImmediateLayout.ValTypes => 1,
+        ImmediateLayout.TryTable => 2,
+        _ => 0,
+    };
+
+    /// <summary>An immediate is a data index (which requires the data count section).</summary>
+    public bool UsesDataIndex { get; } = immediates is ImmediateKind.Data or ImmediateKind.TypeData or ImmediateKind.MemoryInit;
+
     public string? StackEffect { get; } = stackEffect;
     public ControlKind Control { get; } = control;
 
@@ -53,6 +69,32 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
     public int Code => (int)Opcode & 0xFFFF;
 
     public override string ToString() => Name;
+
+    private static ImmediateLayout LayoutOf(ImmediateKind kind) => kind switch
+    {
+        ImmediateKind.None => ImmediateLayout.None,
+        ImmediateKind.BlockType => ImmediateLayout.BlockType,
+        ImmediateKind.Label or ImmediateKind.Function or ImmediateKind.Local or ImmediateKind.Global or ImmediateKind.Table
+            or ImmediateKind.Memory or ImmediateKind.Type or ImmediateKind.Tag or ImmediateKind.Element or ImmediateKind.Data => ImmediateLayout.Index,
+        ImmediateKind.CallIndirect or ImmediateKind.TypeField or ImmediateKind.TypeType or ImmediateKind.TypeCount or ImmediateKind.TypeData
+            or ImmediateKind.TypeElem or ImmediateKind.MemoryInit or ImmediateKind.MemoryCopy or ImmediateKind.TableInit
+            or ImmediateKind.TableCopy => ImmediateLayout.IndexPair,
+        ImmediateKind.BrTable => ImmediateLayout.BrTable,
+        ImmediateKind.MemArg => ImmediateLayout.MemArg,
+        ImmediateKind.MemArgLane => ImmediateLayout.MemArgLane,
+        ImmediateKind.Lane => ImmediateLayout.Lane,
+        ImmediateKind.Shuffle or ImmediateKind.V128 => ImmediateLayout.Bytes16,
+        ImmediateKind.I32 => ImmediateLayout.S32,
+        ImmediateKind.I64 => ImmediateLayout.S64,
+        ImmediateKind.F32 => ImmediateLayout.Bytes4,
+        ImmediateKind.F64 => ImmediateLayout.Bytes8,
+        ImmediateKind.SelectTypes => ImmediateLayout.ValTypes,
+        ImmediateKind.HeapType or ImmediateKind.RefTest or ImmediateKind.RefTestNull => ImmediateLayout.HeapType,
+        ImmediateKind.BrOnCast => ImmediateLayout.BrOnCast,
+        ImmediateKind.TryTable => ImmediateLayout.TryTable,
+        ImmediateKind.ZeroByte => ImmediateLayout.ZeroByte,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown immediate kind"),
+    };
 }
 
 /// <summary>What an instruction does to control flow.</summary>

@@ -1,6 +1,3 @@
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Wasm.Model;
 
 /// <summary>An import; exactly one of the kind-specific properties applies (<see cref="TypeIndex"/> for functions and tags).</summary>

@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Wasm.Model;
 
 /// <summary>The module's index spaces flattened, imports first, for O(1) lookups.</summary>

@@ -1,5 +1,4 @@
 using WasmProbe.Wasm.Names;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Model;
 

@@ -1,7 +1,5 @@
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Resolution;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Names;
 

@@ -1,6 +1,3 @@
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Wasm.Resolution;
 
 /// <summary>The export a run starts at: an exported function by its export name, taking as many arguments as given.</summary>

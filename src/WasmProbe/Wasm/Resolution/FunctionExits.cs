@@ -1,5 +1,4 @@
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Instructions;
 
 namespace WasmProbe.Wasm.Resolution;
 

@@ -1,7 +1,5 @@
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Names;
 using WasmProbe.Wasm.Text;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Resolution;
 

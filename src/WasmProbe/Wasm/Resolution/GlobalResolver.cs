@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Model;
-
 namespace WasmProbe.Wasm.Resolution;
 
 /// <summary>Globals by index or by name (name section, export or <c>module.field</c> of an import, as

@@ -1,5 +1,4 @@
 using WasmProbe.Wasm.Analysis;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Names;
 
 namespace WasmProbe.Wasm.Resolution;

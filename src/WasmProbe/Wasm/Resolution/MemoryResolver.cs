@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Model;
-
 namespace WasmProbe.Wasm.Resolution;
 
 /// <summary>Memories by index.</summary>

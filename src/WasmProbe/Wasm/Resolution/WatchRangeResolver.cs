@@ -1,6 +1,5 @@
 using WasmProbe.Wasm.Dwarf;
 using WasmProbe.Wasm.Dwarf.Variables;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Wasm.Resolution;
 

@@ -1,8 +1,5 @@
 using WasmProbe.Wasm.Encoding;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Polyfills;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Rewriting;
 
@@ -44,19 +41,7 @@ public sealed class BodyBuilder
     }
 
     /// <summary>Copies instruction <paramref name="index"/> of the original body.</summary>
-    public void CopyOriginal(int index)
-    {
-        var ins = _source.Instructions[index];
-        var immediates = OpcodeTable.Get(ins.Opcode).Immediates;
-        if (immediates is ImmediateKind.BrTable or ImmediateKind.TryTable or ImmediateKind.SelectTypes)
-        {
-            int width = immediates == ImmediateKind.TryTable ? 2 : 1;
-            int start = _pool.Count;
-            for (int i = 0; i < ins.PoolCount * width; i++) _pool.Add(_source.Pool[ins.PoolStart + i]);
-            ins = new Instruction(ins.Opcode, ins.Offset, ins.Length, ins.A, start, ins.C);
-        }
-        _instructions.Add(_remap.Apply(ins));
-    }
+    public void CopyOriginal(int index) => _instructions.Add(_remap.Apply(_source.WithPoolIn(_source.Instructions[index], _pool)));
 
     /// <summary>Copies all original instructions from <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive).</summary>
     public void CopyOriginal(int start, int end)

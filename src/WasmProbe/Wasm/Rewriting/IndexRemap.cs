@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Instructions;
-
 namespace WasmProbe.Wasm.Rewriting;
 
 /// <summary>How original function indices move when functions are imported in front of the defined ones.</summary>

@@ -1,8 +1,5 @@
 using WasmProbe.Wasm.Encoding;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Names;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Rewriting;
 

@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Text;
 using WasmProbe.Wasm.Analysis;
 using WasmProbe.Wasm.Binary;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Polyfills;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Text;
 

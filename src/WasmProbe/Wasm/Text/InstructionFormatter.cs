@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text;
-using WasmProbe.Wasm.Instructions;
-using WasmProbe.Wasm.Model;
 using WasmProbe.Wasm.Names;
 using WasmProbe.Wasm.Polyfills;
-using WasmProbe.Wasm.Types;
 
 namespace WasmProbe.Wasm.Text;
 
