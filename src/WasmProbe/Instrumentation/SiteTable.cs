@@ -1,5 +1,3 @@
-using WasmProbe.Wasm.Model;
-
 namespace WasmProbe.Instrumentation;
 
 /// <summary>The sites of an instrumented module by id (a site's id is its index), ordered by function and pc. Built
