@@ -27,6 +27,7 @@ public sealed class GuestInstance : IDisposable
     private Wasmtime.Global? _stepLimit;
     private Wasmtime.Global? _frameTop;
     private Wasmtime.Global? _resume;
+    private Wasmtime.Global? _throwTag;
 
     /// <param name="onStop">Called on the guest's thread at every probe with the site id and the frame address.</param>
     public GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop)
@@ -102,6 +103,7 @@ public sealed class GuestInstance : IDisposable
         _stepLimit = _instance.GetGlobal(exports.StepLimit);
         _frameTop = _instance.GetGlobal(exports.FrameTop);
         _resume = _instance.GetGlobal(exports.Resume);
+        _throwTag = exports.ThrowTag is { } throwTag ? _instance.GetGlobal(throwTag) : null;
         if (exports.WatchesWrites)
         {
             Watchpoints = new WriteWatchpoints(WatchWindow, Memory);
@@ -148,6 +150,12 @@ public sealed class GuestInstance : IDisposable
     public ResumeCode Resume
     {
         set => _resume!.SetValue((int)value);
+    }
+
+    /// <summary>The tag a <see cref="ResumeCode.Throw"/> request throws (builds with <see cref="ExportNames.ThrowTag"/>).</summary>
+    public int ThrowTag
+    {
+        set => (_throwTag ?? throw new InvalidOperationException("the build cannot throw at its stops")).SetValue(value);
     }
 
     public WasmValue[] Invoke(string export, ValType[] parameters, ValType[] results, IReadOnlyList<WasmValue> arguments)

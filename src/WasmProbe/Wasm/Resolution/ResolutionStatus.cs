@@ -32,6 +32,10 @@ public enum ResolutionStatus
     VariableNotFound,
     /// <summary>The variable (or path) has no fixed address in memory, or no known size.</summary>
     VariableNotInMemory,
+    /// <summary>The module has no tags (it does not use exception handling), so nothing can be thrown.</summary>
+    NoTags,
+    TagNotFound,
+    TagIndexOutOfRange,
     /// <summary>No function is exported under the entry's name.</summary>
     EntryNotExported,
     /// <summary>The entry takes another number of arguments than given.</summary>
