@@ -13,6 +13,7 @@ public partial class DiagnosticTests
 {
     private static readonly AdditionalText Fib = Module("guests/fib.wasm", Guest("fib.wasm"));
     private static readonly AdditionalText Types = Module("guests/types.wasm", Guest("types.wasm"));
+    private static readonly AdditionalText Throws = Module("guests/throws.wasm", Guest("throws.wasm"));
     private static readonly AdditionalText SortO0 = Module("guests/sort-O0.wasm", Guest("sort-O0.wasm"));
     private static readonly AdditionalText SortO2 = Module("guests/sort-O2.wasm", Guest("sort-O2.wasm"));
 
@@ -454,6 +455,29 @@ public partial class DiagnosticTests
         result.GeneratorDiagnostics.ShouldBeEmpty();
         result.CompileDiagnostics.ShouldBeEmpty();
     }
+
+    [Theory]
+    [InlineData("stop.ForceThrow_invalid(1L)", "CS1503")]
+    [InlineData("stop.ForceThrow_invalid()", "CS7036")]
+    [InlineData("stop.ForceThrow_fatal(1, 2)", "CS1501")]
+    public void A_typed_forced_throw_that_does_not_fit_the_tag_s_payload_does_not_compile(string call, string id)
+    {
+        var result = Run([Probe("[OnCall(\"check\")]", $"public void M(Check_Call stop) => {call};", ThrowsModule)], [Throws]);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompileDiagnostics.ShouldHaveSingleItem().Id.ShouldBe(id);
+    }
+
+    [Fact]
+    public void A_typed_forced_throw_of_the_tag_s_payload_types_compiles()
+    {
+        var result = Run([Probe("[BreakAt(\"parse\", 0x60)]", "public void M(Parse_0x60 stop) { stop.ForceThrow_invalid(3); stop.ForceThrow_fatal(4L); }", ThrowsModule)], [Throws]);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompileDiagnostics.ShouldBeEmpty();
+    }
+
+    private const string ThrowsModule = "[WasmModule(\"guests/throws.wasm\", Entry = \"parse\", Args = new object[] { 1 })]";
 
     [Fact]
     public void WP0039_a_global_that_is_never_written_cannot_be_watched()
