@@ -361,13 +361,22 @@ public partial class DiagnosticTests
     }
 
     [Fact]
-    public void WP0037_an_empty_or_64_bit_range_cannot_be_watched()
+    public void WP0037_an_empty_range_cannot_be_watched()
     {
         Diagnose("WP0037", Probe("[BreakOnWrite(0x400, [|0|])]"))
             .ShouldBe("[BreakOnWrite] of memory 0: a watched range needs at least one byte (the length is 0)");
+    }
+
+    [Fact]
+    public void A_range_of_a_64_bit_memory_can_be_watched_within_its_minimum_size()
+    {
         var memory64 = Module("m64.wasm", Wat("(module (memory i64 1) (func (export \"run\")))"));
-        Diagnose("WP0037", Probe("[[|ExpectNoWrite(0, 4)|]][OnCall(\"run\")]", module: "[WasmModule(\"m64.wasm\", Entry = \"run\")]"), [memory64])
-            .ShouldBe("[ExpectNoWrite] of memory 0: memory 0 is 64-bit: only 32-bit memories can be watched");
+        var result = Run([Probe("[ExpectNoWrite(0, 4)][OnCall(\"run\")]", module: "[WasmModule(\"m64.wasm\", Entry = \"run\")]")], [memory64]);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompileDiagnostics.ShouldBeEmpty();
+        Diagnose("WP0013", Probe("[BreakOnWrite([|0x10000|], 4)]", module: "[WasmModule(\"m64.wasm\", Entry = \"run\")]"), [memory64])
+            .ShouldStartWith("memory[0x10000..0x10004] is outside the declared minimum size of memory");
     }
 
     [Fact]

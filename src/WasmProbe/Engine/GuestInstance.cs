@@ -47,8 +47,8 @@ public sealed class GuestInstance : IDisposable
         if (module.Exports.WatchesWrites)
         {
             _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport,
-                (int memory, int function, int pc, long address, int length, int source, long low, long high) =>
-                    Watchpoints!.OnWrite(memory, function, pc, address, (uint)length, (Watchpoints.WriteSource)source, low, high));
+                (int memory, int function, int pc, long address, long length, int kind, long low, long high) =>
+                    Watchpoints!.OnWrite(memory, function, pc, address, length, (Wasm.Instructions.MemoryWriteKind)kind, low, high));
             _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.GlobalWriteImport,
                 (int global, int function, int pc, long bits) => GlobalWatchpoints!.OnWrite(global, function, pc, bits));
         }
@@ -106,7 +106,7 @@ public sealed class GuestInstance : IDisposable
         _throwTag = exports.ThrowTag is { } throwTag ? _instance.GetGlobal(throwTag) : null;
         if (exports.WatchesWrites)
         {
-            Watchpoints = new WriteWatchpoints(WatchWindow, Memory);
+            Watchpoints = new WriteWatchpoints(WatchWindow, Memory, _module.Original.Data);
             GlobalWatchpoints = new GlobalWatchpoints(GlobalWatchFlag, g => Global(g, _module.Original.IndexSpaces.Globals[g]));
         }
     }

@@ -111,12 +111,12 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         if (site is not null && info.Control == ControlKind.TailCall) EmitTailCallFixup();
         if (analysis.IsReachable(i) && info.OpensBlock && i + 1 < analysis.InstructionCount && analysis.BlockBase(i + 1) > analysis.BlockBase(i))
             EmitStackSpill(i);
-        if (context.Watch is { } watch && analysis.IsReachable(i) && watch.Watches(analysis.Code[i]))
-        {
-            _writeCheck ??= new WriteCheckEmitter(watch, body, Temp);
-            _writeCheck.Emit(analysis.Code[i], layout.Function, context.Shapes.Before(analysis, i)[^1]);
-        }
+        var writeCheck = context.Watch is { } watch && analysis.IsReachable(i) && watch.Watches(analysis.Code[i])
+            ? _writeCheck ??= new WriteCheckEmitter(watch, body, Temp)
+            : null;
+        writeCheck?.EmitBefore(analysis.Code[i], layout.Function, context.Shapes.Before(analysis, i)[^1]);
         body.CopyOriginal(i);
+        writeCheck?.EmitAfter(analysis.Code[i], layout.Function);
         if (layout.WritesThrough && analysis.IsReachable(i) && info.Opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
         if (call && IsDebug && info.Control == ControlKind.Call) ReloadFunctionFlag();
     }

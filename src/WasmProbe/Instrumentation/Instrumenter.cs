@@ -165,16 +165,15 @@ public static class Instrumenter
         return name;
     }
 
-    /// <summary>The write imports; per 32-bit memory, an empty window (base = span = 0); per mutable global of a
-    /// number type, a cleared watch flag.</summary>
+    /// <summary>The write imports; per memory, an empty window (base = span = 0); per mutable global of a number
+    /// type, a cleared watch flag.</summary>
     private static WriteWatch AddWriteWatch(ModuleBuilder builder, IndexSpaces spaces)
     {
-        int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64], []));
+        int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32, ValType.I64, ValType.I64], []));
         int globalWrite = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.GlobalWriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64], []));
         var starts = new int?[spaces.Memories.Length];
         for (int m = 0; m < starts.Length; m++)
         {
-            if (spaces.Memories[m].Limits.Is64) continue;
             starts[m] = builder.AddGlobal(new GlobalType(ValType.I64, true), Const64(0));
             builder.AddGlobal(new GlobalType(ValType.I64, true), Const64(0));
         }
@@ -183,7 +182,7 @@ public static class Instrumenter
         {
             if (Wasm.Resolution.WatchRangeResolver.CanWatch(spaces.Globals[g])) flags[g] = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
         }
-        return new WriteWatch(write, starts, globalWrite, flags);
+        return new WriteWatch(write, starts, spaces.Memories, globalWrite, flags);
     }
 
     private static Expression Const64(long value) =>

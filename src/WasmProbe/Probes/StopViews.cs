@@ -195,8 +195,9 @@ public abstract class WatchView : StopView
 }
 
 /// <summary>Base of the generated view of a <see cref="BreakOnWriteAttribute"/> stop (<c>Class.Write_0x400</c>), which
-/// adds typed <c>Globals</c> and <c>Memory</c>. The writing instruction is a store, <c>memory.fill</c> or
-/// <c>memory.copy</c>.</summary>
+/// adds typed <c>Globals</c> and <c>Memory</c>. The writing instruction is a store, <c>memory.fill</c>,
+/// <c>memory.copy</c> or <c>memory.init</c> about to run, or a <c>memory.grow</c> that has just made the range's
+/// bytes (see <see cref="Watchpoints.WriteHit"/>).</summary>
 public abstract class WriteView : WatchView
 {
     protected WriteView(DebugSession session, int hit, Watchpoints.WriteHit write) : base(session, hit, write.Function, write.Pc) => Write = write;

@@ -11,7 +11,9 @@ namespace WasmProbe.Wasm.Instructions;
 /// <param name="Control">What the instruction does to control flow; every analysis and rewrite derives its
 /// predicates (block openers, branches, calls, what does not fall through) from it.</param>
 /// <param name="storeSize">The bytes a plain store writes (watchpoints compare its range).</param>
-public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immediates, string? stackEffect, ControlKind control = ControlKind.None, int storeSize = 0)
+/// <param name="bulkWrite">How a memory instruction other than a plain store writes a range (watchpoints check it).</param>
+public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immediates, string? stackEffect, ControlKind control = ControlKind.None, int storeSize = 0,
+    MemoryWriteKind bulkWrite = MemoryWriteKind.None)
 {
     public Opcode Opcode { get; } = opcode;
     public string Name { get; } = name;
@@ -21,6 +23,9 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
 
     /// <summary>Plain stores (scalar, vector lane, atomic): the bytes written at the effective address; 0 otherwise.</summary>
     public int StoreSize { get; } = storeSize;
+
+    /// <summary>How the instruction writes linear memory: a plain store, or a range (fill, copy, init, grow).</summary>
+    public MemoryWriteKind MemoryWrite { get; } = storeSize > 0 ? MemoryWriteKind.Store : bulkWrite;
 
     /// <summary>block, loop, if, try_table, try: the instruction opens a frame that an end (or delegate) closes.</summary>
     public bool OpensBlock => Control is ControlKind.Block or ControlKind.Loop or ControlKind.If or ControlKind.TryTable or ControlKind.Try;
@@ -53,6 +58,22 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
     public int Code => (int)Opcode & 0xFFFF;
 
     public override string ToString() => Name;
+}
+
+/// <summary>How an instruction writes linear memory. Watchpoints pass it to the host as the source of the written bytes.</summary>
+public enum MemoryWriteKind : byte
+{
+    None,
+    /// <summary>A plain store: <see cref="OpcodeInfo.StoreSize"/> bytes of its value at the effective address.</summary>
+    Store,
+    /// <summary>memory.fill [d, byte, n].</summary>
+    Fill,
+    /// <summary>memory.copy [d, s, n], from memory B to memory A.</summary>
+    Copy,
+    /// <summary>memory.init [d, s, n] of data segment A into memory B.</summary>
+    Init,
+    /// <summary>memory.grow [delta]: the new pages' bytes come into existence, zeroed.</summary>
+    Grow,
 }
 
 /// <summary>What an instruction does to control flow.</summary>

@@ -172,7 +172,7 @@ public static class OpcodeTable
             new(Opcode.I64Store16, "i64.store16", ImmediateKind.MemArg, "al>", storeSize: 2),
             new(Opcode.I64Store32, "i64.store32", ImmediateKind.MemArg, "al>", storeSize: 4),
             new(Opcode.MemorySize, "memory.size", ImmediateKind.Memory, null),
-            new(Opcode.MemoryGrow, "memory.grow", ImmediateKind.Memory, null),
+            new(Opcode.MemoryGrow, "memory.grow", ImmediateKind.Memory, null, bulkWrite: MemoryWriteKind.Grow),
 
             // Constants
             new(Opcode.I32Const, "i32.const", ImmediateKind.I32, ">i"),
@@ -375,10 +375,10 @@ public static class OpcodeTable
             new(Opcode.I64TruncSatF64U, "i64.trunc_sat_f64_u", ImmediateKind.None, "d>l"),
 
             // 0xFC: bulk memory and tables
-            new(Opcode.MemoryInit, "memory.init", ImmediateKind.MemoryInit, null),
+            new(Opcode.MemoryInit, "memory.init", ImmediateKind.MemoryInit, null, bulkWrite: MemoryWriteKind.Init),
             new(Opcode.DataDrop, "data.drop", ImmediateKind.Data, ">"),
-            new(Opcode.MemoryCopy, "memory.copy", ImmediateKind.MemoryCopy, null),
-            new(Opcode.MemoryFill, "memory.fill", ImmediateKind.Memory, null),
+            new(Opcode.MemoryCopy, "memory.copy", ImmediateKind.MemoryCopy, null, bulkWrite: MemoryWriteKind.Copy),
+            new(Opcode.MemoryFill, "memory.fill", ImmediateKind.Memory, null, bulkWrite: MemoryWriteKind.Fill),
             new(Opcode.TableInit, "table.init", ImmediateKind.TableInit, null),
             new(Opcode.ElemDrop, "elem.drop", ImmediateKind.Element, ">"),
             new(Opcode.TableCopy, "table.copy", ImmediateKind.TableCopy, null),

@@ -19,10 +19,8 @@ public enum ResolutionStatus
     GlobalNotFound,
     GlobalIndexOutOfRange,
     MemoryIndexOutOfRange,
-    /// <summary>A 64-bit memory: the write check compares 32-bit addresses.</summary>
-    MemoryNotWatchable,
     WatchRangeEmpty,
-    /// <summary>Past a 32-bit memory, or (at compile time) past the memory's declared minimum size.</summary>
+    /// <summary>Past the memory's address space, or (at compile time) past its declared minimum size.</summary>
     WatchRangeOutsideMemory,
     /// <summary>An immutable global, or one of a reference or vector type.</summary>
     GlobalNotWatchable,
