@@ -64,6 +64,7 @@ public sealed partial class WasmProbeGenerator
         }
         EmitGlobalsAndMemory(w, spec);
         EmitTypedForceReturn(w, view);
+        if (!steps) EmitTypedForceThrows(w, spec);
         EmitSourceVariables(w, view);
         w.Line();
         w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");
@@ -244,6 +245,7 @@ public sealed partial class WasmProbeGenerator
         }
         EmitGlobalsAndMemory(w, spec);
         EmitTypedForceReturn(w, view);
+        EmitTypedForceThrows(w, spec);
         EmitSourceVariables(w, view);
         w.Line();
         w.Line(single
@@ -321,6 +323,21 @@ public sealed partial class WasmProbeGenerator
         w.Line($"/// <summary>Not for {Identifiers.Xml(view.FunctionName)}: its results are {Identifiers.Xml(types)}.</summary>");
         w.Line($"[global::System.Obsolete({Identifiers.Literal($"{view.FunctionName} returns {types}: call ForceReturn({parameters})")}, true)]");
         w.Line("public new void ForceReturn(params object?[] results) => base.ForceReturn(results);");
+    }
+
+    /// <summary>A ForceThrow per tag the module's stops can throw, typed by its payload, so that a wrong count or type
+    /// does not compile (the untyped ForceThrow(tag, payload) stays for tags chosen at run time).</summary>
+    private static void EmitTypedForceThrows(CodeWriter w, ProbeClassSpec spec)
+    {
+        foreach (var tag in spec.Tags)
+        {
+            string parameters = string.Join(", ", tag.Payload.Select(p => $"{ClrType(p.Kind)} {p.Identifier}"));
+            string arguments = string.Join("", tag.Payload.Select(p => ", " + p.Identifier));
+            string types = "(" + string.Join(", ", tag.Payload.Select(p => p.WasmType)) + ")";
+            w.Line();
+            w.Line($"/// <summary>Makes the guest throw {Identifiers.Xml(tag.DisplayName)} {Identifiers.Xml(types)} at this stop when it resumes, as a <c>throw</c> here would.</summary>");
+            w.Line($"public void ForceThrow_{tag.Identifier}({parameters}) => base.ForceThrow({tag.Index.ToString(CultureInfo.InvariantCulture)}{arguments});");
+        }
     }
 
     /// <summary>"a", "a and b", "a, b and c".</summary>

@@ -89,6 +89,7 @@ public sealed partial class WasmProbeGenerator
             module.IndexSpaces.Memories.Length,
             exports,
             globals,
+            Tags(context),
             views.Values.OrderBy(v => v.Pc).ThenBy(v => v.Kind).ThenBy(v => v.TypeName, StringComparer.Ordinal).ToEquatableArray(),
             methods.ToEquatableArray(),
             mocks.ToEquatableArray(),

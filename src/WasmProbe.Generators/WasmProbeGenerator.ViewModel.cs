@@ -44,6 +44,19 @@ public sealed partial class WasmProbeGenerator
         return types.Select((g, i) => new GlobalSpec(i, identifiers[i], names[i] ?? $"global{i}", Values.Kind(g.Type), g.Type.ToString(), g.Mutable)).ToEquatableArray();
     }
 
+    /// <summary>The tags a stop can throw: those whose payload the host can make up (no references).</summary>
+    private static EquatableArray<TagSpec> Tags(ModuleContext context)
+    {
+        var types = Enumerable.Range(0, context.Spaces.TagTypes.Length).Select(context.Spaces.TagFunctionType).ToList();
+        var names = Enumerable.Range(0, types.Count).Select(t => context.Module.Names.Tag(t)).ToList();
+        var identifiers = Identifiers.Assign(names, "tag", []);
+        return Enumerable.Range(0, types.Count)
+            .Where(t => types[t].Parameters.All(p => !p.IsRef))
+            .Select(t => new TagSpec(t, identifiers[t].TrimStart('@'), names[t] ?? $"tag{t}",
+                types[t].Parameters.Select((p, k) => new TypedSlot(k, "p" + k.ToString(CultureInfo.InvariantCulture), Values.Kind(p), p.ToString(), "payload value " + k.ToString(CultureInfo.InvariantCulture))).ToEquatableArray()))
+            .ToEquatableArray();
+    }
+
     /// <summary>A type-name part from a file as written in [BreakAtLine]: sanitized, first letter upper-cased
     /// (sort.c -> Sort_c, src/sum.c -> Src_sum_c).</summary>
     private static string FileTypePart(string file)

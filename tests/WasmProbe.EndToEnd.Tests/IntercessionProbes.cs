@@ -62,3 +62,25 @@ public partial class PairIntercessionProbes
         stop.Results.R1 = -2;
     }
 }
+
+// parse(x) returns check(x) = 2x, or -code when check (or the call itself) throws $invalid(code): parse's try_table
+// catches it. Nothing catches $fatal.
+[WasmModule("guests/throws.wasm", Entry = "parse", Args = new object[] { 21 })]
+public partial class ThrowIntercessionProbes
+{
+    [OnCall("check")]
+    [ExpectFinish(-7)]
+    public void A_throw_forced_at_a_call_is_caught_by_the_callers_try_table(Check_Call stop) => stop.ForceThrow_invalid(7);
+
+    [BreakAt("parse", 0x60)] // call $check, inside the try_table
+    [ExpectFinish(-8)]
+    public void A_throw_forced_inside_a_try_table_is_caught_by_it(Parse_0x60 stop) => stop.ForceThrow_invalid(8);
+
+    [OnReturn("check")]
+    [ExpectTrap("uncaught_exception")]
+    public void A_throw_that_nothing_catches_ends_the_run(Check_Return stop)
+    {
+        stop.Results.R0.ShouldBe(42);
+        stop.ForceThrow_fatal(1L);
+    }
+}

@@ -50,6 +50,38 @@ public partial class HalveContractProbes
     public void The_second_call_passes_7(Halve_Call stop) => stop.Args.n.ShouldBe(stop.Hit == 1 ? 48 : 7);
 }
 
+// Exits through br_on_null and br_on_non_null to the function's own label: unboxes() = unbox(0) + unbox(5) +
+// first(0, 7) + first(3, 7) = -1 - 5 + 7 + 3.
+[WasmModule("guests/exits.wasm", Entry = "unboxes")]
+public partial class NullBranchExitProbes
+{
+    private static readonly (int X, int Result, ExitKind Exit)[] Unboxes = [(0, -1, ExitKind.BranchOnNull), (5, -5, ExitKind.End)];
+    private static readonly (int A, ExitKind Exit)[] Firsts = [(0, ExitKind.End), (3, ExitKind.BranchOnNonNull)];
+
+    [OnReturn("unbox")]
+    [ExpectFinish(4)]
+    public void A_null_branch_out_returns_the_values_below_the_reference(Unbox_Return stop)
+    {
+        var (x, result, exit) = Unboxes[stop.Hit - 1];
+        stop.Args.x.ShouldBe(x);
+        stop.Results.R0.ShouldBe(result);
+        stop.Return.Exit.Kind.ShouldBe(exit);
+    }
+
+    [OnReturn("first")]
+    public void A_non_null_branch_out_returns_the_reference(First_Return stop)
+    {
+        var (a, exit) = Firsts[stop.Hit - 1];
+        stop.Args.a.ShouldBe(a);
+        stop.Return.Exit.Kind.ShouldBe(exit);
+        stop.Results.R0.IsNull.ShouldBeFalse();
+    }
+
+    [OnReturn("unbox", Hit = 1)]
+    [ExpectFinish(105)]
+    public void A_result_set_at_a_null_branch_out_is_what_the_caller_sees(Unbox_Return stop) => stop.Results.R0 = 100;
+}
+
 // fib.wasm: add's results against its arguments, and the entry's own return.
 [WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 10 })]
 public partial class FibReturnProbes

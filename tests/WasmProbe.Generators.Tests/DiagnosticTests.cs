@@ -13,6 +13,7 @@ public partial class DiagnosticTests
 {
     private static readonly AdditionalText Fib = Module("guests/fib.wasm", Guest("fib.wasm"));
     private static readonly AdditionalText Types = Module("guests/types.wasm", Guest("types.wasm"));
+    private static readonly AdditionalText Throws = Module("guests/throws.wasm", Guest("throws.wasm"));
     private static readonly AdditionalText SortO0 = Module("guests/sort-O0.wasm", Guest("sort-O0.wasm"));
     private static readonly AdditionalText SortO2 = Module("guests/sort-O2.wasm", Guest("sort-O2.wasm"));
 
@@ -360,13 +361,22 @@ public partial class DiagnosticTests
     }
 
     [Fact]
-    public void WP0037_an_empty_or_64_bit_range_cannot_be_watched()
+    public void WP0037_an_empty_range_cannot_be_watched()
     {
         Diagnose("WP0037", Probe("[BreakOnWrite(0x400, [|0|])]"))
             .ShouldBe("[BreakOnWrite] of memory 0: a watched range needs at least one byte (the length is 0)");
+    }
+
+    [Fact]
+    public void A_range_of_a_64_bit_memory_can_be_watched_within_its_minimum_size()
+    {
         var memory64 = Module("m64.wasm", Wat("(module (memory i64 1) (func (export \"run\")))"));
-        Diagnose("WP0037", Probe("[[|ExpectNoWrite(0, 4)|]][OnCall(\"run\")]", module: "[WasmModule(\"m64.wasm\", Entry = \"run\")]"), [memory64])
-            .ShouldBe("[ExpectNoWrite] of memory 0: memory 0 is 64-bit: only 32-bit memories can be watched");
+        var result = Run([Probe("[ExpectNoWrite(0, 4)][OnCall(\"run\")]", module: "[WasmModule(\"m64.wasm\", Entry = \"run\")]")], [memory64]);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompileDiagnostics.ShouldBeEmpty();
+        Diagnose("WP0013", Probe("[BreakOnWrite([|0x10000|], 4)]", module: "[WasmModule(\"m64.wasm\", Entry = \"run\")]"), [memory64])
+            .ShouldStartWith("memory[0x10000..0x10004] is outside the declared minimum size of memory");
     }
 
     [Fact]
@@ -454,6 +464,29 @@ public partial class DiagnosticTests
         result.GeneratorDiagnostics.ShouldBeEmpty();
         result.CompileDiagnostics.ShouldBeEmpty();
     }
+
+    [Theory]
+    [InlineData("stop.ForceThrow_invalid(1L)", "CS1503")]
+    [InlineData("stop.ForceThrow_invalid()", "CS7036")]
+    [InlineData("stop.ForceThrow_fatal(1, 2)", "CS1501")]
+    public void A_typed_forced_throw_that_does_not_fit_the_tag_s_payload_does_not_compile(string call, string id)
+    {
+        var result = Run([Probe("[OnCall(\"check\")]", $"public void M(Check_Call stop) => {call};", ThrowsModule)], [Throws]);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompileDiagnostics.ShouldHaveSingleItem().Id.ShouldBe(id);
+    }
+
+    [Fact]
+    public void A_typed_forced_throw_of_the_tag_s_payload_types_compiles()
+    {
+        var result = Run([Probe("[BreakAt(\"parse\", 0x60)]", "public void M(Parse_0x60 stop) { stop.ForceThrow_invalid(3); stop.ForceThrow_fatal(4L); }", ThrowsModule)], [Throws]);
+
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompileDiagnostics.ShouldBeEmpty();
+    }
+
+    private const string ThrowsModule = "[WasmModule(\"guests/throws.wasm\", Entry = \"parse\", Args = new object[] { 1 })]";
 
     [Fact]
     public void WP0039_a_global_that_is_never_written_cannot_be_watched()

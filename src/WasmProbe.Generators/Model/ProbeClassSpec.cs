@@ -35,6 +35,7 @@ internal sealed record ProbeClassSpec(
     int MemoryCount,
     EquatableArray<ExportSpec> Exports,
     EquatableArray<GlobalSpec> Globals,
+    EquatableArray<TagSpec> Tags,
     EquatableArray<ViewSpec> Views,
     EquatableArray<ProbeMethodSpec> Methods,
     EquatableArray<MockSpec> Mocks,
@@ -51,6 +52,9 @@ internal sealed record ImportCallsSpec(string Module, string Name, int Count);
 internal sealed record TypedSlot(int Index, string Identifier, ClrKind Kind, string WasmType, string Description, EquatableArray<int> PerFunction = default);
 
 internal sealed record ExportSpec(string ExportName, string Identifier, EquatableArray<TypedSlot> Parameters, EquatableArray<TypedSlot> Results, string Signature);
+
+/// <summary>An exception tag a stop can throw (its payload has no references): <c>ForceThrow_Identifier(p0, p1, ...)</c>.</summary>
+internal sealed record TagSpec(int Index, string Identifier, string DisplayName, EquatableArray<TypedSlot> Payload);
 
 internal sealed record GlobalSpec(int Index, string Identifier, string DisplayName, ClrKind Kind, string WasmType, bool Mutable);
 

@@ -263,6 +263,7 @@ internal static class InstrumentedModuleFormat
         writer.Name(exports.StackPointer);
         writer.Name(exports.Resume);
         OptionalName(writer, exports.Backtrace);
+        OptionalName(writer, exports.ThrowTag);
         WriteNames(writer, exports.Globals);
         WriteNames(writer, exports.Memories);
         WriteNames(writer, exports.Tables);
@@ -285,6 +286,7 @@ internal static class InstrumentedModuleFormat
         StackPointer = reader.ReadName(),
         Resume = reader.ReadName(),
         Backtrace = OptionalName(reader),
+        ThrowTag = OptionalName(reader),
         Globals = ReadNames(reader),
         Memories = ReadNames(reader),
         Tables = ReadNames(reader),

@@ -4,7 +4,8 @@ using WasmProbe.Wasm.Resolution;
 namespace WasmProbe.Debugging;
 
 /// <summary>Changing the run at a stop (static sessions, <see cref="Instrumentation.InstrumentationMode.Static"/>): the
-/// innermost frame's locals and its block's stack values, an early return with chosen results, a trap. Changes take
+/// innermost frame's locals and its block's stack values, an early return with chosen results, a trap, a thrown
+/// exception. Changes take
 /// effect when the guest resumes; values are converted as <see cref="WasmValue.From"/> converts (a
 /// <see cref="WasmValue"/> must have the exact type). References cannot be set.</summary>
 public sealed partial class DebugSession
@@ -50,6 +51,26 @@ public sealed partial class DebugSession
         if (results.Length != type.Results.Length)
             throw new ArgumentException($"{Module.Names.FunctionOrIndex(function)} returns {type.Results.Length} {(type.Results.Length == 1 ? "value" : "values")} ({type}), not {results.Length}", nameof(results));
         run.ForceReturn([.. results.Select((r, k) => WasmValue.From(r, type.Results[k]))]);
+    }
+
+    /// <summary>Makes the guest throw an exception of <paramref name="tag"/> (named as the name section or an export
+    /// names it, or <c>tagN</c>) at this stop as soon as it resumes, as a <c>throw</c> there would: a <c>try_table</c>
+    /// around the stop or in a caller catches it, else the run ends with an <c>uncaught_exception</c> trap. The payload
+    /// must be the tag's values (converted as <see cref="WasmValue.From"/> converts).</summary>
+    public void ForceThrow(string tag, params object?[] payload) => ForceThrow(TagResolver.Resolve(Module, tag), payload);
+
+    /// <summary>As <see cref="ForceThrow(string, object?[])"/>, the tag by index (imports first).</summary>
+    public void ForceThrow(int tag, params object?[] payload) => ForceThrow(TagResolver.Resolve(Module, tag), payload);
+
+    private void ForceThrow(Resolution<int> tag, object?[] payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var run = PausedAtInstruction();
+        int index = tag.ValueOrThrow(nameof(tag));
+        var type = TagType(index);
+        if (payload.Length != type.Parameters.Length)
+            throw new ArgumentException($"{Module.Names.Tag(index) ?? "tag " + index} carries {type.Parameters.Length} {(type.Parameters.Length == 1 ? "value" : "values")} ({string.Join(", ", type.Parameters)}), not {payload.Length}", nameof(payload));
+        run.ForceThrow(index, [.. payload.Select((p, k) => WasmValue.From(p, type.Parameters[k]))]);
     }
 
     /// <summary>Makes the guest trap (<c>unreachable</c>) at this stop as soon as it resumes.</summary>

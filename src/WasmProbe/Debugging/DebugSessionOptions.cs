@@ -20,7 +20,8 @@ public sealed class DebugSessionOptions
 
     public ExceptionStops ExceptionStops { get; init; } = ExceptionStops.All;
 
-    /// <summary>Build the guest with a range check before every write to its 32-bit memories, so that
+    /// <summary>Build the guest with a range check before every write to its memories (and after every
+    /// <c>memory.grow</c>), so that
     /// <see cref="DebugSession.AddWatchpoint"/> can watch them (see <see cref="Instrumentation.WriteWatch"/>).</summary>
     public bool WatchWrites { get; init; }
 

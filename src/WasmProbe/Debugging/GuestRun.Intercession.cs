@@ -4,8 +4,8 @@ using WasmProbe.Wasm.Analysis;
 
 namespace WasmProbe.Debugging;
 
-/// <summary>Changes a stop makes to the run: new values of the stopped frame's locals and stack, an early return or a
-/// trap. Static builds only: their stops take the request (<see cref="ResumeCode"/>) when the guest resumes.</summary>
+/// <summary>Changes a stop makes to the run: new values of the stopped frame's locals and stack, an early return, a
+/// trap or a throw. Static builds only: their stops take the request (<see cref="ResumeCode"/>) when the guest resumes.</summary>
 internal sealed partial class GuestRun
 {
     private ResumeCode _resume;
@@ -52,6 +52,24 @@ internal sealed partial class GuestRun
         Request(ResumeCode.Return);
     }
 
+    /// <summary>Makes the guest throw an exception of <paramref name="tag"/> with <paramref name="payload"/> (as many
+    /// values as the tag takes) at the stop when it resumes; a later call at the same stop replaces it.</summary>
+    public void ForceThrow(int tag, IReadOnlyList<WasmValue> payload)
+    {
+        ChangeableFrame(ResumeCode.Throw);
+        var type = _module.Original.IndexSpaces.TagFunctionType(tag);
+        string name = _module.Original.Names.Tag(tag) ?? "tag " + tag;
+        if (!ForcedThrow.CanThrow(type))
+            throw new NotSupportedException($"{name} carries {type.Parameters.Length} values ({string.Join(", ", type.Parameters)}): references cannot be made up by the host, so it cannot be thrown from a stop");
+        for (int k = 0; k < payload.Count; k++)
+        {
+            CheckValue(payload[k], type.Parameters[k], $"payload value {k} of {name}");
+            Frames!.WriteStackSlot(CurrentFrame, k, payload[k]);
+        }
+        Guest.ThrowTag = tag;
+        Request(ResumeCode.Throw);
+    }
+
     /// <summary>Makes the guest trap (unreachable) at the stop when it resumes.</summary>
     public void ForceTrap()
     {
@@ -64,8 +82,8 @@ internal sealed partial class GuestRun
         if (_module.Mode != InstrumentationMode.Static)
             throw new NotSupportedException("changing a frame or its return needs a session in InstrumentationMode.Static (probe tests other than [StepFrom] use one): debug builds do not take values back at their stops");
         if (CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
-        if (_resume is ResumeCode.Return or ResumeCode.Trap && !(_resume == ResumeCode.Return && request == ResumeCode.Return))
-            throw new InvalidOperationException($"this stop already makes the function {(_resume == ResumeCode.Return ? "return" : "trap")} when the guest resumes");
+        if (_resume > ResumeCode.Reload && (request != _resume || request == ResumeCode.Trap))
+            throw new InvalidOperationException($"this stop already makes the function {_resume.ToString().ToLowerInvariant()} when the guest resumes");
         var record = Frames!.Read(CurrentFrame);
         return (record, _module.Layouts[record.Function]!);
     }

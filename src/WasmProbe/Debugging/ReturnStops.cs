@@ -51,6 +51,8 @@ public sealed class ReturnStops
     private static bool Leaves(FunctionExit exit, IReadOnlyList<WasmValue> stack) => exit.Kind switch
     {
         ExitKind.BranchIf => stack[^1].AsInt32() != 0,
+        ExitKind.BranchOnNull => stack[^1].IsNull,
+        ExitKind.BranchOnNonNull => !stack[^1].IsNull,
         ExitKind.BranchTable => exit.Leaving![Math.Min((uint)stack[^1].AsInt32(), (uint)(exit.Leaving.Length - 1))],
         _ => true,
     };

@@ -25,6 +25,7 @@ public sealed class GuestInstance : IDisposable
     private Wasmtime.Global? _stepLimit;
     private Wasmtime.Global? _frameTop;
     private Wasmtime.Global? _resume;
+    private Wasmtime.Global? _throwTag;
 
     /// <param name="onStop">Called on the guest's thread at every probe with the site id and the frame address.</param>
     public GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop)
@@ -44,8 +45,8 @@ public sealed class GuestInstance : IDisposable
         if (module.Exports.WatchesWrites)
         {
             _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport,
-                (int memory, int function, int pc, long address, int length, int source, long low, long high) =>
-                    Watchpoints!.OnWrite(memory, function, pc, address, (uint)length, (Watchpoints.WriteSource)source, low, high));
+                (int memory, int function, int pc, long address, long length, int kind, long low, long high) =>
+                    Watchpoints!.OnWrite(memory, function, pc, address, length, (Wasm.Instructions.MemoryWriteKind)kind, low, high));
             _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.GlobalWriteImport,
                 (int global, int function, int pc, long bits) => GlobalWatchpoints!.OnWrite(global, function, pc, bits));
         }
@@ -100,9 +101,10 @@ public sealed class GuestInstance : IDisposable
         _stepLimit = _instance.GetGlobal(exports.StepLimit);
         _frameTop = _instance.GetGlobal(exports.FrameTop);
         _resume = _instance.GetGlobal(exports.Resume);
+        _throwTag = exports.ThrowTag is { } throwTag ? _instance.GetGlobal(throwTag) : null;
         if (exports.WatchesWrites)
         {
-            Watchpoints = new WriteWatchpoints(WatchWindow, Memory);
+            Watchpoints = new WriteWatchpoints(WatchWindow, Memory, _module.Original.Data);
             GlobalWatchpoints = new GlobalWatchpoints(GlobalWatchFlag, g => Global(g, _module.Original.IndexSpaces.Globals[g]));
         }
     }
@@ -146,6 +148,12 @@ public sealed class GuestInstance : IDisposable
     public ResumeCode Resume
     {
         set => _resume!.SetValue((int)value);
+    }
+
+    /// <summary>The tag a <see cref="ResumeCode.Throw"/> request throws (builds with <see cref="ExportNames.ThrowTag"/>).</summary>
+    public int ThrowTag
+    {
+        set => (_throwTag ?? throw new InvalidOperationException("the build cannot throw at its stops")).SetValue(value);
     }
 
     public WasmValue[] Invoke(string export, ValType[] parameters, ValType[] results, IReadOnlyList<WasmValue> arguments)

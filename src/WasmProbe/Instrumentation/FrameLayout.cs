@@ -58,5 +58,17 @@ public sealed class FrameLayout
     /// <summary>Whether a static stop can make the function return results the host chose.</summary>
     public static bool CanForceReturn(FunctionType type) => type.Results.All(IsSettable);
 
+    /// <summary>How a frame slot of a number or vector type is loaded and stored, with its alignment (log2 of its
+    /// size); null for other types.</summary>
+    internal static (Opcode Load, Opcode Store, int Align)? SlotAccess(ValType type) => type.Kind switch
+    {
+        ValueKind.I32 => (Opcode.I32Load, Opcode.I32Store, 2),
+        ValueKind.I64 => (Opcode.I64Load, Opcode.I64Store, 3),
+        ValueKind.F32 => (Opcode.F32Load, Opcode.F32Store, 2),
+        ValueKind.F64 => (Opcode.F64Load, Opcode.F64Store, 3),
+        ValueKind.V128 => (Opcode.V128Load, Opcode.V128Store, 4),
+        _ => null,
+    };
+
     private static int Align16(int value) => (value + 15) & ~15;
 }

@@ -13,6 +13,9 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
     /// <summary>Write watchpoints' import and windows; null when the build watches no writes.</summary>
     public WriteWatch? Watch { get; init; }
 
+    /// <summary>What static stops throw with; null in debug builds and modules without a throwable tag.</summary>
+    public ForcedThrow? Throw { get; init; }
+
     /// <summary>Stack shapes shared by every site and probe (a debug build asks at every instruction).</summary>
     public StackShapes Shapes { get; init; } = new();
 
@@ -106,12 +109,12 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         if (site is not null && info.Control == ControlKind.TailCall) EmitTailCallFixup();
         if (analysis.IsReachable(i) && info.OpensBlock && i + 1 < analysis.InstructionCount && analysis.BlockBase(i + 1) > analysis.BlockBase(i))
             EmitStackSpill(i);
-        if (context.Watch is { } watch && analysis.IsReachable(i) && watch.Watches(analysis.Code[i]))
-        {
-            _writeCheck ??= new WriteCheckEmitter(watch, body, Temp);
-            _writeCheck.Emit(analysis.Code[i], layout.Function, context.Shapes.Before(analysis, i)[^1]);
-        }
+        var writeCheck = context.Watch is { } watch && analysis.IsReachable(i) && watch.Watches(analysis.Code[i])
+            ? _writeCheck ??= new WriteCheckEmitter(watch, body, Temp)
+            : null;
+        writeCheck?.EmitBefore(analysis.Code[i], layout.Function, context.Shapes.Before(analysis, i)[^1]);
         body.CopyOriginal(i);
+        writeCheck?.EmitAfter(analysis.Code[i], layout.Function);
         if (layout.WritesThrough && analysis.IsReachable(i) && info.Opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
         if (call && IsDebug && info.Control == ControlKind.Call) ReloadFunctionFlag();
     }
@@ -261,7 +264,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     }
 
     /// <summary>After a static stop, what the host asked for (<see cref="ResumeCode"/>): return at once with the
-    /// results it wrote to the first stack slots, trap, or take the locals and this block's stack values it changed
+    /// results it wrote to the first stack slots, trap, throw (from this pc, so that a trace of an uncaught one shows
+    /// the stop), or take the locals and this block's stack values it changed
     /// back from the frame. Values that cannot live in linear memory (references) are never changed.</summary>
     private void EmitResume(int pc, ValType[] accessible, int[] temps, int firstSlot)
     {
@@ -278,6 +282,13 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         EmitIfResume(ResumeCode.Trap);
         body.EmitAt(Opcode.Unreachable, pc);
         body.Emit(Opcode.End);
+        if (context.Throw is { } forcedThrow)
+        {
+            EmitIfResume(ResumeCode.Throw);
+            body.LocalGet(_frame);
+            body.EmitAt(Opcode.Call, pc, forcedThrow.Function);
+            body.Emit(Opcode.End);
+        }
         ResetResume();
         for (int j = 0; j < layout.LocalTypes.Length; j++)
         {
@@ -314,21 +325,9 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private void Load(ValType type, int offset)
     {
         body.LocalGet(_frame);
-        var (load, _, align) = SlotAccess(type) ?? throw new ArgumentOutOfRangeException(nameof(type), type, "references are not kept in frames");
+        var (load, _, align) = FrameLayout.SlotAccess(type) ?? throw new ArgumentOutOfRangeException(nameof(type), type, "references are not kept in frames");
         body.Memory(load, context.DebugMemory, (ulong)offset, (uint)align);
     }
-
-    /// <summary>How a frame slot of a number or vector type is loaded and stored, with its alignment (log2 of its
-    /// size); null for other types.</summary>
-    private static (Opcode Load, Opcode Store, int Align)? SlotAccess(ValType type) => type.Kind switch
-    {
-        ValueKind.I32 => (Opcode.I32Load, Opcode.I32Store, 2),
-        ValueKind.I64 => (Opcode.I64Load, Opcode.I64Store, 3),
-        ValueKind.F32 => (Opcode.F32Load, Opcode.F32Store, 2),
-        ValueKind.F64 => (Opcode.F64Load, Opcode.F64Store, 3),
-        ValueKind.V128 => (Opcode.V128Load, Opcode.V128Store, 4),
-        _ => null,
-    };
 
     private int FrameWriter(ProbeSite site, int[] locals, ValType[] stack, int firstSlot)
     {
@@ -481,7 +480,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private void StoreInstructions(ValType type, int offset, Action<Opcode, long, long, int> emit)
     {
         int memory = context.DebugMemory;
-        if (SlotAccess(type) is var (_, store, align))
+        if (FrameLayout.SlotAccess(type) is var (_, store, align))
         {
             emit(store, offset, align, memory);
             return;

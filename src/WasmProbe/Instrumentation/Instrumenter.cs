@@ -69,9 +69,10 @@ public static class Instrumenter
         int resume = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
 
         var watch = options.WatchWrites ? AddWriteWatch(builder, spaces) : null;
+        var forcedThrow = debug ? null : ForcedThrow.Add(builder, spaces, debugMemory);
 
         var layouts = new FrameLayout?[spaces.FunctionCount];
-        var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, resume, options.Mode) { Shapes = shapes, Watch = watch };
+        var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, resume, options.Mode) { Shapes = shapes, Watch = watch, Throw = forcedThrow };
         var perInstruction = Array.Empty<ProbeSite?>();
         foreach (var (f, (first, count)) in sitesByFunction)
         {
@@ -86,15 +87,15 @@ public static class Instrumenter
                 perInstruction[sites[k].InstructionIndex] = sites[k];
                 maxSpill = Math.Max(maxSpill, sites[k].StackTypes.Length);
             }
-            // A static stop can return at once: the results the host chose go into the first stack slots.
-            if (!debug && count > 0) maxSpill = Math.Max(maxSpill, analysis.Type.Results.Length);
+            // A static stop can return or throw at once: the results or payload the host chose go into the first stack slots.
+            if (!debug && count > 0) maxSpill = Math.Max(maxSpill, Math.Max(analysis.Type.Results.Length, forcedThrow?.MaxPayload ?? 0));
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
             ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));
         }
 
         string? backtrace = debug ? null : AddBacktraceTrap(builder);
-        var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer, resume, backtrace, watch);
+        var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer, resume, backtrace, watch, forcedThrow);
         var pcMap = new PcMap();
         var bytes = ModuleEncoder.Encode(builder.Build(), pcMap);
         return new InstrumentedModule(module, bytes, pcMap, sites.Items, sites.Count, layouts, memory, options.Mode, exports);
@@ -161,16 +162,15 @@ public static class Instrumenter
         return name;
     }
 
-    /// <summary>The write imports; per 32-bit memory, an empty window (base = span = 0); per mutable global of a
-    /// number type, a cleared watch flag.</summary>
+    /// <summary>The write imports; per memory, an empty window (base = span = 0); per mutable global of a number
+    /// type, a cleared watch flag.</summary>
     private static WriteWatch AddWriteWatch(ModuleBuilder builder, IndexSpaces spaces)
     {
-        int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64], []));
+        int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32, ValType.I64, ValType.I64], []));
         int globalWrite = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.GlobalWriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64], []));
         var starts = new int?[spaces.Memories.Length];
         for (int m = 0; m < starts.Length; m++)
         {
-            if (spaces.Memories[m].Limits.Is64) continue;
             starts[m] = builder.AddGlobal(new GlobalType(ValType.I64, true), Const64(0));
             builder.AddGlobal(new GlobalType(ValType.I64, true), Const64(0));
         }
@@ -179,7 +179,7 @@ public static class Instrumenter
         {
             if (Wasm.Resolution.WatchRangeResolver.CanWatch(spaces.Globals[g])) flags[g] = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
         }
-        return new WriteWatch(write, starts, globalWrite, flags);
+        return new WriteWatch(write, starts, spaces.Memories, globalWrite, flags);
     }
 
     private static Expression Const64(long value) =>
@@ -190,7 +190,7 @@ public static class Instrumenter
             .Where(d => module.Bodies[d].Code.Instructions.Any(i => WriteWatch.WrittenMemory(i) is not null || i.Opcode == Opcode.GlobalSet))
             .Select(d => module.IndexSpaces.ImportedFunctionCount + d);
 
-    private static ExportNames AddExports(ModuleBuilder builder, Module module, int debugMemory, int armed, int stepLimit, int frameTop, int stackPointer, int resume, string? backtrace, WriteWatch? watch)
+    private static ExportNames AddExports(ModuleBuilder builder, Module module, int debugMemory, int armed, int stepLimit, int frameTop, int stackPointer, int resume, string? backtrace, WriteWatch? watch, ForcedThrow? forcedThrow)
     {
         string Export(string name, ExternalKind kind, int index)
         {
@@ -208,6 +208,7 @@ public static class Instrumenter
             StackPointer = Export("__wasmprobe_stack_pointer", ExternalKind.Global, stackPointer),
             Resume = Export("__wasmprobe_resume", ExternalKind.Global, resume),
             Backtrace = backtrace,
+            ThrowTag = forcedThrow is null ? null : Export("__wasmprobe_throw_tag", ExternalKind.Global, forcedThrow.TagGlobal),
             Globals = [.. spaces.Globals.Select((g, i) => HostTypes.IsSupported(g.Type) ? Export($"__wasmprobe_global_{i}", ExternalKind.Global, i) : null)],
             Memories = [.. spaces.Memories.Select((_, i) => Export($"__wasmprobe_memory_{i}", ExternalKind.Memory, i))],
             Tables = [.. spaces.Tables.Select((t, i) => HostTypes.IsSupported(t.ElementType) ? Export($"__wasmprobe_table_{i}", ExternalKind.Table, i) : null)],

@@ -16,4 +16,8 @@ public enum ResumeCode
 
     /// <summary>Trap (unreachable) at the stop.</summary>
     Trap = 3,
+
+    /// <summary>Throw an exception at the stop: of the tag in the exported throw-tag global, with the payload in stack
+    /// slots 0, 1, ...</summary>
+    Throw = 4,
 }

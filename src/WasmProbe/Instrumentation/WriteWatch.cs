@@ -3,25 +3,31 @@ using WasmProbe.Wasm.Rewriting;
 
 namespace WasmProbe.Instrumentation;
 
-/// <summary>Write watchpoints: before every store, <c>memory.fill</c> and <c>memory.copy</c> into a watched 32-bit
-/// memory, the guest compares the written range with that memory's armed window and calls the host import
-/// <c>wasmprobe.write(memory, function, pc, address: i64, length, source kind, low: i64, high: i64)</c> (the effective
-/// address, static offset included) only when they may overlap. The last three say what is written
-/// (<see cref="Watchpoints.WriteSource"/>): a store's value bits, a fill's byte, or a copy's source memory and address.
+/// <summary>Write watchpoints: before every store, <c>memory.fill</c>, <c>memory.copy</c> and <c>memory.init</c>, and
+/// after every <c>memory.grow</c> that succeeded, the guest compares the written range with that memory's armed window
+/// and calls the host import <c>wasmprobe.write(memory, function, pc, address: i64, length: i64, kind, low: i64,
+/// high: i64)</c> (the effective address, static offset included; i32 addresses and lengths zero-extended) only when
+/// they may overlap. The last three say what is written (<see cref="MemoryWriteKind"/>): a store's value bits, a
+/// fill's byte, a copy's source memory and address, an init's data segment and offset in it, or a grow's zeroed pages.
 /// <para>The window is two i64 globals, base and span: the hull [start, end) of the memory's watchpoints as
 /// base = start - <see cref="MaxStoreBytes"/>, span = end - base (0 and 0 when nothing is armed). A store of at most
 /// <see cref="MaxStoreBytes"/> bytes at a can touch the hull only if base &lt;= a &lt; end, so its check is one
 /// subtraction and one unsigned comparison, (a - base) &lt;u span; the host keeps the exact ranges and drops the
-/// near misses. Fills and copies compare their whole range.</para></summary>
+/// near misses. Range writes compare their whole range.</para>
 /// <para>A <c>global.set</c> of a watched global calls <c>wasmprobe.global_write(global, function, pc, bits: i64)</c>
-/// (the new value's bits) while the global's flag is set.</para>
-internal sealed class WriteWatch(int writeFunction, int?[] windowBases, int globalWriteFunction, int?[] globalFlags)
+/// (the new value's bits) while the global's flag is set.</para></summary>
+internal sealed class WriteWatch(int writeFunction, int?[] windowBases, MemoryType[] memories, int globalWriteFunction, int?[] globalFlags)
 {
     /// <summary>The widest store (v128).</summary>
     public const int MaxStoreBytes = 16;
 
     /// <summary>The window's base global of memory <c>m</c>; its span global follows it.</summary>
     public int? WindowBase(int memory) => (uint)memory < (uint)windowBases.Length ? windowBases[memory] : null;
+
+    /// <summary>Memory <c>m</c> takes i64 addresses (memory64).</summary>
+    public bool Is64(int memory) => memories[memory].Limits.Is64;
+
+    public ulong PageSize(int memory) => memories[memory].PageSize;
 
     public int WriteFunction { get; } = writeFunction;
 
@@ -35,19 +41,23 @@ internal sealed class WriteWatch(int writeFunction, int?[] windowBases, int glob
         ? GlobalFlag((int)ins.Index) is not null
         : WrittenMemory(ins) is { } m && WindowBase(m) is not null;
 
-    public static int? WrittenMemory(Instruction ins) =>
-        ins.Info.StoreSize > 0 ? ins.MemArg.MemoryIndex
-        : ins.Opcode is Opcode.MemoryFill or Opcode.MemoryCopy ? (int)ins.A
-        : null;
+    public static int? WrittenMemory(Instruction ins) => ins.Info.MemoryWrite switch
+    {
+        MemoryWriteKind.None => null,
+        MemoryWriteKind.Store => ins.MemArg.MemoryIndex,
+        MemoryWriteKind.Init => ins.Index2,
+        _ => ins.Index,
+    };
 }
 
-/// <summary>Emits the inline range check in front of one watched write (see <see cref="WriteWatch"/>).</summary>
+/// <summary>Emits the inline range check around one watched write (see <see cref="WriteWatch"/>).</summary>
 internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func<ValType, int, int> temp)
 {
     // Ordinals above any stack spill's, so the check's temporaries never share a local with a live spill.
     private const int TempBase = 1 << 20;
 
-    public void Emit(Instruction ins, int function, ValType storedType)
+    /// <summary>The check in front of the write.</summary>
+    public void EmitBefore(Instruction ins, int function, ValType storedType)
     {
         if (ins.Opcode == Opcode.GlobalSet)
         {
@@ -55,49 +65,125 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
             return;
         }
         int memory = WriteWatch.WrittenMemory(ins)!.Value;
-        int window = watch.WindowBase(memory)!.Value;
-        int address = temp(ValType.I32, TempBase);
-        int start = temp(ValType.I64, TempBase + 4);
-        if (ins.Info.StoreSize > 0)
+        switch (ins.Info.MemoryWrite)
         {
-            // [address, value]: the value waits in a temporary; the address plus the static offset is the start.
-            int value = temp(storedType, TempBase + 2);
-            body.LocalSet(value);
-            body.Emit(Opcode.LocalTee, address);
-            body.Emit(Opcode.I64ExtendI32U);
-            if (ins.MemArg.Offset != 0)
-            {
-                body.Emit(Opcode.I64Const, (long)ins.MemArg.Offset);
-                body.Emit(Opcode.I64Add);
-            }
-            body.Emit(Opcode.LocalTee, start);
-            body.GlobalGet(window);
-            body.Emit(Opcode.I64Sub);
-            body.GlobalGet(window + 1);
-            body.Emit(Opcode.I64LtU);
-            EmitCall(memory, function, ins.Offset, start, () => body.I32Const(ins.Info.StoreSize), () => EmitStoredBits(value, storedType));
-            body.LocalGet(address);
-            body.LocalGet(value);
-            return;
+            case MemoryWriteKind.Store:
+                EmitStoreCheck(ins, function, memory, storedType);
+                break;
+            case MemoryWriteKind.Grow:
+                // [delta]: kept for the check after the grow.
+                body.Emit(Opcode.LocalTee, GrowDelta(memory));
+                break;
+            default:
+                EmitRangeCheck(ins, function, memory);
+                break;
         }
-        // fill [d, byte, n], copy [d, s, n]: the destination and the length are the range.
-        int second = temp(ValType.I32, TempBase + 3);
-        int length = temp(ValType.I32, TempBase + 1);
+    }
+
+    /// <summary>The check after the write: a grow's new pages exist only once it has succeeded.</summary>
+    public void EmitAfter(Instruction ins, int function)
+    {
+        if (ins.Info.MemoryWrite != MemoryWriteKind.Grow) return;
+        int memory = ins.Index;
+        bool wide = watch.Is64(memory);
+        var addressType = wide ? ValType.I64 : ValType.I32;
+        int previousPages = temp(addressType, TempBase + 5);
+        int start = temp(ValType.I64, TempBase + 4), length = temp(ValType.I64, TempBase + 6);
+        // [old size in pages, or -1]
+        body.Emit(Opcode.LocalTee, previousPages);
+        body.LocalGet(previousPages);
+        PagesToBytes(wide, memory);
+        body.LocalSet(start);
+        body.LocalGet(GrowDelta(memory));
+        PagesToBytes(wide, memory);
         body.LocalSet(length);
-        body.LocalSet(second);
-        body.LocalSet(address);
-        EmitBulkOverlap(window, address, length, start);
-        bool fill = ins.Opcode == Opcode.MemoryFill;
+        body.LocalGet(previousPages);
+        if (wide) body.Emit(Opcode.I64Const, -1);
+        else body.I32Const(-1);
+        body.Emit(wide ? Opcode.I64Ne : Opcode.I32Ne);
+        EmitRangeOverlap(watch.WindowBase(memory)!.Value, start, length);
+        body.Emit(Opcode.I32And);
         EmitCall(memory, function, ins.Offset, start, () => body.LocalGet(length), () =>
         {
-            body.I32Const((int)(fill ? Watchpoints.WriteSource.Fill : Watchpoints.WriteSource.Copy));
+            body.I32Const((int)MemoryWriteKind.Grow);
+            body.Emit(Opcode.I64Const, 0);
+            body.Emit(Opcode.I64Const, 0);
+        });
+    }
+
+    private int GrowDelta(int memory) => temp(watch.Is64(memory) ? ValType.I64 : ValType.I32, TempBase + 7);
+
+    /// <summary>[pages (the memory's address type)] -> [bytes: i64].</summary>
+    private void PagesToBytes(bool wide, int memory)
+    {
+        if (!wide) body.Emit(Opcode.I64ExtendI32U);
+        body.Emit(Opcode.I64Const, (long)watch.PageSize(memory));
+        body.Emit(Opcode.I64Mul);
+    }
+
+    /// <summary>[address, value]: the value waits in a temporary; the address plus the static offset is the start.</summary>
+    private void EmitStoreCheck(Instruction ins, int function, int memory, ValType storedType)
+    {
+        bool wide = watch.Is64(memory);
+        int window = watch.WindowBase(memory)!.Value;
+        int address = temp(wide ? ValType.I64 : ValType.I32, TempBase);
+        int start = temp(ValType.I64, TempBase + 4);
+        int value = temp(storedType, TempBase + 2);
+        body.LocalSet(value);
+        body.Emit(Opcode.LocalTee, address);
+        if (!wide) body.Emit(Opcode.I64ExtendI32U);
+        if (ins.MemArg.Offset != 0)
+        {
+            body.Emit(Opcode.I64Const, (long)ins.MemArg.Offset);
+            body.Emit(Opcode.I64Add);
+        }
+        body.Emit(Opcode.LocalTee, start);
+        body.GlobalGet(window);
+        body.Emit(Opcode.I64Sub);
+        body.GlobalGet(window + 1);
+        body.Emit(Opcode.I64LtU);
+        EmitCall(memory, function, ins.Offset, start, () => body.Emit(Opcode.I64Const, ins.Info.StoreSize), () => EmitStoredBits(value, storedType));
+        body.LocalGet(address);
+        body.LocalGet(value);
+    }
+
+    /// <summary>fill [d, byte, n], copy [d, s, n], init [d, s, n]: the destination and the length are the range, each
+    /// of the address type its memory (or memories, for a copy's length) has.</summary>
+    private void EmitRangeCheck(Instruction ins, int function, int memory)
+    {
+        var kind = ins.Info.MemoryWrite;
+        bool wide = watch.Is64(memory);
+        bool sourceWide = kind == MemoryWriteKind.Copy && watch.Is64(ins.Index2);
+        bool lengthWide = kind == MemoryWriteKind.Copy ? wide && sourceWide : wide && kind == MemoryWriteKind.Fill;
+        int address = temp(wide ? ValType.I64 : ValType.I32, TempBase);
+        int second = temp(sourceWide ? ValType.I64 : ValType.I32, TempBase + 3);
+        int count = temp(lengthWide ? ValType.I64 : ValType.I32, TempBase + 1);
+        int start = temp(ValType.I64, TempBase + 4), length = temp(ValType.I64, TempBase + 6);
+        body.LocalSet(count);
+        body.LocalSet(second);
+        body.LocalSet(address);
+        ToI64(address, wide, start);
+        ToI64(count, lengthWide, length);
+        EmitRangeOverlap(watch.WindowBase(memory)!.Value, start, length);
+        EmitCall(memory, function, ins.Offset, start, () => body.LocalGet(length), () =>
+        {
+            body.I32Const((int)kind);
             body.LocalGet(second);
-            body.Emit(Opcode.I64ExtendI32U);
-            body.Emit(Opcode.I64Const, fill ? 0 : ins.B);
+            if (!sourceWide) body.Emit(Opcode.I64ExtendI32U);
+            // A copy's source memory, an init's data segment; nothing for a fill.
+            body.Emit(Opcode.I64Const, kind switch { MemoryWriteKind.Copy => ins.Index2, MemoryWriteKind.Init => ins.Index, _ => 0 });
         });
         body.LocalGet(address);
         body.LocalGet(second);
-        body.LocalGet(length);
+        body.LocalGet(count);
+    }
+
+    /// <summary><paramref name="to"/> = <paramref name="from"/> as an i64 (an i32 zero-extended).</summary>
+    private void ToI64(int from, bool wide, int to)
+    {
+        body.LocalGet(from);
+        if (!wide) body.Emit(Opcode.I64ExtendI32U);
+        body.LocalSet(to);
     }
 
     /// <summary>[value]: while the global's flag is set, tells the host the value about to be stored.</summary>
@@ -116,20 +202,17 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
         body.LocalGet(value);
     }
 
-    /// <summary>Leaves whether [d, d + n) meets the window's [base + <see cref="WriteWatch.MaxStoreBytes"/>, base + span)
-    /// on the stack, with d (as i64) in <paramref name="start"/>.</summary>
-    private void EmitBulkOverlap(int window, int address, int length, int start)
+    /// <summary>Leaves whether [start, start + length) meets the window's [base + <see cref="WriteWatch.MaxStoreBytes"/>,
+    /// base + span) on the stack.</summary>
+    private void EmitRangeOverlap(int window, int start, int length)
     {
-        body.LocalGet(address);
-        body.Emit(Opcode.I64ExtendI32U);
-        body.Emit(Opcode.LocalTee, start);
+        body.LocalGet(start);
         body.GlobalGet(window);
         body.GlobalGet(window + 1);
         body.Emit(Opcode.I64Add);
         body.Emit(Opcode.I64LtS);
         body.LocalGet(start);
         body.LocalGet(length);
-        body.Emit(Opcode.I64ExtendI32U);
         body.Emit(Opcode.I64Add);
         body.GlobalGet(window);
         body.Emit(Opcode.I64Const, WriteWatch.MaxStoreBytes);
@@ -138,7 +221,9 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
         body.Emit(Opcode.I32And);
     }
 
-    /// <summary>With the condition on the stack: if it holds, tells the host about the write at <paramref name="start"/>.</summary>
+    /// <summary>With the condition on the stack: if it holds, tells the host about the write at <paramref name="start"/>
+    /// (<paramref name="length"/> pushes its i64 length, <paramref name="source"/> its kind and the two i64 that
+    /// describe what it writes).</summary>
     private void EmitCall(int memory, int function, int pc, int start, Action length, Action source)
     {
         body.Emit(Opcode.If, BlockType.Empty.ToBits());
@@ -152,10 +237,10 @@ internal sealed class WriteCheckEmitter(WriteWatch watch, BodyBuilder body, Func
         body.Emit(Opcode.End);
     }
 
-    /// <summary>A store's value as <see cref="Watchpoints.WriteSource.Store"/> and two i64 halves of its bits.</summary>
+    /// <summary>A store's kind and two i64 halves of its value's bits.</summary>
     private void EmitStoredBits(int value, ValType type)
     {
-        body.I32Const((int)Watchpoints.WriteSource.Store);
+        body.I32Const((int)MemoryWriteKind.Store);
         if (type.Kind == ValueKind.V128)
         {
             body.LocalGet(value);

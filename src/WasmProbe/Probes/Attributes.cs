@@ -129,11 +129,11 @@ public sealed class OnReturnAttribute : Attribute
 }
 
 /// <summary>Stops the module's entry run before every write that touches a byte of [<paramref name="address"/>,
-/// <paramref name="address"/> + <paramref name="length"/>) of memory <see cref="Memory"/>: a store, <c>memory.fill</c>
-/// or <c>memory.copy</c>, from any function. The view (<c>Class.Write_0x400</c>; <c>Write_0x400_M1</c> in memory 1)
+/// <paramref name="address"/> + <paramref name="length"/>) of memory <see cref="Memory"/>: a store, <c>memory.fill</c>,
+/// <c>memory.copy</c> or <c>memory.init</c>, from any function. The view (<c>Class.Write_0x400</c>; <c>Write_0x400_M1</c> in memory 1)
 /// has the write's <c>Function</c>, <c>Pc</c>, <c>Address</c>, <c>Length</c>, <c>OldBytes</c> and <c>NewBytes</c>,
 /// typed globals and memory; the guest is inside the write check, so there is no frame to show. The range must lie in
-/// the memory's declared minimum size, of a 32-bit memory.</summary>
+/// the memory's declared minimum size (32- or 64-bit).</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class BreakOnWriteAttribute : Attribute
 {
@@ -393,8 +393,7 @@ public sealed class BreakOnGlobalWriteAttribute : Attribute
 }
 
 /// <summary>The probe's run must not write any byte of [<paramref name="address"/>, <paramref name="address"/> +
-/// <paramref name="length"/>) of memory <see cref="Memory"/> (a 32-bit memory; the range within its declared minimum
-/// size): each write that does fails the run, named by function, pc and the bytes it writes. <c>[ExpectNoWrite(0,
+/// <paramref name="length"/>) of memory <see cref="Memory"/> (the range within its declared minimum size): each write that does fails the run, named by function, pc and the bytes it writes. <c>[ExpectNoWrite(0,
 /// 1024)]</c> on a C guest catches writes through a null pointer (clang puts no data below 1024).</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 public sealed class ExpectNoWriteAttribute : Attribute

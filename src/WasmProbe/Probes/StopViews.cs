@@ -35,7 +35,8 @@ public abstract class StopView : IGuestState
 
 /// <summary>Base of the generated view of a <see cref="BreakAtAttribute"/> stop (<c>Class.Func_0xPC</c>), which adds
 /// typed <c>Locals</c>, <c>Stack</c> (<c>S0</c> = top), <c>Globals</c> and <c>Memory</c>. Setting a local or stack
-/// value, <see cref="ForceReturn"/> and <see cref="ForceTrap"/> change the run when the guest resumes.</summary>
+/// value, <see cref="ForceReturn"/>, <see cref="ForceTrap"/> and <see cref="ForceThrow(string, object?[])"/> change the
+/// run when the guest resumes.</summary>
 public abstract class BreakpointView : StopView
 {
     protected BreakpointView(DebugSession session, int function, int pc, int hit) : base(session) =>
@@ -57,6 +58,14 @@ public abstract class BreakpointView : StopView
 
     /// <summary>Makes the guest trap at this stop when it resumes, as a failing instruction here would.</summary>
     public void ForceTrap() => Session.ForceTrap();
+
+    /// <summary>Makes the guest throw an exception of <paramref name="tag"/> (by name or <c>tagN</c>) with
+    /// <paramref name="payload"/> at this stop when it resumes, as a <c>throw</c> here would (a <c>try_table</c> here or
+    /// in a caller catches it), see <see cref="DebugSession.ForceThrow(string, object?[])"/>.</summary>
+    public void ForceThrow(string tag, params object?[] payload) => Session.ForceThrow(tag, payload);
+
+    /// <summary>As <see cref="ForceThrow(string, object?[])"/>, the tag by index.</summary>
+    public void ForceThrow(int tag, params object?[] payload) => Session.ForceThrow(tag, payload);
 
     public override string ToString() => $"{Session.Module.Names.FunctionOrIndex(Function)}+0x{Pc:x} hit {Hit}";
 }
@@ -185,8 +194,9 @@ public abstract class WatchView : StopView
 }
 
 /// <summary>Base of the generated view of a <see cref="BreakOnWriteAttribute"/> stop (<c>Class.Write_0x400</c>), which
-/// adds typed <c>Globals</c> and <c>Memory</c>. The writing instruction is a store, <c>memory.fill</c> or
-/// <c>memory.copy</c>.</summary>
+/// adds typed <c>Globals</c> and <c>Memory</c>. The writing instruction is a store, <c>memory.fill</c>,
+/// <c>memory.copy</c> or <c>memory.init</c> about to run, or a <c>memory.grow</c> that has just made the range's
+/// bytes (see <see cref="Watchpoints.WriteHit"/>).</summary>
 public abstract class WriteView : WatchView
 {
     protected WriteView(DebugSession session, int hit, Watchpoints.WriteHit write) : base(session, hit, write.Function, write.Pc) => Write = write;

@@ -9,19 +9,11 @@ public sealed record WriteWatchpoint(int Memory, long Address, long Length)
     public bool Overlaps(long address, long length) => length > 0 && address < Address + Length && Address < address + length;
 }
 
-/// <summary>What a watched write writes, as the guest tells the host: a store's value bits, a fill's byte, or a copy's
-/// source.</summary>
-internal enum WriteSource
-{
-    Store,
-    Fill,
-    Copy,
-}
-
 /// <summary>A write about to happen that touches a watched range: the instruction at <see cref="Pc"/> of
 /// <see cref="Function"/> writes <see cref="Length"/> bytes from <see cref="Address"/>; <see cref="OldBytes"/> are
-/// those bytes as they are now, <see cref="NewBytes"/> the ones it writes (both empty where the write, or a copy's
-/// source, is out of bounds and will trap).</summary>
+/// those bytes as they are now, <see cref="NewBytes"/> the ones it writes (both empty where the write, or a copy's or
+/// init's source, is out of bounds and will trap). A <c>memory.grow</c> is reported once it has succeeded: its new
+/// pages are the write, <see cref="NewBytes"/> their zeros and <see cref="OldBytes"/> empty (they did not exist).</summary>
 public sealed record WriteHit(WriteWatchpoint Watchpoint, int Function, int Pc, long Address, long Length, byte[] OldBytes, byte[] NewBytes)
 {
     public override string ToString() =>
@@ -36,11 +28,14 @@ public sealed class WriteWatchpoints
     private readonly List<WriteWatchpoint> _watchpoints = [];
     private readonly Func<int, (IGuestGlobal Base, IGuestGlobal Span)?> _window;
     private readonly Func<int, IGuestMemory?> _memory;
+    private readonly IReadOnlyList<DataSegment> _data;
 
-    internal WriteWatchpoints(Func<int, (IGuestGlobal Base, IGuestGlobal Span)?> window, Func<int, IGuestMemory?> memory)
+    /// <param name="data">The module's data segments, which <c>memory.init</c> copies from.</param>
+    internal WriteWatchpoints(Func<int, (IGuestGlobal Base, IGuestGlobal Span)?> window, Func<int, IGuestMemory?> memory, IReadOnlyList<DataSegment> data)
     {
         _window = window;
         _memory = memory;
+        _data = data;
     }
 
     /// <summary>Called on the guest's thread before the write, once per watchpoint it touches.</summary>
@@ -52,7 +47,7 @@ public sealed class WriteWatchpoints
     /// <exception cref="ArgumentException">Its memory cannot be watched in this build.</exception>
     public void Add(WriteWatchpoint watchpoint)
     {
-        if (_window(watchpoint.Memory) is null) throw new ArgumentException($"memory {watchpoint.Memory} cannot be watched in this build (it does not exist, is 64-bit, or the build does not watch writes)", nameof(watchpoint));
+        if (_window(watchpoint.Memory) is null) throw new ArgumentException($"memory {watchpoint.Memory} cannot be watched in this build (it does not exist, or the build does not watch writes)", nameof(watchpoint));
         _watchpoints.Add(watchpoint);
         UpdateWindow(watchpoint.Memory);
     }
@@ -76,39 +71,52 @@ public sealed class WriteWatchpoints
     /// <summary>The guest's report of a write that meets memory <paramref name="memory"/>'s window.</summary>
     /// <param name="low">With <paramref name="high"/>: a store's value bits (little-endian, the first
     /// <paramref name="length"/> bytes are written); a fill's byte; a copy's source address (<paramref name="high"/>:
-    /// its memory).</param>
-    internal void OnWrite(int memory, int function, int pc, long address, long length, WriteSource source, long low, long high)
+    /// its memory); an init's offset in the data segment (<paramref name="high"/>: the segment).</param>
+    internal void OnWrite(int memory, int function, int pc, long address, long length, MemoryWriteKind kind, long low, long high)
     {
         foreach (var watchpoint in _watchpoints.ToArray())
         {
             if (watchpoint.Memory != memory || !watchpoint.Overlaps(address, length)) continue;
-            Hit?.Invoke(new WriteHit(watchpoint, function, pc, address, length, Read(memory, address, length), Written(source, length, low, high)));
+            var old = kind == MemoryWriteKind.Grow ? [] : Read(memory, address, length);
+            Hit?.Invoke(new WriteHit(watchpoint, function, pc, address, length, old, Written(kind, length, low, high)));
         }
     }
 
-    private byte[] Written(WriteSource source, long length, long low, long high)
+    private byte[] Written(MemoryWriteKind kind, long length, long low, long high)
     {
-        switch (source)
+        switch (kind)
         {
-            case WriteSource.Store:
+            case MemoryWriteKind.Store:
                 var bits = new byte[16];
                 BinaryPrimitives.WriteInt64LittleEndian(bits, low);
                 BinaryPrimitives.WriteInt64LittleEndian(bits.AsSpan(8), high);
                 return bits[..(int)Math.Min(length, 16)];
-            case WriteSource.Fill:
+            case MemoryWriteKind.Fill:
+            case MemoryWriteKind.Grow:
                 if (length > int.MaxValue) return [];
                 var filled = new byte[length];
                 Array.Fill(filled, (byte)low);
                 return filled;
+            case MemoryWriteKind.Init:
+                return Segment((int)high, low, length);
             default:
-                return Read((int)high, (uint)low, length);
+                return Read((int)high, low, length);
         }
+    }
+
+    /// <summary>Bytes of a passive data segment (an active one is dropped once it has been copied in at instantiation,
+    /// so an init from it traps, as one from a segment that <c>data.drop</c> dropped does: then the bytes are wrong,
+    /// but the write never happens).</summary>
+    private byte[] Segment(int segment, long offset, long length)
+    {
+        if ((uint)segment >= (uint)_data.Count || _data[segment] is not { Mode: SegmentMode.Passive, Bytes: var bytes }) return [];
+        return offset + length > bytes.Length ? [] : bytes[(int)offset..(int)(offset + length)];
     }
 
     private byte[] Read(int memory, long address, long length)
     {
         var guestMemory = _memory(memory);
-        if (guestMemory is null || address + length > guestMemory.Length || length > int.MaxValue) return [];
+        if (guestMemory is null || address < 0 || length > int.MaxValue || address > guestMemory.Length - length) return [];
         return guestMemory.Read(address, (int)length).ToArray();
     }
 }

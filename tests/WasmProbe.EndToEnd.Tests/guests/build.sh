@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Rebuilds the checked-in guest binaries from their .wat sources (needs wabt: apt-get install -y wabt) and plugin.wasm
+# Rebuilds the checked-in guest binaries from their .wat sources (needs wabt: apt-get install -y wabt; a wabt without
+# try_table or GC cannot build throws.wat or exits.wat: Wasmtime.Module.ConvertText, which the tests use for inline
+# guests, can) and plugin.wasm
 # from plugin.c (needs clang-14 and lld-14).
 # After a rebuild, re-check the pcs the probes use against `wasm-objdump -d <guest>.wasm`.
 # sort-O0.wasm and sort-O2.wasm are copies of examples/CGuest/guest's (sort.c with DWARF, built by its build.sh with

@@ -1,6 +1,8 @@
 ;; Every way a function can return, for [OnReturn]: classify(x) returns 1 through a br_if to its own label (x = 0),
 ;; 2 through return (x = 1), 3 through a br_table entry (x = 2), and 4 or 5 by falling off its end (x < 10, else).
 ;; halve(n) halves its parameter in place while it is even, so at its return n is no longer the argument.
+;; box(x) is null for 0, else x as an i31ref. unbox(x) returns -1 through a br_on_null to its own label (x = 0), else -x
+;; by falling off its end; first(a, b) returns box(a) through a br_on_non_null to its own label (a != 0), else box(b).
 (module
   (func $classify (export "classify") (param $x i32) (result i32)
     i32.const 1
@@ -43,4 +45,29 @@
         (br $even)))
     (local.get $n))
   (func $halvings (export "halvings") (result i32)
-    (i32.add (call $halve (i32.const 48)) (call $halve (i32.const 7)))))
+    (i32.add (call $halve (i32.const 48)) (call $halve (i32.const 7))))
+  (func $box (param $x i32) (result (ref null i31))
+    local.get $x
+    if (result (ref null i31))
+      local.get $x
+      ref.i31
+    else
+      ref.null i31
+    end)
+  (func $unbox (export "unbox") (param $x i32) (result i32)
+    i32.const -1
+    local.get $x
+    call $box
+    br_on_null 0
+    i31.get_s
+    i32.mul)
+  (func $first (param $a i32) (param $b i32) (result (ref null i31))
+    local.get $a
+    call $box
+    br_on_non_null 0
+    local.get $b
+    call $box)
+  (func $unboxes (export "unboxes") (result i32)
+    (i32.add
+      (i32.add (call $unbox (i32.const 0)) (call $unbox (i32.const 5)))
+      (i32.add (i31.get_s (call $first (i32.const 0) (i32.const 7))) (i31.get_s (call $first (i32.const 3) (i32.const 7)))))))

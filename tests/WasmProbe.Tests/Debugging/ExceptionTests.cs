@@ -1,28 +1,11 @@
 using WasmProbe.Debugging;
+using WasmProbe.Tests.Fixtures;
 
 namespace WasmProbe.Tests.Debugging;
 
 public class ExceptionTests
 {
-    private const string Guest = """
-        (module
-          (tag $oops (export "oops") (param i32 i64))
-          (func $thrower (param $code i32)
-            local.get $code
-            i64.const 99
-            throw $oops)
-          (func $caught (export "caught") (result i32)
-            (block $handler (result i32 i64)
-              (try_table (catch $oops $handler)
-                i32.const 5
-                call $thrower)
-              i32.const -1
-              i64.const -1)
-            drop)
-          (func $uncaught (export "uncaught")
-            i32.const 6
-            call $thrower))
-        """;
+    private const string Guest = WatGuests.Exceptions;
 
     [Fact]
     public async Task Caught_exception_stops_at_the_throw_with_its_payload_before_unwinding()

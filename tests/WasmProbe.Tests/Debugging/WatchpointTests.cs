@@ -7,10 +7,12 @@ public class WatchpointTests
 {
     /// <summary>Writes that each touch memory around [16, 24): an i32 store at 12 (bytes 12..15, misses), an i64 store
     /// at 14 + offset 4 (bytes 18..25, partly inside), a store8 at 24 (misses), memory.fill of [20, 30), memory.copy
-    /// into [0, 8) (misses) and into [22, 26), and memory.grow (writes nothing).</summary>
+    /// into [0, 8) (misses) and into [22, 26); then memory.init of "ello" into [100, 104) and memory.grow by a page,
+    /// which makes [0x10000, 0x20000).</summary>
     private const string Writer = """
         (module
           (memory 1)
+          (data $greeting "hello")
           (func $write (export "write")
             (i32.store (i32.const 12) (i32.const 0x11111111))
             (i64.store offset=4 (i32.const 14) (i64.const 0x0807060504030201))
@@ -18,6 +20,7 @@ public class WatchpointTests
             (memory.fill (i32.const 20) (i32.const 0x33) (i32.const 10))
             (memory.copy (i32.const 0) (i32.const 16) (i32.const 8))
             (memory.copy (i32.const 22) (i32.const 0) (i32.const 4))
+            (memory.init $greeting (i32.const 100) (i32.const 1) (i32.const 4))
             (drop (memory.grow (i32.const 1)))))
         """;
 
@@ -144,6 +147,80 @@ public class WatchpointTests
 
         // The window is [0, 41): every write falls inside it, but only memory.copy into [0, 8) touches a range.
         stops.Select(s => (s.Write.Address, s.Write.Length)).ShouldBe([(0L, 8L)]);
+    }
+
+    [Theory]
+    [InlineData(InstrumentationMode.Debug)]
+    [InlineData(InstrumentationMode.Static)]
+    public async Task A_memory_init_into_the_range_stops_with_the_segment_bytes_it_copies(InstrumentationMode mode)
+    {
+        await using var session = Wat.Session(Writer, Options(mode));
+        session.AddWatchpoint(102, 1);
+
+        var write = (await Stops(session)).ShouldHaveSingleItem().Write;
+
+        (write.Address, write.Length).ShouldBe((100L, 4L));
+        write.OldBytes.ShouldBe(new byte[4]);
+        write.NewBytes.ShouldBe("ello"u8.ToArray());
+        session.Module.Bodies[0].Code.Instructions.Single(i => i.Offset == write.Pc).Opcode.ShouldBe(Wasm.Instructions.Opcode.MemoryInit);
+    }
+
+    [Theory]
+    [InlineData(InstrumentationMode.Debug)]
+    [InlineData(InstrumentationMode.Static)]
+    public async Task A_memory_grow_that_makes_a_watched_range_stops_once_the_new_zeroed_page_exists(InstrumentationMode mode)
+    {
+        await using var session = Wat.Session(Writer, Options(mode));
+        session.AddWatchpoint(0x10008, 4);
+
+        var stop = (await session.ContinueAsync()).ShouldBeOfType<WatchpointStop>();
+
+        (stop.Write.Address, stop.Write.Length).ShouldBe((0x10000L, 0x10000L));
+        stop.Write.OldBytes.ShouldBeEmpty();
+        stop.Write.NewBytes.ShouldBe(new byte[0x10000]);
+        session.Module.Bodies[0].Code.Instructions.Single(i => i.Offset == stop.At.Pc).Opcode.ShouldBe(Wasm.Instructions.Opcode.MemoryGrow);
+        session.Memory(0).Read(0x10008, 4).ShouldBe(new byte[4]);
+        (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>();
+    }
+
+    [Fact]
+    public async Task A_memory_grow_that_fails_writes_nothing()
+    {
+        await using var session = Wat.Session("""(module (memory 1 1) (func (export "write") (drop (memory.grow (i32.const 1)))))""", Options(InstrumentationMode.Static));
+        session.AddWatchpoint(0x10000, 4);
+
+        (await Stops(session)).ShouldBeEmpty();
+    }
+
+    /// <summary>A 64-bit memory ($wide, memory 0) and a 32-bit one: an i32 store at 12 + offset 4 ([16, 20)), an i64
+    /// store at 0 (misses [16, 32)), memory.fill of [18, 22), memory.copy of [16, 18) to [20, 22) (i64 addresses and
+    /// length) and of [0, 2) of $small to [30, 32) (an i64 destination, an i32 source and length).</summary>
+    private const string Writer64 = """
+        (module
+          (memory $wide i64 1)
+          (memory $small 1)
+          (func (export "write")
+            (i32.store offset=4 (i64.const 12) (i32.const 0x04030201))
+            (i64.store (i64.const 0) (i64.const 1))
+            (memory.fill (i64.const 18) (i32.const 0x55) (i64.const 4))
+            (memory.copy (i64.const 20) (i64.const 16) (i64.const 2))
+            (i32.store8 $small (i32.const 1) (i32.const 9))
+            (memory.copy $wide $small (i64.const 30) (i32.const 0) (i32.const 2))))
+        """;
+
+    [Theory]
+    [InlineData(InstrumentationMode.Debug)]
+    [InlineData(InstrumentationMode.Static)]
+    public async Task Writes_into_a_64_bit_memory_stop_as_into_a_32_bit_one(InstrumentationMode mode)
+    {
+        await using var session = Wat.Session(Writer64, Options(mode));
+        session.AddWatchpoint(16, 16);
+
+        var stops = await Stops(session);
+
+        stops.Select(s => (s.Write.Address, s.Write.Length)).ShouldBe([(16L, 4L), (18L, 4L), (20L, 2L), (30L, 2L)]);
+        stops.Select(s => s.Write.NewBytes).ShouldBe([[1, 2, 3, 4], [0x55, 0x55, 0x55, 0x55], [1, 2], [0, 9]]);
+        stops[2].Write.OldBytes.ShouldBe(new byte[] { 0x55, 0x55 });
     }
 
     /// <summary>No memory: global writes only. $g is set twice, $f once; $c cannot change.</summary>

@@ -11,7 +11,10 @@ namespace WasmProbe.Wasm.Instructions;
 /// <param name="Control">What the instruction does to control flow; every analysis and rewrite derives its
 /// predicates (block openers, branches, calls, what does not fall through) from it.</param>
 /// <param name="storeSize">The bytes a plain store writes (watchpoints compare its range).</param>
-public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immediates, string? stackEffect, ControlKind control = ControlKind.None, int storeSize = 0)
+/// <param name="bulkWrite">How a memory instruction other than a plain store writes a range (watchpoints check it).</param>
+/// <param name="branchCondition">For <see cref="ControlKind.BranchIf"/>: what makes it branch.</param>
+public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immediates, string? stackEffect, ControlKind control = ControlKind.None, int storeSize = 0,
+    MemoryWriteKind bulkWrite = MemoryWriteKind.None, BranchCondition branchCondition = BranchCondition.None)
 {
     public Opcode Opcode { get; } = opcode;
     public string Name { get; } = name;
@@ -37,6 +40,12 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
 
     /// <summary>Plain stores (scalar, vector lane, atomic): the bytes written at the effective address; 0 otherwise.</summary>
     public int StoreSize { get; } = storeSize;
+
+    /// <summary>A conditional branch's test of its top operand.</summary>
+    public BranchCondition BranchCondition { get; } = branchCondition;
+
+    /// <summary>How the instruction writes linear memory: a plain store, or a range (fill, copy, init, grow).</summary>
+    public MemoryWriteKind MemoryWrite { get; } = storeSize > 0 ? MemoryWriteKind.Store : bulkWrite;
 
     /// <summary>block, loop, if, try_table, try: the instruction opens a frame that an end (or delegate) closes.</summary>
     public bool OpensBlock => Control is ControlKind.Block or ControlKind.Loop or ControlKind.If or ControlKind.TryTable or ControlKind.Try;
@@ -95,6 +104,38 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
         ImmediateKind.ZeroByte => ImmediateLayout.ZeroByte,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown immediate kind"),
     };
+}
+
+/// <summary>How an instruction writes linear memory. Watchpoints pass it to the host as the source of the written bytes.</summary>
+public enum MemoryWriteKind : byte
+{
+    None,
+    /// <summary>A plain store: <see cref="OpcodeInfo.StoreSize"/> bytes of its value at the effective address.</summary>
+    Store,
+    /// <summary>memory.fill [d, byte, n].</summary>
+    Fill,
+    /// <summary>memory.copy [d, s, n], from memory B to memory A.</summary>
+    Copy,
+    /// <summary>memory.init [d, s, n] of data segment A into memory B.</summary>
+    Init,
+    /// <summary>memory.grow [delta]: the new pages' bytes come into existence, zeroed.</summary>
+    Grow,
+}
+
+/// <summary>What a conditional branch tests, on its top operand.</summary>
+public enum BranchCondition : byte
+{
+    None,
+    /// <summary>br_if: an i32 that is not 0 (popped).</summary>
+    NonZero,
+    /// <summary>br_on_null: a null reference (popped; the branch passes the values below it).</summary>
+    Null,
+    /// <summary>br_on_non_null: a non-null reference (passed to the label, last).</summary>
+    NonNull,
+    /// <summary>br_on_cast: a reference of the target type (passed to the label, last).</summary>
+    Cast,
+    /// <summary>br_on_cast_fail: a reference not of the target type (passed to the label, last).</summary>
+    CastFail,
 }
 
 /// <summary>What an instruction does to control flow.</summary>

@@ -118,7 +118,7 @@ public static class OpcodeTable
             new(Opcode.ThrowRef, "throw_ref", ImmediateKind.None, null, ControlKind.Throw),
             new(Opcode.End, "end", ImmediateKind.None, null, ControlKind.End),
             new(Opcode.Br, "br", ImmediateKind.Label, null, ControlKind.Branch),
-            new(Opcode.BrIf, "br_if", ImmediateKind.Label, null, ControlKind.BranchIf),
+            new(Opcode.BrIf, "br_if", ImmediateKind.Label, null, ControlKind.BranchIf, branchCondition: BranchCondition.NonZero),
             new(Opcode.BrTable, "br_table", ImmediateKind.BrTable, null, ControlKind.BranchTable),
             new(Opcode.Return, "return", ImmediateKind.None, null, ControlKind.Return),
             new(Opcode.Call, "call", ImmediateKind.Function, null, ControlKind.Call),
@@ -172,7 +172,7 @@ public static class OpcodeTable
             new(Opcode.I64Store16, "i64.store16", ImmediateKind.MemArg, "al>", storeSize: 2),
             new(Opcode.I64Store32, "i64.store32", ImmediateKind.MemArg, "al>", storeSize: 4),
             new(Opcode.MemorySize, "memory.size", ImmediateKind.Memory, null),
-            new(Opcode.MemoryGrow, "memory.grow", ImmediateKind.Memory, null),
+            new(Opcode.MemoryGrow, "memory.grow", ImmediateKind.Memory, null, bulkWrite: MemoryWriteKind.Grow),
 
             // Constants
             new(Opcode.I32Const, "i32.const", ImmediateKind.I32, ">i"),
@@ -324,8 +324,8 @@ public static class OpcodeTable
             new(Opcode.RefFunc, "ref.func", ImmediateKind.Function, null),
             new(Opcode.RefEq, "ref.eq", ImmediateKind.None, null),
             new(Opcode.RefAsNonNull, "ref.as_non_null", ImmediateKind.None, null),
-            new(Opcode.BrOnNull, "br_on_null", ImmediateKind.Label, null, ControlKind.BranchIf),
-            new(Opcode.BrOnNonNull, "br_on_non_null", ImmediateKind.Label, null, ControlKind.BranchIf),
+            new(Opcode.BrOnNull, "br_on_null", ImmediateKind.Label, null, ControlKind.BranchIf, branchCondition: BranchCondition.Null),
+            new(Opcode.BrOnNonNull, "br_on_non_null", ImmediateKind.Label, null, ControlKind.BranchIf, branchCondition: BranchCondition.NonNull),
 
             // 0xFB: garbage collection
             new(Opcode.StructNew, "struct.new", ImmediateKind.Type, null),
@@ -354,8 +354,8 @@ public static class OpcodeTable
             new(Opcode.RefTestNull, "ref.test", ImmediateKind.RefTestNull, null),
             new(Opcode.RefCast, "ref.cast", ImmediateKind.RefTest, null),
             new(Opcode.RefCastNull, "ref.cast", ImmediateKind.RefTestNull, null),
-            new(Opcode.BrOnCast, "br_on_cast", ImmediateKind.BrOnCast, null, ControlKind.BranchIf),
-            new(Opcode.BrOnCastFail, "br_on_cast_fail", ImmediateKind.BrOnCast, null, ControlKind.BranchIf),
+            new(Opcode.BrOnCast, "br_on_cast", ImmediateKind.BrOnCast, null, ControlKind.BranchIf, branchCondition: BranchCondition.Cast),
+            new(Opcode.BrOnCastFail, "br_on_cast_fail", ImmediateKind.BrOnCast, null, ControlKind.BranchIf, branchCondition: BranchCondition.CastFail),
 
             // 0xFB: extern/any conversion and i31
             new(Opcode.AnyConvertExtern, "any.convert_extern", ImmediateKind.None, null),
@@ -375,10 +375,10 @@ public static class OpcodeTable
             new(Opcode.I64TruncSatF64U, "i64.trunc_sat_f64_u", ImmediateKind.None, "d>l"),
 
             // 0xFC: bulk memory and tables
-            new(Opcode.MemoryInit, "memory.init", ImmediateKind.MemoryInit, null),
+            new(Opcode.MemoryInit, "memory.init", ImmediateKind.MemoryInit, null, bulkWrite: MemoryWriteKind.Init),
             new(Opcode.DataDrop, "data.drop", ImmediateKind.Data, ">"),
-            new(Opcode.MemoryCopy, "memory.copy", ImmediateKind.MemoryCopy, null),
-            new(Opcode.MemoryFill, "memory.fill", ImmediateKind.Memory, null),
+            new(Opcode.MemoryCopy, "memory.copy", ImmediateKind.MemoryCopy, null, bulkWrite: MemoryWriteKind.Copy),
+            new(Opcode.MemoryFill, "memory.fill", ImmediateKind.Memory, null, bulkWrite: MemoryWriteKind.Fill),
             new(Opcode.TableInit, "table.init", ImmediateKind.TableInit, null),
             new(Opcode.ElemDrop, "elem.drop", ImmediateKind.Element, ">"),
             new(Opcode.TableCopy, "table.copy", ImmediateKind.TableCopy, null),

@@ -15,6 +15,12 @@ public enum ExitKind
     /// <summary><c>br_table</c> with entries that go to the function's own label: it leaves when its index (the top
     /// value) picks one of them.</summary>
     BranchTable,
+    /// <summary><c>br_on_null</c> to the function's own label: it leaves, with the values below it, when the top
+    /// reference is null.</summary>
+    BranchOnNull,
+    /// <summary><c>br_on_non_null</c> to the function's own label: it leaves when the top reference is not null,
+    /// returning it as the last result.</summary>
+    BranchOnNonNull,
     /// <summary><c>return_call*</c>: the frame is replaced by the callee's, whose results are not known here.</summary>
     TailCall,
 }
@@ -24,12 +30,13 @@ public enum ExitKind
 public sealed record FunctionExit(int Pc, ExitKind Kind, bool[]? Leaving = null)
 {
     /// <summary>How many operand stack values sit above the results before the exit (a condition or an index).</summary>
-    public int ValuesAboveResults => Kind is ExitKind.BranchIf or ExitKind.BranchTable ? 1 : 0;
+    public int ValuesAboveResults => Kind is ExitKind.BranchIf or ExitKind.BranchTable or ExitKind.BranchOnNull ? 1 : 0;
 }
 
 /// <summary>Where a function returns ([OnReturn]): every reachable <c>return</c> and <c>return_call*</c>, the final
-/// <c>end</c> when falling off the body reaches it, and branches to the function's own label. (<c>br_on_*</c> to that
-/// label are not listed.)</summary>
+/// <c>end</c> when falling off the body reaches it, and branches to the function's own label, but for
+/// <c>br_on_cast</c> and <c>br_on_cast_fail</c>: whether they leave depends on the reference's run-time type, which a
+/// stop cannot see (frames keep only whether a reference is null).</summary>
 public static class FunctionExits
 {
     public static IReadOnlyList<FunctionExit> Of(FunctionAnalysis analysis)
@@ -67,8 +74,8 @@ public static class FunctionExits
                 case ControlKind.Branch when ins.Label == depth:
                     exits.Add(new FunctionExit(pc, ExitKind.Branch));
                     break;
-                case ControlKind.BranchIf when ins.Opcode == Opcode.BrIf && ins.Label == depth:
-                    exits.Add(new FunctionExit(pc, ExitKind.BranchIf));
+                case ControlKind.BranchIf when ins.Label == depth && ConditionalExit(ins.Info.BranchCondition) is { } kind:
+                    exits.Add(new FunctionExit(pc, kind));
                     break;
                 case ControlKind.BranchTable:
                     var leaving = new bool[ins.PoolCount + 1];
@@ -80,4 +87,12 @@ public static class FunctionExits
         }
         return exits;
     }
+
+    private static ExitKind? ConditionalExit(BranchCondition condition) => condition switch
+    {
+        BranchCondition.NonZero => ExitKind.BranchIf,
+        BranchCondition.Null => ExitKind.BranchOnNull,
+        BranchCondition.NonNull => ExitKind.BranchOnNonNull,
+        _ => null,
+    };
 }

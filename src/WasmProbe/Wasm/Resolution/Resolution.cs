@@ -47,11 +47,11 @@ public sealed class ResolutionProblem(ResolutionStatus status, string message)
     /// <summary>For <see cref="ResolutionStatus.EntryArgumentCount"/>: the entry's type.</summary>
     public Types.FunctionType? EntryType { get; init; }
 
-    /// <summary>The problem as the runtime throws it: <see cref="ArgumentOutOfRangeException"/> for a local, global or
-    /// memory index past the end or a watched range out of bounds, else <see cref="ArgumentException"/>.</summary>
+    /// <summary>The problem as the runtime throws it: <see cref="ArgumentOutOfRangeException"/> for a local, global,
+    /// memory or tag index past the end or a watched range out of bounds, else <see cref="ArgumentException"/>.</summary>
     public ArgumentException ToException(string? parameterName = null) => Status switch
     {
-        ResolutionStatus.LocalIndexOutOfRange or ResolutionStatus.GlobalIndexOutOfRange or ResolutionStatus.MemoryIndexOutOfRange
+        ResolutionStatus.LocalIndexOutOfRange or ResolutionStatus.GlobalIndexOutOfRange or ResolutionStatus.MemoryIndexOutOfRange or ResolutionStatus.TagIndexOutOfRange
             or ResolutionStatus.WatchRangeEmpty or ResolutionStatus.WatchRangeOutsideMemory => new ArgumentOutOfRangeException(parameterName, Message),
         _ => parameterName is null ? new ArgumentException(Message) : new ArgumentException(Message, parameterName),
     };

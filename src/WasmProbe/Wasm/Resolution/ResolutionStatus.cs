@@ -19,10 +19,8 @@ public enum ResolutionStatus
     GlobalNotFound,
     GlobalIndexOutOfRange,
     MemoryIndexOutOfRange,
-    /// <summary>A 64-bit memory: the write check compares 32-bit addresses.</summary>
-    MemoryNotWatchable,
     WatchRangeEmpty,
-    /// <summary>Past a 32-bit memory, or (at compile time) past the memory's declared minimum size.</summary>
+    /// <summary>Past the memory's address space, or (at compile time) past its declared minimum size.</summary>
     WatchRangeOutsideMemory,
     /// <summary>An immutable global, or one of a reference or vector type.</summary>
     GlobalNotWatchable,
@@ -32,6 +30,10 @@ public enum ResolutionStatus
     VariableNotFound,
     /// <summary>The variable (or path) has no fixed address in memory, or no known size.</summary>
     VariableNotInMemory,
+    /// <summary>The module has no tags (it does not use exception handling), so nothing can be thrown.</summary>
+    NoTags,
+    TagNotFound,
+    TagIndexOutOfRange,
     /// <summary>No function is exported under the entry's name.</summary>
     EntryNotExported,
     /// <summary>The entry takes another number of arguments than given.</summary>

@@ -53,7 +53,7 @@ public sealed class BodyBuilder
     public void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => _instructions.Add(new Instruction(opcode, -1, 0, a, b, c));
 
     /// <summary>Emits a new instruction that maps to original pc <paramref name="pc"/>: a trap in it is reported there.</summary>
-    public void EmitAt(Opcode opcode, int pc) => _instructions.Add(new Instruction(opcode, pc, 0));
+    public void EmitAt(Opcode opcode, int pc, long a = 0) => _instructions.Add(new Instruction(opcode, pc, 0, a));
 
     public void I32Const(int value) => Emit(Opcode.I32Const, value);
     public void LocalGet(int local) => Emit(Opcode.LocalGet, local);
