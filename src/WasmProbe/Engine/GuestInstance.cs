@@ -73,6 +73,7 @@ public sealed class GuestInstance : IDisposable
             }
             options.ConfigureLinker?.Invoke(_linker, _store);
             _links = new LinkedInstances(options.Links, module.Original, coverLinks);
+            if (options.ConfigureLinker is null) _links.ThrowIfUnprovided(module.Original, options.Wasi);
         }
         catch
         {

@@ -3,6 +3,7 @@ using WasmProbe.Debugging;
 using WasmProbe.Engine;
 using WasmProbe.Engine.Linking;
 using WasmProbe.Tests.Debugging;
+using WasmProbe.Tests.Dwarf;
 
 namespace WasmProbe.Tests.Linking;
 
@@ -10,9 +11,8 @@ namespace WasmProbe.Tests.Linking;
 /// arithmetic is imported from mathlib.wasm, and mismatching libraries written in the text format.</summary>
 public class LinkedModuleTests
 {
-    private static readonly string Guests = Repository.PathOf("examples", "CGuest", "guest");
-    private static readonly string Fractions = Path.Combine(Guests, "fractions.wasm");
-    private static readonly LinkedModule MathLib = LinkedModule.FromFile("mathlib", Path.Combine(Guests, "mathlib.wasm"));
+    private static readonly string Fractions = CGuest.PathOf("fractions.wasm");
+    private static readonly LinkedModule MathLib = LinkedModule.FromFile("mathlib", CGuest.PathOf("mathlib.wasm"));
 
     private static DebugSessionOptions Run(string entry, object[] arguments, CoverageCollector? coverage = null) => new()
     {
@@ -27,7 +27,7 @@ public class LinkedModuleTests
     public async Task A_breakpoint_in_the_guest_sees_what_the_linked_functions_returned()
     {
         await using var session = DebugSession.Open(Fractions, Run("add", [1, 2, 1, 3]));
-        int line = File.ReadLines(Path.Combine(Guests, "fractions.c")).ToList().FindIndex(l => l.Contains("int common = gcd", StringComparison.Ordinal)) + 1;
+        int line = File.ReadLines(CGuest.PathOf("fractions.c")).ToList().FindIndex(l => l.Contains("int common = gcd", StringComparison.Ordinal)) + 1;
         session.AddBreakpointAtLine("fractions.c", line);
 
         (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();

@@ -76,6 +76,21 @@ internal sealed class LinkedInstances : IDisposable
 
     public IReadOnlyList<LinkedInstance> Modules => _modules;
 
+    /// <summary>When the host defines nothing but WASI: an import of the guest or of a linked module from a module that
+    /// is neither linked nor WASI is an error here, rather than the engine's "unknown import" at instantiation.</summary>
+    public void ThrowIfUnprovided(Module guest, bool wasi)
+    {
+        foreach (var (module, who) in _modules.Select(m => (m.Original, $"the linked module {m.Link}")).Append((guest, "the guest")))
+        {
+            var import = module.Imports.FirstOrDefault(i => !(wasi && i.ModuleName.StartsWith("wasi_", StringComparison.Ordinal)) && _modules.All(m => m.Name != i.ModuleName));
+            if (import is null) continue;
+            string linked = _modules.Count == 0 ? "no module is linked" : "linked: " + string.Join(", ", _modules.Select(m => m.Name));
+            throw new ModuleLinkException(import.ModuleName, $"{import.ModuleName}::{import.Name}",
+                $"{who} imports {import.ModuleName}::{import.Name}, which nothing provides ({linked}): link a module as '{import.ModuleName}' "
+                + "(GuestOptions.Links, [LinkModule], --link) or define the import in GuestOptions.ConfigureLinker");
+        }
+    }
+
     /// <summary>The linked module a frame of a trap runs in, or null for the guest itself.</summary>
     public LinkedInstance? ModuleOf(Wasmtime.TrapFrame frame) =>
         frame.ModuleName is { } name ? _modules.FirstOrDefault(m => m.Name == name) : null;
