@@ -13,7 +13,7 @@ public static class LinkSpecs
 
     /// <summary>Why <paramref name="name"/> cannot name a linked module, or null.</summary>
     public static string? NameProblem(string? name) =>
-        string.IsNullOrEmpty(name) ? "a linked module needs a name (the import module name the guest uses)"
+        name is null || name.Length == 0 ? "a linked module needs a name (the import module name the guest uses)"
         : name == ReservedName ? $"'{ReservedName}' is the import module of WasmProbe's probes; a linked module cannot take it"
         : name.IndexOf('\0') >= 0 ? "a linked module's name cannot contain a NUL character"
         : null;
