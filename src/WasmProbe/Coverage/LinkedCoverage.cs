@@ -15,7 +15,7 @@ internal sealed class LinkedCoverage(GuestInstance guest, CoverageCollector coll
     public void AddEnding(GuestFaultException fault)
     {
         foreach (var (linked, run) in _runs)
-            run.AddEnding(fault, [.. fault.Frames.Where(f => f.LinkedModule == linked.Name && f.Offset >= 0).Select(f => f.Offset)]);
+            run.AddEnding(fault, [.. fault.Frames.Where(f => f.LinkedModule == linked.Name && f.Offset >= 0).Select(f => f.Offset)], linked.Name);
     }
 
     /// <summary>Reads every linked module's counters (once) and merges them.</summary>

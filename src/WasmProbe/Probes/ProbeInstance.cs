@@ -100,7 +100,7 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
     private void Ended(GuestFaultException fault)
     {
         if (fault.Kind == GuestFaultKind.Exited) ExitCode = fault.ExitCode;
-        _coverage?.AddEnding(fault, [.. fault.ModuleOffsets.Select(_instrumented.PcMap.ToOriginal).Where(pc => pc >= 0)]);
+        _coverage?.AddEnding(fault, [.. fault.ModuleOffsets.Select(_instrumented.PcMap.ToOriginal).Where(pc => pc >= 0)], module: null);
         _linkedCoverage?.AddEnding(fault);
     }
 

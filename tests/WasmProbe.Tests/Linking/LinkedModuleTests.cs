@@ -77,6 +77,24 @@ public class LinkedModuleTests
     }
 
     [Fact]
+    public async Task An_unreachable_in_a_linked_module_ends_the_guest_at_its_call()
+    {
+        var collector = new CoverageCollector();
+        var library = new LinkedModule("lib", Wat.ToBinary("""(module (func (export "boom") nop unreachable))"""));
+        await using var session = Wat.Session("""(module (import "lib" "boom" (func $boom)) (func (export "run") (result i32) call $boom i32.const 7))""",
+            new() { Entry = "run", ModuleName = "main.wasm", Host = new() { Links = [library] }, Coverage = true, CoverageCollector = collector });
+
+        (await session.ContinueAsync()).ShouldBeOfType<TrapStop>().Frames.Select(f => f.Module).ShouldBe(["lib", null]);
+
+        var pcs = Wat.Pcs(session, "run");
+        var guest = collector.Modules.Single(m => m.Name == "main.wasm");
+        guest.HitsAt(pcs[0]).ShouldBe(1);
+        guest.HitsAt(pcs[1]).ShouldBe(0);
+        var boom = collector.Modules.Single(m => m.Name == "lib.wasm").Function("boom");
+        boom.Instructions.Select(i => i.Hits).ShouldBe([1, 1]);
+    }
+
+    [Fact]
     public void A_missing_export_names_the_import_and_what_the_linked_module_exports()
     {
         var library = new LinkedModule("mathlib", Wat.ToBinary("""(module (func (export "gcd") (param i32 i32) (result i32) (local.get 0)))"""));
