@@ -157,6 +157,15 @@ public class LinkedModuleTests
     }
 
     [Fact]
+    public void A_linked_module_that_imports_wasi_needs_wasi()
+    {
+        var library = new LinkedModule("io", Wat.ToBinary("""(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))"""));
+
+        Should.Throw<ArgumentException>(() => DebugSession.Open(Fractions, new() { Host = new() { Links = [library, MathLib] } }).Run(_ => ResumeAction.Continue))
+            .Message.ShouldBe("the linked module io (io.wasm) imports WASI (wasi_snapshot_preview1::proc_exit) but GuestOptions.Wasi is off: turn it on (Wasi = true on [WasmModule], or on GuestOptions)");
+    }
+
+    [Fact]
     public void Link_specs_parse_as_every_front_end_reads_them()
     {
         LinkSpecs.ParseAll(["mathlib=guests/mathlib.wasm", "b=x=y.wasm"], out var problem).ShouldBe([new LinkSpec("mathlib", "guests/mathlib.wasm"), new LinkSpec("b", "x=y.wasm")]);

@@ -84,6 +84,8 @@ internal sealed class LinkedInstances : IDisposable
         {
             var import = module.Imports.FirstOrDefault(i => !(wasi && i.ModuleName.StartsWith("wasi_", StringComparison.Ordinal)) && _modules.All(m => m.Name != i.ModuleName));
             if (import is null) continue;
+            if (import.ModuleName.StartsWith("wasi_", StringComparison.Ordinal))
+                throw new ArgumentException($"{who} imports WASI ({import.ModuleName}::{import.Name}) but GuestOptions.Wasi is off: turn it on (Wasi = true on [WasmModule], or on GuestOptions)");
             string linked = _modules.Count == 0 ? "no module is linked" : "linked: " + string.Join(", ", _modules.Select(m => m.Name));
             throw new ModuleLinkException(import.ModuleName, $"{import.ModuleName}::{import.Name}",
                 $"{who} imports {import.ModuleName}::{import.Name}, which nothing provides ({linked}): link a module as '{import.ModuleName}' "
