@@ -50,7 +50,7 @@ public class LinkedModuleTests
         inLibrary.Module.ShouldBe("mathlib");
         inLibrary.FunctionName.ShouldBe("quotient");
         inLibrary.Source.ShouldNotBeNull().File.ShouldEndWith("mathlib.c");
-        inLibrary.ToString().ShouldStartWith("mathlib!quotient+0x");
+        inLibrary.ToString().ShouldBe("mathlib!quotient+0x20e at /cguest/mathlib.c:20:14");
         var caller = trap.Frames[1];
         caller.Module.ShouldBeNull();
         caller.FunctionName.ShouldBe("whole");
@@ -163,6 +163,38 @@ public class LinkedModuleTests
 
         Should.Throw<ArgumentException>(() => DebugSession.Open(Fractions, new() { Host = new() { Links = [library, MathLib] } }).Run(_ => ResumeAction.Continue))
             .Message.ShouldBe("the linked module io (io.wasm) imports WASI (wasi_snapshot_preview1::proc_exit) but GuestOptions.Wasi is off: turn it on (Wasi = true on [WasmModule], or on GuestOptions)");
+    }
+
+    [Fact]
+    public async Task Stepping_into_a_call_to_a_linked_function_stops_next_in_the_guest()
+    {
+        await using var session = DebugSession.Open(Fractions, Run("whole", [7, 2]));
+        var call = session.Module.Bodies[session.Module.Names.ResolveFunction("whole") - session.Module.IndexSpaces.ImportedFunctionCount].Code.Instructions
+            .First(i => i.Opcode == Wasm.Instructions.Opcode.Call);
+        session.AddBreakpoint("whole", call.Offset);
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+
+        var step = (await session.StepIntoAsync()).ShouldBeOfType<StepStop>();
+
+        step.At.Function.ShouldBe(session.Module.Names.ResolveFunction("whole"));
+        step.At.Pc.ShouldBeGreaterThan(call.Offset);
+        session.Frames[0].Stack[^1].AsInt32().ShouldBe(3);
+    }
+
+    [Fact]
+    public void An_import_both_defined_by_the_host_and_linked_is_refused()
+    {
+        var options = new DebugSessionOptions
+        {
+            Entry = "whole",
+            Arguments = [7, 2],
+            Host = new() { Links = [MathLib], ConfigureLinker = (linker, store) => linker.DefineFunction("mathlib", "gcd", (int a, int b) => a) },
+        };
+
+        var error = Should.Throw<ModuleLinkException>(() => DebugSession.Open(Fractions, options).Run(_ => ResumeAction.Continue));
+
+        error.LinkedModule.ShouldBe("mathlib");
+        error.Message.ShouldStartWith("the linked module mathlib (mathlib.wasm) could not be instantiated: ");
     }
 
     [Fact]
