@@ -43,7 +43,7 @@ public enum GuestFaultKind
 
 /// <summary>One frame of the engine's backtrace: in the guest (<see cref="LinkedModule"/> null; <see cref="Offset"/> in
 /// the module that ran, the instrumented one) or in a linked module (its name; <see cref="Offset"/> a pc of its original
-/// binary, -1 in code the coverage pass added).</summary>
+/// binary, -1 in code the coverage pass added; <see cref="FunctionName"/> the engine's name of its function).</summary>
 public sealed record FaultFrame(string? LinkedModule, int Offset, string? FunctionName);
 
 /// <summary>A trap, deadline interruption, host exception or WASI exit that ended a guest invocation. <see cref="ModuleOffsets"/>

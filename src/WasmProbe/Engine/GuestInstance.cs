@@ -254,7 +254,7 @@ public sealed class GuestInstance : IDisposable
                 continue;
             }
             offsets.Add((int)frame.ModuleOffset);
-            frames.Add(new FaultFrame(null, (int)frame.ModuleOffset, frame.FunctionName));
+            frames.Add(new FaultFrame(null, (int)frame.ModuleOffset, null));
         }
         string where = frames is [{ LinkedModule: { } name } innermost, ..]
             ? $" (in the linked module {_links!.Modules.First(m => m.Name == name).Link}, function {innermost.FunctionName ?? "?"})"

@@ -95,13 +95,13 @@ internal sealed class LinkedInstances : IDisposable
 
     /// <summary>The linked module a frame of a trap runs in, or null for the guest itself.</summary>
     public LinkedInstance? ModuleOf(Wasmtime.TrapFrame frame) =>
-        frame.ModuleName is { } name ? _modules.FirstOrDefault(m => m.Name == name) : null;
+        _modules.Count > 0 && frame.ModuleName is { } name ? _modules.FirstOrDefault(m => m.Name == name) : null;
 
-    /// <summary>Instantiates the linked modules in order; <paramref name="run"/> turns an engine failure into a
+    /// <summary>Instantiates the linked modules in order (those not instantiated yet); <paramref name="run"/> turns an engine failure into a
     /// <see cref="GuestFaultException"/>, reported here as the linked module's failure.</summary>
     public void Instantiate(Wasmtime.Linker linker, Wasmtime.Store store, CompiledModuleCache compiledModules, Func<Func<Wasmtime.Instance>, Wasmtime.Instance> run)
     {
-        foreach (var linked in _modules)
+        foreach (var linked in _modules.Where(m => m.Instance is null))
         {
             try
             {
