@@ -82,7 +82,7 @@ public static class Program
             else WriteCommandUsage(stderr, command);
             return UsageError;
         }
-        catch (Exception e) when (e is CommandException or Engine.InstrumentedModuleRejectedException)
+        catch (Exception e) when (e is CommandException or Engine.InstrumentedModuleRejectedException or Engine.Linking.ModuleLinkException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return Failure;

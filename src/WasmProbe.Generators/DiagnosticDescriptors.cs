@@ -137,6 +137,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidWasiSetting = Error("WP0024", "Invalid WASI setting",
         "{0}");
 
+    public static readonly DiagnosticDescriptor InvalidLink = Error("WP0044", "Invalid linked module",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor LinkMismatch = Error("WP0045", "Import not provided by the linked module",
+        "The module '{0}' imports {1}, which the linked module '{2}' does not provide: {3}");
+
     private static readonly DiagnosticDescriptor[] All =
     [
         ModuleNotListed, ModuleNotFound, ModuleMalformed, UnknownFunction, ImportedFunction, PcOutsideFunction,
@@ -146,7 +152,7 @@ internal static class DiagnosticDescriptors
         InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters, FinishMismatch, UnknownTrapCode,
         SeveralEndings, UnknownImport, MockSignature, ImportNotMocked, NeverReturns, ExpectationNotAtThisProbe,
         ResultIndexOutOfRange, RangeNotWatchable, UnknownWatchedVariable, GlobalNotWatchable, UnknownVariable,
-        VariablePathMismatch, VariableUnavailable, NoDebugInfo,
+        VariablePathMismatch, VariableUnavailable, NoDebugInfo, InvalidLink, LinkMismatch,
     ];
 
     public static DiagnosticDescriptor ById(string id)

@@ -64,6 +64,7 @@ public sealed partial class WasmProbeGenerator
         w.Line($"wasi: {(spec.Wasi ? "true" : "false")},");
         w.Line($"deadlineMilliseconds: {spec.DeadlineMilliseconds.ToString(CultureInfo.InvariantCulture)},");
         foreach (var line in WasiArguments(spec.WasiSettings)) w.Line(line);
+        foreach (var line in LinkArguments(spec.Links)) w.Line(line);
         var staticProbes = spec.Methods
             .SelectMany(m => m.Kind switch
             {

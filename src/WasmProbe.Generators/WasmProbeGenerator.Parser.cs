@@ -91,7 +91,8 @@ public sealed partial class WasmProbeGenerator
             generateFacts,
             type.MemberNames.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
             methods.ToEquatableArray(),
-            mocks.ToEquatableArray());
+            mocks.ToEquatableArray(),
+            ParseLinks(type, cancellationToken));
     }
 
     private static MockRequest? ParseMock(IMethodSymbol method, CancellationToken cancellationToken)

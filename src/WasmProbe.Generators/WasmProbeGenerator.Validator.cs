@@ -84,6 +84,7 @@ public sealed partial class WasmProbeGenerator
             arguments.ToEquatableArray(),
             request.Wasi,
             ValidateWasi(request, diagnostics),
+            ValidateLinks(match, module, diagnostics),
             request.DeadlineMilliseconds,
             request.GenerateFacts && hasXunit,
             module.IndexSpaces.Memories.Length,

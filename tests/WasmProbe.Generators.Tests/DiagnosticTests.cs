@@ -647,7 +647,8 @@ public partial class DiagnosticTests
             null, "guests/fib.wasm", null, null, null, generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ConstantArg>.Empty,
             false, null, false, generator::WasmProbe.Generators.Model.WasiRequest.None, 0, false, generator::WasmProbe.Generators.Model.EquatableArray<string>.Empty,
             new generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.ProbeMethodRequest>([probe]),
-            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.MockRequest>.Empty);
+            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.MockRequest>.Empty,
+            generator::WasmProbe.Generators.Model.EquatableArray<generator::WasmProbe.Generators.Model.LinkRequest>.Empty);
         var image = new generator::WasmProbe.Generators.Model.ModuleImage("guests/fib.wasm", Guest("fib.wasm"), null, null);
         var match = generator::WasmProbe.Generators.Model.ModuleMatch.Find(request, [image]);
 

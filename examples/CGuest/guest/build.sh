@@ -10,6 +10,10 @@
 #                        environment, writing a report file and exiting with a status (the WASI hosting examples)
 #   names.wasm           names.cpp, clang++ -g -O0 without libc: C++ names in DWARF (namespaces, an out-of-line member
 #                        function, a template, an always-inlined function); exports run(int, int), no imports
+#   mathlib.wasm         mathlib.c, clang -g -O0 without libc: a library module exporting gcd, lcm and quotient
+#   fractions.wasm       fractions.c, clang -g -O0 without libc: a program importing those three from the module
+#                        "mathlib" (linked at run time: [LinkModule("guest/mathlib.wasm", As = "mathlib")]); each has
+#                        its own memory, so only i32 values cross
 #
 # The sort, wc and big guests are WASI commands (export _start; run with DebugSessionOptions { Entry = "_start",
 # Host = new() { Wasi = true } }). The linked wasi-libc brings its own DWARF, so their line tables also hold units of
@@ -56,6 +60,12 @@ link sort-O0-dwarf5.wasm "$tmp/sort-O0-dwarf5.o"
 
 "$CXX" --target=wasm32 -fdebug-prefix-map="$here"=/cguest -g -O0 -nostdlib -fno-exceptions -c names.cpp -o "$tmp/names.o"
 "$LD" --no-entry --export=run "$tmp/names.o" -o names.wasm
+
+# A library and a program linked at run time: no libc, no entry point, exports named in the sources (export_name).
+compile "$tmp/mathlib.o" mathlib.c -g -O0
+link mathlib.wasm -nostdlib -Wl,--no-entry "$tmp/mathlib.o"
+compile "$tmp/fractions.o" fractions.c -g -O0
+link fractions.wasm -nostdlib -Wl,--no-entry "$tmp/fractions.o"
 
 # big-O0.wasm: generated units, compiled in $tmp with their paths mapped to /cguest/big.
 gen_unit() { # gen_unit UNIT COUNT

@@ -233,7 +233,7 @@ public sealed class TraceCommand : ICommand
                     json.WriteNumber("deadline_ms", (long)interrupted.Deadline.TotalMilliseconds);
                     break;
             }
-            if (backtrace.Count > 0 && session.TopFrame is { } top)
+            if (backtrace.Count > 0 && session.TopFrame is { Module: null } top)
             {
                 WriteValues(json, Names.Locals, top.LocalsOrNull);
                 WriteValues(json, Names.Stack, top.StackOrNull);

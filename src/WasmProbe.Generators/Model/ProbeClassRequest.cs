@@ -32,7 +32,8 @@ internal sealed record ProbeClassRequest(
     bool GenerateFacts,
     EquatableArray<string> MemberNames,
     EquatableArray<ProbeMethodRequest> Methods,
-    EquatableArray<MockRequest> Mocks);
+    EquatableArray<MockRequest> Mocks,
+    EquatableArray<LinkRequest> Links);
 
 /// <summary>A [MockImport] method: the import it provides and its signature as C# type keywords ("void" for none).</summary>
 internal sealed record MockRequest(string MethodName, bool IsStatic, bool IsGeneric, ConstantArg Module, ConstantArg Name,

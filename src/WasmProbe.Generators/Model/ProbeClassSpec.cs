@@ -30,6 +30,7 @@ internal sealed record ProbeClassSpec(
     EquatableArray<ValueSpec> Arguments,
     bool Wasi,
     WasiSpec WasiSettings,
+    EquatableArray<string> Links,
     int DeadlineMilliseconds,
     bool EmitFacts,
     int MemoryCount,

@@ -132,12 +132,23 @@ internal sealed class DiskStore(string directory, long capacityBytes)
         var now = DateTime.UtcNow;
         foreach (var file in files.Where(f => f.Name.EndsWith(".tmp", StringComparison.Ordinal) && now - f.LastWriteTimeUtc > AbandonedAfter))
             Delete(file.FullName);
-        var entries = files.Where(f => StoredKind.All.Any(k => f.Name.EndsWith(k.Extension, StringComparison.Ordinal))).OrderBy(f => f.LastWriteTimeUtc).ToList();
-        long total = entries.Sum(f => f.Length);
-        foreach (var oldest in entries)
+        var entries = new List<(string Path, long Length, DateTime Written)>();
+        foreach (var file in files.Where(f => StoredKind.All.Any(k => f.Name.EndsWith(k.Extension, StringComparison.Ordinal))))
+        {
+            try
+            {
+                entries.Add((file.FullName, file.Length, file.LastWriteTimeUtc));
+            }
+            catch (FileNotFoundException)
+            {
+                // Another process sharing the directory trimmed it since it was listed.
+            }
+        }
+        long total = entries.Sum(e => e.Length);
+        foreach (var oldest in entries.OrderBy(e => e.Written))
         {
             if (total <= capacityBytes) break;
-            Delete(oldest.FullName);
+            Delete(oldest.Path);
             total -= oldest.Length;
         }
         lock (_gate) _knownBytes = total;

@@ -39,10 +39,12 @@ internal sealed class CoverageRun(CoverageInstrumentation instrumentation, strin
     }
 
     /// <summary>Records a call into the guest that ended in <paramref name="fault"/>; <paramref name="framePcs"/> are
-    /// the original pcs of its frames, innermost first.</summary>
-    public void AddEnding(GuestFaultException fault, IReadOnlyList<int> framePcs) => AddEnding(framePcs, fault.Kind switch
+    /// the original pcs of this module's frames, innermost first. <paramref name="module"/> names the module among the
+    /// guest's (null: the guest, else a linked module): only the module whose frame trapped ended at an <c>unreachable</c>;
+    /// the others' innermost frames are calls that did not return.</summary>
+    public void AddEnding(GuestFaultException fault, IReadOnlyList<int> framePcs, string? module) => AddEnding(framePcs, fault.Kind switch
     {
-        GuestFaultKind.Trap when fault.TrapCode == "unreachable" => RunEnd.UnreachableTrap,
+        GuestFaultKind.Trap when fault.TrapCode == "unreachable" && fault.Frames.FirstOrDefault()?.LinkedModule == module => RunEnd.UnreachableTrap,
         GuestFaultKind.Trap when fault.TrapCode == "uncaught_exception" => RunEnd.UncaughtException,
         GuestFaultKind.Trap => RunEnd.Trap,
         _ => RunEnd.Stopped,
@@ -76,7 +78,7 @@ internal sealed class CoverageRun(CoverageInstrumentation instrumentation, strin
         // proc_exit unwinds every frame from the call that made it, as a host error does.
         FinishedStop { ExitCode: not null } => RunEnd.Stopped,
         FinishedStop => RunEnd.Finished,
-        TrapStop { Code: "unreachable" } => RunEnd.UnreachableTrap,
+        TrapStop { Code: "unreachable" } trap when trap.Frames.FirstOrDefault()?.Module is null => RunEnd.UnreachableTrap,
         TrapStop { Code: "uncaught_exception" } => RunEnd.UncaughtException,
         TrapStop => RunEnd.Trap,
         _ => RunEnd.Stopped,

@@ -24,6 +24,9 @@ public sealed partial class DebugSession
     private CoverageInstrumentation? CoverageInstrumentation =>
         CollectsCoverage ? _coverageInstrumentation ??= CoverageInstrumenter.Instrument(_wasm, Module, forDebugger: true) : null;
 
+    /// <summary>Where the linked modules' coverage goes (null: coverage is off).</summary>
+    private CoverageCollector? LinkedCoverageCollector => CollectsCoverage ? _options.CoverageCollector ?? CoverageCollector.Default : null;
+
     private CoverageRun? StartCoverage()
     {
         if (CoverageInstrumentation is not { } instrumentation) return null;

@@ -188,7 +188,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         if (_run is not null) return _run;
         _started = true;
         var instrumented = Instrumented();
-        _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled) { Sources = Sources, Coverage = StartCoverage(), Analyses = Analysis };
+        _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled, LinkedCoverageCollector) { Sources = Sources, Coverage = StartCoverage(), Analyses = Analysis };
         foreach (var watchpoint in _watchpoints) _run.Watch(watchpoint, enabled: true);
         foreach (var watchpoint in _globalWatchpoints) _run.Watch(watchpoint, enabled: true);
         foreach (var breakpoint in _breakpoints)
@@ -255,12 +255,13 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     };
 
     /// <summary>Where the frames of the current stop are (function and pc; for a caller, its call), innermost first:
-    /// <see cref="Frames"/> without reading any values.</summary>
+    /// <see cref="Frames"/> without reading any values. Locations are in the guest's module: frames of linked modules
+    /// (in a final trap's backtrace) are left out.</summary>
     public IReadOnlyList<CodeLocation> Backtrace
     {
         get
         {
-            if (FinalFrames is { } final) return [.. final.Select(f => f.Location)];
+            if (FinalFrames is { } final) return [.. final.Where(f => f.Module is null).Select(f => f.Location)];
             var run = Paused();
             return run.CurrentFrame < 0 ? [] : run.StopLocations();
         }

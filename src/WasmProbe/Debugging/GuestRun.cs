@@ -1,6 +1,7 @@
 using WasmProbe.Caching;
 using WasmProbe.Coverage;
 using WasmProbe.Engine;
+using WasmProbe.Engine.Linking;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Replay;
@@ -36,8 +37,12 @@ internal sealed partial class GuestRun : IDisposable
     private bool _flagsStepping;
     private bool _runToCompletion;
     private volatile bool _aborting;
+    private readonly LinkedCoverage? _linkedCoverage;
+    private readonly Dictionary<string, SourceMap> _linkedSources = [];
 
-    public GuestRun(InstrumentedModule module, GuestOptions host, IStopController controller, ExceptionStops exceptionStops, CompiledModuleCache compiledModules)
+    /// <param name="linkedCoverage">Where the linked modules' coverage goes; null: they are not counted.</param>
+    public GuestRun(InstrumentedModule module, GuestOptions host, IStopController controller, ExceptionStops exceptionStops, CompiledModuleCache compiledModules,
+        CoverageCollector? linkedCoverage = null)
     {
         _module = module;
         _controller = controller;
@@ -45,7 +50,8 @@ internal sealed partial class GuestRun : IDisposable
         _deadline = host.Deadline;
         _breakpointsByFunction = new int[module.Memory.FunctionCount];
         _names = new ModuleNamesCache(module.Original);
-        Guest = new GuestInstance(module, host, OnStop, compiledModules);
+        Guest = new GuestInstance(module, host, OnStop, compiledModules, coverLinks: linkedCoverage is not null);
+        if (linkedCoverage is not null) _linkedCoverage = new LinkedCoverage(Guest, linkedCoverage);
     }
 
     public GuestInstance Guest { get; }
@@ -104,11 +110,13 @@ internal sealed partial class GuestRun : IDisposable
         catch (GuestFaultException fault) when (_aborting)
         {
             faultOffsets = fault.ModuleOffsets;
+            _linkedCoverage?.AddEnding(fault);
             Final = new HostErrorStop(new OperationCanceledException("the session was disposed while the guest was paused", fault), []);
         }
         catch (GuestFaultException fault)
         {
             faultOffsets = fault.ModuleOffsets;
+            _linkedCoverage?.AddEnding(fault);
             Final = ToFinalStop(fault);
         }
         CurrentFrame = -1;
@@ -116,6 +124,7 @@ internal sealed partial class GuestRun : IDisposable
         // Disposed at a replayed stop: as far as anyone saw, the guest had run up to that instruction.
         if (_replayed is { } replayed && faultPcs.Length > 0 && _module.Original.FunctionAt(faultPcs[0]) == replayed.Function) faultPcs[0] = replayed.Pc;
         Coverage?.Collect(Guest.IsInstantiated ? Guest.Memory(Coverage.CounterMemory) : null, Final, faultPcs);
+        _linkedCoverage?.Collect();
         _controller.Finish(Final);
     }
 
@@ -412,11 +421,16 @@ internal sealed partial class GuestRun : IDisposable
         var locations = new List<CodeLocation>();
         foreach (int offset in moduleOffsets)
         {
-            int pc = _module.PcMap.ToOriginal(offset);
-            int function = pc < 0 ? -1 : _module.Original.FunctionAt(pc);
-            if (function >= 0) locations.Add(new CodeLocation(function, pc));
+            if (EngineLocation(offset) is { } location) locations.Add(location);
         }
         return locations;
+    }
+
+    private CodeLocation? EngineLocation(int moduleOffset)
+    {
+        int pc = _module.PcMap.ToOriginal(moduleOffset);
+        int function = pc < 0 ? -1 : _module.Original.FunctionAt(pc);
+        return function >= 0 ? new CodeLocation(function, pc) : null;
     }
 
     private ExceptionStop ExceptionAt(ProbeSite site, int frame)
@@ -465,7 +479,7 @@ internal sealed partial class GuestRun : IDisposable
 
     private StopEvent ToFinalStop(GuestFaultException fault)
     {
-        var frames = FaultFrames(fault.ModuleOffsets);
+        var frames = WithLinkedFrames(fault.Frames, FaultFrames(fault.ModuleOffsets));
         return fault.Kind switch
         {
             GuestFaultKind.Interrupted => new InterruptedStop(_deadline, frames),
@@ -495,6 +509,40 @@ internal sealed partial class GuestRun : IDisposable
                 atThisCall ? match!.StackOrNull : null, l => _names.Local(location.Function, l)) { Sources = Sources, Guest = Guest.IsInstantiated ? View : null };
         }
         return [.. frames];
+    }
+
+    /// <summary>The guest's frames of a fault with the linked modules' frames put back where the backtrace has them.</summary>
+    private List<StackFrame> WithLinkedFrames(IReadOnlyList<FaultFrame> backtrace, List<StackFrame> guestFrames)
+    {
+        if (backtrace.All(f => f.LinkedModule is null)) return guestFrames;
+        var frames = new List<StackFrame>(backtrace.Count);
+        int next = 0;
+        foreach (var frame in backtrace)
+        {
+            if (frame.LinkedModule is null)
+            {
+                if (EngineLocation(frame.Offset) is not null) frames.Add(guestFrames[next++]);
+            }
+            else
+            {
+                frames.Add(LinkedFrame(frame));
+            }
+        }
+        return frames;
+    }
+
+    private StackFrame LinkedFrame(FaultFrame frame)
+    {
+        var linked = Guest.Links.First(l => l.Name == frame.LinkedModule);
+        var module = linked.Original;
+        int function = frame.Offset < 0 ? -1 : module.FunctionAt(frame.Offset);
+        string name = function >= 0 ? module.Names.FunctionOrIndex(function) : frame.FunctionName ?? "?";
+        if (!_linkedSources.TryGetValue(linked.Name, out var sources)) _linkedSources[linked.Name] = sources = new SourceMap(module);
+        return new StackFrame(new CodeLocation(function, frame.Offset), name, null, null, l => function >= 0 ? module.Names.Local(function, l) : null)
+        {
+            Module = linked.Name,
+            Sources = sources,
+        };
     }
 
     /// <summary>The shadow frames a fault's backtrace can be matched with: debug builds keep the whole chain; static

@@ -24,6 +24,11 @@ public sealed class StackFrame
     public int Pc => Location.Pc;
     public string FunctionName { get; }
 
+    /// <summary>The linked module this frame runs in (its name in <see cref="Engine.GuestOptions.Links"/>), or null
+    /// for the guest's own frames. A linked module's frame has its location in that module (function index and pc of
+    /// its binary) and no values: it is not instrumented.</summary>
+    public string? Module { get; init; }
+
     /// <summary>Null when the debugger has no record of this frame's values (a trap outside instrumented code).</summary>
     public IReadOnlyList<WasmValue>? LocalsOrNull { get; }
     public IReadOnlyList<WasmValue>? StackOrNull { get; }
@@ -68,7 +73,7 @@ public sealed class StackFrame
     /// the pc (and <c> in name</c> when the DWARF function there, e.g. an inlined one, has another name).</summary>
     public override string ToString()
     {
-        string text = $"{FunctionName}+0x{Pc:x}";
+        string text = $"{(Module is null ? "" : Module + "!")}{FunctionName}+0x{Pc:x}";
         if (Source is not { } source) return text;
         text += $" at {source.Position}";
         return source.Function is null || source.Function == FunctionName ? text : $"{text} in {source.Function}";

@@ -23,8 +23,12 @@ public abstract record StopEvent(StopKind Kind)
 {
     public bool IsFinal => Kind is StopKind.Trap or StopKind.HostError or StopKind.Interrupted or StopKind.Finished;
 
-    /// <summary>Where the guest is stopped (before the instruction at this pc executes), when known.</summary>
+    /// <summary>Where the guest is stopped (before the instruction at this pc executes), when known. A location is in the
+    /// guest's own module: a run that ended inside a linked module is located at the guest's innermost frame (the call
+    /// into the linked module); <c>Frames</c> has the linked module's frames too.</summary>
     public abstract CodeLocation? Location { get; }
+
+    private protected static CodeLocation? InGuest(IReadOnlyList<StackFrame> frames) => frames.FirstOrDefault(f => f.Module is null)?.Location;
 }
 
 /// <param name="Hit">How many times this breakpoint has been hit so far, this stop included (1-based).</param>
@@ -63,22 +67,22 @@ public sealed record GlobalWatchpointStop(Watchpoints.GlobalWriteHit Write) : St
 }
 
 /// <param name="Code">A stable trap name such as integer_divide_by_zero, unreachable, memory_out_of_bounds, stack_overflow.</param>
-/// <param name="Frames">The wasm backtrace, innermost first.</param>
+/// <param name="Frames">The wasm backtrace, innermost first (frames of linked modules name theirs: <see cref="StackFrame.Module"/>).</param>
 public sealed record TrapStop(string Code, string Message, IReadOnlyList<StackFrame> Frames) : StopEvent(StopKind.Trap)
 {
-    public override CodeLocation? Location => Frames.Count > 0 ? Frames[0].Location : null;
+    public override CodeLocation? Location => InGuest(Frames);
 }
 
 /// <summary>A host import threw <see cref="Exception"/>; <see cref="Frames"/> are the wasm frames that called it.</summary>
 public sealed record HostErrorStop(Exception Exception, IReadOnlyList<StackFrame> Frames) : StopEvent(StopKind.HostError)
 {
-    public override CodeLocation? Location => Frames.Count > 0 ? Frames[0].Location : null;
+    public override CodeLocation? Location => InGuest(Frames);
 }
 
 /// <summary>The guest ran longer than the deadline without stopping.</summary>
 public sealed record InterruptedStop(TimeSpan Deadline, IReadOnlyList<StackFrame> Frames) : StopEvent(StopKind.Interrupted)
 {
-    public override CodeLocation? Location => Frames.Count > 0 ? Frames[0].Location : null;
+    public override CodeLocation? Location => InGuest(Frames);
 }
 
 /// <summary>The run ended normally: the entry returned <see cref="Results"/>, or the guest called WASI's

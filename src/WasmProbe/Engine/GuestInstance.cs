@@ -1,4 +1,5 @@
 using WasmProbe.Caching;
+using WasmProbe.Engine.Linking;
 using WasmProbe.Engine.Wasi;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
@@ -20,6 +21,7 @@ public sealed class GuestInstance : IDisposable
     private readonly CapturedText _stdout = new();
     private readonly CapturedText _stderr = new();
     private readonly WasiHost? _wasi;
+    private readonly LinkedInstances? _links;
     private Wasmtime.Instance? _instance;
     private Wasmtime.Global? _armed;
     private Wasmtime.Global? _stepLimit;
@@ -34,7 +36,8 @@ public sealed class GuestInstance : IDisposable
     }
 
     /// <param name="compiledModules">Where the compiled module comes from (default: the process's <see cref="ModuleCache.Shared"/>).</param>
-    internal GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop, CompiledModuleCache? compiledModules)
+    /// <param name="coverLinks">Run the linked modules with coverage counters (<see cref="LinkedInstance.Coverage"/>).</param>
+    internal GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop, CompiledModuleCache? compiledModules, bool coverLinks = false)
     {
         _module = module;
         _options = options;
@@ -68,6 +71,8 @@ public sealed class GuestInstance : IDisposable
                     + "turn it on (Wasi = true on [WasmModule], or on GuestOptions), or define the imports in GuestOptions.ConfigureLinker", nameof(options));
             }
             options.ConfigureLinker?.Invoke(_linker, _store);
+            _links = new LinkedInstances(options.Links, module.Original, coverLinks);
+            if (options.ConfigureLinker is null) _links.ThrowIfUnprovided(module.Original, options.Wasi);
         }
         catch
         {
@@ -88,12 +93,16 @@ public sealed class GuestInstance : IDisposable
 
     public IGuestMemory DebugMemory { get; private set; } = null!;
 
+    /// <summary>The linked modules (<see cref="GuestOptions.Links"/>), instantiated with the guest.</summary>
+    internal IReadOnlyList<LinkedInstance> Links => _links!.Modules;
+
     /// <summary>Instantiates (running the start function, which may stop). Faults surface as <see cref="GuestFaultException"/>;
     /// an instrumented module Wasmtime refuses as <see cref="InstrumentedModuleRejectedException"/>.</summary>
     public void Instantiate()
     {
         _compiled ??= Compile();
         ResetDeadline();
+        _links!.Instantiate(_linker, _store, _compiledModules, Run);
         _instance = Run(() => _linker.Instantiate(_store, _compiled.Value.Module));
         var exports = _module.Exports;
         DebugMemory = new WasmtimeMemory(_instance.GetMemory(exports.DebugMemory)!);
@@ -181,7 +190,7 @@ public sealed class GuestInstance : IDisposable
         }
         catch (Wasmtime.TrapException e)
         {
-            return Offsets(e.Frames);
+            return Backtrace(e.Frames).Offsets;
         }
         throw new InvalidOperationException("the backtrace function returned instead of trapping");
     }
@@ -209,7 +218,7 @@ public sealed class GuestInstance : IDisposable
         }
     }
 
-    private static T Run<T>(Func<T> action)
+    private T Run<T>(Func<T> action)
     {
         try
         {
@@ -218,22 +227,46 @@ public sealed class GuestInstance : IDisposable
         catch (Wasmtime.TrapException trap)
         {
             var kind = trap.Type == Wasmtime.TrapCode.Interrupt ? GuestFaultKind.Interrupted : GuestFaultKind.Trap;
-            throw new GuestFaultException(kind, TrapCodeName(trap), TrapMessage(trap.Message), Offsets(trap.Frames), null);
+            var (offsets, frames, where) = Backtrace(trap.Frames);
+            throw new GuestFaultException(kind, TrapCodeName(trap), TrapMessage(trap.Message) + where, offsets, null) { Frames = frames };
         }
         catch (Wasmtime.WasmtimeException error) when (error.ExitCode is int code)
         {
-            throw new GuestFaultException(GuestFaultKind.Exited, "exit", $"the guest called proc_exit({code})", Offsets(error.Frames), null) { ExitCode = code };
+            var (offsets, frames, _) = Backtrace(error.Frames);
+            throw new GuestFaultException(GuestFaultKind.Exited, "exit", $"the guest called proc_exit({code})", offsets, null) { ExitCode = code, Frames = frames };
         }
         catch (Wasmtime.WasmtimeException error)
         {
             var host = error.InnerException;
+            var (offsets, frames, where) = Backtrace(error.Frames);
             throw new GuestFaultException(host is null ? GuestFaultKind.Trap : GuestFaultKind.HostError, host is null ? "error" : "host",
-                host?.Message ?? TrapMessage(error.Message), Offsets(error.Frames), host);
+                host?.Message ?? TrapMessage(error.Message) + where, offsets, host) { Frames = frames };
         }
     }
 
-    private static IReadOnlyList<int> Offsets(IReadOnlyList<Wasmtime.TrapFrame>? frames) =>
-        frames is null ? [] : [.. frames.Select(f => (int)f.ModuleOffset)];
+    /// <summary>An engine backtrace split by module: the guest's offsets (what the instrumented module's pc map
+    /// reads), every frame with its module, and, when the innermost frame is in a linked module, the words that say so
+    /// (a trap message must not read as if the guest trapped at its own code).</summary>
+    private (IReadOnlyList<int> Offsets, IReadOnlyList<FaultFrame> Frames, string Where) Backtrace(IReadOnlyList<Wasmtime.TrapFrame>? engineFrames)
+    {
+        if (engineFrames is null) return ([], [], "");
+        var offsets = new List<int>();
+        var frames = new List<FaultFrame>(engineFrames.Count);
+        foreach (var frame in engineFrames)
+        {
+            if (_links?.ModuleOf(frame) is { } linked)
+            {
+                frames.Add(new FaultFrame(linked.Name, linked.OriginalPc((int)frame.ModuleOffset), frame.FunctionName));
+                continue;
+            }
+            offsets.Add((int)frame.ModuleOffset);
+            frames.Add(new FaultFrame(null, (int)frame.ModuleOffset, null));
+        }
+        string where = frames is [{ LinkedModule: { } name } innermost, ..]
+            ? $" (in the linked module {_links!.Modules.First(m => m.Name == name).Link}, function {innermost.FunctionName ?? "?"})"
+            : "";
+        return (offsets, frames, where);
+    }
 
     /// <summary>An exception the guest threw and nothing caught: Wasmtime reports it as a trap without a trap code
     /// (pinned by WasmtimeTrapTests).</summary>
@@ -274,6 +307,7 @@ public sealed class GuestInstance : IDisposable
     {
         _store.Dispose();
         _compiled?.Dispose();
+        _links?.Dispose();
         _wasi?.Dispose();
     }
 }

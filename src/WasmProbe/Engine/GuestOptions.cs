@@ -1,3 +1,4 @@
+using WasmProbe.Engine.Linking;
 using WasmProbe.Engine.Wasi;
 
 namespace WasmProbe.Engine;
@@ -25,6 +26,12 @@ public sealed class GuestOptions
 
     /// <summary>Host directories the guest can open through WASI (relative host paths: to the current directory).</summary>
     public IReadOnlyList<PreopenedDirectory> Directories { get; init; } = [];
+
+    /// <summary>Modules instantiated into the guest's store before it, in order, whose exports the guest imports by
+    /// their <see cref="LinkedModule.Name"/>. A mismatch (an export missing or of another type) or a linked module that
+    /// fails to instantiate is a <see cref="ModuleLinkException"/>. Probes stop in the guest only; with coverage on,
+    /// each linked module is counted and reported as a module of its own.</summary>
+    public IReadOnlyList<LinkedModule> Links { get; init; } = [];
 
     /// <summary>Defines further host imports on the linker (module imports WasmProbe does not provide).</summary>
     public Action<Wasmtime.Linker, Wasmtime.Store>? ConfigureLinker { get; init; }

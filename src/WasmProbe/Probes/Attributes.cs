@@ -52,6 +52,22 @@ public sealed class WasmModuleAttribute(string path) : Attribute
     public bool GenerateFacts { get; set; } = true;
 }
 
+/// <summary>Instantiates another module into the store before the <see cref="WasmModuleAttribute"/> class's module,
+/// and gives that module its exports as the import module <see cref="As"/> (C's <c>import_module("lib")</c>). Listed
+/// in the project as a <c>WasmModule</c> item like the class's own module; <see cref="Path"/> names it as written there.
+/// Repeatable: modules are linked in the order written, and each may import from the ones before it. The generator
+/// checks at compile time that every import the module takes from <see cref="As"/> is exported there with the same
+/// type. Probes stop in the class's own module; with coverage on, each linked module is reported as its own.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LinkModuleAttribute(string path) : Attribute
+{
+    /// <summary>The linked module's path as listed in the project's <c>WasmModule</c> items.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>The import module name the class's module uses for it; default: the file name without <c>.wasm</c>.</summary>
+    public string? As { get; set; }
+}
+
 /// <summary>Stops the module's entry run before the instruction at <paramref name="pc"/> (module-relative byte offset
 /// of the opcode, as <c>wasm-objdump -d</c> prints it) of a function, every time it is reached, and calls the method
 /// with a typed view of the stop. The method may take the generated view type (<c>Class.Func_0xPC</c>), a

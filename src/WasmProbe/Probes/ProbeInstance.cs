@@ -1,6 +1,7 @@
 using WasmProbe.Caching;
 using WasmProbe.Coverage;
 using WasmProbe.Engine;
+using WasmProbe.Engine.Linking;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Resolution;
@@ -21,6 +22,7 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
     private readonly InstrumentedModule _instrumented;
     private readonly CoverageRun? _coverage;
     private readonly CoverageCollector? _collector;
+    private readonly LinkedCoverage? _linkedCoverage;
     private bool _disposed;
 
     protected ProbeInstance(ProbeModule module)
@@ -31,10 +33,11 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
         bool coverage = module.CollectsCoverage;
         var instrumentation = coverage ? CoverageInstrumenter.Instrument(module.Bytes, _module, forDebugger: true) : null;
         _instrumented = ModuleCache.Shared.Instrument(module.Bytes, coverage, options, () => instrumentation?.Module ?? _module);
-        _guest = new GuestInstance(_instrumented, module.Host, static (_, _) => { });
+        _guest = new GuestInstance(_instrumented, module.Host, static (_, _) => { }, null, coverLinks: coverage);
         if (instrumentation is not null)
         {
             _coverage = new CoverageRun(instrumentation, System.IO.Path.GetFileName(module.Path), _collector = module.CoverageCollector ?? CoverageCollector.Default);
+            _linkedCoverage = new LinkedCoverage(_guest, _collector);
             _collector.Track(this);
         }
         try
@@ -52,6 +55,11 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
             Ended(fault);
             Dispose();
             throw Trap("instantiation (the start function)", fault);
+        }
+        catch (ModuleLinkException)
+        {
+            Dispose();
+            throw;
         }
     }
 
@@ -91,7 +99,8 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
     private void Ended(GuestFaultException fault)
     {
         if (fault.Kind == GuestFaultKind.Exited) ExitCode = fault.ExitCode;
-        _coverage?.AddEnding(fault, [.. fault.ModuleOffsets.Select(_instrumented.PcMap.ToOriginal).Where(pc => pc >= 0)]);
+        _coverage?.AddEnding(fault, [.. fault.ModuleOffsets.Select(_instrumented.PcMap.ToOriginal).Where(pc => pc >= 0)], module: null);
+        _linkedCoverage?.AddEnding(fault);
     }
 
     public GlobalAccess Global(int index)
@@ -121,6 +130,7 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
     {
         if (_coverage is null || _coverage.Result is not null || _coverage.Error is not null) return;
         _coverage.Collect(_guest.IsInstantiated ? _guest.Memory(_coverage.CounterMemory) : null);
+        _linkedCoverage!.Collect();
     }
 
     /// <summary>Adds the instance's coverage (when on) and releases the guest.</summary>

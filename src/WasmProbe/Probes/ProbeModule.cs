@@ -3,6 +3,7 @@ using WasmProbe.Engine.Wasi;
 using WasmProbe.Coverage;
 using WasmProbe.Debugging;
 using WasmProbe.Engine;
+using WasmProbe.Engine.Linking;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 
@@ -17,6 +18,7 @@ public sealed class ProbeModule
 
     private readonly Type _owner;
     private readonly Lazy<byte[]> _bytes;
+    private readonly Lazy<GuestOptions> _host;
 
     /// <param name="owner">The probe class; its assembly holds the embedded module.</param>
     /// <param name="path">The module's path as listed in the project (forward slashes).</param>
@@ -28,9 +30,12 @@ public sealed class ProbeModule
     /// relative to the test project's directory (see <see cref="ProjectDirectoryMetadata"/>).</param>
     /// <param name="stdin">What the guest reads from stdin.</param>
     /// <param name="exitCode">The exit code a probe run must end with.</param>
+    /// <param name="links">Linked modules, <c>NAME=PATH</c> (<see cref="LinkSpecs"/>), in order; each PATH is embedded as
+    /// the module is.</param>
     public ProbeModule(Type owner, string path, string? entry, WasmValue[] arguments, bool wasi = false, int deadlineMilliseconds = 0,
         Action<Wasmtime.Linker, Wasmtime.Store>? configureLinker = null, CodeLocation[]? staticProbes = null,
-        string[]? wasiArguments = null, string[]? environment = null, string[]? directories = null, byte[]? stdin = null, int exitCode = 0)
+        string[]? wasiArguments = null, string[]? environment = null, string[]? directories = null, byte[]? stdin = null, int exitCode = 0,
+        string[]? links = null)
     {
         ArgumentNullException.ThrowIfNull(owner);
         _owner = owner;
@@ -39,18 +44,23 @@ public sealed class ProbeModule
         Entry = entry;
         Arguments = arguments;
         ExitCode = exitCode;
-        Host = new GuestOptions
+        var environmentVariables = WasiSpecs.ParseEnvironment(environment ?? [], out var problem) ?? throw new ArgumentException(problem, nameof(environment));
+        var preopened = WasiSpecs.ParseDirectories(directories ?? [], out problem) ?? throw new ArgumentException(problem, nameof(directories));
+        var linkSpecs = LinkSpecs.ParseAll(links ?? [], out problem) ?? throw new ArgumentException(problem, nameof(links));
+        _bytes = new Lazy<byte[]>(() => Load(Path), LazyThreadSafetyMode.ExecutionAndPublication);
+        // Built when first used, as the module is loaded: a linked module missing from the assembly must fail a test,
+        // not the class's initializer.
+        _host = new Lazy<GuestOptions>(() => new GuestOptions
         {
             Wasi = wasi,
             WasiArguments = wasi ? [System.IO.Path.GetFileName(path), .. wasiArguments ?? []] : wasiArguments ?? [],
-            Environment = WasiSpecs.ParseEnvironment(environment ?? [], out var problem) ?? throw new ArgumentException(problem, nameof(environment)),
-            Directories = [.. (WasiSpecs.ParseDirectories(directories ?? [], out problem) ?? throw new ArgumentException(problem, nameof(directories)))
-                .Select(d => d.HostPath is { } host ? d with { HostPath = System.IO.Path.Combine(ProjectDirectory(owner), host) } : d)],
+            Environment = environmentVariables,
+            Directories = [.. preopened.Select(d => d.HostPath is { } host ? d with { HostPath = System.IO.Path.Combine(ProjectDirectory(owner), host) } : d)],
             Stdin = stdin,
             ConfigureLinker = configureLinker,
             Deadline = deadlineMilliseconds > 0 ? TimeSpan.FromMilliseconds(deadlineMilliseconds) : new GuestOptions().Deadline,
-        };
-        _bytes = new Lazy<byte[]>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+            Links = [.. linkSpecs.Select(l => new LinkedModule(l.Name, Load(l.Path), System.IO.Path.GetFileName(l.Path)))],
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The assembly metadata key (written by WasmProbe's build targets) holding the test project's directory,
@@ -72,7 +82,7 @@ public sealed class ProbeModule
     public string Path { get; }
     public string? Entry { get; }
     public IReadOnlyList<WasmValue> Arguments { get; }
-    public GuestOptions Host { get; }
+    public GuestOptions Host => _host.Value;
     public IReadOnlyList<CodeLocation> StaticProbes { get; }
 
     /// <summary>The module binary (loaded once).</summary>
@@ -99,9 +109,9 @@ public sealed class ProbeModule
         owner.Assembly.GetCustomAttributes(typeof(AssemblyMetadataAttribute), false).Cast<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == ProjectDirectoryMetadata)?.Value ?? AppContext.BaseDirectory;
 
-    private byte[] Load()
+    private byte[] Load(string path)
     {
-        string resource = ResourcePrefix + Path;
+        string resource = ResourcePrefix + path;
         using (var stream = _owner.Assembly.GetManifestResourceStream(resource))
         {
             if (stream is not null)
@@ -111,11 +121,11 @@ public sealed class ProbeModule
                 return bytes;
             }
         }
-        string file = System.IO.Path.Combine(AppContext.BaseDirectory, Path);
+        string file = System.IO.Path.Combine(AppContext.BaseDirectory, path);
         if (File.Exists(file)) return File.ReadAllBytes(file);
         throw new FileNotFoundException(
-            $"the WebAssembly module '{Path}' is not embedded in {_owner.Assembly.GetName().Name} (resource '{resource}') nor next to it ({file}): " +
-            "list it in the project as <WasmModule Include=\"" + Path + "\" /> and make sure WasmProbe's build targets are imported", file);
+            $"the WebAssembly module '{path}' is not embedded in {_owner.Assembly.GetName().Name} (resource '{resource}') nor next to it ({file}): " +
+            "list it in the project as <WasmModule Include=\"" + path + "\" /> and make sure WasmProbe's build targets are imported", file);
     }
 
     public override string ToString() => Path;

@@ -1,0 +1,61 @@
+using WasmProbe.Probes;
+
+namespace CGuest;
+
+// guest/fractions.c does its arithmetic in another module: it imports gcd, lcm and quotient from "mathlib", which
+// [LinkModule] instantiates into the same store first (guest/mathlib.wasm, its own memory: only ints cross). The
+// generator checked at compile time that mathlib exports all three with the types fractions.wasm imports.
+[WasmModule("guest/fractions.wasm", Entry = "add", Args = new object[] { 1, 2, 1, 3 })]
+[LinkModule("guest/mathlib.wasm", As = "mathlib")]
+public partial class FractionsProbes
+{
+    // int common = gcd(numerator, denominator);  lcm(2, 3) has run in mathlib
+    [BreakAtLine("fractions.c", 13)]
+    [ExpectVariable("denominator", 6)]
+    [ExpectVariable("numerator", 5)]
+    public void Sees_what_the_library_returned()
+    {
+    }
+
+    // last_denominator = denominator / common;  after gcd(5, 6)
+    [BreakAtLine("fractions.c", 14)]
+    public void Reduces_by_the_library_s_gcd(Fractions_c_L14 stop) => stop.Variables.common.ShouldBe(1);
+
+    [OnReturn("add")]
+    [ExpectResult(0, 5)]
+    public void Adds_a_half_and_a_third()
+    {
+    }
+
+    [Fact]
+    public void Instances_call_into_the_linked_module()
+    {
+        using var instance = Instantiate();
+        instance.Exports.add(1, 6, 1, 3).ShouldBe(1);
+        instance.Exports.whole(7, 2).ShouldBe(3);
+    }
+
+    [Fact]
+    public void A_trap_in_the_linked_module_names_it()
+    {
+        using var instance = Instantiate();
+        var trap = Should.Throw<WasmTrapException>(() => instance.Exports.whole(7, 0));
+        trap.Code.ShouldBe("integer_divide_by_zero");
+        trap.Message.ShouldContain("in the linked module mathlib (mathlib.wasm), function quotient");
+    }
+}
+
+// The run traps inside the linked module (As defaults to the file name: "mathlib"); the probe in fractions.c stops
+// before the call, and the trap is the run's expected ending.
+[WasmModule("guest/fractions.wasm", Entry = "whole", Args = new object[] { 7, 0 })]
+[LinkModule("guest/mathlib.wasm")]
+public partial class FractionsTrapProbes
+{
+    // int part = quotient(a, b);
+    [BreakAtLine("fractions.c", 20)]
+    [ExpectVariable("b", 0)]
+    [ExpectTrap("integer_divide_by_zero")]
+    public void Quotient_traps_in_the_library()
+    {
+    }
+}

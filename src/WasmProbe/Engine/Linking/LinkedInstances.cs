@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using WasmProbe.Caching;
+using WasmProbe.Coverage;
+using WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Linking;
+using WasmProbe.Wasm.Model;
+
+namespace WasmProbe.Engine.Linking;
+
+/// <summary>One linked module of a guest instance: what it is, what runs (tagged with its name, with coverage
+/// counters when coverage is on) and, once instantiated, its instance.</summary>
+internal sealed class LinkedInstance(LinkedModule link, Module original, CoverageInstrumentation? coverage)
+{
+    public LinkedModule Link { get; } = link;
+    public string Name => Link.Name;
+    public Module Original { get; } = original;
+
+    /// <summary>The module's coverage counters (null: coverage is off).</summary>
+    public CoverageInstrumentation? Coverage { get; } = coverage;
+
+    public Wasmtime.Instance? Instance { get; set; }
+    public CacheLease<CompiledModule>? Compiled { get; set; }
+
+    /// <summary>The binary that runs: the original, or its coverage build, named <see cref="Name"/> (see <see cref="ModuleNameTag"/>).</summary>
+    public byte[] Running => Tagged.Of(Coverage?.Bytes ?? Link.Bytes, Name);
+
+    /// <summary>The original pc of an offset in <see cref="Running"/> (-1 for code the coverage pass added).</summary>
+    public int OriginalPc(int offset) => Coverage is { } coverage ? coverage.PcMap.ToOriginal(offset) : offset;
+
+    /// <summary>The memory holding the coverage counters, once instantiated.</summary>
+    public IGuestMemory? Counters => Coverage is { } coverage && Instance?.GetMemory(coverage.CounterExport) is { } memory ? new WasmtimeMemory(memory) : null;
+
+    /// <summary>Tagged binaries, kept as long as the binary they were made from (a linked module's bytes, or a cached
+    /// coverage build), so that every instance of a guest compiles the same bytes.</summary>
+    private static class Tagged
+    {
+        private static readonly ConditionalWeakTable<byte[], Named> Cache = new();
+
+        private sealed record Named(string Name, byte[] Bytes);
+
+        public static byte[] Of(byte[] wasm, string name)
+        {
+            if (Cache.TryGetValue(wasm, out var tagged) && tagged.Name == name) return tagged.Bytes;
+            var bytes = ModuleNameTag.Apply(wasm, name);
+            Cache.AddOrUpdate(wasm, new Named(name, bytes));
+            return bytes;
+        }
+    }
+}
+
+/// <summary>The linked modules of a guest (<see cref="GuestOptions.Links"/>): checked against the imports taken from
+/// them when the guest is created, instantiated into its store before it, in order, each defined in the linker under
+/// its name. Every mismatch and failure is a <see cref="ModuleLinkException"/> naming the import, the linked module and
+/// what differs.</summary>
+internal sealed class LinkedInstances : IDisposable
+{
+    private readonly List<LinkedInstance> _modules = [];
+
+    public LinkedInstances(IReadOnlyList<LinkedModule> links, Module guest, bool coverage)
+    {
+        foreach (var link in links)
+        {
+            if (LinkSpecs.DuplicateProblem(_modules.Select(m => m.Name), link.Name) is { } duplicate) throw new ModuleLinkException(link.Name, null, duplicate);
+            var module = Decode(link);
+            foreach (var import in module.Imports)
+            {
+                if (import.ModuleName == link.Name || links.SkipWhile(l => l != link).Any(l => l.Name == import.ModuleName))
+                    throw new ModuleLinkException(link.Name, $"{import.ModuleName}::{import.Name}",
+                        $"the linked module {link} imports {import.ModuleName}::{import.Name} from itself or from a module linked after it: list the modules it imports from before it");
+            }
+            foreach (var earlier in _modules) ThrowOnMismatch(module, $"the linked module {link}", earlier);
+            _modules.Add(new LinkedInstance(link, module, coverage ? CoverageInstrumenter.Instrument(link.Bytes, module) : null));
+        }
+        foreach (var linked in _modules) ThrowOnMismatch(guest, "the guest", linked);
+    }
+
+    public IReadOnlyList<LinkedInstance> Modules => _modules;
+
+    /// <summary>When the host defines nothing but WASI: an import of the guest or of a linked module from a module that
+    /// is neither linked nor WASI is an error here, rather than the engine's "unknown import" at instantiation.</summary>
+    public void ThrowIfUnprovided(Module guest, bool wasi)
+    {
+        foreach (var (module, who) in _modules.Select(m => (m.Original, $"the linked module {m.Link}")).Append((guest, "the guest")))
+        {
+            var import = module.Imports.FirstOrDefault(i => !(wasi && i.ModuleName.StartsWith("wasi_", StringComparison.Ordinal)) && _modules.All(m => m.Name != i.ModuleName));
+            if (import is null) continue;
+            if (import.ModuleName.StartsWith("wasi_", StringComparison.Ordinal))
+                throw new ArgumentException($"{who} imports WASI ({import.ModuleName}::{import.Name}) but GuestOptions.Wasi is off: turn it on (Wasi = true on [WasmModule], or on GuestOptions)");
+            string linked = _modules.Count == 0 ? "no module is linked" : "linked: " + string.Join(", ", _modules.Select(m => m.Name));
+            throw new ModuleLinkException(import.ModuleName, $"{import.ModuleName}::{import.Name}",
+                $"{who} imports {import.ModuleName}::{import.Name}, which nothing provides ({linked}): link a module as '{import.ModuleName}' "
+                + "(GuestOptions.Links, [LinkModule], --link) or define the import in GuestOptions.ConfigureLinker");
+        }
+    }
+
+    /// <summary>The linked module a frame of a trap runs in, or null for the guest itself.</summary>
+    public LinkedInstance? ModuleOf(Wasmtime.TrapFrame frame) =>
+        _modules.Count > 0 && frame.ModuleName is { } name ? _modules.FirstOrDefault(m => m.Name == name) : null;
+
+    /// <summary>Instantiates the linked modules in order (those not instantiated yet); <paramref name="run"/> turns an engine failure into a
+    /// <see cref="GuestFaultException"/>, reported here as the linked module's failure.</summary>
+    public void Instantiate(Wasmtime.Linker linker, Wasmtime.Store store, CompiledModuleCache compiledModules, Func<Func<Wasmtime.Instance>, Wasmtime.Instance> run)
+    {
+        foreach (var linked in _modules.Where(m => m.Instance is null))
+        {
+            try
+            {
+                linked.Compiled ??= compiledModules.Rent(linked.Running);
+                var compiled = linked.Compiled.Value.Module;
+                linked.Instance = run(() => linker.Instantiate(store, compiled));
+                linker.DefineInstance(store, linked.Name, linked.Instance);
+            }
+            catch (Exception e) when (e is Wasmtime.WasmtimeException or GuestFaultException)
+            {
+                throw new ModuleLinkException(linked.Name, null, $"the linked module {linked.Link} could not be instantiated: {e.Message}", e);
+            }
+        }
+    }
+
+    private static Module Decode(LinkedModule link)
+    {
+        try
+        {
+            return ModuleCache.Shared.Decode(link.Bytes);
+        }
+        catch (WasmFormatException e)
+        {
+            throw new ModuleLinkException(link.Name, null, $"the linked module {link} is not a valid module: {e.Message}", e);
+        }
+    }
+
+    private static void ThrowOnMismatch(Module importer, string who, LinkedInstance exporter)
+    {
+        if (LinkChecker.Check(importer, exporter.Name, exporter.Original) is [var first, ..])
+            throw new ModuleLinkException(exporter.Name, first.ImportName, $"{who} imports {first.ImportName}, which the linked module {exporter.Link} does not provide: {first.Problem}");
+    }
+
+    public void Dispose()
+    {
+        foreach (var linked in _modules) linked.Compiled?.Dispose();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Xml.Linq;
+using WasmProbe.Cli;
+using WasmProbe.Tests.Dwarf;
+
+namespace WasmProbe.Tests.Cli;
+
+/// <summary>The CLI's <c>--link NAME=PATH</c> on the C program fractions.wasm, whose arithmetic is in mathlib.wasm.</summary>
+public sealed class LinkOptionTests : IDisposable
+{
+    private static readonly string Fractions = CGuest.PathOf("fractions.wasm");
+    private static readonly string MathLib = "mathlib=" + CGuest.PathOf("mathlib.wasm");
+    private readonly string _out = Directory.CreateTempSubdirectory("wasmprobe-cli-link-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Trace_runs_the_guest_with_the_linked_module()
+    {
+        var (code, output, error) = Run("trace", Fractions, "--invoke", "add", "1", "2", "1", "3", "--link", MathLib);
+        code.ShouldBe(0, error);
+        output.Trim().ShouldBe("{\"event\":\"finished\",\"results\":[{\"type\":\"i32\",\"value\":5}]}");
+    }
+
+    [Fact]
+    public void A_trap_in_the_linked_module_is_located_at_the_guest_and_says_where_it_happened()
+    {
+        var (code, output, _) = Run("trace", Fractions, "--invoke", "whole", "7", "0", "--link", MathLib);
+        code.ShouldBe(1);
+        output.ShouldContain("\"code\":\"integer_divide_by_zero\"");
+        output.ShouldContain("in the linked module mathlib (mathlib.wasm), function quotient");
+    }
+
+    [Fact]
+    public void Coverage_reports_both_modules()
+    {
+        var (code, _, error) = Run("coverage", Fractions, "--invoke", "add", "1", "2", "1", "3", "--out", _out, "--link", MathLib);
+        code.ShouldBe(0, error);
+        var files = XDocument.Load(Path.Combine(_out, "coverage.cobertura.xml")).Descendants("class").Select(c => c.Attribute("filename")!.Value).ToList();
+        files.ShouldContain("/cguest/fractions.c");
+        files.ShouldContain("/cguest/mathlib.c");
+    }
+
+    [Fact]
+    public void A_missing_link_is_an_error_naming_the_import()
+    {
+        var (code, _, error) = Run("trace", Fractions, "--invoke", "add", "1", "2", "1", "3", "--link", "other=" + CGuest.PathOf("mathlib.wasm"));
+        code.ShouldBe(1);
+        error.ShouldStartWith("error: the guest imports mathlib::lcm, which nothing provides (linked: other): link a module as 'mathlib'");
+    }
+
+    [Fact]
+    public void A_malformed_link_is_a_usage_error()
+    {
+        var (code, _, error) = Run("trace", Fractions, "--invoke", "add", "1", "2", "1", "3", "--link", "mathlib");
+        code.ShouldBe(Program.UsageError);
+        error.ShouldStartWith("error: --link 'mathlib' is not NAME=PATH");
+    }
+}
