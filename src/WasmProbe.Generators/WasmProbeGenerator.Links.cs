@@ -3,7 +3,6 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using WasmProbe.Engine.Linking;
 using WasmProbe.Generators.Model;
 using WasmProbe.Wasm.Linking;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Generators;
 

@@ -3,7 +3,6 @@ using WasmProbe.Caching;
 using WasmProbe.Coverage;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Linking;
-using WasmProbe.Wasm.Model;
 
 namespace WasmProbe.Engine.Linking;
 

@@ -1,6 +1,3 @@
-using WasmProbe.Wasm.Model;
-using WasmProbe.Wasm.Types;
-
 namespace WasmProbe.Wasm.Linking;
 
 /// <summary>An import from a linked module that the module's exports do not satisfy: <see cref="Problem"/> says what

@@ -1,4 +1,3 @@
-
 namespace WasmProbe.Wasm.Resolution;
 
 /// <summary>Exception tags by index or by name (name section or export, as <see cref="Names.ModuleNames.Tag"/> names
