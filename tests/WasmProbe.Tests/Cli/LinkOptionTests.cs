@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using WasmProbe.Cli;
 using WasmProbe.Tests.Dwarf;
+using static WasmProbe.Tests.Cli.CliRun;
 
 namespace WasmProbe.Tests.Cli;
 
@@ -12,14 +13,6 @@ public sealed class LinkOptionTests : IDisposable
     private readonly string _out = Directory.CreateTempSubdirectory("wasmprobe-cli-link-").FullName;
 
     public void Dispose() => Directory.Delete(_out, recursive: true);
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     [Fact]
     public void Trace_runs_the_guest_with_the_linked_module()

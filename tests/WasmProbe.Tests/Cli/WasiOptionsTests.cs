@@ -1,5 +1,5 @@
-using WasmProbe.Cli;
 using WasmProbe.Tests.Dwarf;
+using static WasmProbe.Tests.Cli.CliRun;
 
 namespace WasmProbe.Tests.Cli;
 
@@ -13,14 +13,6 @@ public sealed class WasiOptionsTests : IDisposable
     public WasiOptionsTests() => File.WriteAllText(Path.Combine(_data, "a.txt"), "alpha beta\ngamma\n");
 
     public void Dispose() => Directory.Delete(_data, recursive: true);
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     [Fact]
     public void Dir_and_env_let_the_guest_read_a_file_and_write_its_report()

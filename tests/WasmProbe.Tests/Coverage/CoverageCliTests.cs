@@ -1,6 +1,6 @@
 using System.Xml.Linq;
-using WasmProbe.Cli;
 using WasmProbe.Tests.Debugging;
+using static WasmProbe.Tests.Cli.CliRun;
 
 namespace WasmProbe.Tests.Coverage;
 
@@ -42,15 +42,6 @@ public sealed class CoverageCliTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        stderr.ToString().ShouldNotContain("   at ", customMessage: "no stack traces");
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     private string Out => Path.Combine(_directory, "out");
 

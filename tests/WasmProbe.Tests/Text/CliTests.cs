@@ -1,18 +1,9 @@
-using WasmProbe.Cli;
+using static WasmProbe.Tests.Cli.CliRun;
 
 namespace WasmProbe.Tests.Text;
 
 public class CliTests
 {
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        stderr.ToString().ShouldNotContain("   at ", customMessage: "no stack traces");
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static string Fib => Fixture.PathOf("fib.wasm");
 
     [Fact]
