@@ -1,7 +1,6 @@
 using WasmProbe.Caching;
 using WasmProbe.Coverage;
 using WasmProbe.Engine;
-using WasmProbe.Engine.Linking;
 using WasmProbe.Inspection;
 using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Resolution;
@@ -56,8 +55,9 @@ public class ProbeInstance : IGuestState, IDisposable, IPendingCoverage
             Dispose();
             throw Trap("instantiation (the start function)", fault);
         }
-        catch (ModuleLinkException)
+        catch
         {
+            // A link that does not fit, a module Wasmtime rejects, ...: nothing of the instance may outlive it.
             Dispose();
             throw;
         }
