@@ -23,7 +23,7 @@ public sealed class GuestRunner : IDisposable
         _compiled = ModuleCache.Shared.Compiled.Rent(bytes);
         _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         using var linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
-        linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, (int _, int _) => { Stops++; });
+        linker.DefineFunction(HostImports.ModuleName, HostImports.Stop.Name, (int _, int _) => { Stops++; });
         if (guest.Wasi)
         {
             linker.DefineWasi();

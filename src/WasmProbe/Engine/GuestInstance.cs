@@ -44,13 +44,13 @@ public sealed class GuestInstance : IDisposable
         _compiledModules = compiledModules ?? ModuleCache.Shared.Compiled;
         _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         _linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
-        _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, onStop);
+        _linker.DefineFunction(HostImports.ModuleName, HostImports.Stop.Name, onStop);
         if (module.Exports.WatchesWrites)
         {
-            _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport,
+            _linker.DefineFunction(HostImports.ModuleName, HostImports.Write.Name,
                 (int memory, int function, int pc, long address, long length, int kind, long low, long high) =>
                     Watchpoints!.OnWrite(memory, function, pc, address, length, (Wasm.Instructions.MemoryWriteKind)kind, low, high));
-            _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.GlobalWriteImport,
+            _linker.DefineFunction(HostImports.ModuleName, HostImports.GlobalWrite.Name,
                 (int global, int function, int pc, long bits) => GlobalWatchpoints!.OnWrite(global, function, pc, bits));
         }
         try

@@ -6,12 +6,6 @@ namespace WasmProbe.Instrumentation;
 /// <summary>The instrumented binary and everything the host needs to make sense of it.</summary>
 public sealed class InstrumentedModule
 {
-    public const string ImportModule = "wasmprobe";
-    public const string StopImport = "stop";
-    /// <summary>Builds that watch writes: <c>(memory, function, pc, address: i64, length)</c>, before a write that meets a window.</summary>
-    public const string WriteImport = "write";
-    public const string GlobalWriteImport = "global_write";
-
     private readonly Lazy<byte[]> _bytes;
     private readonly Lazy<string> _bytesHash;
     private readonly Lazy<PcMap> _pcMap;

@@ -60,7 +60,7 @@ public static class Instrumenter
 
         var memory = new DebugMemory(sites.Count, spaces.FunctionCount);
         var builder = new ModuleBuilder(module) { EncodesRewrittenBodies = true };
-        int stop = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, new FunctionType([ValType.I32, ValType.I32], []));
+        int stop = AddImport(builder, HostImports.Stop);
         int debugMemory = builder.AddMemory(new MemoryType(new Limits(memory.Pages, null)));
         int armed = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
         int stepLimit = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
@@ -162,12 +162,14 @@ public static class Instrumenter
         return name;
     }
 
+    private static int AddImport(ModuleBuilder builder, HostImport import) => builder.AddFunctionImport(HostImports.ModuleName, import.Name, import.Type);
+
     /// <summary>The write imports; per memory, an empty window (base = span = 0); per mutable global of a number
     /// type, a cleared watch flag.</summary>
     private static WriteWatch AddWriteWatch(ModuleBuilder builder, IndexSpaces spaces)
     {
-        int write = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.WriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32, ValType.I64, ValType.I64], []));
-        int globalWrite = builder.AddFunctionImport(InstrumentedModule.ImportModule, InstrumentedModule.GlobalWriteImport, new FunctionType([ValType.I32, ValType.I32, ValType.I32, ValType.I64], []));
+        int write = AddImport(builder, HostImports.Write);
+        int globalWrite = AddImport(builder, HostImports.GlobalWrite);
         var starts = new int?[spaces.Memories.Length];
         for (int m = 0; m < starts.Length; m++)
         {

@@ -1,3 +1,5 @@
+using WasmProbe.Instrumentation;
+
 namespace WasmProbe.Engine.Linking;
 
 /// <summary>A linked module as text gives it: the import module name and the file.</summary>
@@ -8,13 +10,10 @@ public sealed record LinkSpec(string Name, string Path);
 /// set of messages.</summary>
 public static class LinkSpecs
 {
-    /// <summary>The import module of WasmProbe's own probes, which a linked module cannot take.</summary>
-    public const string ReservedName = "wasmprobe";
-
     /// <summary>Why <paramref name="name"/> cannot name a linked module, or null.</summary>
     public static string? NameProblem(string? name) =>
         name is null || name.Length == 0 ? "a linked module needs a name (the import module name the guest uses)"
-        : name == ReservedName ? $"'{ReservedName}' is the import module of WasmProbe's probes; a linked module cannot take it"
+        : name == HostImports.ModuleName ? $"'{HostImports.ModuleName}' is the import module of WasmProbe's probes; a linked module cannot take it"
         : name.IndexOf('\0') >= 0 ? "a linked module's name cannot contain a NUL character"
         : null;
 
