@@ -13,14 +13,27 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
 
     public readonly record struct Record(int Parent, int Function, int Site, int StackHeight);
 
+    private byte[]? _siteBases;
+
+    /// <summary>The frame's header, its site made absolute; a negative height when its stack is not stored.</summary>
     public Record Read(int frame)
     {
         var header = memory.Read(frame, FrameLayout.HeaderSize);
+        int function = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
         return new Record(
             BinaryPrimitives.ReadInt32LittleEndian(header),
-            BinaryPrimitives.ReadInt32LittleEndian(header[4..]),
-            BinaryPrimitives.ReadInt32LittleEndian(header[8..]),
-            BinaryPrimitives.ReadInt32LittleEndian(header[12..]));
+            function,
+            BinaryPrimitives.ReadInt32LittleEndian(header[8..]) + SiteBase(function),
+            BinaryPrimitives.ReadInt32LittleEndian(header[12..]) - FrameLayout.StoredHeight(0));
+    }
+
+    /// <summary>Debug builds number a frame's sites from its function's first site (read once per run; the
+    /// instrumented module's data put them there); static builds do not.</summary>
+    private int SiteBase(int function)
+    {
+        if (module.Mode != InstrumentationMode.Debug || (uint)function >= (uint)module.Memory.FunctionCount) return 0;
+        _siteBases ??= memory.Read(module.Memory.SiteBasesBase, 4 * module.Memory.FunctionCount).ToArray();
+        return BinaryPrimitives.ReadInt32LittleEndian(_siteBases.AsSpan(4 * function));
     }
 
     /// <summary>The frames from <paramref name="frame"/> outwards, innermost first.</summary>

@@ -84,7 +84,7 @@ internal sealed partial class GuestRun : IDisposable
         if (inRun == 0) _breakpointsByRun.Remove(run);
         if (Frames is not null && _module.Mode == InstrumentationMode.Debug)
         {
-            Guest.DebugMemory.Write(DebugMemory.FlagsBase + run, [inRun > 0 ? (byte)1 : (byte)0]);
+            Guest.DebugMemory.Write(_module.Memory.SiteFlagsBase + run, [inRun > 0 ? (byte)1 : (byte)0]);
             WriteFunctionFlags(function, function + 1);
             UpdateArmed();
         }
@@ -100,7 +100,7 @@ internal sealed partial class GuestRun : IDisposable
             ArmWatchpoints();
             if (_module.Mode == InstrumentationMode.Debug)
             {
-                foreach (int run in _breakpointsByRun.Keys) Guest.DebugMemory.Write(DebugMemory.FlagsBase + run, [1]);
+                foreach (int run in _breakpointsByRun.Keys) Guest.DebugMemory.Write(_module.Memory.SiteFlagsBase + run, [1]);
                 WriteFunctionFlags(0, _breakpointsByFunction.Length);
             }
             Apply(first, frame: -1);
@@ -331,7 +331,7 @@ internal sealed partial class GuestRun : IDisposable
     {
         var flags = new byte[to - from];
         for (int f = from; f < to; f++) flags[f - from] = !_runToCompletion && (_flagsStepping || _breakpointsByFunction[f] > 0) ? (byte)1 : (byte)0;
-        Guest.DebugMemory.Write(_module.Memory.FunctionFlagsBase + from, flags);
+        Guest.DebugMemory.Write(DebugMemory.FunctionFlagsBase + from, flags);
     }
 
     /// <summary>The frames of the current stop, innermost first. Debug builds read the chain of shadow frames; static

@@ -1,8 +1,9 @@
 namespace WasmProbe.Instrumentation;
 
 /// <summary>Where a function's shadow frame keeps its values in the debug memory. A frame record is:
-/// +0 parent frame address, +4 function index, +8 site id of the current stop or call, +12 number of spilled stack
-/// values (-1: stack not spilled), then one slot per operand stack value (at the same offsets in every function, so
+/// +0 parent frame address, +4 function index, +8 site id of the current stop or call (in debug builds relative to
+/// the function's first site, see <see cref="DebugMemory.SiteBasesBase"/>: a small constant in the code), +12 one more
+/// than the number of stored stack values (0: not stored; a call stores both fields as one small i64), then one slot per operand stack value (at the same offsets in every function, so
 /// the helpers that store them are shared), then one slot per local.</summary>
 public sealed class FrameLayout
 {
@@ -47,6 +48,9 @@ public sealed class FrameLayout
     public int Size { get; }
 
     public static int StackSlotOffset(int slot) => HeaderSize + slot * StackSlotSize;
+
+    /// <summary>What the header's height field holds for <paramref name="height"/> stored stack values.</summary>
+    public static int StoredHeight(int height) => height + 1;
 
     /// <summary>Non-nullable reference locals may be uninitialized where a probe runs, so they are never read.</summary>
     public static bool IsSpillable(ValType type) => !type.IsRef || type.Nullable;

@@ -65,12 +65,16 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private int _frame = -1;
     private int _parent = -1;
     private int _flag = -1;
+    private int _firstSite;
+    private bool _ownsFrameTop;
     private WriteCheckEmitter? _writeCheck;
 
     private bool IsDebug => context.Mode == InstrumentationMode.Debug;
 
     public void Emit()
     {
+        if (IsDebug) _firstSite = FirstSite();
+        _ownsFrameTop = IsDebug && !CatchesExceptions();
         EmitPrologue();
         for (int i = 0; i < analysis.InstructionCount; i++)
         {
@@ -83,6 +87,27 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         }
     }
 
+    /// <summary>What a debug build's sites of this function are numbered from in its code and frames (see
+    /// <see cref="DebugMemory.SiteBasesBase"/>).</summary>
+    private int FirstSite()
+    {
+        for (int i = 0; i < analysis.InstructionCount; i++)
+        {
+            if (sites[i] is { } first) return first.Id;
+        }
+        return 0;
+    }
+
+    /// <summary>Whether an exception can land in this function, leaving the frame top at a frame it unwound.</summary>
+    private bool CatchesExceptions()
+    {
+        for (int i = 0; i < analysis.InstructionCount; i++)
+        {
+            if (analysis.Code[i].Info.Control is ControlKind.TryTable or ControlKind.Try) return true;
+        }
+        return false;
+    }
+
     private void EmitPrologue()
     {
         _frame = body.AddLocal(ValType.I32);
@@ -92,6 +117,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.GlobalGet(context.FrameTop);
         body.LocalSet(_parent);
         if (IsDebug) EmitHeader();
+        if (_ownsFrameTop) OwnFrameTop();
         if (layout.WritesThrough) EmitLocalsOnEntry();
         if (!IsDebug) return;
         _flag = body.AddLocal(ValType.I32);
@@ -116,7 +142,20 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.CopyOriginal(i);
         writeCheck?.EmitAfter(analysis.Code[i], layout.Function);
         if (layout.WritesThrough && analysis.IsReachable(i) && info.Opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
-        if (call && IsDebug && info.Control == ControlKind.Call) ReloadFunctionFlag();
+        if (call && IsDebug && info.Control == ControlKind.Call)
+        {
+            if (_ownsFrameTop) OwnFrameTop();
+            ReloadFunctionFlag();
+        }
+    }
+
+    /// <summary>Debug builds: a function that no exception can land in keeps the frame top at its own frame from entry
+    /// on and again after every call, so that its probes need not pass the frame (two bytes at each) and its calls need
+    /// not set it.</summary>
+    private void OwnFrameTop()
+    {
+        body.LocalGet(_frame);
+        body.GlobalSet(context.FrameTop);
     }
 
     /// <summary>While the function's flag is set (a breakpoint in it, or a step under way), calls the probe helper for
@@ -127,17 +166,21 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         var accessible = Accessible(index);
         body.LocalGet(_flag);
         body.Emit(Opcode.If, PassThroughBlockType(accessible));
-        body.LocalGet(_frame);
-        body.I32Const(site.Id);
-        body.Call(StackHelper(HelperKind.Probe, accessible, analysis.StackHeight(index) - accessible.Length));
+        if (!_ownsFrameTop) body.LocalGet(_frame);
+        body.I32Const(site.Id - _firstSite);
+        body.Call(StackHelper(_ownsFrameTop ? HelperKind.ProbeAtFrameTop : HelperKind.Probe, accessible, analysis.StackHeight(index) - accessible.Length));
         body.Emit(Opcode.End);
     }
 
     internal enum HelperKind
     {
-        /// <summary><c>(values..., frame, site) -> values</c>: when the site's flag is set or the frame is within the step
-        /// limit, stores the values, makes the frame the top one and calls the host.</summary>
+        /// <summary><c>(values..., frame, site) -> values</c>, the site relative to the function's first one: when the
+        /// site's flag is set or the frame is within the step limit, stores the values, makes the frame the top one and
+        /// calls the host.</summary>
         Probe,
+
+        /// <summary><c>(values..., site) -> values</c>: <see cref="Probe"/> for the frame at the frame top.</summary>
+        ProbeAtFrameTop,
 
         /// <summary><c>(values..., frame) -> values</c>: stores the values and their number (a parent frame's stack).</summary>
         Spill,
@@ -149,7 +192,9 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     {
         var key = new HelperKey(kind, firstSlot, stack);
         if (context.Helpers.TryGetValue(key, out int existing)) return existing;
-        int frame = stack.Length, site = stack.Length + 1;
+        bool probe = kind != HelperKind.Spill;
+        bool atTop = kind == HelperKind.ProbeAtFrameTop;
+        int frame = atTop ? stack.Length + 1 : stack.Length, site = atTop ? stack.Length : stack.Length + 1, absoluteSite = stack.Length + 2;
         var code = new List<Instruction>();
         void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => code.Add(new Instruction(opcode, -1, 0, a, b, c));
         void StoreHeader(int offset, Action value)
@@ -166,13 +211,25 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
                 Emit(Opcode.LocalGet, k);
                 StoreInstructions(stack[k], FrameLayout.StackSlotOffset(firstSlot + k), Emit);
             }
-            StoreHeader(FrameLayout.StackHeightOffset, () => Emit(Opcode.I32Const, firstSlot + stack.Length));
+            StoreHeader(FrameLayout.StackHeightOffset, () => Emit(Opcode.I32Const, FrameLayout.StoredHeight(firstSlot + stack.Length)));
         }
 
-        if (kind == HelperKind.Probe)
+        if (atTop)
+        {
+            Emit(Opcode.GlobalGet, context.FrameTop);
+            Emit(Opcode.LocalSet, frame);
+        }
+        if (probe)
         {
             Emit(Opcode.LocalGet, site);
-            Emit(Opcode.I32Load8U, DebugMemory.FlagsBase, 0, context.DebugMemory);
+            Emit(Opcode.LocalGet, frame);
+            Emit(Opcode.I32Load, FrameLayout.FunctionOffset, 2, context.DebugMemory);
+            Emit(Opcode.I32Const, 2);
+            Emit(Opcode.I32Shl);
+            Emit(Opcode.I32Load, context.Layout.SiteBasesBase, 2, context.DebugMemory);
+            Emit(Opcode.I32Add);
+            Emit(Opcode.LocalTee, absoluteSite);
+            Emit(Opcode.I32Load8U, context.Layout.SiteFlagsBase, 0, context.DebugMemory);
             Emit(Opcode.LocalGet, frame);
             Emit(Opcode.GlobalGet, context.StepLimit);
             Emit(Opcode.I32LeU);
@@ -182,9 +239,12 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             StoreHeader(FrameLayout.SiteOffset, () => Emit(Opcode.LocalGet, site));
             Emit(Opcode.LocalGet, frame);
             Emit(Opcode.GlobalSet, context.FrameTop);
-            Emit(Opcode.LocalGet, site);
+            Emit(Opcode.LocalGet, absoluteSite);
             Emit(Opcode.LocalGet, frame);
             Emit(Opcode.Call, context.StopFunction);
+            // The host may have called into the guest while it was stopped.
+            Emit(Opcode.LocalGet, frame);
+            Emit(Opcode.GlobalSet, context.FrameTop);
             Emit(Opcode.End);
         }
         else
@@ -194,7 +254,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         for (int k = 0; k < stack.Length; k++) Emit(Opcode.LocalGet, k);
         Emit(Opcode.End);
         ValType[] parameters = kind == HelperKind.Probe ? [.. stack, ValType.I32, ValType.I32] : [.. stack, ValType.I32];
-        int helper = context.Builder.AddFunction(new FunctionType(parameters, stack), [], new Expression([.. code], []), $"wasmprobe.{kind.ToString().ToLowerInvariant()}_{context.Helpers.Count}");
+        LocalGroup[] locals = kind switch { HelperKind.Probe => [new LocalGroup(1, ValType.I32)], HelperKind.ProbeAtFrameTop => [new LocalGroup(2, ValType.I32)], _ => [] };
+        int helper = context.Builder.AddFunction(new FunctionType(parameters, stack), locals, new Expression([.. code], []), $"wasmprobe.{kind.ToString().ToLowerInvariant()}_{context.Helpers.Count}");
         context.Helpers[key] = helper;
         return helper;
     }
@@ -223,10 +284,9 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private void EmitCallBookkeeping(ProbeSite site, int index)
     {
         body.LocalGet(_frame);
-        body.Emit(Opcode.I64Const, unchecked((long)(((ulong)uint.MaxValue << 32) | (uint)site.Id)));
+        body.Emit(Opcode.I64Const, site.Id - _firstSite);
         body.Memory(Opcode.I64Store, context.DebugMemory, FrameLayout.SiteOffset, 3);
-        body.LocalGet(_frame);
-        body.GlobalSet(context.FrameTop);
+        if (!_ownsFrameTop) OwnFrameTop();
         body.LocalGet(_frame);
         body.I32Const(layout.Size);
         body.Emit(Opcode.I32Add);
@@ -347,7 +407,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         for (int i = 0; i < locals.Length; i++) Store(layout.LocalTypes[locals[i]], layout.LocalOffsets[locals[i]], 2 + i);
         for (int k = 0; k < stack.Length; k++) Store(stack[k], FrameLayout.StackSlotOffset(firstSlot + k), 2 + locals.Length + k);
         Emit(Opcode.LocalGet, 0);
-        Emit(Opcode.I32Const, site.StackTypes.Length);
+        Emit(Opcode.I32Const, FrameLayout.StoredHeight(site.StackTypes.Length));
         Emit(Opcode.I32Store, FrameLayout.StackHeightOffset, 2, context.DebugMemory);
         Emit(Opcode.LocalGet, 0);
         Emit(Opcode.I32Const, site.Id);
@@ -370,20 +430,31 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.GlobalSet(context.FrameTop);
     }
 
-    /// <summary>Write-through functions: parameters stored, declared locals zeroed (their defaults; a zero reference
-    /// slot means null).</summary>
+    /// <summary>Write-through functions: declared locals zeroed (their defaults; a zero reference slot means null),
+    /// parameters stored. A debug frame's site and height are zeroed too (no stale record of an earlier frame at the
+    /// same address reads as this one's: the frame top is this frame from entry on), with the locals' fill where
+    /// there is one.</summary>
     private void EmitLocalsOnEntry()
     {
         int parameters = analysis.Locals.ParameterCount;
+        int start = parameters == layout.LocalTypes.Length ? layout.LocalsEnd : layout.LocalOffsets[parameters];
+        if (IsDebug && start == layout.LocalsEnd)
+        {
+            body.LocalGet(_frame);
+            body.Emit(Opcode.I64Const, 0);
+            body.Memory(Opcode.I64Store, context.DebugMemory, FrameLayout.SiteOffset, 3);
+        }
+        else if (start < layout.LocalsEnd)
+        {
+            if (IsDebug) start = FrameLayout.SiteOffset;
+            body.LocalGet(_frame);
+            body.I32Const(start);
+            body.Emit(Opcode.I32Add);
+            body.I32Const(0);
+            body.I32Const(layout.LocalsEnd - start);
+            body.Emit(Opcode.MemoryFill, context.DebugMemory);
+        }
         for (int j = 0; j < parameters; j++) EmitLocalWrite(j);
-        if (parameters == layout.LocalTypes.Length) return;
-        int start = layout.LocalOffsets[parameters];
-        body.LocalGet(_frame);
-        body.I32Const(start);
-        body.Emit(Opcode.I32Add);
-        body.I32Const(0);
-        body.I32Const(layout.LocalsEnd - start);
-        body.Emit(Opcode.MemoryFill, context.DebugMemory);
     }
 
     private void EmitLocalWrite(int local)
@@ -406,7 +477,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private void ReloadFunctionFlag()
     {
         body.I32Const(layout.Function);
-        body.Memory(Opcode.I32Load8U, context.DebugMemory, (ulong)context.Layout.FunctionFlagsBase, 0);
+        body.Memory(Opcode.I32Load8U, context.DebugMemory, DebugMemory.FunctionFlagsBase, 0);
         body.LocalSet(_flag);
     }
 
@@ -429,8 +500,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             for (int j = 0; j < layout.LocalTypes.Length; j++) EmitLocalWrite(j);
         }
         EmitStackSpill(index);
-        StoreConst32(FrameLayout.StackHeightOffset, site.StackTypes.Length);
-        StoreConst32(FrameLayout.SiteOffset, site.Id);
+        StoreConst32(FrameLayout.StackHeightOffset, FrameLayout.StoredHeight(site.StackTypes.Length));
+        StoreConst32(FrameLayout.SiteOffset, site.Id - _firstSite);
     }
 
     /// <summary>Pops this block's stack values into temporaries, stores them in their slots and pushes them back.</summary>

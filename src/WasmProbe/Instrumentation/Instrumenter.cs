@@ -94,11 +94,20 @@ public static class Instrumenter
             ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));
         }
 
+        if (debug) builder.AddData(SiteBases(memory, debugMemory, sitesByFunction));
         string? backtrace = debug ? null : AddBacktraceTrap(builder);
         var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer, resume, backtrace, watch, forcedThrow);
         var pcMap = new PcMap();
         var bytes = ModuleEncoder.Encode(builder.Build(), pcMap);
         return new InstrumentedModule(module, bytes, pcMap, sites.Items, sites.Count, layouts, memory, options.Mode, exports);
+    }
+
+    /// <summary>The first site of each function, as <see cref="DebugMemory.SiteBasesBase"/> holds them.</summary>
+    private static DataSegment SiteBases(DebugMemory memory, int debugMemory, Dictionary<int, (int First, int Count)> sitesByFunction)
+    {
+        var bases = new byte[4 * memory.FunctionCount];
+        foreach (var (f, (first, _)) in sitesByFunction) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bases.AsSpan(4 * f), first);
+        return new DataSegment(2, SegmentMode.Active, debugMemory, Const(memory.SiteBasesBase), bases);
     }
 
     private static Expression Const(int value) =>

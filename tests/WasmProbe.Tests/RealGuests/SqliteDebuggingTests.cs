@@ -33,6 +33,9 @@ public class SqliteDebuggingTests
         frames[0].Locals.Count.ShouldBeGreaterThan(10);
         frames[0].Locals[0].AsInt32().ShouldNotBe(0, "p, the Vdbe being run, is a pointer into linear memory");
         frames.Select(f => f.FunctionName).ShouldContain("sqlite3_step");
+        foreach (var frame in frames)
+            module.FunctionAt(frame.Pc).ShouldBe(frame.Function, $"{frame}: a frame's site is numbered from its function's first site");
+        frames.Skip(1).ShouldAllBe(f => f.StackOrNull != null, "a breakpoint arms the build, so every call stored its caller's stack");
         frames[0].Source!.File.ShouldEndWith("sqlite3.c");
 
         var visited = new HashSet<string>();

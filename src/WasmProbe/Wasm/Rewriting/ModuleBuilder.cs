@@ -16,6 +16,7 @@ public sealed class ModuleBuilder
     private readonly List<(Import Import, string? Name)> _addedImports = [];
     private readonly List<GlobalDefinition> _addedGlobals = [];
     private readonly List<MemoryType> _addedMemories = [];
+    private readonly List<DataSegment> _addedData = [];
     private readonly List<Export> _addedExports = [];
 
     private readonly List<(int TypeIndex, FunctionBody Body, string? Name)> _addedFunctions = [];
@@ -91,6 +92,9 @@ public sealed class ModuleBuilder
         return _sourceSpaces.Memories.Length + _addedMemories.Count - 1;
     }
 
+    /// <summary>Appends a data segment (the module's own keep their indices).</summary>
+    public void AddData(DataSegment segment) => _addedData.Add(segment);
+
     public void AddExport(string name, ExternalKind kind, int index)
     {
         if (kind == ExternalKind.Function) _frozenImports = true;
@@ -155,7 +159,7 @@ public sealed class ModuleBuilder
         m.Exports.AddRange(_addedExports);
         m.Start = _source.Start is { } start ? remap.Function(start) : null;
         m.Elements.AddRange(_source.Elements.Select(e => RemapElement(e, remap)));
-        m.DataCount = _source.DataCount;
+        m.DataCount = _source.DataCount + (uint)_addedData.Count;
         for (int i = 0; i < _source.Bodies.Count; i++)
         {
             if (_rewrittenBodies.TryGetValue(i, out var rewritten)) m.Bodies.Add(rewritten);
@@ -163,6 +167,7 @@ public sealed class ModuleBuilder
         }
         m.Bodies.AddRange(_addedFunctions.Select(f => f.Body));
         m.Data.AddRange(_source.Data);
+        m.Data.AddRange(_addedData);
 
         foreach (var slot in _source.Layout)
         {
