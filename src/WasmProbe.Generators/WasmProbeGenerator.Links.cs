@@ -32,8 +32,8 @@ public sealed partial class WasmProbeGenerator
 
     /// <summary>Checks each link: its module listed, found and well-formed (WP0001-WP0003, at its path), its name
     /// (WP0044), and every import the class's module (or a later linked module) takes from it (WP0045). Returns the
-    /// links as <c>NAME=PATH</c>, in order.</summary>
-    internal static EquatableArray<string> ValidateLinks(ModuleMatch match, Module module, List<DiagnosticInfo> diagnostics)
+    /// links as <c>NAME=PATH</c>, in order, and the valid ones decoded (<paramref name="valid"/>).</summary>
+    internal static EquatableArray<string> ValidateLinks(ModuleMatch match, Module module, List<DiagnosticInfo> diagnostics, out List<LinkedModuleInfo> valid)
     {
         var specs = new List<string>();
         var linked = new List<(string Name, string Path, Module Module, LinkRequest Request)>();
@@ -73,8 +73,12 @@ public sealed partial class WasmProbeGenerator
             specs.Add(name + "=" + image.ItemPath);
         }
         foreach (var link in linked) Mismatches(module, match.Image!.ItemPath, link.Name, link.Path, link.Module, link.Request.As?.Location ?? link.Request.Location, diagnostics);
+        valid = [.. linked.Select(l => new LinkedModuleInfo(l.Name, l.Path, l.Module))];
         return specs.ToEquatableArray();
     }
+
+    /// <summary>A valid link: its name, its module's item path and the module.</summary>
+    internal sealed record LinkedModuleInfo(string Name, string Path, Module Module);
 
     private static void Mismatches(Module importer, string importerPath, string name, string path, Module exporter, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {

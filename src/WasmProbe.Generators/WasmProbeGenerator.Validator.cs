@@ -57,7 +57,8 @@ public sealed partial class WasmProbeGenerator
         var exports = Exports(context);
         var globals = Globals(context);
 
-        var mocks = Mocks(request, context, diagnostics);
+        var links = ValidateLinks(match, module, diagnostics, out var linked);
+        var mocks = Mocks(request, context, linked, diagnostics);
         var views = new Dictionary<string, ViewSpec>(StringComparer.Ordinal);
         var methods = new List<ProbeMethodSpec>();
         var testNames = new HashSet<string>(request.MemberNames, StringComparer.Ordinal);
@@ -84,7 +85,7 @@ public sealed partial class WasmProbeGenerator
             arguments.ToEquatableArray(),
             request.Wasi,
             ValidateWasi(request, diagnostics),
-            ValidateLinks(match, module, diagnostics),
+            links,
             request.DeadlineMilliseconds,
             request.GenerateFacts && hasXunit,
             module.IndexSpaces.Memories.Length,

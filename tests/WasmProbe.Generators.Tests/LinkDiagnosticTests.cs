@@ -59,6 +59,14 @@ public partial class DiagnosticTests
     }
 
     [Fact]
+    public void WP0046_a_mock_of_an_import_the_linked_module_provides()
+    {
+        Diagnose("WP0046", Probe("", method: "[MockImport([|\"lib\"|], \"add\")] public static int Add(int a, int b) => 0;",
+                module: "[WasmModule(\"program.wasm\", Entry = \"run\")][LinkModule(\"lib.wasm\")]"), Linkable)
+            .ShouldBe("[MockImport(\"lib\", \"add\")] mocks an import the linked module 'lib.wasm' provides: the import would be defined twice; remove the mock or the [LinkModule]");
+    }
+
+    [Fact]
     public void WP0001_a_linked_module_not_listed()
     {
         Diagnose("WP0001", LinkedProbe("[LinkModule([|\"libs/lib.wasm\"|], As = \"lib\")]"), [Program, Library])
