@@ -23,6 +23,21 @@ public partial class FractionsProbes
     [BreakAtLine("fractions.c", 14)]
     public void Reduces_by_the_library_s_gcd(Fractions_c_L14 stop) => stop.Variables.common.ShouldBe(1);
 
+    // a = b;  in mathlib.c's gcd: the file is in the linked module's DWARF, so the probe stops inside the library,
+    // first in gcd(2, 3), called by mathlib's lcm
+    [BreakAtLine("mathlib.c", 7, Hit = 1)]
+    [ExpectVariable("a", 2)]
+    [ExpectVariable("rest", 2)]
+    public void Stops_inside_the_library(Mathlib_Mathlib_c_L7 stop)
+    {
+        stop.Variables.b.ShouldBe(3);
+        stop.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["mathlib!gcd", "mathlib!lcm", "!add"]);
+    }
+
+    [BreakAt("lcm", 0x126, Module = "mathlib")]
+    [ExpectLocal(0, 2)]
+    public void Enters_lcm(Mathlib_Lcm_0x126 stop) => stop.Frames[0].Module.ShouldBe("mathlib");
+
     [OnReturn("add")]
     [ExpectResult(0, 5)]
     public void Adds_a_half_and_a_third()

@@ -7,7 +7,8 @@ namespace WasmProbe.Generators;
 
 /// <summary>The module (decoded lazily: a body is decoded when a probe's function is analysed) for names, types,
 /// resolution and the stack analyses of probed functions.</summary>
-internal sealed class ModuleContext(Module module, ModuleImage image)
+/// <param name="sourceTypes">The class's source types, shared by its own and its linked modules' contexts.</param>
+internal sealed class ModuleContext(Module module, ModuleImage image, SourceTypeMapper? sourceTypes = null)
 {
     private readonly Dictionary<int, FunctionAnalysis> _functions = [];
     private StackAnalyzer? _analyzer;
@@ -15,7 +16,7 @@ internal sealed class ModuleContext(Module module, ModuleImage image)
     public Module Module { get; } = module;
 
     /// <summary>The source types the class's views use, generated once for all of them.</summary>
-    public SourceTypeMapper SourceTypes { get; } = new();
+    public SourceTypeMapper SourceTypes { get; } = sourceTypes ?? new();
     public string Path => image.ItemPath;
     public IndexSpaces Spaces => Module.IndexSpaces;
 
