@@ -8,7 +8,8 @@ namespace WasmProbe.Generators;
 /// <summary>The module (decoded lazily: a body is decoded when a probe's function is analysed) for names, types,
 /// resolution and the stack analyses of probed functions.</summary>
 /// <param name="sourceTypes">The class's source types, shared by its own and its linked modules' contexts.</param>
-internal sealed class ModuleContext(Module module, ModuleImage image, SourceTypeMapper? sourceTypes = null)
+/// <param name="linkName">A linked module's name (its messages name functions <c>name!function</c>); null for the class's own.</param>
+internal sealed class ModuleContext(Module module, ModuleImage image, SourceTypeMapper? sourceTypes = null, string? linkName = null)
 {
     private readonly Dictionary<int, FunctionAnalysis> _functions = [];
     private StackAnalyzer? _analyzer;
@@ -78,6 +79,9 @@ internal sealed class ModuleContext(Module module, ModuleImage image, SourceType
     };
 
     public string FunctionName(int function) => Module.Names.FunctionOrIndex(function);
+
+    /// <summary>A function as messages name it: <c>mathlib!lcm</c> in a linked module.</summary>
+    public string QualifiedName(string functionName) => linkName is null ? functionName : linkName + "!" + functionName;
 
     public string? LocalName(int function, int local) => Module.Names.Local(function, local);
 }

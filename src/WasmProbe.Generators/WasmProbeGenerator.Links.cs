@@ -74,7 +74,7 @@ public sealed partial class WasmProbeGenerator
             specs.Add(name + "=" + image.ItemPath);
         }
         foreach (var link in linked) Mismatches(module, match.Image!.ItemPath, link.Name, link.Path, link.Module, link.Request.As?.Location ?? link.Request.Location, diagnostics);
-        valid = [.. linked.Select(l => new LinkedModuleInfo(l.Name, l.Path, l.Module, new ModuleContext(l.Module, l.Image, context.SourceTypes)))];
+        valid = [.. linked.Select(l => new LinkedModuleInfo(l.Name, l.Path, l.Module, new ModuleContext(l.Module, l.Image, context.SourceTypes, l.Name)))];
         return specs.ToEquatableArray();
     }
 

@@ -77,7 +77,7 @@ public partial class DiagnosticTests
     public void A_probe_in_a_linked_module_is_checked_against_that_module()
     {
         Diagnose("WP0006", Probe("[BreakAt(\"add\", [|0|], Module = \"lib\")]", module: "[WasmModule(\"program.wasm\", Entry = \"run\")][LinkModule(\"lib.wasm\")]"), Linkable)
-            .ShouldStartWith("pc 0x0 is outside add: its instructions span 0x");
+            .ShouldStartWith("pc 0x0 is outside lib!add: its instructions span 0x");
         var result = Run([Probe("[BreakAt(\"add\", 0x31, Module = \"lib\")][ExpectLocal(\"0\", 1)]", "public void M(P.Lib_Add_0x31 stop) => stop.Locals.ToString();",
             "[WasmModule(\"program.wasm\", Entry = \"run\")][LinkModule(\"lib.wasm\")]")], Linkable);
         result.GeneratorDiagnostics.ShouldBeEmpty();
