@@ -1,3 +1,5 @@
+using WasmProbe.Debugging;
+using WasmProbe.Instrumentation;
 using WasmProbe.Probes;
 
 namespace CGuest;
@@ -21,6 +23,21 @@ public partial class FractionsProbes
     [BreakAtLine("fractions.c", 14)]
     public void Reduces_by_the_library_s_gcd(Fractions_c_L14 stop) => stop.Variables.common.ShouldBe(1);
 
+    // a = b;  in mathlib.c's gcd: the file is in the linked module's DWARF, so the probe stops inside the library,
+    // first in gcd(2, 3), called by mathlib's lcm
+    [BreakAtLine("mathlib.c", 7, Hit = 1)]
+    [ExpectVariable("a", 2)]
+    [ExpectVariable("rest", 2)]
+    public void Stops_inside_the_library(Mathlib_Mathlib_c_L7 stop)
+    {
+        stop.Variables.b.ShouldBe(3);
+        stop.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["mathlib!gcd", "mathlib!lcm", "!add"]);
+    }
+
+    [BreakAt("lcm", 0x126, Module = "mathlib")]
+    [ExpectLocal(0, 2)]
+    public void Enters_lcm(Mathlib_Lcm_0x126 stop) => stop.Frames[0].Module.ShouldBe("mathlib");
+
     [OnReturn("add")]
     [ExpectResult(0, 5)]
     public void Adds_a_half_and_a_third()
@@ -33,6 +50,29 @@ public partial class FractionsProbes
         using var instance = Instantiate();
         instance.Exports.add(1, 6, 1, 3).ShouldBe(1);
         instance.Exports.whole(7, 2).ShouldBe(3);
+    }
+
+    // A breakpoint inside the linked module (set through the session: the attributes stop in fractions.wasm only):
+    // mathlib.c's `a = b;` in gcd's loop, first hit in gcd(2, 3), called by mathlib's lcm, called by add.
+    [Fact]
+    public void Stops_inside_the_library_with_its_variables()
+    {
+        using var session = WasmModule.CreateSession(InstrumentationMode.Static);
+        var line = session.AddBreakpointAtLine("mathlib.c", 7);
+        var seen = new List<string>();
+
+        var final = session.Run(stop =>
+        {
+            var gcd = session.Frames[0];
+            seen.Add($"{gcd.Module}!{gcd.FunctionName} a={gcd.Variable("a").Display} b={gcd.Variable("b").Display} rest={gcd.Variable("rest").Display}"
+                + $" called by {string.Join(" < ", session.Frames.Skip(1).Select(f => f.FunctionName))}");
+            return ResumeAction.Continue;
+        });
+
+        final.ShouldBeOfType<FinishedStop>();
+        line.HitCount.ShouldBe(6);
+        seen[0].ShouldBe("mathlib!gcd a=2 b=3 rest=2 called by lcm < add");
+        seen[3].ShouldBe("mathlib!gcd a=5 b=6 rest=5 called by add");
     }
 
     [Fact]

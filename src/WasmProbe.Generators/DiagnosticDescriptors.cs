@@ -143,6 +143,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LinkMismatch = Error("WP0045", "Import not provided by the linked module",
         "The module '{0}' imports {1}, which the linked module '{2}' does not provide: {3}");
 
+    public static readonly DiagnosticDescriptor MockOfLinkedImport = Error("WP0046", "Import mocked and linked",
+        "[MockImport(\"{0}\", \"{1}\")] mocks an import the linked module '{2}' provides: the import would be defined twice; remove the mock or the [LinkModule]");
+
+    public static readonly DiagnosticDescriptor ProbeModuleNotLinked = Error("WP0047", "Probe in a module that is not linked",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor FileInSeveralModules = Error("WP0048", "Source file of several linked modules",
+        "{0}");
+
     private static readonly DiagnosticDescriptor[] All =
     [
         ModuleNotListed, ModuleNotFound, ModuleMalformed, UnknownFunction, ImportedFunction, PcOutsideFunction,
@@ -152,7 +161,8 @@ internal static class DiagnosticDescriptors
         InvalidWasiSetting, InternalError, SeveralProbes, TooManyProbeParameters, FinishMismatch, UnknownTrapCode,
         SeveralEndings, UnknownImport, MockSignature, ImportNotMocked, NeverReturns, ExpectationNotAtThisProbe,
         ResultIndexOutOfRange, RangeNotWatchable, UnknownWatchedVariable, GlobalNotWatchable, UnknownVariable,
-        VariablePathMismatch, VariableUnavailable, NoDebugInfo, InvalidLink, LinkMismatch,
+        VariablePathMismatch, VariableUnavailable, NoDebugInfo, InvalidLink, LinkMismatch, MockOfLinkedImport,
+        ProbeModuleNotLinked, FileInSeveralModules,
     ];
 
     public static DiagnosticDescriptor ById(string id)

@@ -7,7 +7,9 @@ namespace WasmProbe.Generators;
 
 /// <summary>The module (decoded lazily: a body is decoded when a probe's function is analysed) for names, types,
 /// resolution and the stack analyses of probed functions.</summary>
-internal sealed class ModuleContext(Module module, ModuleImage image)
+/// <param name="sourceTypes">The class's source types, shared by its own and its linked modules' contexts.</param>
+/// <param name="linkName">A linked module's name (its messages name functions <c>name!function</c>); null for the class's own.</param>
+internal sealed class ModuleContext(Module module, ModuleImage image, SourceTypeMapper? sourceTypes = null, string? linkName = null)
 {
     private readonly Dictionary<int, FunctionAnalysis> _functions = [];
     private StackAnalyzer? _analyzer;
@@ -15,7 +17,7 @@ internal sealed class ModuleContext(Module module, ModuleImage image)
     public Module Module { get; } = module;
 
     /// <summary>The source types the class's views use, generated once for all of them.</summary>
-    public SourceTypeMapper SourceTypes { get; } = new();
+    public SourceTypeMapper SourceTypes { get; } = sourceTypes ?? new();
     public string Path => image.ItemPath;
     public IndexSpaces Spaces => Module.IndexSpaces;
 
@@ -77,6 +79,9 @@ internal sealed class ModuleContext(Module module, ModuleImage image)
     };
 
     public string FunctionName(int function) => Module.Names.FunctionOrIndex(function);
+
+    /// <summary>A function as messages name it: <c>mathlib!lcm</c> in a linked module.</summary>
+    public string QualifiedName(string functionName) => linkName is null ? functionName : linkName + "!" + functionName;
 
     public string? LocalName(int function, int local) => Module.Names.Local(function, local);
 }

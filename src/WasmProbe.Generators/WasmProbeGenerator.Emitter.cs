@@ -65,7 +65,9 @@ public sealed partial class WasmProbeGenerator
         w.Line($"deadlineMilliseconds: {spec.DeadlineMilliseconds.ToString(CultureInfo.InvariantCulture)},");
         foreach (var line in WasiArguments(spec.WasiSettings)) w.Line(line);
         foreach (var line in LinkArguments(spec.Links)) w.Line(line);
+        // A linked module's probes are compiled into its own build, not the guest's.
         var staticProbes = spec.Methods
+            .Where(m => m.Module is null)
             .SelectMany(m => m.Kind switch
             {
                 ProbeKind.Breakpoint or ProbeKind.Call => [(m.Function, m.Pc)],

@@ -6,11 +6,18 @@ namespace WasmProbe.Generators;
 // against the class's mocks.
 public sealed partial class WasmProbeGenerator
 {
-    private static List<MockSpec> Mocks(ProbeClassRequest request, ModuleContext context, List<DiagnosticInfo> diagnostics)
+    private static List<MockSpec> Mocks(ProbeClassRequest request, ModuleContext context, IReadOnlyList<LinkedModuleInfo> linked, List<DiagnosticInfo> diagnostics)
     {
         var mocks = new List<MockSpec>();
         foreach (var mock in request.Mocks)
         {
+            // The runtime defines a linked module's exports under its name: a mock of one of them is defined twice.
+            if (mock.Module.Value is string module && mock.Name.Value is string name
+                && linked.FirstOrDefault(l => l.Name == module && l.Module.Exports.Any(e => e.Name == name)) is { } provider)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(D.MockOfLinkedImport, mock.Module.Location ?? mock.AttributeLocation, module, name, provider.Path));
+                continue;
+            }
             if (Mock(mock, request.ModulePath, context, diagnostics) is { } spec) mocks.Add(spec);
         }
         return mocks;

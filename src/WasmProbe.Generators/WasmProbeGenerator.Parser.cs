@@ -205,6 +205,7 @@ public sealed partial class WasmProbeGenerator
         var second = probe is not null && probe.ConstructorArguments.Length > 1 ? Constant(probe.ConstructorArguments[1], PositionalArgument(probeSyntax, 1) ?? (SyntaxNode?)probeSyntax) : null;
         bool line = kind == ProbeKind.Line, located = kind is not (ProbeKind.Line or ProbeKind.Write or ProbeKind.GlobalWrite);
         var watch = kind == ProbeKind.Write ? Watch(probe!, probeSyntax) : null;
+        var module = probe?.NamedArguments.FirstOrDefault(n => n.Key == "Module") is { Key: not null } moduleArgument ? Constant(moduleArgument.Value, NamedArgument(probeSyntax, "Module") ?? (SyntaxNode?)probeSyntax) : null;
         return new ProbeMethodRequest(
             method.Name,
             LocationInfo.From(method.Locations.FirstOrDefault()),
@@ -231,7 +232,8 @@ public sealed partial class WasmProbeGenerator
             importCalls.ToEquatableArray(),
             watch,
             noWrites.ToEquatableArray(),
-            kind == ProbeKind.GlobalWrite ? first : null);
+            kind == ProbeKind.GlobalWrite ? first : null,
+            module);
     }
 
     /// <summary>[BreakOnWrite] or [ExpectNoWrite]: address, length and Memory.</summary>

@@ -42,7 +42,7 @@ public sealed partial class WasmProbeGenerator
         var instruction = PcResolver.Resolve(analysis, functionName, pc);
         if (instruction.Problem is { } pcProblem)
         {
-            diagnostics.Add(PcDiagnostic(pcProblem, method.Pc?.Location ?? method.Function!.Location, pc, functionName));
+            diagnostics.Add(PcDiagnostic(pcProblem, method.Pc?.Location ?? method.Function!.Location, pc, context.QualifiedName(functionName)));
             return null;
         }
         int index = instruction.Value;

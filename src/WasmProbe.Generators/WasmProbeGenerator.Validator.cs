@@ -57,14 +57,15 @@ public sealed partial class WasmProbeGenerator
         var exports = Exports(context);
         var globals = Globals(context);
 
-        var mocks = Mocks(request, context, diagnostics);
+        var links = ValidateLinks(match, context, diagnostics, out var linked);
+        var mocks = Mocks(request, context, linked, diagnostics);
         var views = new Dictionary<string, ViewSpec>(StringComparer.Ordinal);
         var methods = new List<ProbeMethodSpec>();
         var testNames = new HashSet<string>(request.MemberNames, StringComparer.Ordinal);
         foreach (var method in request.Methods)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (ValidateMethod(request, method, context, mocks, diagnostics, testNames) is { } result)
+            if (ValidateMethod(request, method, context, linked, mocks, diagnostics, testNames) is { } result)
             {
                 views[result.View.TypeName] = result.View;
                 if (result.Method is not null) methods.Add(result.Method);
@@ -84,7 +85,7 @@ public sealed partial class WasmProbeGenerator
             arguments.ToEquatableArray(),
             request.Wasi,
             ValidateWasi(request, diagnostics),
-            ValidateLinks(match, module, diagnostics),
+            links,
             request.DeadlineMilliseconds,
             request.GenerateFacts && hasXunit,
             module.IndexSpaces.Memories.Length,
@@ -128,7 +129,8 @@ public sealed partial class WasmProbeGenerator
     /// <summary>The view (when the probe's location is valid) and the test (when everything is).</summary>
     private sealed record MethodResult(ViewSpec View, ProbeMethodSpec? Method);
 
-    private static MethodResult? ValidateMethod(ProbeClassRequest request, ProbeMethodRequest method, ModuleContext context, IReadOnlyList<MockSpec> mocks, List<DiagnosticInfo> diagnostics, HashSet<string> memberNames)
+    private static MethodResult? ValidateMethod(ProbeClassRequest request, ProbeMethodRequest method, ModuleContext context, IReadOnlyList<LinkedModuleInfo> linked,
+        IReadOnlyList<MockSpec> mocks, List<DiagnosticInfo> diagnostics, HashSet<string> memberNames)
     {
         if (method.Kind is not { } kind)
         {
@@ -150,16 +152,18 @@ public sealed partial class WasmProbeGenerator
         }
         int before = diagnostics.Count;
 
-        // Where it stops, and the view of those stops.
+        // Which module it stops in (the class's own or a linked one), where, and the view of those stops.
+        if (!ProbedModule(method, context, linked, diagnostics, out var link)) return null;
+        var probed = link?.Context ?? context;
         var site = kind switch
         {
-            ProbeKind.Line => LineSite(method, context, diagnostics),
+            ProbeKind.Line => LineSite(method, probed, diagnostics),
             ProbeKind.Write => WriteSite(method.Watch!, context, diagnostics),
             ProbeKind.GlobalWrite => GlobalWriteSite(method.Global!, context, diagnostics),
-            _ => PcSite(method, kind, context, diagnostics),
+            _ => PcSite(method, kind, probed, diagnostics),
         };
         if (site is null) return null;
-        var view = site.View;
+        var view = link is null ? site.View : site.View with { TypeName = Identifiers.TypePart(link.Name, 0) + "_" + site.View.TypeName };
 
         if (method.Hit < (kind == ProbeKind.Steps ? 1 : 0))
             diagnostics.Add(DiagnosticInfo.Create(D.InvalidCount, method.HitLocation, "Hit", kind == ProbeKind.Steps ? "at least 1" : "0 (every hit) or a hit number from 1", method.Hit.ToString(CultureInfo.InvariantCulture)));
@@ -171,7 +175,9 @@ public sealed partial class WasmProbeGenerator
         var expectations = new List<ExpectationSpec>();
         foreach (var expectation in method.Expectations)
         {
-            if (Expectation(expectation, context, site, diagnostics) is { } spec) expectations.Add(spec);
+            // Globals and memories are the guest's (as the session shows them) wherever the probe stops.
+            var expected = expectation.Kind is ExpectationKind.Global or ExpectationKind.Memory or ExpectationKind.TypedMemory ? context : probed;
+            if (Expectation(expectation, expected, site, diagnostics) is { } spec) expectations.Add(spec);
         }
         var ending = Ending(request, method, context, diagnostics);
         var importCalls = method.ImportCalls.Select(c => ImportCalls(c, mocks, request, context, diagnostics)).Where(c => c is not null).Select(c => c!).ToEquatableArray();
@@ -183,7 +189,7 @@ public sealed partial class WasmProbeGenerator
         memberNames.Add(testName);
         var methodSpec = new ProbeMethodSpec(method.Name, testName, request.FullName + "." + method.Name, kind, view.TypeName, parameter, method.IsStatic,
             view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line, ending, importCalls,
-            site.Watch, noWrites);
+            site.Watch, noWrites, link?.Name);
         return new MethodResult(view, methodSpec);
     }
 

@@ -59,6 +59,33 @@ public partial class DiagnosticTests
     }
 
     [Fact]
+    public void WP0046_a_mock_of_an_import_the_linked_module_provides()
+    {
+        Diagnose("WP0046", Probe("", method: "[MockImport([|\"lib\"|], \"add\")] public static int Add(int a, int b) => 0;",
+                module: "[WasmModule(\"program.wasm\", Entry = \"run\")][LinkModule(\"lib.wasm\")]"), Linkable)
+            .ShouldBe("[MockImport(\"lib\", \"add\")] mocks an import the linked module 'lib.wasm' provides: the import would be defined twice; remove the mock or the [LinkModule]");
+    }
+
+    [Fact]
+    public void WP0047_a_probe_in_a_module_that_is_not_linked()
+    {
+        Diagnose("WP0047", LinkedProbe("[LinkModule(\"lib.wasm\")]").Replace("public void M() { }", "[BreakAt(\"add\", 0, Module = [|\"lb\"|])] public void M() { }"), Linkable)
+            .ShouldBe("No module named 'lb' is linked (linked: lib)");
+    }
+
+    [Fact]
+    public void A_probe_in_a_linked_module_is_checked_against_that_module()
+    {
+        Diagnose("WP0006", Probe("[BreakAt(\"add\", [|0|], Module = \"lib\")]", module: "[WasmModule(\"program.wasm\", Entry = \"run\")][LinkModule(\"lib.wasm\")]"), Linkable)
+            .ShouldStartWith("pc 0x0 is outside lib!add: its instructions span 0x");
+        var result = Run([Probe("[BreakAt(\"add\", 0x31, Module = \"lib\")][ExpectLocal(\"0\", 1)]", "public void M(P.Lib_Add_0x31 stop) => stop.Locals.ToString();",
+            "[WasmModule(\"program.wasm\", Entry = \"run\")][LinkModule(\"lib.wasm\")]")], Linkable);
+        result.GeneratorDiagnostics.ShouldBeEmpty();
+        result.CompileDiagnostics.ShouldBeEmpty();
+        result.Source().ShouldContain("Module: \"lib\"");
+    }
+
+    [Fact]
     public void WP0001_a_linked_module_not_listed()
     {
         Diagnose("WP0001", LinkedProbe("[LinkModule([|\"libs/lib.wasm\"|], As = \"lib\")]"), [Program, Library])

@@ -97,7 +97,8 @@ internal sealed record ProbeMethodRequest(
     EquatableArray<ImportCallsRequest> ImportCalls,
     WatchRequest? Watch = null,
     EquatableArray<WatchRequest> NoWrites = default,
-    ConstantArg? Global = null);
+    ConstantArg? Global = null,
+    ConstantArg? Module = null);
 
 /// <summary>[ExpectFinish] (<paramref name="Trap"/> false: the results as written) or [ExpectTrap] (its code, if
 /// given), and where the attribute is.</summary>

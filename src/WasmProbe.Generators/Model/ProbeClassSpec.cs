@@ -130,7 +130,8 @@ internal sealed record ProbeMethodSpec(
     EndingSpec? Ending = null,
     EquatableArray<ImportCallsSpec> ImportCalls = default,
     WatchSpec? Watch = null,
-    EquatableArray<WatchSpec> NoWrites = default);
+    EquatableArray<WatchSpec> NoWrites = default,
+    string? Module = null);
 
 /// <summary>A validated memory range of [BreakOnWrite] or [ExpectNoWrite].</summary>
 internal sealed record WatchSpec(int Memory, long Address, long Length);

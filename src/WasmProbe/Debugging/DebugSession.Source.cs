@@ -1,4 +1,5 @@
 using WasmProbe.Wasm.Dwarf;
+using WasmProbe.Wasm.Linking;
 using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Debugging;
@@ -24,22 +25,41 @@ public sealed partial class DebugSession
 
     /// <summary>Sets a breakpoint on a source line: at every pc where an is_stmt row of that line starts (all inlined
     /// copies), skipping unreachable code. <paramref name="file"/> is a full path, a path suffix ("src/sum.c") or a
-    /// file name ("sum.c") as in the DWARF line table.</summary>
-    /// <exception cref="ArgumentException">No file matches (the message lists the known files), or the line has no
-    /// code (the message names the nearest lines with code).</exception>
+    /// file name ("sum.c") as in the DWARF line table. A file the guest's DWARF does not have is looked for in the
+    /// linked modules' (<see cref="Engine.GuestOptions.Links"/>): the line breakpoint is in the one that has it.</summary>
+    /// <exception cref="ArgumentException">No file matches (the message lists the known files), the line has no
+    /// code (the message names the nearest lines with code), or the file is only in several linked modules.</exception>
     /// <exception cref="InvalidOperationException">The module has no DWARF line information.</exception>
     /// <exception cref="DwarfFormatException">The module's DWARF is malformed.</exception>
     public LineBreakpoint AddBreakpointAtLine(string file, int line)
     {
         ThrowIfDisposed();
         var resolution = Dwarf.ResolveLine(file, line, location => PcResolver.CanStopAt(Analysis(location.Function), location.Pc));
+        if (resolution.Status is LineResolutionStatus.Resolved or LineResolutionStatus.NoCode || _options.Host.Links.Count == 0) return AddLineBreakpoint(resolution, null);
+        var targets = _options.Host.Links.Select(l => Linked(l.Name)).ToList();
+        int owner = LinkedTargets.FileOwner(resolution, [.. targets.Select(t => (t.Link.Name, t.ResolveLine(file, line)))]).ValueOrThrow(nameof(file));
+        return owner < 0 ? AddLineBreakpoint(resolution, null) : AddLineBreakpoint(targets[owner].ResolveLine(file, line), targets[owner]);
+    }
+
+    /// <summary>Sets a breakpoint on a source line of the linked module named <paramref name="module"/>, from its
+    /// DWARF, as <see cref="AddBreakpointAtLine(string, int)"/> does in the guest.</summary>
+    public LineBreakpoint AddBreakpointAtLine(string module, string file, int line)
+    {
+        ThrowIfDisposed();
+        var target = Linked(module);
+        return AddLineBreakpoint(target.ResolveLine(file, line), target);
+    }
+
+    private LineBreakpoint AddLineBreakpoint(LineResolution resolution, LinkedTarget? target)
+    {
+        string where = target is null ? "" : $"in the linked module {target.Link}: ";
         switch (resolution.Status)
         {
-            case LineResolutionStatus.NoLineInfo: throw new InvalidOperationException(resolution.Error);
-            case LineResolutionStatus.UnknownFile: throw new ArgumentException(resolution.Error, nameof(file));
-            case LineResolutionStatus.NoCode: throw new ArgumentException(resolution.Error, nameof(line));
+            case LineResolutionStatus.NoLineInfo: throw new InvalidOperationException(where + resolution.Error);
+            case LineResolutionStatus.UnknownFile: throw new ArgumentException(where + resolution.Error, "file");
+            case LineResolutionStatus.NoCode: throw new ArgumentException(where + resolution.Error, "line");
         }
-        var breakpoints = resolution.Locations.Select(l => AddBreakpoint(l.Function, l.Pc)).ToArray();
+        var breakpoints = resolution.Locations.Select(l => target is null ? AddBreakpoint(l.Function, l.Pc) : AddBreakpoint(target, l.Function, l.Pc)).ToArray();
         var lineBreakpoint = new LineBreakpoint(resolution, breakpoints);
         _lineBreakpoints.Add(lineBreakpoint);
         return lineBreakpoint;
@@ -111,7 +131,8 @@ public sealed partial class DebugSession
     private void AttachSources(IReadOnlyList<StackFrame> frames)
     {
         var guest = _run?.View;
-        foreach (var frame in frames)
+        // A linked module's frames come with its own DWARF and memory (or none).
+        foreach (var frame in frames.Where(f => f.Module is null))
         {
             frame.Sources ??= Sources;
             frame.Guest ??= guest;

@@ -79,7 +79,8 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     private readonly string? _name;
     private readonly byte[] _wasm;
 
-    public IReadOnlyList<Breakpoint> Breakpoints => _breakpoints;
+    /// <summary>The breakpoints, the guest's then the linked modules' (<see cref="Breakpoint.Module"/>).</summary>
+    public IReadOnlyList<Breakpoint> Breakpoints => _linked.Count == 0 ? _breakpoints : [.. _breakpoints, .. LinkedBreakpoints];
 
     /// <summary>The stop the guest is paused at, or the final stop once the run has ended.</summary>
     public StopEvent? LastStop { get; private set; }
@@ -137,6 +138,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     public bool RemoveBreakpoint(Breakpoint breakpoint)
     {
         ThrowIfDisposed();
+        if (breakpoint.Module is not null) return RemoveLinkedBreakpoint(breakpoint);
         if (_started && _options.Mode == InstrumentationMode.Static)
             throw new InvalidOperationException("a static session's breakpoints are fixed once it runs");
         if (!_breakpoints.Remove(breakpoint)) return false;
@@ -188,7 +190,12 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         if (_run is not null) return _run;
         _started = true;
         var instrumented = Instrumented();
-        _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled, LinkedCoverageCollector) { Sources = Sources, Coverage = StartCoverage(), Analyses = Analysis };
+        _run = new GuestRun(instrumented, _options.Host, WithLineSteps(controller), _options.ExceptionStops, _cache.Compiled, LinkedCoverageCollector, LinkedBuild)
+        {
+            Sources = Sources,
+            Coverage = StartCoverage(),
+            Analyses = Analysis,
+        };
         foreach (var watchpoint in _watchpoints) _run.Watch(watchpoint, enabled: true);
         foreach (var watchpoint in _globalWatchpoints) _run.Watch(watchpoint, enabled: true);
         foreach (var breakpoint in _breakpoints)
@@ -196,6 +203,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
             breakpoint.SiteId = instrumented.SiteAt(breakpoint.Location)!.Value.Id;
             _run.SetBreakpoint(breakpoint, enabled: true);
         }
+        SetLinkedBreakpoints(_run);
         return _run;
     }
 
@@ -221,6 +229,8 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     {
         if (action is ResumeAction.StepInto or ResumeAction.StepOver or ResumeAction.StepOut && _options.Mode != InstrumentationMode.Debug)
             throw new InvalidOperationException("stepping needs a session in InstrumentationMode.Debug");
+        if (action is ResumeAction.StepInto or ResumeAction.StepOver or ResumeAction.StepOut && LastStop is BreakpointStop { Breakpoint.Module: { } module } && !IsFinished)
+            throw new InvalidOperationException($"the guest is stopped in the linked module {module}, which runs a static build: stepping works in the guest's own module only");
     }
 
     // ----- inspection while paused -----
@@ -284,8 +294,8 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     /// (<see cref="LocalResolver"/>: a name-section name, <c>local3</c> for an unnamed one, or digits for an index).</summary>
     public WasmValue Local(string name)
     {
-        int function = Backtrace is [var top, ..] ? top.Function : throw new InvalidOperationException("the guest is not paused at an instruction");
-        return Local(LocalResolver.Resolve(Module, function, Analysis(function).Locals, name).ValueOrThrow(nameof(name)));
+        var (module, analysis, function) = StoppedFunction();
+        return Local(LocalResolver.Resolve(module, function, analysis(function).Locals, name).ValueOrThrow(nameof(name)));
     }
 
     /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>

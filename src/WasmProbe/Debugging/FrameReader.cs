@@ -6,7 +6,9 @@ using WasmProbe.Instrumentation;
 namespace WasmProbe.Debugging;
 
 /// <summary>Reads shadow frames (see <see cref="FrameLayout"/>) out of the debug memory.</summary>
-internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory)
+/// <param name="linkedModule">The linked module whose build <paramref name="module"/> is (its frames name it), or null
+/// for the guest's.</param>
+internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory, string? linkedModule = null)
 {
     private const int MaxFrames = 1_000_000;
     private readonly ModuleNamesCache _names = new(module.Original);
@@ -80,7 +82,7 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
             for (int k = 0; k < stack.Length; k++) stack[k] = Decode(site.StackTypes[k], bytes[FrameLayout.StackSlotOffset(k)..]);
         }
         int function = record.Function;
-        return new StackFrame(new CodeLocation(function, site.Pc), _names.Function(function), locals, stack, i => _names.Local(function, i));
+        return new StackFrame(new CodeLocation(function, site.Pc), _names.Function(function), locals, stack, i => _names.Local(function, i)) { Module = linkedModule };
     }
 
     public WasmValue ReadLocal(int frame, FrameLayout layout, int local)

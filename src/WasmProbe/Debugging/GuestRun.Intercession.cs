@@ -82,6 +82,7 @@ internal sealed partial class GuestRun
         if (_module.Mode != InstrumentationMode.Static)
             throw new NotSupportedException("changing a frame or its return needs a session in InstrumentationMode.Static (probe tests other than [StepFrom] use one): debug builds do not take values back at their stops");
         if (CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
+        if (_linkedStop is { } linked) throw new NotSupportedException($"the stop is in the linked module {linked.Linked.Link}, whose frames cannot be changed (only the guest's can)");
         if (_resume > ResumeCode.Reload && (request != _resume || request == ResumeCode.Trap))
             throw new InvalidOperationException($"this stop already makes the function {_resume.ToString().ToLowerInvariant()} when the guest resumes");
         var record = Frames!.Read(CurrentFrame);

@@ -41,8 +41,9 @@ internal sealed partial class GuestRun : IDisposable
     private readonly Dictionary<string, SourceMap> _linkedSources = [];
 
     /// <param name="linkedCoverage">Where the linked modules' coverage goes; null: they are not counted.</param>
+    /// <param name="linkedProbes">The static builds of the linked modules with breakpoints.</param>
     public GuestRun(InstrumentedModule module, GuestOptions host, IStopController controller, ExceptionStops exceptionStops, CompiledModuleCache compiledModules,
-        CoverageCollector? linkedCoverage = null)
+        CoverageCollector? linkedCoverage = null, LinkedProbes? linkedProbes = null)
     {
         _module = module;
         _controller = controller;
@@ -50,7 +51,7 @@ internal sealed partial class GuestRun : IDisposable
         _deadline = host.Deadline;
         _breakpointsByFunction = new int[module.Memory.FunctionCount];
         _names = new ModuleNamesCache(module.Original);
-        Guest = new GuestInstance(module, host, OnStop, compiledModules, coverLinks: linkedCoverage is not null);
+        Guest = new GuestInstance(module, host, OnStop, compiledModules, coverLinks: linkedCoverage is not null, linkedProbes, OnLinkedStop);
         if (linkedCoverage is not null) _linkedCoverage = new LinkedCoverage(Guest, linkedCoverage);
     }
 
@@ -72,6 +73,11 @@ internal sealed partial class GuestRun : IDisposable
     {
         int site = breakpoint.SiteId;
         if (site < 0) return;
+        if (breakpoint.Module is not null)
+        {
+            SetLinkedBreakpoint(breakpoint, enabled);
+            return;
+        }
         bool wasSet = _breakpointsBySite.ContainsKey(site);
         if (enabled) _breakpointsBySite[site] = breakpoint;
         else _breakpointsBySite.Remove(site);
@@ -134,6 +140,12 @@ internal sealed partial class GuestRun : IDisposable
     private void OnStop(int siteId, int frame)
     {
         StopsAt(siteId, frame);
+        Resumed();
+    }
+
+    /// <summary>After a probe: if the guest paused there, the step state and deadline it resumes with.</summary>
+    private void Resumed()
+    {
         if (!_paused) return;
         _paused = false;
         WriteStepState();
@@ -274,7 +286,11 @@ internal sealed partial class GuestRun : IDisposable
     {
         CurrentFrame = frame;
         _callers = null;
-        if (_module.Mode == InstrumentationMode.Static && !_controller.InspectsOnGuestThread) _ = Callers();
+        if (!_controller.InspectsOnGuestThread)
+        {
+            if (_linkedStop is { } linked) _ = LinkedBacktrace(linked);
+            else if (_module.Mode == InstrumentationMode.Static) _ = Callers();
+        }
         var action = _controller.Pause(stop);
         CurrentFrame = -1;
         if (_aborting) throw new OperationCanceledException("the debug session was disposed");
@@ -338,6 +354,7 @@ internal sealed partial class GuestRun : IDisposable
     /// builds read the stopped frame's record and take its callers from the engine's backtrace (locations only).</summary>
     public List<StackFrame> StopFrames()
     {
+        if (_linkedStop is { } linked) return LinkedStopFrames(linked);
         if (_module.Mode == InstrumentationMode.Debug)
         {
             var chain = Frames!.ReadChain(CurrentFrame);
@@ -353,6 +370,7 @@ internal sealed partial class GuestRun : IDisposable
     /// <summary>Where the frames of the current stop are, innermost first, without their values.</summary>
     public List<CodeLocation> StopLocations()
     {
+        if (_linkedStop is { } linked) return LinkedStopLocations(linked);
         if (_module.Mode == InstrumentationMode.Static) return [TopLocation(), .. Callers()];
         var locations = Frames!.ReadLocations(CurrentFrame);
         if (locations.Count > 0) locations[0] = TopLocation();
@@ -367,11 +385,13 @@ internal sealed partial class GuestRun : IDisposable
     }
 
     /// <summary>The innermost frame of the current stop, without reading its callers.</summary>
-    public StackFrame TopFrame() => _replayed is not null ? ReplayedFrame() : Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame));
+    public StackFrame TopFrame() => _linkedStop is { } linked ? LinkedTopFrame(linked)
+        : _replayed is not null ? ReplayedFrame() : Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame));
 
     /// <summary>A local of the innermost frame of the current stop (read alone: stops in hot loops ask for one value).</summary>
     public WasmValue TopLocal(int index)
     {
+        if (_linkedStop is { } linked) return LinkedTopLocal(linked, index);
         if (_replayed is not null) return ValueAt(_replayer!.Locals, index, "local", "locals");
         var record = Frames!.Read(CurrentFrame);
         var layout = _module.Layouts[record.Function]!;
@@ -383,6 +403,7 @@ internal sealed partial class GuestRun : IDisposable
     /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>
     public WasmValue TopStackSlot(int slot)
     {
+        if (_linkedStop is { } linked) return LinkedTopStackSlot(linked, slot);
         if (_replayed is not null) return ValueAt(_replayer!.Stack, slot, "stack slot", "stack values");
         var record = Frames!.Read(CurrentFrame);
         var site = _module.Sites[record.Site];
@@ -537,11 +558,10 @@ internal sealed partial class GuestRun : IDisposable
         var module = linked.Original;
         int function = frame.Offset < 0 ? -1 : module.FunctionAt(frame.Offset);
         string name = function >= 0 ? module.Names.FunctionOrIndex(function) : frame.FunctionName ?? "?";
-        if (!_linkedSources.TryGetValue(linked.Name, out var sources)) _linkedSources[linked.Name] = sources = new SourceMap(module);
         return new StackFrame(new CodeLocation(function, frame.Offset), name, null, null, l => function >= 0 ? module.Names.Local(function, l) : null)
         {
             Module = linked.Name,
-            Sources = sources,
+            Sources = LinkedSources(linked),
         };
     }
 

@@ -26,7 +26,7 @@ public sealed class StackFrame
 
     /// <summary>The linked module this frame runs in (its name in <see cref="Engine.GuestOptions.Links"/>), or null
     /// for the guest's own frames. A linked module's frame has its location in that module (function index and pc of
-    /// its binary) and no values: it is not instrumented.</summary>
+    /// its binary); it has values only as the stopped frame of a breakpoint in that module.</summary>
     public string? Module { get; init; }
 
     /// <summary>Null when the debugger has no record of this frame's values (a trap outside instrumented code).</summary>

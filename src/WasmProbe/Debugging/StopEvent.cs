@@ -23,9 +23,10 @@ public abstract record StopEvent(StopKind Kind)
 {
     public bool IsFinal => Kind is StopKind.Trap or StopKind.HostError or StopKind.Interrupted or StopKind.Finished;
 
-    /// <summary>Where the guest is stopped (before the instruction at this pc executes), when known. A location is in the
-    /// guest's own module: a run that ended inside a linked module is located at the guest's innermost frame (the call
-    /// into the linked module); <c>Frames</c> has the linked module's frames too.</summary>
+    /// <summary>Where the guest is stopped (before the instruction at this pc executes), when known. A breakpoint stop's
+    /// is its breakpoint's (in a linked module when <see cref="Breakpoint.Module"/> says so); every other location is in
+    /// the guest's own module: a run that ended inside a linked module is located at the guest's innermost frame (the
+    /// call into the linked module); <c>Frames</c> has the linked module's frames too.</summary>
     public abstract CodeLocation? Location { get; }
 
     private protected static CodeLocation? InGuest(IReadOnlyList<StackFrame> frames) => frames.FirstOrDefault(f => f.Module is null)?.Location;

@@ -22,6 +22,8 @@ public sealed class GuestInstance : IDisposable
     private readonly CapturedText _stderr = new();
     private readonly WasiHost? _wasi;
     private readonly LinkedInstances? _links;
+    private readonly Action<int, int> _onStop;
+    private readonly Action<LinkedInstance, int, int>? _onLinkedStop;
     private Wasmtime.Instance? _instance;
     private Wasmtime.Global? _armed;
     private Wasmtime.Global? _stepLimit;
@@ -37,10 +39,15 @@ public sealed class GuestInstance : IDisposable
 
     /// <param name="compiledModules">Where the compiled module comes from (default: the process's <see cref="ModuleCache.Shared"/>).</param>
     /// <param name="coverLinks">Run the linked modules with coverage counters (<see cref="LinkedInstance.Coverage"/>).</param>
-    internal GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop, CompiledModuleCache? compiledModules, bool coverLinks = false)
+    /// <param name="linkedProbes">The static builds of linked modules with breakpoints, whose probes call
+    /// <paramref name="onLinkedStop"/> with the module, the site id and the frame address.</param>
+    internal GuestInstance(InstrumentedModule module, GuestOptions options, Action<int, int> onStop, CompiledModuleCache? compiledModules, bool coverLinks = false,
+        LinkedProbes? linkedProbes = null, Action<LinkedInstance, int, int>? onLinkedStop = null)
     {
         _module = module;
         _options = options;
+        _onStop = onStop;
+        _onLinkedStop = onLinkedStop;
         _compiledModules = compiledModules ?? ModuleCache.Shared.Compiled;
         _store = new Wasmtime.Store(WasmtimeRuntime.Engine);
         _linker = new Wasmtime.Linker(WasmtimeRuntime.Engine);
@@ -71,7 +78,7 @@ public sealed class GuestInstance : IDisposable
                     + "turn it on (Wasi = true on [WasmModule], or on GuestOptions), or define the imports in GuestOptions.ConfigureLinker", nameof(options));
             }
             options.ConfigureLinker?.Invoke(_linker, _store);
-            _links = new LinkedInstances(options.Links, module.Original, coverLinks);
+            _links = new LinkedInstances(options.Links, module.Original, coverLinks, linkedProbes);
             if (options.ConfigureLinker is null) _links.ThrowIfUnprovided(module.Original, options.Wasi);
         }
         catch
@@ -102,7 +109,8 @@ public sealed class GuestInstance : IDisposable
     {
         _compiled ??= Compile();
         ResetDeadline();
-        _links!.Instantiate(_linker, _store, _compiledModules, Run);
+        if (_links!.Instantiate(_linker, _store, _compiledModules, Run, _onLinkedStop ?? ((_, _, _) => { })))
+            _linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, _onStop);
         _instance = Run(() => _linker.Instantiate(_store, _compiled.Value.Module));
         var exports = _module.Exports;
         DebugMemory = new WasmtimeMemory(_instance.GetMemory(exports.DebugMemory)!);
@@ -184,13 +192,22 @@ public sealed class GuestInstance : IDisposable
     public IReadOnlyList<int> CaptureBacktrace()
     {
         var trap = Instance.GetFunction(_module.Exports.Backtrace ?? throw new InvalidOperationException("only static builds capture backtraces"))!;
+        return CaptureBacktrace(() => trap.Invoke()).Offsets;
+    }
+
+    /// <summary>As <see cref="CaptureBacktrace()"/>, from inside a stop of a linked module's probes: every frame, the
+    /// linked modules' and the guest's (whose offsets are the guest's instrumented module's).</summary>
+    internal IReadOnlyList<FaultFrame> CaptureBacktrace(LinkedInstance stopped) => CaptureBacktrace(stopped.InvokeBacktrace).Frames;
+
+    private (IReadOnlyList<int> Offsets, IReadOnlyList<FaultFrame> Frames, string Where) CaptureBacktrace(Action trap)
+    {
         try
         {
-            trap.Invoke();
+            trap();
         }
         catch (Wasmtime.TrapException e)
         {
-            return Backtrace(e.Frames).Offsets;
+            return Backtrace(e.Frames);
         }
         throw new InvalidOperationException("the backtrace function returned instead of trapping");
     }

@@ -29,7 +29,8 @@ public sealed class GuestOptions
 
     /// <summary>Modules instantiated into the guest's store before it, in order, whose exports the guest imports by
     /// their <see cref="LinkedModule.Name"/>. A mismatch (an export missing or of another type) or a linked module that
-    /// fails to instantiate is a <see cref="ModuleLinkException"/>. Probes stop in the guest only; with coverage on,
+    /// fails to instantiate is a <see cref="ModuleLinkException"/>. Breakpoints in a linked module are set on the session
+    /// (<see cref="Debugging.DebugSession.AddBreakpoint(string, string, int)"/>); with coverage on,
     /// each linked module is counted and reported as a module of its own.</summary>
     public IReadOnlyList<LinkedModule> Links { get; init; } = [];
 

@@ -92,6 +92,10 @@ public sealed class BreakAtAttribute : Attribute
     public object Function { get; }
     public int Pc { get; }
 
+    /// <summary>The linked module (<see cref="LinkModuleAttribute.As"/>) the function and pc are in; null (default):
+    /// the class's own module.</summary>
+    public string? Module { get; set; }
+
     /// <summary>Only this hit (1-based) is checked and passed to the method; 0 (default): every hit.</summary>
     public int Hit { get; set; }
 
@@ -199,6 +203,10 @@ public sealed class BreakAtLineAttribute : Attribute
 
     public string File { get; }
     public int Line { get; }
+
+    /// <summary>The linked module (<see cref="LinkModuleAttribute.As"/>) whose DWARF has the file; null (default): the
+    /// class's own module's, else the one linked module's that has it.</summary>
+    public string? Module { get; set; }
 
     /// <summary>Only this hit (1-based, counted over all the line's locations) is checked and passed to the method; 0
     /// (default): every hit.</summary>

@@ -8,8 +8,9 @@ namespace WasmProbe.Probes;
 /// <param name="Ending">How the run must end; null: normally (<see cref="ExpectedEnding.Normal"/>).</param>
 /// <param name="ImportCalls">How often the run must call mocked imports.</param>
 /// <param name="NoWrites">Ranges the run must not write (<see cref="ExpectNoWriteAttribute"/>).</param>
+/// <param name="Module">The linked module the function and pc are in; null: the guest's.</param>
 public sealed record BreakpointProbe(string Name, int Function, int Pc, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
-    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null, string? Module = null);
 
 /// <summary>An <see cref="OnReturnAttribute"/> probe as generated code describes it.</summary>
 public sealed record ReturnProbe(string Name, int Function, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
@@ -25,8 +26,9 @@ public sealed record StepProbe(string Name, int Function, int Pc, int Hit, int S
 
 /// <summary>A <see cref="BreakAtLineAttribute"/> probe as generated code describes it: the line as written and the
 /// locations the generator resolved it to (every pc where the line starts, in pc order).</summary>
+/// <param name="Module">The linked module the locations are in; null: the guest's.</param>
 public sealed record LineProbe(string Name, string File, int Line, IReadOnlyList<CodeLocation> Locations, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
-    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null, string? Module = null);
 
 /// <summary>A <see cref="BreakOnWriteAttribute"/> probe as generated code describes it (the range validated).</summary>
 public sealed record WriteProbe(string Name, WriteWatchpoint Range, int Hit, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,

@@ -1,14 +1,17 @@
 using System.Runtime.CompilerServices;
 using WasmProbe.Caching;
 using WasmProbe.Coverage;
+using WasmProbe.Inspection;
+using WasmProbe.Instrumentation;
 using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Linking;
 
 namespace WasmProbe.Engine.Linking;
 
 /// <summary>One linked module of a guest instance: what it is, what runs (tagged with its name, with coverage
-/// counters when coverage is on) and, once instantiated, its instance.</summary>
-internal sealed class LinkedInstance(LinkedModule link, Module original, CoverageInstrumentation? coverage)
+/// counters when coverage is on, statically instrumented when a breakpoint is set in it) and, once instantiated, its
+/// instance.</summary>
+internal sealed class LinkedInstance(LinkedModule link, Module original, CoverageInstrumentation? coverage, InstrumentedModule? probes)
 {
     public LinkedModule Link { get; } = link;
     public string Name => Link.Name;
@@ -17,14 +20,37 @@ internal sealed class LinkedInstance(LinkedModule link, Module original, Coverag
     /// <summary>The module's coverage counters (null: coverage is off).</summary>
     public CoverageInstrumentation? Coverage { get; } = coverage;
 
+    /// <summary>The module's static build with its breakpoints (over its coverage build when coverage is on); null:
+    /// nothing stops in it.</summary>
+    public InstrumentedModule? Probes { get; } = probes;
+
     public Wasmtime.Instance? Instance { get; set; }
     public CacheLease<CompiledModule>? Compiled { get; set; }
 
-    /// <summary>The binary that runs: the original, or its coverage build, named <see cref="Name"/> (see <see cref="ModuleNameTag"/>).</summary>
-    public byte[] Running => Tagged.Of(Coverage?.Bytes ?? Link.Bytes, Name);
+    /// <summary>The binary that runs: the original, its coverage build or its probes' build, named <see cref="Name"/>
+    /// (see <see cref="ModuleNameTag"/>).</summary>
+    public byte[] Running => Tagged.Of(Probes?.Bytes ?? Coverage?.Bytes ?? Link.Bytes, Name);
 
-    /// <summary>The original pc of an offset in <see cref="Running"/> (-1 for code the coverage pass added).</summary>
-    public int OriginalPc(int offset) => Coverage is { } coverage ? coverage.PcMap.ToOriginal(offset) : offset;
+    /// <summary>The original pc of an offset in <see cref="Running"/> (-1 for code the coverage pass or the probes added).</summary>
+    public int OriginalPc(int offset) => Probes is { } probes ? probes.PcMap.ToOriginal(offset)
+        : Coverage is { } coverage ? coverage.PcMap.ToOriginal(offset) : offset;
+
+    /// <summary>The probes' debug memory (shadow frames), once instantiated.</summary>
+    public IGuestMemory DebugMemory => new WasmtimeMemory(Export(Probes!.Exports.DebugMemory, (i, n) => i.GetMemory(n)));
+
+    /// <summary>A memory of the module's original index space, as its probes' build exports it.</summary>
+    public IGuestMemory? Memory(int index) =>
+        Probes?.Exports.Memories[index] is { } name ? new WasmtimeMemory(Export(name, (i, n) => i.GetMemory(n))) : null;
+
+    public IGuestGlobal? Global(int index, GlobalType type) =>
+        Probes?.Exports.Globals[index] is { } name ? new WasmtimeGlobal(Export(name, (i, n) => i.GetGlobal(n)), type) : null;
+
+    /// <summary>Invokes the probes' backtrace function, which traps: its frames are the stop's backtrace.</summary>
+    public void InvokeBacktrace() => Export(Probes!.Exports.Backtrace!, (i, n) => i.GetFunction(n)).Invoke();
+
+    private T Export<T>(string export, Func<Wasmtime.Instance, string, T?> get) where T : class =>
+        get(Instance ?? throw new InvalidOperationException($"the linked module {Link} has not been instantiated yet"), export)
+        ?? throw new InvalidOperationException($"the linked module {Link}'s build exports no '{export}'");
 
     /// <summary>The memory holding the coverage counters, once instantiated.</summary>
     public IGuestMemory? Counters => Coverage is { } coverage && Instance?.GetMemory(coverage.CounterExport) is { } memory ? new WasmtimeMemory(memory) : null;
@@ -47,6 +73,10 @@ internal sealed class LinkedInstance(LinkedModule link, Module original, Coverag
     }
 }
 
+/// <summary>The static build of a linked module with breakpoints, given its coverage build (null when coverage is
+/// off); null when nothing stops in it.</summary>
+internal delegate InstrumentedModule? LinkedProbes(LinkedModule link, CoverageInstrumentation? coverage);
+
 /// <summary>The linked modules of a guest (<see cref="GuestOptions.Links"/>): checked against the imports taken from
 /// them when the guest is created, instantiated into its store before it, in order, each defined in the linker under
 /// its name. Every mismatch and failure is a <see cref="ModuleLinkException"/> naming the import, the linked module and
@@ -55,7 +85,8 @@ internal sealed class LinkedInstances : IDisposable
 {
     private readonly List<LinkedInstance> _modules = [];
 
-    public LinkedInstances(IReadOnlyList<LinkedModule> links, Module guest, bool coverage)
+    /// <param name="probes">The static builds of the linked modules that have breakpoints.</param>
+    public LinkedInstances(IReadOnlyList<LinkedModule> links, Module guest, bool coverage, LinkedProbes? probes = null)
     {
         foreach (var link in links)
         {
@@ -68,7 +99,8 @@ internal sealed class LinkedInstances : IDisposable
                         $"the linked module {link} imports {import.ModuleName}::{import.Name} from itself or from a module linked after it: list the modules it imports from before it");
             }
             foreach (var earlier in _modules) ThrowOnMismatch(module, $"the linked module {link}", earlier);
-            _modules.Add(new LinkedInstance(link, module, coverage ? CoverageInstrumenter.Instrument(link.Bytes, module) : null));
+            var counters = coverage ? CoverageInstrumenter.Instrument(link.Bytes, module, forDebugger: probes is not null) : null;
+            _modules.Add(new LinkedInstance(link, module, counters, probes?.Invoke(link, counters)));
         }
         foreach (var linked in _modules) ThrowOnMismatch(guest, "the guest", linked);
     }
@@ -97,15 +129,24 @@ internal sealed class LinkedInstances : IDisposable
         _modules.Count > 0 && frame.ModuleName is { } name ? _modules.FirstOrDefault(m => m.Name == name) : null;
 
     /// <summary>Instantiates the linked modules in order (those not instantiated yet); <paramref name="run"/> turns an engine failure into a
-    /// <see cref="GuestFaultException"/>, reported here as the linked module's failure.</summary>
-    public void Instantiate(Wasmtime.Linker linker, Wasmtime.Store store, CompiledModuleCache compiledModules, Func<Func<Wasmtime.Instance>, Wasmtime.Instance> run)
+    /// <see cref="GuestFaultException"/>, reported here as the linked module's failure. A module with probes imports
+    /// the stop function the guest imports, so it is instantiated with the linker's stop function shadowed by
+    /// <paramref name="onStop"/>'s (site, frame) for that module; true when the caller has to define its own again.</summary>
+    public bool Instantiate(Wasmtime.Linker linker, Wasmtime.Store store, CompiledModuleCache compiledModules, Func<Func<Wasmtime.Instance>, Wasmtime.Instance> run,
+        Action<LinkedInstance, int, int> onStop)
     {
+        bool shadowed = false;
         foreach (var linked in _modules.Where(m => m.Instance is null))
         {
             try
             {
                 linked.Compiled ??= compiledModules.Rent(linked.Running);
                 var compiled = linked.Compiled.Value.Module;
+                if (linked.Probes is not null)
+                {
+                    linker.AllowShadowing = shadowed = true;
+                    linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, (int site, int frame) => onStop(linked, site, frame));
+                }
                 linked.Instance = run(() => linker.Instantiate(store, compiled));
                 linker.DefineInstance(store, linked.Name, linked.Instance);
             }
@@ -114,6 +155,7 @@ internal sealed class LinkedInstances : IDisposable
                 throw new ModuleLinkException(linked.Name, null, $"the linked module {linked.Link} could not be instantiated: {e.Message}", e);
             }
         }
+        return shadowed;
     }
 
     private static Module Decode(LinkedModule link)

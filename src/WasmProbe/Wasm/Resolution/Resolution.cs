@@ -56,5 +56,16 @@ public sealed class ResolutionProblem(ResolutionStatus status, string message)
         _ => parameterName is null ? new ArgumentException(Message) : new ArgumentException(Message, parameterName),
     };
 
+    /// <summary>This problem as found in a linked module: the same facts, the message saying where
+    /// (<c>in the linked module mathlib (mathlib.wasm): no function named 'f'; ...</c>).</summary>
+    public ResolutionProblem InModule(string module) => new(Status, $"in the linked module {module}: {Message}")
+    {
+        NearbyPcs = NearbyPcs,
+        FirstPc = FirstPc,
+        LastPc = LastPc,
+        Index = Index,
+        EntryType = EntryType,
+    };
+
     public override string ToString() => $"{Status}: {Message}";
 }

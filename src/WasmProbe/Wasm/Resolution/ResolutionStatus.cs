@@ -38,4 +38,8 @@ public enum ResolutionStatus
     EntryNotExported,
     /// <summary>The entry takes another number of arguments than given.</summary>
     EntryArgumentCount,
+    /// <summary>A probe names a module that is not linked.</summary>
+    ModuleNotLinked,
+    /// <summary>A line probe's file is in the DWARF of several linked modules (and not the guest's).</summary>
+    FileInSeveralModules,
 }
