@@ -145,7 +145,7 @@ internal sealed class LinkedInstances : IDisposable
                 if (linked.Probes is not null)
                 {
                     linker.AllowShadowing = shadowed = true;
-                    linker.DefineFunction(InstrumentedModule.ImportModule, InstrumentedModule.StopImport, (int site, int frame) => onStop(linked, site, frame));
+                    linker.DefineFunction(HostImports.ModuleName, HostImports.Stop.Name, (int site, int frame) => onStop(linked, site, frame));
                 }
                 linked.Instance = run(() => linker.Instantiate(store, compiled));
                 linker.DefineInstance(store, linked.Name, linked.Instance);
