@@ -367,6 +367,13 @@ internal sealed partial class GuestRun : IDisposable
         return locations;
     }
 
+    /// <summary>The number of frames of the current stop; null when the engine's backtrace was cut short (static builds).</summary>
+    public int? StopDepth()
+    {
+        int count = StopLocations().Count;
+        return _module.Mode == InstrumentationMode.Static && _callersCut ? null : count;
+    }
+
     private CodeLocation TopLocation()
     {
         if (_replayed is { } replayed) return new CodeLocation(replayed.Function, replayed.Pc);
