@@ -3,9 +3,9 @@ using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Debugging;
 
-/// <summary>Changing the run at a stop (static sessions, <see cref="Instrumentation.InstrumentationMode.Static"/>): the
-/// innermost frame's locals and its block's stack values, an early return with chosen results, a trap, a thrown
-/// exception. Changes take
+/// <summary>Changing the run at a stop: the innermost frame's locals and its block's stack values, an early return
+/// with chosen results (these three in static sessions, <see cref="Instrumentation.InstrumentationMode.Static"/>, only),
+/// a trap, a thrown exception. Changes take
 /// effect when the guest resumes; values are converted as <see cref="WasmValue.From"/> converts (a
 /// <see cref="WasmValue"/> must have the exact type). References cannot be set.</summary>
 public sealed partial class DebugSession
@@ -73,7 +73,8 @@ public sealed partial class DebugSession
         run.ForceThrow(index, [.. payload.Select((p, k) => WasmValue.From(p, type.Parameters[k]))]);
     }
 
-    /// <summary>Makes the guest trap (<c>unreachable</c>) at this stop as soon as it resumes.</summary>
+    /// <summary>Ends the run with an <c>unreachable</c> trap at this stop as soon as the guest resumes; the trap's frames
+    /// are the stop's.</summary>
     public void ForceTrap() => PausedAtInstruction().ForceTrap();
 
     private int TopFunction() => Backtrace is [var top, ..] ? top.Function : throw new InvalidOperationException("the guest is not paused at an instruction");

@@ -277,6 +277,10 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>How many frames the current stop has, the innermost included; null when not known (a static session's
+    /// engine backtrace shows at most 20 frames).</summary>
+    internal int? StopDepth => PausedAtInstruction().StopDepth();
+
     /// <summary>The innermost frame of the current stop with its values (as <c>Frames[0]</c>, without the callers).</summary>
     public StackFrame? TopFrame =>
         FinalFrames is null && Paused() is { CurrentFrame: >= 0 } run ? Attached(run.TopFrame()) : Frames.FirstOrDefault();

@@ -5,10 +5,15 @@ using WasmProbe.Wasm.Analysis;
 namespace WasmProbe.Debugging;
 
 /// <summary>Changes a stop makes to the run: new values of the stopped frame's locals and stack, an early return, a
-/// trap or a throw. Static builds only: their stops take the request (<see cref="ResumeCode"/>) when the guest resumes.</summary>
+/// trap or a throw. Static stops take every request (<see cref="ResumeCode"/>) when the guest resumes; debug stops
+/// only a throw (their probe helpers check for one); a trap is the host's own in both, which ends the run from the stop.</summary>
 internal sealed partial class GuestRun
 {
     private ResumeCode _resume;
+
+    /// <summary>The tag and payload of a pending throw request, written to the frame as the guest resumes (until then
+    /// the frame shows its own values).</summary>
+    private (int Tag, WasmValue[] Payload)? _thrown;
 
     /// <summary>The original functions' stack analyses (which stack values a stop's block can change).</summary>
     public required Func<int, FunctionAnalysis> Analyses { get; init; }
@@ -61,16 +66,28 @@ internal sealed partial class GuestRun
         string name = _module.Original.Names.Tag(tag) ?? "tag " + tag;
         if (!ForcedThrow.CanThrow(type))
             throw new NotSupportedException($"{name} carries {type.Parameters.Length} values ({string.Join(", ", type.Parameters)}): references cannot be made up by the host, so it cannot be thrown from a stop");
-        for (int k = 0; k < payload.Count; k++)
-        {
-            CheckValue(payload[k], type.Parameters[k], $"payload value {k} of {name}");
-            Frames!.WriteStackSlot(CurrentFrame, k, payload[k]);
-        }
-        Guest.ThrowTag = tag;
+        for (int k = 0; k < payload.Count; k++) CheckValue(payload[k], type.Parameters[k], $"payload value {k} of {name}");
+        CheckReplayedThrow(tag);
+        _thrown = (tag, [.. payload]);
         Request(ResumeCode.Throw);
     }
 
-    /// <summary>Makes the guest trap (unreachable) at the stop when it resumes.</summary>
+    /// <summary>A debug build's replayed stop throws from the start of its run, where the guest waits: the replayed
+    /// instructions change nothing outside the frame, so only a <c>try_table</c> of this very function could tell,
+    /// by reading a local they changed.</summary>
+    private void CheckReplayedThrow(int tag)
+    {
+        if (_replayed is not { } replayed || !ExceptionHandlers.Catches(_module.Original, replayed.Function, replayed.InstructionIndex, tag)) return;
+        var atStart = Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame)).Locals;
+        if (atStart.SequenceEqual(_replayer!.Locals)) return;
+        int start = _module.Sites[replayed.RunStart].Pc;
+        throw new InvalidOperationException(
+            $"a try_table of {_names.Function(replayed.Function)} catches this throw, and the instructions between pc 0x{start:x} and this stop at pc 0x{replayed.Pc:x} "
+            + $"(a straight-line run the debugger replays while the guest waits at its start) changed locals its handler may read; the throw would leave from pc 0x{start:x} "
+            + $"without those changes. Throw at pc 0x{start:x}, or use a session in InstrumentationMode.Static");
+    }
+
+    /// <summary>Makes the run end with an unreachable trap at the stop when the guest resumes.</summary>
     public void ForceTrap()
     {
         ChangeableFrame(ResumeCode.Trap);
@@ -79,10 +96,12 @@ internal sealed partial class GuestRun
 
     private (FrameReader.Record Record, FrameLayout Layout) ChangeableFrame(ResumeCode request)
     {
-        if (_module.Mode != InstrumentationMode.Static)
-            throw new NotSupportedException("changing a frame or its return needs a session in InstrumentationMode.Static (probe tests other than [StepFrom] use one): debug builds do not take values back at their stops");
         if (CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
         if (_linkedStop is { } linked) throw new NotSupportedException($"the stop is in the linked module {linked.Linked.Link}, whose frames cannot be changed (only the guest's can)");
+        if (_module.Mode == InstrumentationMode.Debug && request is ResumeCode.Reload or ResumeCode.Return)
+            throw new NotSupportedException((request == ResumeCode.Reload ? "changing locals or stack values" : "making a function return early")
+                + " needs a session in InstrumentationMode.Static (probe tests other than [StepFrom] use one): a debug build keeps them in the guest's own"
+                + " locals and stack, and taking them back at its stops would cost code at every instruction. Debug sessions can trap, throw and change globals and memory");
         if (_resume > ResumeCode.Reload && (request != _resume || request == ResumeCode.Trap))
             throw new InvalidOperationException($"this stop already makes the function {_resume.ToString().ToLowerInvariant()} when the guest resumes");
         var record = Frames!.Read(CurrentFrame);
@@ -100,11 +119,48 @@ internal sealed partial class GuestRun
         if (code > _resume) _resume = code;
     }
 
-    /// <summary>Hands the stop's request to the guest as it resumes.</summary>
+    /// <summary>Hands the stop's request to the guest as it resumes; a trap ends the run here instead, with the stop's
+    /// frames.</summary>
     private void TakeRequest()
     {
         if (_resume == ResumeCode.Continue) return;
-        Guest.Resume = _resume;
+        var request = _resume;
         _resume = ResumeCode.Continue;
+        if (request == ResumeCode.Trap) throw new ForcedTrapException(ForcedTrapFrames());
+        if (_thrown is var (tag, payload))
+        {
+            for (int k = 0; k < payload.Length; k++) Frames!.WriteStackSlot(CurrentFrame, k, payload[k]);
+            Guest.ThrowTag = tag;
+            _thrown = null;
+        }
+        Guest.Resume = request;
+    }
+
+    private List<StackFrame> ForcedTrapFrames()
+    {
+        var frames = StopFrames();
+        foreach (var frame in frames)
+        {
+            frame.Sources = Sources;
+            frame.Guest = View;
+        }
+        return frames;
+    }
+
+    /// <summary>A forced throw, shown as an exception stop as a <c>throw</c> at the stop would be, when the session
+    /// stops at such exceptions; null otherwise.</summary>
+    private ExceptionStop? ForcedThrowStop(ResumeAction action)
+    {
+        if (_thrown is not var (tag, payload) || _exceptionStops == ExceptionStops.None || _runToCompletion || action == ResumeAction.RunToCompletion) return null;
+        var record = Frames!.Read(CurrentFrame);
+        var site = _replayed ?? _module.Sites[record.Site];
+        var stop = new ExceptionStop(new CodeLocation(site.Function, site.Pc), tag, payload, CaughtAlongChain(site, CurrentFrame, tag));
+        return _exceptionStops == ExceptionStops.All || stop.Caught != true ? stop : null;
+    }
+
+    /// <summary>Thrown from a stop to end the run with a forced trap; the frames are the stop's.</summary>
+    private sealed class ForcedTrapException(IReadOnlyList<StackFrame> frames) : Exception("wasm `unreachable` instruction executed (forced at the stop)")
+    {
+        public IReadOnlyList<StackFrame> Frames { get; } = frames;
     }
 }

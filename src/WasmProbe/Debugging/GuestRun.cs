@@ -99,6 +99,7 @@ internal sealed partial class GuestRun : IDisposable
     public void Execute(ResumeAction first, string? entry, FunctionType? entryType, IReadOnlyList<WasmValue> arguments)
     {
         IReadOnlyList<int> faultOffsets = [];
+        int[]? forcedPcs = null;
         try
         {
             Guest.Instantiate();
@@ -113,6 +114,12 @@ internal sealed partial class GuestRun : IDisposable
             var results = entry is null ? [] : Guest.Invoke(entry, entryType!.Parameters, entryType.Results, arguments);
             Final = new FinishedStop(results);
         }
+        catch (GuestFaultException fault) when (fault.HostException is ForcedTrapException forced)
+        {
+            _linkedCoverage?.AddEnding(fault);
+            Final = new TrapStop(TrapCodes.Unreachable, forced.Message, forced.Frames);
+            forcedPcs = [.. forced.Frames.Select(f => f.Pc)];
+        }
         catch (GuestFaultException fault) when (_aborting)
         {
             faultOffsets = fault.ModuleOffsets;
@@ -126,7 +133,7 @@ internal sealed partial class GuestRun : IDisposable
             Final = ToFinalStop(fault);
         }
         CurrentFrame = -1;
-        int[] faultPcs = [.. faultOffsets.Select(_module.PcMap.ToOriginal).Where(pc => pc >= 0)];
+        int[] faultPcs = forcedPcs ?? [.. faultOffsets.Select(_module.PcMap.ToOriginal).Where(pc => pc >= 0)];
         // Disposed at a replayed stop: as far as anyone saw, the guest had run up to that instruction.
         if (_replayed is { } replayed && faultPcs.Length > 0 && _module.Original.FunctionAt(faultPcs[0]) == replayed.Function) faultPcs[0] = replayed.Pc;
         Coverage?.Collect(Guest.IsInstantiated ? Guest.Memory(Coverage.CounterMemory) : null, Final, faultPcs);
@@ -292,9 +299,10 @@ internal sealed partial class GuestRun : IDisposable
             else if (_module.Mode == InstrumentationMode.Static) _ = Callers();
         }
         var action = _controller.Pause(stop);
-        CurrentFrame = -1;
+        if (!_aborting && ForcedThrowStop(action) is { } thrown) action = _controller.Pause(thrown);
         if (_aborting) throw new OperationCanceledException("the debug session was disposed");
         TakeRequest();
+        CurrentFrame = -1;
         _paused = true;
         Apply(action, frame);
     }
@@ -375,6 +383,13 @@ internal sealed partial class GuestRun : IDisposable
         var locations = Frames!.ReadLocations(CurrentFrame);
         if (locations.Count > 0) locations[0] = TopLocation();
         return locations;
+    }
+
+    /// <summary>The number of frames of the current stop; null when the engine's backtrace was cut short (static builds).</summary>
+    public int? StopDepth()
+    {
+        int count = StopLocations().Count;
+        return _module.Mode == InstrumentationMode.Static && _callersCut ? null : count;
     }
 
     private CodeLocation TopLocation()

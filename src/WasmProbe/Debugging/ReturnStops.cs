@@ -4,15 +4,18 @@ using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Debugging;
 
-/// <summary>The returns of one function, seen through breakpoints at its entry (which keep each call's arguments,
-/// innermost call last) and at each of its exits (<see cref="FunctionExits"/>): a stop at an exit whose branch is
-/// taken is a return. What <see cref="OnReturnAttribute"/> probes and <c>wasmprobe trace --on-return</c> stop at.</summary>
+/// <summary>The returns of one function, seen through breakpoints at its entry (which keep each call's arguments and
+/// call depth, innermost call last) and at each of its exits (<see cref="FunctionExits"/>): a stop at an exit whose
+/// branch is taken is a return. A call an exception unwound never returns: its entry is dropped once a stop shows a
+/// shallower one. What <see cref="OnReturnAttribute"/> probes and <c>wasmprobe trace --on-return</c> stop at.</summary>
 public sealed class ReturnStops
 {
     private readonly DebugSession _session;
     private readonly Dictionary<int, FunctionExit> _exits;
     private readonly Breakpoint[] _breakpoints;
-    private readonly Stack<WasmValue[]> _calls = new();
+    /// <summary>Per call: its depth (frames on the stack, its own included; null where the engine's backtrace is cut
+    /// short, deeper than any known depth) and its arguments.</summary>
+    private readonly Stack<(int? Depth, WasmValue[] Args)> _calls = new();
     private readonly int _entryPc, _parameters, _results;
 
     private ReturnStops(DebugSession session, int function)
@@ -40,12 +43,26 @@ public sealed class ReturnStops
     {
         if (!Owns(stop)) return null;
         int pc = ((BreakpointStop)stop).Breakpoint.Location.Pc;
-        var frame = _session.Frames[0];
-        if (pc == _entryPc) _calls.Push([.. frame.Locals.Take(_parameters)]);
+        var frame = _session.TopFrame!;
+        int? depth = _session.StopDepth;
+        if (pc == _entryPc)
+        {
+            // Entries this deep or deeper belong to calls that have ended without a return: unwound.
+            DropDeeperThan(depth - 1);
+            _calls.Push((depth, [.. frame.Locals.Take(_parameters)]));
+        }
         var stack = frame.Stack;
         if (!_exits.TryGetValue(pc, out var exit) || !Leaves(exit, stack)) return null;
+        DropDeeperThan(depth);
         var returned = exit.Kind == ExitKind.TailCall ? [] : stack.Skip(stack.Count - exit.ValuesAboveResults - _results).Take(_results).ToArray();
-        return new FunctionReturn(exit, _calls.Count > 0 ? _calls.Pop() : [], returned);
+        return new FunctionReturn(exit, _calls.TryPop(out var call) ? call.Args : [], returned);
+    }
+
+    /// <param name="depth">Null: the depth is not known, nothing is dropped.</param>
+    private void DropDeeperThan(int? depth)
+    {
+        if (depth is not { } known) return;
+        while (_calls.TryPeek(out var call) && (call.Depth is not { } d || d > known)) _calls.Pop();
     }
 
     private static bool Leaves(FunctionExit exit, IReadOnlyList<WasmValue> stack) => exit.Kind switch

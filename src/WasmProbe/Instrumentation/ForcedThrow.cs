@@ -2,7 +2,7 @@ using WasmProbe.Wasm.Rewriting;
 
 namespace WasmProbe.Instrumentation;
 
-/// <summary>What lets a static stop throw (<see cref="ResumeCode.Throw"/>) in a module with tags: an added function,
+/// <summary>What lets a stop throw (<see cref="ResumeCode.Throw"/>) in a module with tags: an added function,
 /// <c>wasmprobe.throw(frame)</c>, that throws the exception of the tag in the throw-tag global with the payload the
 /// host wrote into the frame's first stack slots. A stop calls it at its own pc, so the exception leaves from there,
 /// through the <c>try_table</c>s around the stop and then the callers, as a <c>throw</c> there would.</summary>
@@ -18,6 +18,22 @@ internal sealed class ForcedThrow
 
     /// <summary>The most payload values of a throwable tag: the stack slots a stopping frame needs room for.</summary>
     public int MaxPayload { get; }
+
+    /// <summary>Debug builds, after a stop's call to the host: throws if the host asked for it. Emitted in the shared
+    /// probe helpers and at throw instructions' stops only, and only in modules with a throwable tag, so that other
+    /// code pays nothing; the exception leaves the helper through the call at the stopped site.</summary>
+    public void EmitRequestCheck(int resume, int frame, Action<Opcode, long, long, int> emit)
+    {
+        emit(Opcode.GlobalGet, resume, 0, 0);
+        emit(Opcode.I32Const, (int)ResumeCode.Throw, 0, 0);
+        emit(Opcode.I32Eq, 0, 0, 0);
+        emit(Opcode.If, BlockType.Empty.ToBits(), 0, 0);
+        emit(Opcode.I32Const, 0, 0, 0);
+        emit(Opcode.GlobalSet, resume, 0, 0);
+        emit(Opcode.LocalGet, frame, 0, 0);
+        emit(Opcode.Call, Function, 0, 0);
+        emit(Opcode.End, 0, 0, 0);
+    }
 
     /// <summary>Whether a stop can throw exceptions of a tag of this type: the host writes the payload through linear
     /// memory, where references cannot go.</summary>

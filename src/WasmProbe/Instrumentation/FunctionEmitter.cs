@@ -13,7 +13,7 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
     /// <summary>Write watchpoints' import and windows; null when the build watches no writes.</summary>
     public WriteWatch? Watch { get; init; }
 
-    /// <summary>What static stops throw with; null in debug builds and modules without a throwable tag.</summary>
+    /// <summary>What stops throw with; null in modules without a throwable tag.</summary>
     public ForcedThrow? Throw { get; init; }
 
     /// <summary>Stack shapes shared by every site and probe (a debug build asks at every instruction).</summary>
@@ -245,6 +245,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             // The host may have called into the guest while it was stopped.
             Emit(Opcode.LocalGet, frame);
             Emit(Opcode.GlobalSet, context.FrameTop);
+            context.Throw?.EmitRequestCheck(context.Resume, frame, Emit);
             Emit(Opcode.End);
         }
         else
@@ -274,7 +275,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.I32Const(site.Id);
         body.LocalGet(_frame);
         body.Call(context.StopFunction);
-        if (IsDebug) ReloadFunctionFlag();
+        context.Throw?.EmitRequestCheck(context.Resume, _frame, _emitToBody ??= body.Emit);
+        ReloadFunctionFlag();
     }
 
     /// <summary>Before a call in a debug build: record the call site (and that the stack is not stored), make this
@@ -324,9 +326,10 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     }
 
     /// <summary>After a static stop, what the host asked for (<see cref="ResumeCode"/>): return at once with the
-    /// results it wrote to the first stack slots, trap, throw (from this pc, so that a trace of an uncaught one shows
+    /// results it wrote to the first stack slots, throw (from this pc, so that a trace of an uncaught one shows
     /// the stop), or take the locals and this block's stack values it changed
-    /// back from the frame. Values that cannot live in linear memory (references) are never changed.</summary>
+    /// back from the frame. Values that cannot live in linear memory (references) are never changed. (A forced trap
+    /// needs no code: the host ends the run from the stop.)</summary>
     private void EmitResume(int pc, ValType[] accessible, int[] temps, int firstSlot)
     {
         body.GlobalGet(context.Resume);
@@ -339,9 +342,6 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             body.Emit(Opcode.Return);
             body.Emit(Opcode.End);
         }
-        EmitIfResume(ResumeCode.Trap);
-        body.EmitAt(Opcode.Unreachable, pc);
-        body.Emit(Opcode.End);
         if (context.Throw is { } forcedThrow)
         {
             EmitIfResume(ResumeCode.Throw);

@@ -80,7 +80,7 @@ public sealed class ExportNames
     /// <summary>Static builds: the function whose trap yields the engine's backtrace of a stop.</summary>
     public string? Backtrace { get; init; }
 
-    /// <summary>Static builds of modules with a tag a stop can throw: the i32 global naming the tag of a
+    /// <summary>Builds of modules with a tag a stop can throw: the i32 global naming the tag of a
     /// <see cref="ResumeCode.Throw"/> request (see <see cref="ForcedThrow"/>).</summary>
     public string? ThrowTag { get; init; }
     public required string?[] Globals { get; init; }

@@ -69,7 +69,7 @@ public static class Instrumenter
         int resume = builder.AddGlobal(new GlobalType(ValType.I32, true), Const(0));
 
         var watch = options.WatchWrites ? AddWriteWatch(builder, spaces) : null;
-        var forcedThrow = debug ? null : ForcedThrow.Add(builder, spaces, debugMemory);
+        var forcedThrow = ForcedThrow.Add(builder, spaces, debugMemory);
 
         var layouts = new FrameLayout?[spaces.FunctionCount];
         var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, resume, options.Mode) { Shapes = shapes, Watch = watch, Throw = forcedThrow };
@@ -87,8 +87,8 @@ public static class Instrumenter
                 perInstruction[sites[k].InstructionIndex] = sites[k];
                 maxSpill = Math.Max(maxSpill, sites[k].StackTypes.Length);
             }
-            // A static stop can return or throw at once: the results or payload the host chose go into the first stack slots.
-            if (!debug && count > 0) maxSpill = Math.Max(maxSpill, Math.Max(analysis.Type.Results.Length, forcedThrow?.MaxPayload ?? 0));
+            // A stop can throw (and a static one return) at once: the payload or results the host chose go into the first stack slots.
+            if (count > 0) maxSpill = Math.Max(maxSpill, Math.Max(debug ? 0 : analysis.Type.Results.Length, forcedThrow?.MaxPayload ?? 0));
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
             ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));

@@ -1,8 +1,8 @@
 namespace WasmProbe.Instrumentation;
 
-/// <summary>What a static build does when the host returns from a stop, read from the exported resume global (and
-/// reset by the guest). The host writes the values first: results into the frame's first stack slots, changed locals
-/// and stack values into their slots.</summary>
+/// <summary>What a stop does when the host returns, read from the exported resume global (and reset by the guest):
+/// static builds take every request, debug builds only <see cref="Throw"/>. The host writes the values first: results
+/// or payload into the frame's first stack slots, changed locals and stack values into their slots.</summary>
 public enum ResumeCode
 {
     /// <summary>Run on unchanged.</summary>
@@ -14,7 +14,8 @@ public enum ResumeCode
     /// <summary>Return from the function at once with the results in stack slots 0, 1, ...</summary>
     Return = 2,
 
-    /// <summary>Trap (unreachable) at the stop.</summary>
+    /// <summary>Trap (unreachable) at the stop: the host's own, which ends the run from the stop (the guest never
+    /// reads it).</summary>
     Trap = 3,
 
     /// <summary>Throw an exception at the stop: of the tag in the exported throw-tag global, with the payload in stack

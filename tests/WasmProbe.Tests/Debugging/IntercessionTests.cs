@@ -193,13 +193,35 @@ public class IntercessionTests
     }
 
     [Fact]
-    public async Task A_debug_session_says_that_changes_need_a_static_one()
+    public async Task A_debug_session_says_that_changing_locals_stack_values_or_returns_needs_a_static_one()
     {
         await using var session = Wat.Session(Guest, new DebugSessionOptions { Entry = "run", Arguments = [10] });
-        session.AddCallBreakpoint("alloc");
+        session.AddBreakpoint("classify", Wat.Pcs(session, "classify")[6]);
         (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
 
-        Should.Throw<NotSupportedException>(() => session.ForceReturn(0)).Message.ShouldContain("InstrumentationMode.Static");
-        Should.Throw<NotSupportedException>(() => session.SetLocal(0, 1));
+        Should.Throw<NotSupportedException>(() => session.ForceReturn(0)).Message.ShouldStartWith("making a function return early needs a session in InstrumentationMode.Static");
+        Should.Throw<NotSupportedException>(() => session.SetLocal(0, 1)).Message.ShouldStartWith("changing locals or stack values needs a session in InstrumentationMode.Static");
+        Should.Throw<NotSupportedException>(() => session.SetStackSlot(1, 1)).Message.ShouldContain("Debug sessions can trap, throw and change globals and memory");
+        (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(1010 + 21 + 15);
+    }
+
+    [Fact]
+    public void ForceTrap_in_a_debug_session_ends_the_run_at_the_stop_with_every_frames_values()
+    {
+        using var session = Wat.Session(Guest, new DebugSessionOptions { Entry = "run", Arguments = [10] });
+        int pc = Wat.Pcs(session, "classify")[4];
+        session.AddBreakpoint("classify", pc);                                 // local.get $y, replayed
+
+        var trap = session.Run(_ =>
+        {
+            session.ForceTrap();
+            return ResumeAction.Continue;
+        }).ShouldBeOfType<TrapStop>();
+
+        trap.Code.ShouldBe("unreachable");
+        trap.Location.ShouldBe(new Wasm.Model.CodeLocation(session.Module.Names.ResolveFunction("classify"), pc));
+        trap.Frames.Select(f => f.FunctionName).ShouldBe(["classify", "run"]);
+        trap.Frames[0].Locals[1].AsInt32().ShouldBe(20);
+        trap.Frames[1].Locals[0].AsInt32().ShouldBe(10);
     }
 }
