@@ -126,34 +126,40 @@ public sealed class TraceCommand : ICommand
         }
     }
 
-    private static void AddBreakpoint(DebugSession session, string location)
+    /// <summary>FUNC@PC or FILE:LINE, either after MODULE! for a linked module (as stops print them: mathlib!gcd).</summary>
+    private static void AddBreakpoint(DebugSession session, string text)
     {
+        int bang = text.IndexOf('!');
+        string? module = bang > 0 ? text[..bang] : null;
+        string location = text[(bang + 1)..];
         int at = location.LastIndexOf('@');
         int colon = location.LastIndexOf(':');
         if (at <= 0 && colon > 0 && int.TryParse(location[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int line))
         {
             try
             {
-                session.AddBreakpointAtLine(location[..colon], line);
+                if (module is null) session.AddBreakpointAtLine(location[..colon], line);
+                else session.AddBreakpointAtLine(module, location[..colon], line);
                 return;
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
-                throw new CommandException($"--break {location}: {e.Message}");
+                throw new CommandException($"--break {text}: {e.Message}");
             }
         }
-        if (at <= 0) throw new UsageException($"--break takes FUNC@PC or FILE:LINE, not '{location}'");
+        if (at <= 0) throw new UsageException($"--break takes FUNC@PC or FILE:LINE (MODULE!FUNC@PC or MODULE!FILE:LINE in a linked module), not '{text}'");
         string function = location[..at], pcText = location[(at + 1)..];
         bool hex = pcText.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
         if (!int.TryParse(hex ? pcText[2..] : pcText, hex ? NumberStyles.HexNumber : NumberStyles.None, CultureInfo.InvariantCulture, out int pc))
             throw new UsageException($"'{pcText}' is not a pc (use 0x2a or 42)");
         try
         {
-            session.AddBreakpoint(function, pc);
+            if (module is null) session.AddBreakpoint(function, pc);
+            else session.AddBreakpoint(module, function, pc);
         }
         catch (ArgumentException e)
         {
-            throw new CommandException($"--break {location}: {e.Message}");
+            throw new CommandException($"--break {text}: {e.Message}");
         }
     }
 
@@ -188,11 +194,15 @@ public sealed class TraceCommand : ICommand
         }
         else
         {
-            var backtrace = session.Backtrace;
+            var top = session.TopFrame;
+            // A stop in a linked module: its frames name their modules, so they are read in full.
+            var frames = top?.Module is null ? null : session.Frames;
+            var backtrace = frames?.Select(f => f.Location).ToList() ?? session.Backtrace;
             if (stop.Location is { } location)
             {
                 json.WriteNumber(Names.Func, location.Function);
                 json.WriteNumber(Names.Pc, location.Pc);
+                if (top?.Module is { } module && top.Location == location) json.WriteString(Names.Module, module);
             }
             switch (stop)
             {
@@ -233,18 +243,19 @@ public sealed class TraceCommand : ICommand
                     json.WriteNumber("deadline_ms", (long)interrupted.Deadline.TotalMilliseconds);
                     break;
             }
-            if (backtrace.Count > 0 && session.TopFrame is { Module: null } top)
+            if (backtrace.Count > 0 && top is { LocalsOrNull: not null })
             {
                 WriteValues(json, Names.Locals, top.LocalsOrNull);
                 WriteValues(json, Names.Stack, top.StackOrNull);
                 if (variables) WriteVariables(json, top.Variables);
             }
             json.WriteStartArray(Names.Frames);
-            foreach (var frame in backtrace)
+            for (int i = 0; i < backtrace.Count; i++)
             {
                 json.WriteStartObject();
-                json.WriteNumber(Names.Func, frame.Function);
-                json.WriteNumber(Names.Pc, frame.Pc);
+                json.WriteNumber(Names.Func, backtrace[i].Function);
+                json.WriteNumber(Names.Pc, backtrace[i].Pc);
+                if (frames?[i].Module is { } module) json.WriteString(Names.Module, module);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -280,6 +291,7 @@ public sealed class TraceCommand : ICommand
         public static readonly JsonEncodedText Return = JsonEncodedText.Encode("return");
         public static readonly JsonEncodedText Func = JsonEncodedText.Encode("func");
         public static readonly JsonEncodedText Pc = JsonEncodedText.Encode("pc");
+        public static readonly JsonEncodedText Module = JsonEncodedText.Encode("module");
         public static readonly JsonEncodedText Locals = JsonEncodedText.Encode("locals");
         public static readonly JsonEncodedText Stack = JsonEncodedText.Encode("stack");
         public static readonly JsonEncodedText Frames = JsonEncodedText.Encode("frames");

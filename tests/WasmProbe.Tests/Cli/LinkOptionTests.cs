@@ -32,6 +32,33 @@ public sealed class LinkOptionTests : IDisposable
     }
 
     [Fact]
+    public void A_line_breakpoint_in_the_linked_module_stops_there_with_its_variables_and_frames_naming_their_modules()
+    {
+        var (code, output, error) = Run("trace", Fractions, "--invoke", "add", "1", "2", "1", "3", "--link", MathLib, "--break", "mathlib.c:7", "--vars", "--max-stops", "1");
+        code.ShouldBe(0, error);
+        var stop = output.Split('\n')[0];
+        stop.ShouldStartWith("{\"event\":\"breakpoint\",\"func\":0,\"pc\":166,\"module\":\"mathlib\",\"locals\":[{\"type\":\"i32\",\"value\":2},{\"type\":\"i32\",\"value\":3}");
+        stop.ShouldContain("\"vars\":{\"rest\":2,\"a\":2,\"b\":3}");
+        stop.ShouldEndWith("\"frames\":[{\"func\":0,\"pc\":166,\"module\":\"mathlib\"},{\"func\":1,\"pc\":404,\"module\":\"mathlib\"},{\"func\":3,\"pc\":210}]}");
+    }
+
+    [Fact]
+    public void A_breakpoint_at_a_linked_function_and_pc_takes_the_module_before_a_bang()
+    {
+        var (code, output, error) = Run("trace", Fractions, "--invoke", "add", "1", "2", "1", "3", "--link", MathLib, "--break", "mathlib!gcd@0x59", "--max-stops", "1");
+        code.ShouldBe(0, error);
+        output.ShouldStartWith("{\"event\":\"breakpoint\",\"func\":0,\"pc\":89,\"module\":\"mathlib\"");
+
+        (code, _, error) = Run("trace", Fractions, "--invoke", "add", "1", "2", "1", "3", "--link", MathLib, "--break", "other!gcd@0x59");
+        code.ShouldBe(1);
+        error.ShouldStartWith("error: --break other!gcd@0x59: no module named 'other' is linked (linked: mathlib)");
+
+        (code, _, error) = Run("trace", Fractions, "--invoke", "add", "1", "2", "1", "3", "--link", MathLib, "--break", "mathlib!gcd@0x10");
+        code.ShouldBe(1);
+        error.ShouldStartWith("error: --break mathlib!gcd@0x10: in the linked module mathlib (mathlib.wasm): pc 0x10 is outside gcd");
+    }
+
+    [Fact]
     public void Coverage_reports_both_modules()
     {
         var (code, _, error) = Run("coverage", Fractions, "--invoke", "add", "1", "2", "1", "3", "--out", _out, "--link", MathLib);
