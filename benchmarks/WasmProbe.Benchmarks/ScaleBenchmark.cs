@@ -2,6 +2,7 @@ using System.Globalization;
 using WasmProbe.Benchmarks.Scale;
 using WasmProbe.Coverage;
 using WasmProbe.Instrumentation;
+using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Model;
 

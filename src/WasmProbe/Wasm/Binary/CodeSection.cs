@@ -1,8 +1,6 @@
-using WasmProbe.Wasm.Binary;
+namespace WasmProbe.Wasm.Binary;
 
-namespace WasmProbe.Benchmarks.Scale;
-
-public static class CodeSection
+internal static class CodeSection
 {
     /// <summary>The size in bytes of the code section's payload (0 if the module has none).</summary>
     public static int Size(byte[] wasm)
