@@ -1,12 +1,13 @@
 using System.Reflection;
 using System.Text;
+using System.Text.RegularExpressions;
 using WasmProbe.Cli.Commands;
 
 namespace WasmProbe.Cli;
 
 /// <summary>The <c>wasmprobe</c> entry point. <see cref="Run"/> is the whole program minus the console, so tests call it
 /// in-process.</summary>
-public static class Program
+public static partial class Program
 {
     public const int Success = 0;
     public const int Failure = 1;
@@ -76,7 +77,7 @@ public static class Program
         }
         catch (UsageException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine($"error: {ErrorText(e)}");
             stderr.WriteLine();
             if (command is null) WriteUsage(stderr);
             else WriteCommandUsage(stderr, command);
@@ -84,7 +85,7 @@ public static class Program
         }
         catch (Exception e) when (e is CommandException or Engine.InstrumentedModuleRejectedException or Engine.Linking.ModuleLinkException)
         {
-            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine($"error: {ErrorText(e)}");
             return Failure;
         }
         catch (Exception e)
@@ -100,6 +101,15 @@ public static class Program
             return Failure;
         }
     }
+
+    /// <summary>
+    /// A command wraps the message of an <see cref="ArgumentException"/> from the library, which ends with .NET's
+    /// "(Parameter 'name')": that names a C# parameter, nothing the user typed.
+    /// </summary>
+    private static string ErrorText(Exception e) => ParameterSuffix().Replace(e.Message, "");
+
+    [GeneratedRegex(@" \(Parameter '[^']*'\)")]
+    private static partial Regex ParameterSuffix();
 
     private static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 
