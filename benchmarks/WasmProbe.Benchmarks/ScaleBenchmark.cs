@@ -2,7 +2,6 @@ using System.Globalization;
 using WasmProbe.Benchmarks.Scale;
 using WasmProbe.Coverage;
 using WasmProbe.Instrumentation;
-using WasmProbe.Wasm.Binary;
 using WasmProbe.Wasm.Decoding;
 using WasmProbe.Wasm.Model;
 

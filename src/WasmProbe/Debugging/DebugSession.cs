@@ -221,7 +221,6 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
                 : [.. _breakpoints.Select(b => b.Location)],
             ReportThrows = _options.ExceptionStops != ExceptionStops.None,
             WatchWrites = _options.WatchWrites,
-            DebugCodeRatio = _options.DebugCodeRatio,
         };
         return _instrumented = _cache.Instrument(_wasm, CollectsCoverage, options, () => CoverageInstrumentation?.Module ?? Module);
     }

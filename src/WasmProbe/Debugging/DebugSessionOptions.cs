@@ -49,7 +49,4 @@ public sealed class DebugSessionOptions
 
     /// <summary>Where the decoded, instrumented and compiled module come from; null: <see cref="ModuleCache.Shared"/>.</summary>
     internal ModuleCache? Cache { get; init; }
-
-    /// <summary>See <see cref="InstrumentationOptions.DebugCodeRatio"/>.</summary>
-    internal double DebugCodeRatio { get; init; } = DebugCodeBudget.Ratio;
 }

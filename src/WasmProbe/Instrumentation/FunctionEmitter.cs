@@ -22,9 +22,6 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
     /// <summary>The top part of a shared shape from a slot on, shared too.</summary>
     public Dictionary<(ValType[] Shape, int From), ValType[]> Tops { get; } = [];
 
-    /// <summary>Debug builds' write-through helpers by the type and frame offset they store.</summary>
-    public Dictionary<(ValType Type, int Offset), int> WriteThroughHelpers { get; } = [];
-
     /// <summary>The block type <c>[t*] -> [t*]</c> of a shared shape.</summary>
     public Dictionary<ValType[], long> PassThroughBlockTypes { get; } = new(ReferenceEqualityComparer.Instance);
 }
@@ -62,8 +59,7 @@ internal readonly struct HelperKey(FunctionEmitter.HelperKind kind, int firstSlo
 /// <item>Code inside a block cannot touch operand-stack values below the block, so those are stored when the block is
 /// entered, and a stop stores only the values of its own block.</item>
 /// </list></summary>
-internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, FunctionAnalysis analysis, FrameLayout layout, ProbeSite?[] sites,
-    bool writeThroughByCall = false)
+internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, FunctionAnalysis analysis, FrameLayout layout, ProbeSite?[] sites)
 {
     private readonly Dictionary<(ValType, int), int> _temps = [];
     private int _frame = -1;
@@ -71,7 +67,6 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private int _flag = -1;
     private int _firstSite;
     private bool _ownsFrameTop;
-    private bool _writesThroughByCall;
     private WriteCheckEmitter? _writeCheck;
 
     private bool IsDebug => context.Mode == InstrumentationMode.Debug;
@@ -80,7 +75,6 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     {
         if (IsDebug) _firstSite = FirstSite();
         _ownsFrameTop = IsDebug && !CatchesExceptions();
-        _writesThroughByCall = writeThroughByCall && _ownsFrameTop;
         EmitPrologue();
         for (int i = 0; i < analysis.InstructionCount; i++)
         {
@@ -90,24 +84,6 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
                 else if (!site.IsReplayed) EmitProbe(site, i);
             }
             EmitInstruction(i);
-            TrackLoops(analysis.Code[i].Info.Control);
-        }
-    }
-
-    /// <summary>Open blocks, innermost last: whether each is a loop.</summary>
-    private readonly Stack<bool> _blocks = new();
-    private int _loopDepth;
-
-    private void TrackLoops(ControlKind control)
-    {
-        if (control is ControlKind.Block or ControlKind.Loop or ControlKind.If or ControlKind.TryTable or ControlKind.Try)
-        {
-            _blocks.Push(control == ControlKind.Loop);
-            if (control == ControlKind.Loop) _loopDepth++;
-        }
-        else if (control is ControlKind.End or ControlKind.Delegate && _blocks.Count > 0 && _blocks.Pop())
-        {
-            _loopDepth--;
         }
     }
 
@@ -163,16 +139,9 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             ? _writeCheck ??= new WriteCheckEmitter(watch, body, Temp)
             : null;
         writeCheck?.EmitBefore(analysis.Code[i], layout.Function, context.Shapes.Before(analysis, i)[^1]);
-        bool writesLocal = layout.WritesThrough && analysis.IsReachable(i) && info.Opcode is Opcode.LocalSet or Opcode.LocalTee;
-        if (writesLocal && info.Opcode == Opcode.LocalSet && WritesThroughByCall(analysis.Code[i].Index))
-        {
-            body.EmitAt(Opcode.LocalTee, analysis.Code[i].Offset, analysis.Code[i].Index);
-            body.Call(WriteThroughHelper(analysis.Code[i].Index));
-            return;
-        }
         body.CopyOriginal(i);
         writeCheck?.EmitAfter(analysis.Code[i], layout.Function);
-        if (writesLocal) EmitLocalWrite(analysis.Code[i].Index);
+        if (layout.WritesThrough && analysis.IsReachable(i) && info.Opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
         if (call && IsDebug && info.Control == ControlKind.Call)
         {
             if (_ownsFrameTop) OwnFrameTop();
@@ -492,41 +461,9 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     {
         var type = layout.LocalTypes[local];
         if (!FrameLayout.IsSpillable(type)) return;
-        if (WritesThroughByCall(local))
-        {
-            body.LocalGet(local);
-            body.Call(WriteThroughHelper(local));
-            return;
-        }
         body.LocalGet(_frame);
         body.LocalGet(local);
         StoreValue(type, layout.LocalOffsets[local]);
-    }
-
-    /// <summary>When the <see cref="DebugCodeBudget"/> asks for it, outside loops, a function that keeps the frame top
-    /// at its own frame writes a local through by calling a helper shared by every function (three bytes instead of
-    /// eight or nine); in loops the store stays inline, where a call per write costs most.</summary>
-    private bool WritesThroughByCall(int local) =>
-        _writesThroughByCall && _loopDepth == 0 && FrameLayout.SlotAccess(layout.LocalTypes[local]) is not null;
-
-    /// <summary><c>(value) -> ()</c>: stores the value at <paramref name="local"/>'s offset in the frame at the frame top.</summary>
-    private int WriteThroughHelper(int local)
-    {
-        var type = layout.LocalTypes[local];
-        int offset = layout.LocalOffsets[local];
-        if (context.WriteThroughHelpers.TryGetValue((type, offset), out int existing)) return existing;
-        var (_, store, align) = FrameLayout.SlotAccess(type)!.Value;
-        Instruction[] code =
-        [
-            new(Opcode.GlobalGet, -1, 0, context.FrameTop, 0, 0),
-            new(Opcode.LocalGet, -1, 0, 0, 0, 0),
-            new(store, -1, 0, offset, align, context.DebugMemory),
-            new(Opcode.End, -1, 0, 0, 0, 0),
-        ];
-        int helper = context.Builder.AddFunction(new FunctionType([type], []), [], new Expression(code, []),
-            $"wasmprobe.write_through_{context.WriteThroughHelpers.Count}");
-        context.WriteThroughHelpers[(type, offset)] = helper;
-        return helper;
     }
 
     private void EmitHeader()

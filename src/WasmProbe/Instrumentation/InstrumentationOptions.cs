@@ -28,12 +28,8 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
     /// <see cref="WriteWatch"/>); the host arms windows at run time.</summary>
     public bool WatchWrites { get; init; }
 
-    /// <summary>Debug mode: the code size, against the original's, past which functions write locals through by calls
-    /// (see <see cref="DebugCodeBudget"/>); tests set it to compare both ways of writing through.</summary>
-    internal double DebugCodeRatio { get; init; } = DebugCodeBudget.Ratio;
-
     public bool Equals(InstrumentationOptions? other) =>
-        other is not null && Mode == other.Mode && ReportThrows == other.ReportThrows && WatchWrites == other.WatchWrites && DebugCodeRatio == other.DebugCodeRatio
+        other is not null && Mode == other.Mode && ReportThrows == other.ReportThrows && WatchWrites == other.WatchWrites
         && (ReferenceEquals(Probes, other.Probes) || Probes.ToHashSet().SetEquals(other.Probes));
 
     public override bool Equals(object? obj) => Equals(obj as InstrumentationOptions);
@@ -43,13 +39,13 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
     internal string CanonicalText()
     {
         var probes = Probes.Distinct().OrderBy(p => p.Function).ThenBy(p => p.Pc).Select(p => $"{p.Function}@{p.Pc}");
-        return $"{Mode}\n{ReportThrows}\n{WatchWrites}\n{DebugCodeRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n{string.Join(",", probes)}";
+        return $"{Mode}\n{ReportThrows}\n{WatchWrites}\n{string.Join(",", probes)}";
     }
 
     public override int GetHashCode()
     {
         int probes = 0;
         foreach (var probe in Probes.Distinct()) probes ^= probe.GetHashCode();
-        return HashCode.Combine(Mode, ReportThrows, WatchWrites, DebugCodeRatio, probes);
+        return HashCode.Combine(Mode, ReportThrows, WatchWrites, probes);
     }
 }

@@ -74,7 +74,6 @@ public static class Instrumenter
         var layouts = new FrameLayout?[spaces.FunctionCount];
         var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, resume, options.Mode) { Shapes = shapes, Watch = watch, Throw = forcedThrow };
         var perInstruction = Array.Empty<ProbeSite?>();
-        var budget = new DebugCodeBudget(options.DebugCodeRatio);
         foreach (var (f, (first, count)) in sitesByFunction)
         {
             var analysis = Analysis(f);
@@ -92,9 +91,7 @@ public static class Instrumenter
             if (count > 0) maxSpill = Math.Max(maxSpill, Math.Max(debug ? 0 : analysis.Type.Results.Length, forcedThrow?.MaxPayload ?? 0));
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
-            bool writeThroughByCall = debug && budget.IsSpent;
-            int size = ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction, writeThroughByCall).Emit()));
-            budget.Add(analysis, size);
+            ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));
         }
 
         if (debug) builder.AddData(SiteBases(memory, debugMemory, sitesByFunction));

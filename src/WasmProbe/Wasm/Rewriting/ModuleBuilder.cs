@@ -119,9 +119,8 @@ public sealed class ModuleBuilder
     }
 
     /// <summary>Replaces the body of original function <paramref name="originalIndex"/> with what
-    /// <paramref name="rewrite"/> builds (it usually copies the original instructions and adds its own). Returns the
-    /// new body's encoded size when <see cref="EncodesRewrittenBodies"/>, else 0.</summary>
-    public int RewriteBody(int originalIndex, Action<BodyBuilder> rewrite)
+    /// <paramref name="rewrite"/> builds (it usually copies the original instructions and adds its own).</summary>
+    public void RewriteBody(int originalIndex, Action<BodyBuilder> rewrite)
     {
         _frozenImports = true;
         int defined = originalIndex - _sourceSpaces.ImportedFunctionCount;
@@ -130,8 +129,7 @@ public sealed class ModuleBuilder
         long localCount = _sourceSpaces.FunctionTypeOfFunction(originalIndex).Parameters.Length + body.LocalCount;
         var builder = new BodyBuilder(Remap, body, localCount, EncodesRewrittenBodies ? _buffer : null);
         rewrite(builder);
-        var rewritten = _rewrittenBodies[defined] = EncodesRewrittenBodies ? builder.BuildEncoded(_encoder) : builder.Build();
-        return rewritten.Encoded?.Bytes.Length ?? 0;
+        _rewrittenBodies[defined] = EncodesRewrittenBodies ? builder.BuildEncoded(_encoder) : builder.Build();
     }
 
     /// <summary>Keep each rewritten or renumbered body encoded (a few bytes per instruction) rather than decoded (32

@@ -1,6 +1,8 @@
-namespace WasmProbe.Wasm.Binary;
+using WasmProbe.Wasm.Binary;
 
-internal static class CodeSection
+namespace WasmProbe.Benchmarks.Scale;
+
+public static class CodeSection
 {
     /// <summary>The size in bytes of the code section's payload (0 if the module has none).</summary>
     public static int Size(byte[] wasm)
