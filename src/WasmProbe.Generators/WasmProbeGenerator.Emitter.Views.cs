@@ -64,7 +64,7 @@ public sealed partial class WasmProbeGenerator
         }
         EmitGlobalsAndMemory(w, spec);
         EmitTypedForceReturn(w, view);
-        if (!steps) EmitTypedForceThrows(w, spec);
+        EmitTypedForceThrows(w, spec);
         EmitSourceVariables(w, view);
         w.Line();
         w.Line($"/// <summary>The locals of {Identifiers.Xml(view.FunctionName)}, typed.</summary>");

@@ -76,6 +76,13 @@ public partial class ThrowIntercessionProbes
     [ExpectFinish(-8)]
     public void A_throw_forced_inside_a_try_table_is_caught_by_it(Parse_0x60 stop) => stop.ForceThrow_invalid(8);
 
+    [StepFrom("parse", 0x60, Steps = 1)]
+    [ExpectFinish(-9)]
+    public void A_throw_forced_while_stepping_is_caught_by_the_try_table(Parse_0x60_Steps stop)
+    {
+        if (stop.Step == 0) stop.ForceThrow_invalid(9);
+    }
+
     [OnReturn("check")]
     [ExpectTrap("uncaught_exception")]
     public void A_throw_that_nothing_catches_ends_the_run(Check_Return stop)

@@ -480,7 +480,8 @@ public partial class DiagnosticTests
     [Fact]
     public void A_typed_forced_throw_of_the_tag_s_payload_types_compiles()
     {
-        var result = Run([Probe("[BreakAt(\"parse\", 0x60)]", "public void M(Parse_0x60 stop) { stop.ForceThrow_invalid(3); stop.ForceThrow_fatal(4L); }", ThrowsModule)], [Throws]);
+        const string stepping = "[StepFrom(\"parse\", 0x60)] public void S(Parse_0x60_Steps stop) { stop.ForceThrow_invalid(3); stop.ForceThrow_fatal(4L); }";
+        var result = Run([Probe("[BreakAt(\"parse\", 0x60)]", "public void M(Parse_0x60 stop) { stop.ForceThrow_invalid(3); stop.ForceThrow_fatal(4L); }\n" + stepping, ThrowsModule)], [Throws]);
 
         result.GeneratorDiagnostics.ShouldBeEmpty();
         result.CompileDiagnostics.ShouldBeEmpty();

@@ -33,11 +33,28 @@ public abstract class StopView : IGuestState
     MemoryAccess IGuestState.Memory(int index) => Session.Memory(index);
 }
 
+/// <summary>A stop at an instruction of a frame (a breakpoint or a step), where the guest can be made to trap or throw.</summary>
+public abstract class FrameStopView : StopView
+{
+    private protected FrameStopView(DebugSession session) : base(session) { }
+
+    /// <summary>Makes the guest trap at this stop when it resumes, as a failing instruction here would.</summary>
+    public void ForceTrap() => Session.ForceTrap();
+
+    /// <summary>Makes the guest throw an exception of <paramref name="tag"/> (by name or <c>tagN</c>) with
+    /// <paramref name="payload"/> at this stop when it resumes, as a <c>throw</c> here would (a <c>try_table</c> here or
+    /// in a caller catches it), see <see cref="DebugSession.ForceThrow(string, object?[])"/>.</summary>
+    public void ForceThrow(string tag, params object?[] payload) => Session.ForceThrow(tag, payload);
+
+    /// <summary>As <see cref="ForceThrow(string, object?[])"/>, the tag by index.</summary>
+    public void ForceThrow(int tag, params object?[] payload) => Session.ForceThrow(tag, payload);
+}
+
 /// <summary>Base of the generated view of a <see cref="BreakAtAttribute"/> stop (<c>Class.Func_0xPC</c>), which adds
 /// typed <c>Locals</c>, <c>Stack</c> (<c>S0</c> = top), <c>Globals</c> and <c>Memory</c>. Setting a local or stack
 /// value, <see cref="ForceReturn"/>, <see cref="ForceTrap"/> and <see cref="ForceThrow(string, object?[])"/> change the
 /// run when the guest resumes.</summary>
-public abstract class BreakpointView : StopView
+public abstract class BreakpointView : FrameStopView
 {
     protected BreakpointView(DebugSession session, int function, int pc, int hit) : base(session) =>
         (Function, Pc, Hit) = (function, pc, hit);
@@ -55,17 +72,6 @@ public abstract class BreakpointView : StopView
     /// running the rest of it (a <c>malloc</c> that returns 0; at an [OnReturn] stop, other results), see
     /// <see cref="DebugSession.ForceReturn"/>.</summary>
     public void ForceReturn(params object?[] results) => Session.ForceReturn(results);
-
-    /// <summary>Makes the guest trap at this stop when it resumes, as a failing instruction here would.</summary>
-    public void ForceTrap() => Session.ForceTrap();
-
-    /// <summary>Makes the guest throw an exception of <paramref name="tag"/> (by name or <c>tagN</c>) with
-    /// <paramref name="payload"/> at this stop when it resumes, as a <c>throw</c> here would (a <c>try_table</c> here or
-    /// in a caller catches it), see <see cref="DebugSession.ForceThrow(string, object?[])"/>.</summary>
-    public void ForceThrow(string tag, params object?[] payload) => Session.ForceThrow(tag, payload);
-
-    /// <summary>As <see cref="ForceThrow(string, object?[])"/>, the tag by index.</summary>
-    public void ForceThrow(int tag, params object?[] payload) => Session.ForceThrow(tag, payload);
 
     public override string ToString() => $"{Session.Module.Names.FunctionOrIndex(Function)}+0x{Pc:x} hit {Hit}";
 }
@@ -133,7 +139,7 @@ public abstract class LineView : BreakpointView
 /// <summary>Base of the generated view of a <see cref="StepFromAttribute"/> stop (<c>Class.Func_0xPC_Step</c>). Its
 /// typed <c>Locals</c> are those of the start function and throw while a step is in another function; the operand
 /// stack is untyped (<see cref="Stack"/>) because its shape changes from step to step.</summary>
-public abstract class StepView : StopView
+public abstract class StepView : FrameStopView
 {
     protected StepView(DebugSession session, int startFunction, int step) : base(session)
     {
