@@ -59,13 +59,14 @@ internal readonly struct HelperKey(FunctionEmitter.HelperKind kind, int firstSlo
 /// <item>Code inside a block cannot touch operand-stack values below the block, so those are stored when the block is
 /// entered, and a stop stores only the values of its own block.</item>
 /// </list></summary>
-internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, FunctionAnalysis analysis, FrameLayout layout, ProbeSite?[] sites)
+/// <param name="firstSite">The id of the function's first site, which a debug build's code and frames number its sites
+/// from (see <see cref="DebugMemory.SiteBasesBase"/>).</param>
+internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, FunctionAnalysis analysis, FrameLayout layout, ProbeSite?[] sites, int firstSite)
 {
     private readonly Dictionary<(ValType, int), int> _temps = [];
     private int _frame = -1;
     private int _parent = -1;
     private int _flag = -1;
-    private int _firstSite;
     private bool _ownsFrameTop;
     private WriteCheckEmitter? _writeCheck;
 
@@ -73,7 +74,6 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
 
     public void Emit()
     {
-        if (IsDebug) _firstSite = FirstSite();
         _ownsFrameTop = IsDebug && !CatchesExceptions();
         EmitPrologue();
         for (int i = 0; i < analysis.InstructionCount; i++)
@@ -85,17 +85,6 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             }
             EmitInstruction(i);
         }
-    }
-
-    /// <summary>What a debug build's sites of this function are numbered from in its code and frames (see
-    /// <see cref="DebugMemory.SiteBasesBase"/>).</summary>
-    private int FirstSite()
-    {
-        for (int i = 0; i < analysis.InstructionCount; i++)
-        {
-            if (sites[i] is { } first) return first.Id;
-        }
-        return 0;
     }
 
     /// <summary>Whether an exception can land in this function, leaving the frame top at a frame it unwound.</summary>
@@ -167,7 +156,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.LocalGet(_flag);
         body.Emit(Opcode.If, PassThroughBlockType(accessible));
         if (!_ownsFrameTop) body.LocalGet(_frame);
-        body.I32Const(site.Id - _firstSite);
+        body.I32Const(site.Id - firstSite);
         body.Call(StackHelper(_ownsFrameTop ? HelperKind.ProbeAtFrameTop : HelperKind.Probe, accessible, analysis.StackHeight(index) - accessible.Length));
         body.Emit(Opcode.End);
     }
@@ -286,7 +275,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     private void EmitCallBookkeeping(ProbeSite site, int index)
     {
         body.LocalGet(_frame);
-        body.Emit(Opcode.I64Const, site.Id - _firstSite);
+        body.Emit(Opcode.I64Const, site.Id - firstSite);
         body.Memory(Opcode.I64Store, context.DebugMemory, FrameLayout.SiteOffset, 3);
         if (!_ownsFrameTop) OwnFrameTop();
         body.LocalGet(_frame);
@@ -501,7 +490,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         }
         EmitStackSpill(index);
         StoreConst32(FrameLayout.StackHeightOffset, FrameLayout.StoredHeight(site.StackTypes.Length));
-        StoreConst32(FrameLayout.SiteOffset, site.Id - _firstSite);
+        StoreConst32(FrameLayout.SiteOffset, site.Id - firstSite);
     }
 
     /// <summary>Pops this block's stack values into temporaries, stores them in their slots and pushes them back.</summary>

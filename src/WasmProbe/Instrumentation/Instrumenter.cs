@@ -91,7 +91,7 @@ public static class Instrumenter
             if (count > 0) maxSpill = Math.Max(maxSpill, Math.Max(debug ? 0 : analysis.Type.Results.Length, forcedThrow?.MaxPayload ?? 0));
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
-            ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction).Emit()));
+            ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction, first).Emit()));
         }
 
         if (debug) builder.AddData(SiteBases(memory, debugMemory, sitesByFunction));
