@@ -230,32 +230,41 @@ internal sealed partial class GuestRun : IDisposable
     public IGuestGlobal? Global(int index, GlobalType type) => Guest.Global(index, type) is { } global ? new ReplayGuardedGlobal(global, index, this) : null;
 
     /// <summary>At a replayed stop the engine is still at the start of the run: a write to memory or a global that an
-    /// earlier instruction of the run read would reach the guest before that read, so it is refused.</summary>
+    /// earlier instruction of the run read (or, for memory, stored to) would reach the guest before that instruction,
+    /// so it is refused.</summary>
     private void CheckWrite(string what, Func<RunReplayer, bool> conflicts)
     {
         if (_replayed is not { } replayed || _replayer is null || !conflicts(_replayer)) return;
         var start = _module.Sites[replayed.RunStart];
         throw new InvalidOperationException(
-            $"{what} is what the guest already read between pc 0x{start.Pc:x} and this stop at pc 0x{replayed.Pc:x}, a straight-line run the "
-            + $"debugger replays while the guest waits at its start; the write would reach the guest before those reads. Write at pc 0x{start.Pc:x} or after the run");
+            $"{what} is what the guest already read or stored between pc 0x{start.Pc:x} and this stop at pc 0x{replayed.Pc:x}, a straight-line run the "
+            + $"debugger replays while the guest waits at its start; the write would reach the guest before those instructions. Write at pc 0x{start.Pc:x} or after the run");
     }
 
     private sealed class ReplayGuardedMemory(IGuestMemory memory, int index, GuestRun run) : IGuestMemory
     {
         public bool Is64 => memory.Is64;
         public long Length => memory.Length;
-        public ReadOnlySpan<byte> Read(long address, int length) => memory.Read(address, length);
+        /// <summary>With the stores of the run replayed up to a replayed stop, which the guest has not made yet.</summary>
+        public ReadOnlySpan<byte> Read(long address, int length)
+        {
+            var bytes = memory.Read(address, length);
+            if (run._replayed is null || run._replayer is not { } replayer || !replayer.HasStored(index)) return bytes;
+            var shown = bytes.ToArray();
+            replayer.Overlay(index, (ulong)address, shown);
+            return shown;
+        }
 
         public void Write(long address, ReadOnlySpan<byte> bytes)
         {
             int length = bytes.Length;
-            run.CheckWrite($"memory {index} at 0x{address:x} ({length} bytes)", r => r.HasRead(index, (ulong)address, (ulong)length));
+            run.CheckWrite($"memory {index} at 0x{address:x} ({length} bytes)", r => r.HasAccessed(index, (ulong)address, (ulong)length));
             memory.Write(address, bytes);
         }
 
         public long Grow(long pages)
         {
-            run.CheckWrite($"the size of memory {index}", r => r.HasRead(index, 0, ulong.MaxValue / 2));
+            run.CheckWrite($"the size of memory {index}", r => r.HasAccessed(index, 0, ulong.MaxValue / 2));
             return memory.Grow(pages);
         }
     }

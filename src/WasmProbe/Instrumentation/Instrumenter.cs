@@ -29,6 +29,7 @@ public static class Instrumenter
         var sites = new SiteList(debug ? module.Bodies.Sum(b => b.Code.Count) : 16);
         Func<int, ValType> globalType = g => spaces.Globals[g].Type;
         Func<int, bool> memoryExists = m => (uint)m < (uint)spaces.Memories.Length;
+        Func<int, bool> storesReplayable = m => !options.WatchWrites && memoryExists(m);
         var sitesByFunction = new Dictionary<int, (int First, int Count)>();
         foreach (int f in framed.OrderBy(f => f))
         {
@@ -42,7 +43,7 @@ public static class Instrumenter
                 ProbeSite? previous = sites.Count > first && sites.Last.InstructionIndex == i - 1 ? sites.Last : null;
                 bool replayed = previousReplayable && analysis.IsReachable(i) && previous is not null;
                 previousReplayable = debug && analysis.IsReachable(i) && analysis.Code[i].Offset >= 0
-                    && Replay.Replayable.Is(analysis.Code[i], localTypes, globalType, memoryExists);
+                    && Replay.Replayable.Is(analysis.Code[i], localTypes, globalType, memoryExists, storesReplayable);
                 var ins = analysis.Code[i];
                 if (!analysis.IsReachable(i) || ins.Offset < 0) continue;
                 var kinds = SiteKinds.None;

@@ -1,14 +1,17 @@
 namespace WasmProbe.Replay;
 
-/// <summary>The instructions the host can replay from a frame's state: no calls, no effect outside the frame (loads
-/// read memory, nothing writes it), numeric values only, and control only where the next instruction is reached from
-/// this one alone: <c>block</c>, and <c>if</c> and <c>br_if</c>, whose replay ends the run when they branch. A debug
-/// build probes only at the instructions that follow one of the others; the stops in between are answered by
-/// <see cref="RunReplayer"/>. Float operations whose NaN results engines may differ in (min, max) are left to the
-/// engine.</summary>
+/// <summary>The instructions the host can replay from a frame's state: no calls, no effect outside the frame and
+/// linear memory (loads read it; plain stores are kept by the replay until the guest makes them itself), numeric
+/// values only, and control only where the next instruction is reached from this one alone: <c>block</c>, and
+/// <c>if</c> and <c>br_if</c>, whose replay ends the run when they branch. A debug build probes only at the
+/// instructions that follow one of the others; the stops in between are answered by <see cref="RunReplayer"/>. Float
+/// operations whose NaN results engines may differ in (min, max) are left to the engine.</summary>
 public static class Replayable
 {
-    public static bool Is(in Instruction ins, IReadOnlyList<ValType> localTypes, Func<int, ValType> globalType, Func<int, bool> memoryReadable)
+    /// <param name="memoryWritable">Whether stores to a memory may be replayed: not where a write watchpoint must
+    /// stop at them (the stop after a watched store is then a probe of its own).</param>
+    public static bool Is(in Instruction ins, IReadOnlyList<ValType> localTypes, Func<int, ValType> globalType, Func<int, bool> memoryReadable,
+        Func<int, bool> memoryWritable)
     {
         var opcode = ins.Opcode;
         switch (opcode)
@@ -25,6 +28,7 @@ public static class Replayable
                 return false;
         }
         if (opcode >= Opcode.I32Load && opcode <= Opcode.I64Load32U) return memoryReadable(ins.MemArg.MemoryIndex);
+        if (opcode >= Opcode.I32Store && opcode <= Opcode.I64Store32) return memoryWritable(ins.MemArg.MemoryIndex);
         return (opcode >= Opcode.I32Eqz && opcode <= Opcode.F64ReinterpretI64)
             || (opcode >= Opcode.I32Extend8S && opcode <= Opcode.I64Extend32S)
             || (opcode >= Opcode.I32TruncSatF32S && opcode <= Opcode.I64TruncSatF64U)

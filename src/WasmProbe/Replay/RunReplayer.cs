@@ -7,8 +7,9 @@ namespace WasmProbe.Replay;
 
 /// <summary>Replays <see cref="Replayable"/> instructions on a copy of a frame's locals and operand stack, reading
 /// the guest's memories and globals as they are, so the host can show the state before every instruction of a
-/// straight-line run while the guest waits at the run's start. An instruction that would trap is not replayed: the
-/// guest itself traps there once it runs.</summary>
+/// straight-line run while the guest waits at the run's start. Stores are kept here, not written to the guest (it
+/// stores them itself when it runs): later loads of the run and the memory a stop shows see them through
+/// <see cref="Overlay"/>. An instruction that would trap is not replayed: the guest itself traps there once it runs.</summary>
 public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<int, IGuestMemory?> memory, Func<int, WasmValue> global)
 {
     public WasmValue[] Locals { get; } = locals;
@@ -19,8 +20,30 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
     private readonly List<(int Memory, ulong Start, ulong End)> _memoryReads = [];
     private readonly HashSet<int> _globalReads = [];
 
-    public bool HasRead(int memoryIndex, ulong start, ulong length) =>
-        _memoryReads.Any(r => r.Memory == memoryIndex && r.Start < start + length && start < r.End);
+    /// <summary>The run's stores so far, in order (a later one wins where they overlap).</summary>
+    private readonly List<(int Memory, ulong Start, byte[] Bytes)> _stores = [];
+
+    /// <summary>Whether the replayed instructions read or stored any byte of the range: a write there at a replayed
+    /// stop would reach the guest before them.</summary>
+    public bool HasAccessed(int memoryIndex, ulong start, ulong length) =>
+        _memoryReads.Any(r => r.Memory == memoryIndex && r.Start < start + length && start < r.End)
+        || _stores.Any(w => w.Memory == memoryIndex && w.Start < start + length && start < w.Start + (ulong)w.Bytes.Length);
+
+    /// <summary>Whether the replayed instructions stored anything in the memory.</summary>
+    public bool HasStored(int memoryIndex) => _stores.Any(w => w.Memory == memoryIndex);
+
+    /// <summary>Puts the run's stores over <paramref name="bytes"/>, the guest's memory from <paramref name="start"/> on.</summary>
+    public void Overlay(int memoryIndex, ulong start, Span<byte> bytes)
+    {
+        ulong end = start + (ulong)bytes.Length;
+        foreach (var (memory, at, stored) in _stores)
+        {
+            ulong storedEnd = at + (ulong)stored.Length;
+            if (memory != memoryIndex || storedEnd <= start || end <= at) continue;
+            ulong from = Math.Max(start, at), to = Math.Min(end, storedEnd);
+            stored.AsSpan((int)(from - at), (int)(to - from)).CopyTo(bytes[(int)(from - start)..]);
+        }
+    }
 
     public bool HasReadGlobal(int index) => _globalReads.Contains(index);
 
@@ -53,16 +76,46 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
             case Opcode.F64Const: Push(WasmValue.F64Bits(ins.F64Bits)); return true;
         }
         if (opcode >= Opcode.I32Load && opcode <= Opcode.I64Load32U) return Load(ins);
+        if (opcode >= Opcode.I32Store && opcode <= Opcode.I64Store32) return Store(ins);
         return Numeric(opcode);
+    }
+
+    /// <summary>The effective range of a memory access whose address is on top of the stack (popped), or null (address
+    /// pushed back) when the access would trap.</summary>
+    private (IGuestMemory Memory, ulong Start)? Address(in Instruction ins, int size)
+    {
+        var memarg = ins.MemArg;
+        var target = memory(memarg.MemoryIndex);
+        if (target is null) return null;
+        var address = Pop();
+        ulong start = (target.Is64 ? address.Bits : (uint)address.AsInt32()) + memarg.Offset;
+        if (start < memarg.Offset || start + (ulong)size > (ulong)target.Length)
+        {
+            Push(address);
+            return null;
+        }
+        return (target, start);
+    }
+
+    private bool Store(in Instruction ins)
+    {
+        int size = ins.Info.StoreSize;
+        var value = Pop();
+        if (Address(ins, size) is not var (_, start))
+        {
+            Push(value);
+            return false;
+        }
+        var bytes = new byte[size];
+        Span<byte> all = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(all, value.Bits);
+        all[..size].CopyTo(bytes);
+        _stores.Add((ins.MemArg.MemoryIndex, start, bytes));
+        return true;
     }
 
     private bool Load(in Instruction ins)
     {
-        var memarg = ins.MemArg;
-        var target = memory(memarg.MemoryIndex);
-        if (target is null) return false;
-        var address = Pop();
-        ulong start = (target.Is64 ? address.Bits : (uint)address.AsInt32()) + memarg.Offset;
         int size = ins.Opcode switch
         {
             Opcode.I32Load or Opcode.F32Load or Opcode.I64Load32S or Opcode.I64Load32U => 4,
@@ -70,13 +123,12 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
             Opcode.I32Load8S or Opcode.I32Load8U or Opcode.I64Load8S or Opcode.I64Load8U => 1,
             _ => 2,
         };
-        if (start < memarg.Offset || start + (ulong)size > (ulong)target.Length)
-        {
-            Push(address);
-            return false;
-        }
-        _memoryReads.Add((memarg.MemoryIndex, start, start + (ulong)size));
-        var bytes = target.Read((long)start, size);
+        if (Address(ins, size) is not var (target, start)) return false;
+        int memoryIndex = ins.MemArg.MemoryIndex;
+        _memoryReads.Add((memoryIndex, start, start + (ulong)size));
+        Span<byte> bytes = stackalloc byte[size];
+        target.Read((long)start, size).CopyTo(bytes);
+        Overlay(memoryIndex, start, bytes);
         Push(ins.Opcode switch
         {
             Opcode.I32Load => WasmValue.I32(BinaryPrimitives.ReadInt32LittleEndian(bytes)),

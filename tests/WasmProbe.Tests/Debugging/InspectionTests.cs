@@ -73,11 +73,39 @@ public class InspectionTests
         (await session.StepIntoAsync()).ShouldBeOfType<StepStop>();    // at the first i32.add, inside the run that read $counter
 
         Should.Throw<InvalidOperationException>(() => session.Global("counter").Value = WasmValue.I32(1000))
-            .Message.ShouldContain("is what the guest already read between pc");
+            .Message.ShouldContain("is what the guest already read or stored between pc");
         session.Memory().WriteInt32(16, 5);                           // not read yet: the guest sees it
 
         var stop = (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>();
         stop.Results[0].AsInt32().ShouldBe(42 + 5);
+    }
+
+    [Fact]
+    public async Task A_replayed_stop_shows_the_runs_stores_before_the_guest_makes_them_and_refuses_writes_over_them()
+    {
+        await using var session = Wat.Session("""
+            (module
+              (memory 1)
+              (func (export "run") (result i32)
+                i32.const 32  i32.const 7  i32.store
+                i32.const 32  i32.load
+                i32.const 40  i32.const 1  i32.store8
+                nop
+                i32.const 40  i32.load8_u
+                i32.add))
+            """, new DebugSessionOptions { Entry = "run" });
+        for (int i = 0; i < 9; i++) (await session.StepIntoAsync()).ShouldBeOfType<StepStop>();    // at the nop
+
+        session.Instrumentation.SiteAt(session.Frames[0].Location)!.Value.IsReplayed.ShouldBeTrue();
+        session.Frames[0].Stack.ShouldBe([WasmValue.I32(7)]);
+        session.Memory().ReadInt32(32).ShouldBe(7);
+        session.Memory().ReadByte(40).ShouldBe((byte)1);
+        Should.Throw<InvalidOperationException>(() => session.Memory().WriteByte(40, 5))
+            .Message.ShouldContain("is what the guest already read or stored between pc");
+        session.Memory().WriteInt32(44, 5);                           // neither read nor stored by the run
+
+        (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(8);
+        session.Memory().ReadInt32(44).ShouldBe(5);
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public class CorpusExecutionTests
 
     /// <summary>Stops inside a straight-line run are replayed by the host, not probed. At the first hit of each replayed
     /// stop met while single-stepping, a static build with a breakpoint there (its probe stores what the engine really
-    /// has) must show the same locals and operand stack.</summary>
+    /// has) must show the same locals, operand stack and memories (the run's stores are replayed, not made yet).</summary>
     [Theory]
     [MemberData(nameof(Runnable))]
     public void Replayed_stops_show_what_the_engine_has_there(string name)
@@ -91,7 +91,7 @@ public class CorpusExecutionTests
     }
 
     [Fact]
-    public void Replay_is_checked_on_loads_globals_conversions_and_floats()
+    public void Replay_is_checked_on_loads_stores_globals_conversions_and_floats()
     {
         var bytes = Wat.ToBinary("""
             (module
@@ -101,6 +101,10 @@ public class CorpusExecutionTests
               (func (export "run") (result i32) (local $i i32) (local $x i64) (local $f f64)
                 loop $again
                   local.get $i  i32.const 8  i32.add  i64.load8_s  global.get $g  i64.mul  i64.const 3  i64.rotl  local.set $x
+                  local.get $i  i32.const 64  i32.add  local.get $x  i64.store16 offset=1
+                  local.get $i  i32.const 66  i32.add  local.get $x  i64.store
+                  local.get $i  i32.const 65  i32.add  i32.load  i32.const 96  i32.load8_u  i32.add  i32.const 96  i32.store8
+                  i32.const 100  local.get $x  i64.const 5  i64.shr_u  i32.wrap_i64  i32.store16
                   local.get $x  f64.convert_i64_s  f64.const 0.5  f64.mul  f64.abs  f64.sqrt  f64.nearest  local.tee $f
                   i64.trunc_sat_f64_u  i32.wrap_i64  i32.popcnt  local.get $i  i32.const 16  i32.shl  i32.xor  drop
                   local.get $i  i32.const 1  i32.add  local.tee $i  i32.const 10  i32.lt_u  br_if $again
@@ -116,14 +120,15 @@ public class CorpusExecutionTests
     {
         const int MaxCompared = 64;
         var host = new GuestOptions { ConfigureLinker = imports, Deadline = LongDeadline };
-        var replayed = new Dictionary<CodeLocation, StackFrame>();
+        int memories = ModuleDecoder.Decode(bytes).IndexSpaces.Memories.Length;
+        var replayed = new Dictionary<CodeLocation, (StackFrame Frame, string Memories)>();
         using (var session = DebugSession.Create(bytes, new DebugSessionOptions { Entry = export, ExceptionStops = ExceptionStops.None, Host = host }))
         {
             int steps = 0;
             session.Run(stop =>
             {
                 if (stop.Location is { } at && replayed.Count < MaxCompared && !replayed.ContainsKey(at) && session.Instrumentation.SiteAt(at) is { IsReplayed: true })
-                    replayed[at] = session.Frames[0];
+                    replayed[at] = (session.Frames[0], MemoryHashes(session, memories));
                 return ++steps < StepBudget ? ResumeAction.StepInto : ResumeAction.RunToCompletion;
             }, ResumeAction.StepInto);
         }
@@ -138,14 +143,20 @@ public class CorpusExecutionTests
             if (compared.Add(at))
             {
                 var real = reference.Frames[0];
-                replayed[at].Locals.ShouldBe(real.Locals, $"{export}: locals at {real}");
-                replayed[at].Stack.ShouldBe(real.Stack, $"{export}: stack at {real}");
+                replayed[at].Frame.Locals.ShouldBe(real.Locals, $"{export}: locals at {real}");
+                replayed[at].Frame.Stack.ShouldBe(real.Stack, $"{export}: stack at {real}");
+                replayed[at].Memories.ShouldBe(MemoryHashes(reference, memories), $"{export}: memories at {real}");
             }
             return ResumeAction.Continue;
         });
         compared.Count.ShouldBe(replayed.Count, $"{export}: every replayed location is reached by the static build");
         return compared.Count;
     }
+
+    private static string MemoryHashes(DebugSession session, int memories) =>
+        string.Join(" ", Enumerable.Range(0, memories).Select(m => session.Memory(m) is var memory && memory.Size <= 1 << 24
+            ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(memory.Read(0, (int)memory.Size)))
+            : "large"));
 
     private static string RunPlain(byte[] bytes, string export, TimeSpan deadline)
     {
