@@ -82,6 +82,34 @@ public partial class NullBranchExitProbes
     public void A_result_set_at_a_null_branch_out_is_what_the_caller_sees(Unbox_Return stop) => stop.Results.R0 = 100;
 }
 
+// Exits through br_on_cast and br_on_cast_fail to the function's own label, taken or not by the reference's run-time
+// type: kind(4) leaves through the br_on_cast with an i31ref, kind(0) through the br_on_cast_fail with null, kind(5)
+// passes both (its reference is a $cell) and falls off its end. kinds() = 1 + 10 * 2 + 100 * 3.
+[WasmModule("guests/exits.wasm", Entry = "kinds")]
+public partial class CastBranchExitProbes
+{
+    private static readonly (int X, int Result, bool Null, ExitKind Exit)[] Kinds =
+        [(4, 1, false, ExitKind.BranchOnCast), (0, 2, true, ExitKind.BranchOnCastFail), (5, 3, false, ExitKind.End)];
+
+    [OnReturn("kind")]
+    [ExpectFinish(321)]
+    public void A_cast_branch_out_stops_only_when_the_cast_decides_to_leave(Kind_Return stop)
+    {
+        var (x, result, isNull, exit) = Kinds[stop.Hit - 1];
+        stop.Args.x.ShouldBe(x);
+        stop.Return.Exit.Kind.ShouldBe(exit);
+        stop.Results.R0.ShouldBe(result);
+        stop.Results.R1.IsNull.ShouldBe(isNull);
+        stop.Frames[1].FunctionName.ShouldBe("kind_of");
+    }
+
+    [OnReturn("kind", Hit = 2)]
+    [ExpectArg("x", 0)]
+    [ExpectResult(0, 2)]
+    [ExpectFinish(301 + 10 * 7)]
+    public void A_result_set_at_a_failed_cast_branch_out_is_what_the_caller_sees(Kind_Return stop) => stop.Results.R0 = 7;
+}
+
 // fib.wasm: add's results against its arguments, and the entry's own return.
 [WasmModule("guests/fib.wasm", Entry = "fib", Args = new object[] { 10 })]
 public partial class FibReturnProbes

@@ -281,6 +281,11 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     /// engine backtrace shows at most 20 frames).</summary>
     internal int? StopDepth => PausedAtInstruction().StopDepth();
 
+    /// <summary>At a static stop before a <c>br_on_cast</c> exit (<see cref="ReturnStops"/>): whether the top reference matches its target type.</summary>
+    internal bool TopCastMatches => PausedAtInstruction().TopCastMatches();
+
+    internal InstrumentationMode Mode => _options.Mode;
+
     /// <summary>The innermost frame of the current stop with its values (as <c>Frames[0]</c>, without the callers).</summary>
     public StackFrame? TopFrame =>
         FinalFrames is null && Paused() is { CurrentFrame: >= 0 } run ? Attached(run.TopFrame()) : Frames.FirstOrDefault();

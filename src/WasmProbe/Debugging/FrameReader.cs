@@ -93,6 +93,11 @@ internal sealed class FrameReader(InstrumentedModule module, IGuestMemory memory
 
     public WasmValue ReadStackSlot(int frame, FrameLayout layout, ValType type, int slot) => ReadValue(type, frame + FrameLayout.StackSlotOffset(slot));
 
+    /// <summary>At a static stop before a <c>br_on_cast</c> exit: whether the reference in <paramref name="slot"/>
+    /// matches the cast's target type (<see cref="FrameLayout.CastMatchOffset"/>).</summary>
+    public bool ReadCastMatch(int frame, int slot) =>
+        BinaryPrimitives.ReadInt32LittleEndian(memory.Read(frame + FrameLayout.StackSlotOffset(slot) + FrameLayout.CastMatchOffset, 4)) != 0;
+
     private WasmValue ReadValue(ValType type, long address) => Decode(type, memory.Read(address, SlotBytes(type)));
 
     /// <summary>Static builds take changed values back from the frame when the guest resumes (<see cref="ResumeCode"/>).</summary>

@@ -87,6 +87,16 @@ internal sealed partial class GuestRun
             + $"without those changes. Throw at pc 0x{start:x}, or use a session in InstrumentationMode.Static");
     }
 
+    /// <summary>At a static stop before a <c>br_on_cast</c>/<c>br_on_cast_fail</c> to the function's own label: whether
+    /// the top reference matches the cast's target type, which the stop's frame writer tested.</summary>
+    public bool TopCastMatches()
+    {
+        if (_module.Mode != InstrumentationMode.Static || _linkedStop is not null || _replayed is not null)
+            throw new NotSupportedException("only a static build's stop tests a reference against a cast's target type");
+        var record = Frames!.Read(CurrentFrame);
+        return Frames.ReadCastMatch(CurrentFrame, _module.Sites[record.Site].StackTypes.Length - 1);
+    }
+
     /// <summary>Makes the run end with an unreachable trap at the stop when the guest resumes.</summary>
     public void ForceTrap()
     {

@@ -1,4 +1,5 @@
 using WasmProbe.Inspection;
+using WasmProbe.Instrumentation;
 using WasmProbe.Probes;
 using WasmProbe.Wasm.Resolution;
 
@@ -24,6 +25,11 @@ public sealed class ReturnStops
         Function = function;
         var analysis = session.Analysis(function);
         _exits = FunctionExits.Of(analysis).ToDictionary(e => e.Pc);
+        if (session.Mode == InstrumentationMode.Debug && _exits.Values.FirstOrDefault(FunctionExits.IsCast) is { } cast)
+            throw new NotSupportedException(
+                $"{session.Module.Names.FunctionOrIndex(function)} can return through the {(cast.Kind == ExitKind.BranchOnCast ? "br_on_cast" : "br_on_cast_fail")} at pc 0x{cast.Pc:x}, "
+                + "which leaves depending on the reference's run-time type: only a static build's stop tests it. Watch its returns in a session in InstrumentationMode.Static "
+                + "([OnReturn] tests and wasmprobe trace without --step use one)");
         _parameters = analysis.Locals.ParameterCount;
         _results = session.Module.IndexSpaces.FunctionTypeOfFunction(function).Results.Length;
         _entryPc = PcResolver.Entry(analysis);
@@ -52,7 +58,7 @@ public sealed class ReturnStops
             _calls.Push((depth, [.. frame.Locals.Take(_parameters)]));
         }
         var stack = frame.Stack;
-        if (!_exits.TryGetValue(pc, out var exit) || !Leaves(exit, stack)) return null;
+        if (!_exits.TryGetValue(pc, out var exit) || !Leaves(exit, stack, _session)) return null;
         DropDeeperThan(depth);
         var returned = exit.Kind == ExitKind.TailCall ? [] : stack.Skip(stack.Count - exit.ValuesAboveResults - _results).Take(_results).ToArray();
         return new FunctionReturn(exit, _calls.TryPop(out var call) ? call.Args : [], returned);
@@ -65,8 +71,10 @@ public sealed class ReturnStops
         while (_calls.TryPeek(out var call) && (call.Depth is not { } d || d > known)) _calls.Pop();
     }
 
-    private static bool Leaves(FunctionExit exit, IReadOnlyList<WasmValue> stack) => exit.Kind switch
+    private static bool Leaves(FunctionExit exit, IReadOnlyList<WasmValue> stack, DebugSession session) => exit.Kind switch
     {
+        ExitKind.BranchOnCast => session.TopCastMatches,
+        ExitKind.BranchOnCastFail => !session.TopCastMatches,
         ExitKind.BranchIf => stack[^1].AsInt32() != 0,
         ExitKind.BranchOnNull => stack[^1].IsNull,
         ExitKind.BranchOnNonNull => !stack[^1].IsNull,

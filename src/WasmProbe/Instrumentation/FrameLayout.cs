@@ -14,6 +14,11 @@ public sealed class FrameLayout
     public const int HeaderSize = 16;
     public const int StackSlotSize = 16;
 
+    /// <summary>In a reference's stack slot (which holds whether it is non-null, as an i32), at a static stop before a
+    /// <c>br_on_cast</c> or <c>br_on_cast_fail</c> to the function's own label: an i32, 1 when the reference matches
+    /// the cast's target type (so whether the function returns there is known, see <see cref="Wasm.Resolution.ExitKind.BranchOnCast"/>).</summary>
+    public const int CastMatchOffset = 4;
+
     /// <summary>Static builds: beyond this many locals, passing them all to the frame writer at every stop costs too
     /// much code, so such functions store each local when it is written instead.</summary>
     public const int MaxLocalsStoredAtStops = 64;

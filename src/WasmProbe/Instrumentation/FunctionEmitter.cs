@@ -395,6 +395,15 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         Emit(Opcode.I32Store, FrameLayout.FunctionOffset, 2, context.DebugMemory);
         for (int i = 0; i < locals.Length; i++) Store(layout.LocalTypes[locals[i]], layout.LocalOffsets[locals[i]], 2 + i);
         for (int k = 0; k < stack.Length; k++) Store(stack[k], FrameLayout.StackSlotOffset(firstSlot + k), 2 + locals.Length + k);
+        if (IsCastExit(site.InstructionIndex))
+        {
+            // Whether the function returns here depends on the reference's run-time type, which its slot does not keep.
+            var cast = analysis.Code[site.InstructionIndex].CastTarget;
+            Emit(Opcode.LocalGet, 0);
+            Emit(Opcode.LocalGet, 2 + locals.Length + stack.Length - 1);
+            Emit(cast.Nullable ? Opcode.RefTestNull : Opcode.RefTest, cast.Heap.Code);
+            Emit(Opcode.I32Store, FrameLayout.StackSlotOffset(firstSlot + stack.Length - 1) + FrameLayout.CastMatchOffset, 2, context.DebugMemory);
+        }
         Emit(Opcode.LocalGet, 0);
         Emit(Opcode.I32Const, FrameLayout.StoredHeight(site.StackTypes.Length));
         Emit(Opcode.I32Store, FrameLayout.StackHeightOffset, 2, context.DebugMemory);
@@ -408,6 +417,16 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         Emit(Opcode.Call, context.StopFunction);
         Emit(Opcode.End);
         return context.Builder.AddFunction(new FunctionType(parameters, []), [], new Expression([.. code], []), $"wasmprobe.frame_writer_{site.Id}");
+    }
+
+    /// <summary>The pcs of the function's <c>br_on_cast</c>/<c>br_on_cast_fail</c> exits, found when a stop is at one.</summary>
+    private HashSet<int>? _castExits;
+
+    private bool IsCastExit(int index)
+    {
+        if (analysis.Code[index].Opcode is not (Opcode.BrOnCast or Opcode.BrOnCastFail)) return false;
+        _castExits ??= [.. Wasm.Resolution.FunctionExits.Of(analysis).Where(Wasm.Resolution.FunctionExits.IsCast).Select(e => e.Pc)];
+        return _castExits.Contains(analysis.Code[index].Offset);
     }
 
     /// <summary>A tail call replaces this frame: the callee's frame takes its place, with this frame's parent.</summary>

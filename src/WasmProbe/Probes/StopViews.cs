@@ -91,12 +91,15 @@ public abstract class ReturnView : BreakpointView
     public WasmValue Result(int index) => _changedResults?[index] ?? KnownResults()[index];
 
     /// <summary>Makes the caller see <paramref name="value"/> as result <paramref name="index"/> (the generated
-    /// <c>Results</c> setters call this); the other results stay as they are.</summary>
+    /// <c>Results</c> setters call this); the other results stay as they are. The exit is taken, so the result's
+    /// stack value is changed (which also works beside results of reference type, which cannot be made up).</summary>
     protected void SetResult(int index, object? value)
     {
         var results = _changedResults ?? [.. KnownResults()];
-        results[index] = WasmValue.From(value, results[index].Type);
-        Session.ForceReturn([.. results.Cast<object?>()]);
+        var changed = WasmValue.From(value, results[index].Type);
+        int first = Session.TopFrame!.Stack.Count - Return.Exit.ValuesAboveResults - results.Length;
+        Session.SetStackSlot(first + index, changed);
+        results[index] = changed;
         _changedResults = results;
     }
 

@@ -3,7 +3,11 @@
 ;; halve(n) halves its parameter in place while it is even, so at its return n is no longer the argument.
 ;; box(x) is null for 0, else x as an i31ref. unbox(x) returns -1 through a br_on_null to its own label (x = 0), else -x
 ;; by falling off its end; first(a, b) returns box(a) through a br_on_non_null to its own label (a != 0), else box(b).
+;; make(x) is null for 0, an i31ref for even x, else a $cell struct. kind(x) returns (1, an i31ref) through a br_on_cast
+;; to its own label for even x != 0, (2, null) through a br_on_cast_fail to its own label for 0, and (3, the $cell) by
+;; falling off its end for odd x. kinds() = kind(4) + 10 kind(0) + 100 kind(5) (their i32 results) = 321.
 (module
+  (type $cell (struct (field i32)))
   (func $classify (export "classify") (param $x i32) (result i32)
     i32.const 1
     local.get $x
@@ -70,4 +74,43 @@
   (func $unboxes (export "unboxes") (result i32)
     (i32.add
       (i32.add (call $unbox (i32.const 0)) (call $unbox (i32.const 5)))
-      (i32.add (i31.get_s (call $first (i32.const 0) (i32.const 7))) (i31.get_s (call $first (i32.const 3) (i32.const 7)))))))
+      (i32.add (i31.get_s (call $first (i32.const 0) (i32.const 7))) (i31.get_s (call $first (i32.const 3) (i32.const 7))))))
+  (func $make (param $x i32) (result eqref)
+    local.get $x
+    i32.eqz
+    if (result eqref)
+      ref.null eq
+    else
+      local.get $x
+      i32.const 1
+      i32.and
+      if (result eqref)
+        local.get $x
+        struct.new $cell
+      else
+        local.get $x
+        ref.i31
+      end
+    end)
+  (func $kind (param $x i32) (result i32 eqref) (local $r eqref)
+    i32.const 1
+    local.get $x
+    call $make
+    br_on_cast 0 eqref (ref i31)
+    local.set $r
+    drop
+    i32.const 2
+    local.get $r
+    br_on_cast_fail 0 eqref (ref $cell)
+    drop
+    drop
+    i32.const 3
+    local.get $r)
+  (func $kind_of (param $x i32) (result i32)
+    local.get $x
+    call $kind
+    drop)
+  (func $kinds (export "kinds") (result i32)
+    (i32.add
+      (i32.add (call $kind_of (i32.const 4)) (i32.mul (call $kind_of (i32.const 0)) (i32.const 10)))
+      (i32.mul (call $kind_of (i32.const 5)) (i32.const 100)))))

@@ -49,4 +49,15 @@ public class ReturnStopsTests
 
         seen.Select(r => (r.Args[0].AsInt32(), r.Results[0].AsInt32())).ShouldBe([(1, 10), (2, 10)]);
     }
+
+    [Fact]
+    public void A_debug_session_refuses_to_watch_returns_through_a_cast_branch_naming_it()
+    {
+        // kind of the end-to-end tests' exits.wat leaves through a br_on_cast and a br_on_cast_fail to its own label.
+        using var session = DebugSession.Open(Repository.PathOf("tests", "WasmProbe.EndToEnd.Tests", "guests", "exits.wasm"), new DebugSessionOptions { Entry = "kinds" });
+        int pc = Wat.Pcs(session, "kind")[3];
+
+        Should.Throw<NotSupportedException>(() => ReturnStops.Arm(session, session.Module.Names.ResolveFunction("kind"))).Message
+            .ShouldStartWith($"kind can return through the br_on_cast at pc 0x{pc:x}, which leaves depending on the reference's run-time type: only a static build's stop tests it");
+    }
 }

@@ -21,6 +21,12 @@ public enum ExitKind
     /// <summary><c>br_on_non_null</c> to the function's own label: it leaves when the top reference is not null,
     /// returning it as the last result.</summary>
     BranchOnNonNull,
+    /// <summary><c>br_on_cast</c> to the function's own label: it leaves when the top reference matches the cast's
+    /// target type, returning it as the last result. A static build's stop there records whether it matches.</summary>
+    BranchOnCast,
+    /// <summary><c>br_on_cast_fail</c> to the function's own label: it leaves when the top reference does not match
+    /// the cast's target type, returning it as the last result.</summary>
+    BranchOnCastFail,
     /// <summary><c>return_call*</c>: the frame is replaced by the callee's, whose results are not known here.</summary>
     TailCall,
 }
@@ -34,9 +40,9 @@ public sealed record FunctionExit(int Pc, ExitKind Kind, bool[]? Leaving = null)
 }
 
 /// <summary>Where a function returns ([OnReturn]): every reachable <c>return</c> and <c>return_call*</c>, the final
-/// <c>end</c> when falling off the body reaches it, and branches to the function's own label, but for
-/// <c>br_on_cast</c> and <c>br_on_cast_fail</c>: whether they leave depends on the reference's run-time type, which a
-/// stop cannot see (frames keep only whether a reference is null).</summary>
+/// <c>end</c> when falling off the body reaches it, and branches to the function's own label (for <c>br_on_cast</c>
+/// and <c>br_on_cast_fail</c>, whether they leave depends on the reference's run-time type: a static build's stop
+/// there tests the reference against the cast's target type, see <see cref="IsCast"/>).</summary>
 public static class FunctionExits
 {
     public static IReadOnlyList<FunctionExit> Of(FunctionAnalysis analysis)
@@ -88,11 +94,17 @@ public static class FunctionExits
         return exits;
     }
 
+    /// <summary>Whether the exit is a <c>br_on_cast</c> or <c>br_on_cast_fail</c>: where a stop must record whether its
+    /// reference matches the cast's target type.</summary>
+    public static bool IsCast(FunctionExit exit) => exit.Kind is ExitKind.BranchOnCast or ExitKind.BranchOnCastFail;
+
     private static ExitKind? ConditionalExit(BranchCondition condition) => condition switch
     {
         BranchCondition.NonZero => ExitKind.BranchIf,
         BranchCondition.Null => ExitKind.BranchOnNull,
         BranchCondition.NonNull => ExitKind.BranchOnNonNull,
+        BranchCondition.Cast => ExitKind.BranchOnCast,
+        BranchCondition.CastFail => ExitKind.BranchOnCastFail,
         _ => null,
     };
 }
