@@ -10,7 +10,7 @@ namespace WasmProbe.Engine;
 /// <summary>One instrumented module instantiated in its own Wasmtime store. Everything WasmProbe does with Wasmtime
 /// goes through here; callers see <see cref="IGuestMemory"/>, <see cref="IGuestGlobal"/>, <see cref="IGuestTable"/>
 /// and <see cref="GuestFaultException"/>. Not thread-safe: use it from one thread at a time.</summary>
-public sealed class GuestInstance : IDisposable
+public sealed class GuestInstance : IDisposable, IDebugState
 {
     private readonly InstrumentedModule _module;
     private readonly GuestOptions _options;
