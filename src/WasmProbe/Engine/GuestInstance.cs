@@ -110,7 +110,7 @@ public sealed class GuestInstance : IDisposable, IDebugState
         _compiled ??= Compile();
         ResetDeadline();
         if (_links!.Instantiate(_linker, _store, _compiledModules, Run, _onLinkedStop ?? ((_, _, _) => { })))
-            _linker.DefineFunction(HostImports.ModuleName, HostImports.Stop.Name, _onStop);
+            LinkedInstances.DefineStop(_linker, _onStop);
         _instance = Run(() => _linker.Instantiate(_store, _compiled.Value.Module));
         var exports = _module.Exports;
         DebugMemory = new WasmtimeMemory(_instance.GetMemory(exports.DebugMemory)!);

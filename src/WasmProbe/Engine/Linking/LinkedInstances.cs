@@ -162,8 +162,8 @@ internal sealed class LinkedInstances : IDisposable
                 var compiled = linked.Compiled.Value.Module;
                 if (linked.Probes is not null)
                 {
-                    linker.AllowShadowing = shadowed = true;
-                    linker.DefineFunction(HostImports.ModuleName, HostImports.Stop.Name, (int site, int frame) => onStop(linked, site, frame));
+                    shadowed = true;
+                    DefineStop(linker, (int site, int frame) => onStop(linked, site, frame));
                 }
                 linked.Instance = run(() => linker.Instantiate(store, compiled));
                 linker.DefineInstance(store, linked.Name, linked.Instance);
@@ -174,6 +174,15 @@ internal sealed class LinkedInstances : IDisposable
             }
         }
         return shadowed;
+    }
+
+    /// <summary>Defines the stop import again, shadowing the one before; shadowing is off again afterwards, so that a
+    /// linked module's exports still cannot replace what the host defined.</summary>
+    public static void DefineStop(Wasmtime.Linker linker, Action<int, int> onStop)
+    {
+        linker.AllowShadowing = true;
+        linker.DefineFunction(HostImports.ModuleName, HostImports.Stop.Name, onStop);
+        linker.AllowShadowing = false;
     }
 
     private static Module Decode(LinkedModule link)
