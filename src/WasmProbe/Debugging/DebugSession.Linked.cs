@@ -5,8 +5,9 @@ using WasmProbe.Wasm.Resolution;
 
 namespace WasmProbe.Debugging;
 
-// Breakpoints in linked modules (GuestOptions.Links): a linked module with breakpoints runs its own static build, made
-// when the run starts, so they are fixed from then on whatever the session's mode; stops in it cannot step.
+// Linked modules (GuestOptions.Links): in a debug session each runs a debug build of its own (breakpoints change at any
+// stop, steps enter it and go on inside it); in a static session a linked module with breakpoints runs a static build
+// made with them when the run starts, so they are fixed from then on.
 public sealed partial class DebugSession
 {
     private readonly Dictionary<string, LinkedTarget> _linked = [];
@@ -16,7 +17,7 @@ public sealed partial class DebugSession
     /// resolved as the guest's are; a problem is an <see cref="ArgumentException"/> naming the linked module. A stop
     /// there is a <see cref="BreakpointStop"/> whose breakpoint names the module; <see cref="Frames"/> has that
     /// frame's locals, stack and source variables, then the frames below it (the guest's without values in static
-    /// sessions).</summary>
+    /// sessions). In a static session the linked breakpoints are fixed once it runs.</summary>
     public Breakpoint AddBreakpoint(string module, string function, int pc)
     {
         var target = Linked(module);
@@ -33,18 +34,29 @@ public sealed partial class DebugSession
         ThrowIfLinkedBreakpointsFixed();
         var breakpoint = new Breakpoint(location, target.Module.Names.FunctionOrIndex(location.Function), -1, target.Link.Name);
         target.Breakpoints.Add(breakpoint);
+        if (_run is not null) Arm(_run, breakpoint);
         return breakpoint;
     }
 
     private bool RemoveLinkedBreakpoint(Breakpoint breakpoint)
     {
         ThrowIfLinkedBreakpointsFixed();
-        return _linked.TryGetValue(breakpoint.Module!, out var target) && target.Breakpoints.Remove(breakpoint);
+        if (!_linked.TryGetValue(breakpoint.Module!, out var target) || !target.Breakpoints.Remove(breakpoint)) return false;
+        _run?.SetBreakpoint(breakpoint, enabled: false);
+        return true;
     }
 
     private void ThrowIfLinkedBreakpointsFixed()
     {
-        if (_started) throw new InvalidOperationException("a linked module's breakpoints are fixed once the session runs (the module runs a static build made with them)");
+        if (_started && _options.Mode == InstrumentationMode.Static)
+            throw new InvalidOperationException("a static session's breakpoints in linked modules are fixed once it runs (the module runs a static build made with them); use InstrumentationMode.Debug to change them while paused");
+    }
+
+    /// <summary>Gives a linked breakpoint its site in the run's build of its module and sets it.</summary>
+    private static void Arm(GuestRun run, Breakpoint breakpoint)
+    {
+        breakpoint.SiteId = run.BuildOf(breakpoint).SiteAt(breakpoint.Location)!.Value.Id;
+        run.SetBreakpoint(breakpoint, enabled: true);
     }
 
     /// <summary>The linked module named <paramref name="module"/>, resolved by <see cref="LinkedTargets.Module"/>.</summary>
@@ -57,9 +69,11 @@ public sealed partial class DebugSession
         return _linked[module] = new LinkedTarget(link, _cache.Decode(link.Bytes));
     }
 
-    /// <summary>The static build of a linked module that has breakpoints, for the run.</summary>
+    /// <summary>The build a linked module runs for the run: a debug build in debug sessions, the static build with its
+    /// breakpoints in static ones (null without).</summary>
     private InstrumentedModule? LinkedBuild(LinkedModule link, Coverage.CoverageInstrumentation? coverage) =>
-        _linked.TryGetValue(link.Name, out var target) ? target.Build(_cache, coverage) : null;
+        _options.Mode == InstrumentationMode.Debug ? Linked(link.Name).Build(_cache, coverage, InstrumentationMode.Debug)
+        : _linked.TryGetValue(link.Name, out var target) ? target.Build(_cache, coverage, InstrumentationMode.Static) : null;
 
     private IEnumerable<Breakpoint> LinkedBreakpoints => _linked.Values.SelectMany(t => t.Breakpoints);
 
@@ -68,19 +82,23 @@ public sealed partial class DebugSession
     {
         foreach (var linked in run.Guest.Links.Where(l => l.Probes is not null))
         {
-            foreach (var breakpoint in _linked[linked.Name].Breakpoints)
-            {
-                breakpoint.SiteId = linked.Probes!.SiteAt(breakpoint.Location)!.Value.Id;
-                run.SetBreakpoint(breakpoint, enabled: true);
-            }
+            foreach (var breakpoint in _linked[linked.Name].Breakpoints) Arm(run, breakpoint);
         }
     }
+
+    /// <summary>The linked module the current stop is in, or null (the guest's, or not paused).</summary>
+    private string? StoppedModule => IsFinished ? null : LastStop switch
+    {
+        BreakpointStop { Breakpoint.Module: { } module } => module,
+        StepStop { Module: { } module } => module,
+        _ => null,
+    };
 
     /// <summary>The module and function a stop's innermost frame is in: a linked module's, at a stop there.</summary>
     private (Module Module, Func<int, Wasm.Analysis.FunctionAnalysis> Analysis, int Function) StoppedFunction()
     {
-        if (LastStop is BreakpointStop { Breakpoint: { Module: { } module } breakpoint } && !IsFinished)
-            return (_linked[module].Module, _linked[module].Analysis, breakpoint.Location.Function);
+        if (StoppedModule is { } module && LastStop!.Location is { } location)
+            return (Linked(module).Module, Linked(module).Analysis, location.Function);
         return (Module, Analysis, Backtrace is [var top, ..] ? top.Function : throw new InvalidOperationException("the guest is not paused at an instruction"));
     }
 }

@@ -94,6 +94,8 @@ public sealed partial class DebugSession
         ThrowIfDisposed();
         if (!Dwarf.HasLineInfo) throw new InvalidOperationException("line steps need DWARF line information; the module has none (build it with -g)");
         CheckStepping(ResumeAction.StepInto);
+        if (StoppedModule is { } module)
+            throw new InvalidOperationException($"line steps work in the guest's own module; the guest is stopped in the linked module {module}: step there by instructions (StepInto, StepOver, StepOut), and line steps go on once it returns to the guest");
         _lineStepper ??= new LineStepper(new DeferredController(this), Sources, () => _run?.CurrentFrame ?? -1, PreviousPc);
         bool paused = LastStop is { IsFinal: false } && _run?.CurrentFrame >= 0;
         return _lineStepper.Begin(kind, paused ? LastStop!.Location : null, paused ? _run!.CurrentFrame : -1);

@@ -229,8 +229,6 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
     {
         if (action is ResumeAction.StepInto or ResumeAction.StepOver or ResumeAction.StepOut && _options.Mode != InstrumentationMode.Debug)
             throw new InvalidOperationException("stepping needs a session in InstrumentationMode.Debug");
-        if (action is ResumeAction.StepInto or ResumeAction.StepOver or ResumeAction.StepOut && LastStop is BreakpointStop { Breakpoint.Module: { } module } && !IsFinished)
-            throw new InvalidOperationException($"the guest is stopped in the linked module {module}, which runs a static build: stepping works in the guest's own module only");
     }
 
     // ----- inspection while paused -----

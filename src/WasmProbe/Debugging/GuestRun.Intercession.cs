@@ -149,7 +149,7 @@ internal sealed partial class GuestRun
     private List<StackFrame> ForcedTrapFrames()
     {
         var frames = StopFrames();
-        foreach (var frame in frames)
+        foreach (var frame in frames.Where(f => f.Module is null))
         {
             frame.Sources = Sources;
             frame.Guest = View;

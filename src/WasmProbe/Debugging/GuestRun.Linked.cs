@@ -4,38 +4,33 @@ using WasmProbe.Inspection;
 
 namespace WasmProbe.Debugging;
 
-/// <summary>Stops in linked modules: a linked module with breakpoints runs its own static build, whose probes call
-/// back here with its site ids and frames in its own debug memory. While such a stop is current, the innermost frame
-/// is read from that module's shadow frame and the frames below it from the engine's backtrace, each naming its module.</summary>
+/// <summary>Stops in linked modules: a linked module runs a build of its own (a debug build in debug sessions, a
+/// static build with its breakpoints in static ones), whose probes call back here with its site ids and frames in its
+/// own debug memory, and stop as the guest's do (<see cref="RunModule"/>). While such a stop is current, the innermost
+/// frame is read from that module's shadow frame (or replayed) and the frames below it from the engine's backtrace,
+/// each naming its module.</summary>
 internal sealed partial class GuestRun
 {
-    private readonly Dictionary<(string Module, int Site), Breakpoint> _linkedBreakpoints = [];
     private readonly Dictionary<string, GuestView> _linkedViews = [];
     private LinkedStop? _linkedStop;
 
     /// <summary>The stop being made in a linked module: which, its shadow frame, and its backtrace once taken.</summary>
-    private sealed class LinkedStop(LinkedInstance linked, int frame)
+    private sealed class LinkedStop(RunModule module, int frame)
     {
-        public LinkedInstance Linked { get; } = linked;
+        public RunModule Module { get; } = module;
+        public LinkedInstance Linked => Module.Linked!;
         public int Frame { get; } = frame;
-        public FrameReader Reader { get; } = new(linked.Probes!, linked.DebugMemory, linked.Name);
+        public FrameReader Reader => Module.Frames;
         public IReadOnlyList<FaultFrame>? Backtrace { get; set; }
-    }
-
-    private void SetLinkedBreakpoint(Breakpoint breakpoint, bool enabled)
-    {
-        if (enabled) _linkedBreakpoints[(breakpoint.Module!, breakpoint.SiteId)] = breakpoint;
-        else _linkedBreakpoints.Remove((breakpoint.Module!, breakpoint.SiteId));
     }
 
     private void OnLinkedStop(LinkedInstance linked, int siteId, int frame)
     {
-        if (_runToCompletion || Frames is null || !_linkedBreakpoints.TryGetValue((linked.Name, siteId), out var breakpoint)) return;
-        breakpoint.HitCount++;
-        _linkedStop = new LinkedStop(linked, frame);
+        if (_runToCompletion || Frames is null) return;
+        _linkedStop = new LinkedStop(_linkedModules[linked.Name], frame);
         try
         {
-            Pause(new BreakpointStop(breakpoint, breakpoint.HitCount), frame);
+            StopsAt(_linkedStop.Module, siteId, frame);
         }
         finally
         {
@@ -69,7 +64,7 @@ internal sealed partial class GuestRun
         {
             if (frame.Module is { } module && Guest.Links.First(l => l.Name == module) is { Probes: not null } probed) frame.Guest = LinkedView(probed);
         }
-        frames.Insert(0, LinkedTopFrame(stop));
+        frames.Insert(0, TopFrame());
         return frames;
     }
 
@@ -82,7 +77,7 @@ internal sealed partial class GuestRun
         var record = stop.Reader.Read(stop.Frame);
         var layout = stop.Linked.Probes!.Layouts[record.Function]!;
         if ((uint)index >= (uint)layout.LocalTypes.Length)
-            throw new ArgumentOutOfRangeException(nameof(index), $"local {index} does not exist: {stop.Linked.Name}!{stop.Linked.Original.Names.FunctionOrIndex(record.Function)} has {layout.LocalTypes.Length} locals");
+            throw new ArgumentOutOfRangeException(nameof(index), $"local {index} does not exist: {FunctionName(stop.Module, record.Function)} has {layout.LocalTypes.Length} locals");
         return stop.Reader.ReadLocal(stop.Frame, layout, index);
     }
 

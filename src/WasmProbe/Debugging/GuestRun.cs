@@ -17,31 +17,22 @@ internal sealed partial class GuestRun : IDisposable
 
     private readonly InstrumentedModule _module;
     private readonly IStopController _controller;
-    // Keyed by site: a debug build has a site per instruction (900,000 on SQLite -O0) and a session a few breakpoints.
-    private readonly Dictionary<int, Breakpoint> _breakpointsBySite = [];
     private readonly ExceptionStops _exceptionStops;
     private readonly TimeSpan _deadline;
-    private readonly int[] _breakpointsByFunction;
-    private readonly Dictionary<int, int> _breakpointsByRun = [];
     private ProbeSite? _replayed;
     private RunReplayer? _replayer;
     private StackFrame? _lastReplayed;
     private readonly ModuleNamesCache _names;
-    private uint _stepLimit;
-    private uint? _writtenStepLimit;
-    private int? _writtenArmed;
-    private int _breakpointCount;
     private bool _paused;
     private IReadOnlyList<CodeLocation>? _callers;
     private bool _callersCut;
-    private bool _flagsStepping;
     private bool _runToCompletion;
     private volatile bool _aborting;
     private readonly LinkedCoverage? _linkedCoverage;
     private readonly Dictionary<string, SourceMap> _linkedSources = [];
 
     /// <param name="linkedCoverage">Where the linked modules' coverage goes; null: they are not counted.</param>
-    /// <param name="linkedProbes">The static builds of the linked modules with breakpoints.</param>
+    /// <param name="linkedProbes">The builds of the linked modules that can stop (see <see cref="LinkedInstance.Probes"/>).</param>
     public GuestRun(InstrumentedModule module, GuestOptions host, IStopController controller, ExceptionStops exceptionStops, CompiledModuleCache compiledModules,
         CoverageCollector? linkedCoverage = null, LinkedProbes? linkedProbes = null)
     {
@@ -49,9 +40,10 @@ internal sealed partial class GuestRun : IDisposable
         _controller = controller;
         _exceptionStops = exceptionStops;
         _deadline = host.Deadline;
-        _breakpointsByFunction = new int[module.Memory.FunctionCount];
         _names = new ModuleNamesCache(module.Original);
         Guest = new GuestInstance(module, host, OnStop, compiledModules, coverLinks: linkedCoverage is not null, linkedProbes, OnLinkedStop);
+        _guest = new RunModule(module, Guest, null, this);
+        foreach (var linked in Guest.Links.Where(l => l.Probes is not null)) _linkedModules[linked.Name] = new RunModule(linked.Probes!, linked, linked, this);
         if (linkedCoverage is not null) _linkedCoverage = new LinkedCoverage(Guest, linkedCoverage);
     }
 
@@ -69,29 +61,32 @@ internal sealed partial class GuestRun : IDisposable
 
     public StopEvent? Final { get; private set; }
 
+    /// <summary>The build a breakpoint's site ids are in: the guest's, or its linked module's.</summary>
+    public InstrumentedModule BuildOf(Breakpoint breakpoint) => ModuleOf(breakpoint).Build;
+
+    private RunModule ModuleOf(Breakpoint breakpoint) => breakpoint.Module is not { } name ? _guest
+        : _linkedModules.TryGetValue(name, out var linked) ? linked
+        : throw new InvalidOperationException($"the linked module {name} runs without a build that can stop");
+
     public void SetBreakpoint(Breakpoint breakpoint, bool enabled)
     {
         int site = breakpoint.SiteId;
         if (site < 0) return;
-        if (breakpoint.Module is not null)
-        {
-            SetLinkedBreakpoint(breakpoint, enabled);
-            return;
-        }
-        bool wasSet = _breakpointsBySite.ContainsKey(site);
-        if (enabled) _breakpointsBySite[site] = breakpoint;
-        else _breakpointsBySite.Remove(site);
+        var module = ModuleOf(breakpoint);
+        bool wasSet = module.BreakpointsBySite.ContainsKey(site);
+        if (enabled) module.BreakpointsBySite[site] = breakpoint;
+        else module.BreakpointsBySite.Remove(site);
         int function = breakpoint.Location.Function;
         int change = (enabled ? 1 : 0) - (wasSet ? 1 : 0);
-        _breakpointsByFunction[function] += change;
-        _breakpointCount += change;
-        int run = _module.Sites[site].RunStart;
-        int inRun = _breakpointsByRun[run] = _breakpointsByRun.GetValueOrDefault(run) + change;
-        if (inRun == 0) _breakpointsByRun.Remove(run);
-        if (Frames is not null && _module.Mode == InstrumentationMode.Debug)
+        module.BreakpointsByFunction[function] += change;
+        module.BreakpointCount += change;
+        int run = module.Build.Sites[site].RunStart;
+        int inRun = module.BreakpointsByRun[run] = module.BreakpointsByRun.GetValueOrDefault(run) + change;
+        if (inRun == 0) module.BreakpointsByRun.Remove(run);
+        if (Frames is not null && module.IsDebug)
         {
-            Guest.DebugMemory.Write(_module.Memory.SiteFlagsBase + run, [inRun > 0 ? (byte)1 : (byte)0]);
-            WriteFunctionFlags(function, function + 1);
+            module.DebugMemory.Write(module.Build.Memory.SiteFlagsBase + run, [inRun > 0 ? (byte)1 : (byte)0]);
+            WriteFunctionFlags(module, function, function + 1);
             UpdateArmed();
         }
     }
@@ -105,10 +100,10 @@ internal sealed partial class GuestRun : IDisposable
             Guest.Instantiate();
             Frames = new FrameReader(_module, Guest.DebugMemory);
             ArmWatchpoints();
-            if (_module.Mode == InstrumentationMode.Debug)
+            foreach (var module in Modules.Where(m => m.IsDebug))
             {
-                foreach (int run in _breakpointsByRun.Keys) Guest.DebugMemory.Write(_module.Memory.SiteFlagsBase + run, [1]);
-                WriteFunctionFlags(0, _breakpointsByFunction.Length);
+                foreach (int run in module.BreakpointsByRun.Keys) module.DebugMemory.Write(module.Build.Memory.SiteFlagsBase + run, [1]);
+                WriteFunctionFlags(module, 0, module.BreakpointsByFunction.Length);
             }
             Apply(first, frame: -1);
             var results = entry is null ? [] : Guest.Invoke(entry, entryType!.Parameters, entryType.Results, arguments);
@@ -146,7 +141,7 @@ internal sealed partial class GuestRun : IDisposable
 
     private void OnStop(int siteId, int frame)
     {
-        StopsAt(siteId, frame);
+        StopsAt(_guest, siteId, frame);
         Resumed();
     }
 
@@ -159,17 +154,18 @@ internal sealed partial class GuestRun : IDisposable
         Guest.ResetDeadline();
     }
 
-    private void StopsAt(int siteId, int frame)
+    private void StopsAt(RunModule module, int siteId, int frame)
     {
-        if (_runToCompletion || Frames is null || (uint)siteId >= (uint)_module.Sites.Count) return;
+        if (_runToCompletion || Frames is null || (uint)siteId >= (uint)module.Build.Sites.Count) return;
         _lastReplayed = null;
-        var site = _module.Sites[siteId];
+        var site = module.Build.Sites[siteId];
         if ((site.Kinds & SiteKinds.Probe) != 0)
         {
-            ConsiderStop(site, frame);
-            if (_module.Mode == InstrumentationMode.Debug) ReplayRun(site, frame);
+            ConsiderStop(module, site, frame);
+            if (module.IsDebug) ReplayRun(module, site, frame);
         }
-        if ((site.Kinds & SiteKinds.Throw) != 0 && _exceptionStops != ExceptionStops.None && !_runToCompletion)
+        // Linked modules' builds report no throws.
+        if ((site.Kinds & SiteKinds.Throw) != 0 && module == _guest && _exceptionStops != ExceptionStops.None && !_runToCompletion)
         {
             var stop = ExceptionAt(site, frame);
             if (_exceptionStops == ExceptionStops.All || stop.Caught != true) Pause(stop, frame);
@@ -177,41 +173,43 @@ internal sealed partial class GuestRun : IDisposable
     }
 
     /// <summary>Stops at a site if a breakpoint is set there or a step wants its frame; true if it stopped.</summary>
-    private bool ConsiderStop(ProbeSite site, int frame)
+    private bool ConsiderStop(RunModule module, ProbeSite site, int frame)
     {
         if (_runToCompletion) return false;
-        if (_breakpointsBySite.TryGetValue(site.Id, out var breakpoint))
+        if (module.BreakpointsBySite.TryGetValue(site.Id, out var breakpoint))
         {
             breakpoint.HitCount++;
             Pause(new BreakpointStop(breakpoint, breakpoint.HitCount), frame);
             return true;
         }
-        if (!WantsStep(frame)) return false;
-        Pause(new StepStop(new CodeLocation(site.Function, site.Pc)), frame);
+        if (!WantsStep(module, frame)) return false;
+        Pause(new StepStop(new CodeLocation(site.Function, site.Pc)) { Module = module.Name }, frame);
         return true;
     }
 
-    private bool WantsStep(int frame) => _stepLimit != 0 && (uint)frame <= _stepLimit;
+    private static bool WantsStep(RunModule module, int frame) => module.StepLimit != 0 && (uint)frame <= module.StepLimit;
 
     /// <summary>Debug builds probe only at the start of a straight-line run of replayable instructions: the stops at
     /// the run's other instructions are made here, by replaying the run from the frame's state while the guest waits
     /// at its start, for as long as a breakpoint further on or a step could still stop in it.</summary>
-    private void ReplayRun(ProbeSite start, int frame)
+    private void ReplayRun(RunModule module, ProbeSite start, int frame)
     {
+        var sites = module.Build.Sites;
         int end = start.Id + 1;
-        while (end < _module.Sites.Count && _module.Sites[end].RunStart == start.Id) end++;
+        while (end < sites.Count && sites[end].RunStart == start.Id) end++;
         if (end == start.Id + 1) return;
         RunReplayer? replayer = null;
-        var code = _module.Original.Bodies[start.Function - _module.Original.IndexSpaces.ImportedFunctionCount].Code;
+        var original = module.Build.Original;
+        var code = original.Bodies[start.Function - original.IndexSpaces.ImportedFunctionCount].Code;
         for (int id = start.Id + 1; id < end && !_runToCompletion; id++)
         {
-            if (!WantsStep(frame) && !BreakpointBetween(id, end)) break;
-            _replayer = replayer ??= StartReplay(frame);
-            if (!replayer.Execute(code[_module.Sites[id - 1].InstructionIndex])) break;
-            var site = _module.Sites[id];
+            if (!WantsStep(module, frame) && !BreakpointBetween(module, id, end)) break;
+            _replayer = replayer ??= StartReplay(module, frame);
+            if (!replayer.Execute(code[sites[id - 1].InstructionIndex])) break;
+            var site = sites[id];
             _replayed = site;
             // A trap at this very instruction, before the guest passes another probe, shows these values.
-            if (ConsiderStop(site, frame)) _lastReplayed = ReplayedFrame();
+            if (ConsiderStop(module, site, frame) && module == _guest) _lastReplayed = ReplayedFrame();
         }
         _replayed = null;
         _replayer = null;
@@ -234,7 +232,8 @@ internal sealed partial class GuestRun : IDisposable
     /// so it is refused.</summary>
     private void CheckWrite(string what, Func<RunReplayer, bool> conflicts)
     {
-        if (_replayed is not { } replayed || _replayer is null || !conflicts(_replayer)) return;
+        // A replay in a linked module reads that module's memories and globals, not the guest's.
+        if (_replayed is not { } replayed || _replayer is null || _linkedStop is not null || !conflicts(_replayer)) return;
         var start = _module.Sites[replayed.RunStart];
         throw new InvalidOperationException(
             $"{what} is what the guest already read or stored between pc 0x{start.Pc:x} and this stop at pc 0x{replayed.Pc:x}, a straight-line run the "
@@ -281,21 +280,20 @@ internal sealed partial class GuestRun : IDisposable
         }
     }
 
-    private bool BreakpointBetween(int from, int end)
+    private static bool BreakpointBetween(RunModule module, int from, int end)
     {
-        if (_breakpointsBySite.Count == 0) return false;
+        if (module.BreakpointsBySite.Count == 0) return false;
         for (int id = from; id < end; id++)
         {
-            if (_breakpointsBySite.ContainsKey(id)) return true;
+            if (module.BreakpointsBySite.ContainsKey(id)) return true;
         }
         return false;
     }
 
-    private RunReplayer StartReplay(int frame)
+    private static RunReplayer StartReplay(RunModule module, int frame)
     {
-        var top = Frames!.ToFrame(frame, Frames.Read(frame));
-        var globals = _module.Original.IndexSpaces.Globals;
-        return new RunReplayer([.. top.Locals], [.. top.Stack], Guest.Memory, g => Guest.Global(g, globals[g])!.Get());
+        var top = module.Frames.ToFrame(frame, module.Frames.Read(frame));
+        return new RunReplayer([.. top.Locals], [.. top.Stack], module.Memory, g => module.Global(g)!.Get());
     }
 
     private void Pause(StopEvent stop, int frame)
@@ -318,14 +316,8 @@ internal sealed partial class GuestRun : IDisposable
 
     private void Apply(ResumeAction action, int frame)
     {
-        _stepLimit = action switch
-        {
-            ResumeAction.StepInto => uint.MaxValue,
-            ResumeAction.StepOver when frame >= 0 => (uint)frame,
-            ResumeAction.StepOver => uint.MaxValue,
-            ResumeAction.StepOut when frame >= 0 => (uint)frame - 1,
-            _ => 0,
-        };
+        var stopped = Stopped;
+        foreach (var module in Modules) module.StepLimit = module.IsDebug ? StepLimitOf(module, stopped, action, frame) : 0;
         if (action == ResumeAction.RunToCompletion) _runToCompletion = true;
         UpdateArmed();
     }
@@ -339,32 +331,40 @@ internal sealed partial class GuestRun : IDisposable
 
     private void WriteStepState()
     {
-        if (_module.Mode != InstrumentationMode.Debug || Frames is null) return;
-        if (_writtenStepLimit != _stepLimit)
+        if (Frames is null) return;
+        foreach (var module in Modules)
         {
-            Guest.StepLimit = _stepLimit;
-            _writtenStepLimit = _stepLimit;
-        }
-        bool stepping = _stepLimit != 0 && !_runToCompletion;
-        int armed = !_runToCompletion && (stepping || _breakpointCount > 0) ? 1 : 0;
-        if (_writtenArmed != armed)
-        {
-            Guest.Armed = armed;
-            _writtenArmed = armed;
-        }
-        if (stepping != _flagsStepping || _runToCompletion)
-        {
-            _flagsStepping = stepping;
-            WriteFunctionFlags(0, _breakpointsByFunction.Length);
+            if (module.IsDebug) WriteStepState(module);
         }
     }
 
-    /// <summary>A function's flag lets its probes run: set while it has a breakpoint or a step is under way.</summary>
-    private void WriteFunctionFlags(int from, int to)
+    private void WriteStepState(RunModule module)
+    {
+        if (module.WrittenStepLimit != module.StepLimit)
+        {
+            module.State.StepLimit = module.StepLimit;
+            module.WrittenStepLimit = module.StepLimit;
+        }
+        bool stepping = module.StepLimit != 0 && !_runToCompletion;
+        int armed = !_runToCompletion && (stepping || module.BreakpointCount > 0) ? 1 : 0;
+        if (module.WrittenArmed != armed)
+        {
+            module.State.Armed = armed;
+            module.WrittenArmed = armed;
+        }
+        if (stepping != module.FlagsStepping || _runToCompletion)
+        {
+            module.FlagsStepping = stepping;
+            WriteFunctionFlags(module, 0, module.BreakpointsByFunction.Length);
+        }
+    }
+
+    /// <summary>A function's flag lets its probes run: set while it has a breakpoint or a step is under way in its module.</summary>
+    private void WriteFunctionFlags(RunModule module, int from, int to)
     {
         var flags = new byte[to - from];
-        for (int f = from; f < to; f++) flags[f - from] = !_runToCompletion && (_flagsStepping || _breakpointsByFunction[f] > 0) ? (byte)1 : (byte)0;
-        Guest.DebugMemory.Write(DebugMemory.FunctionFlagsBase + from, flags);
+        for (int f = from; f < to; f++) flags[f - from] = !_runToCompletion && (module.FlagsStepping || module.BreakpointsByFunction[f] > 0) ? (byte)1 : (byte)0;
+        module.DebugMemory.Write(DebugMemory.FunctionFlagsBase + from, flags);
     }
 
     /// <summary>The frames of the current stop, innermost first. Debug builds read the chain of shadow frames; static
@@ -409,14 +409,14 @@ internal sealed partial class GuestRun : IDisposable
     }
 
     /// <summary>The innermost frame of the current stop, without reading its callers.</summary>
-    public StackFrame TopFrame() => _linkedStop is { } linked ? LinkedTopFrame(linked)
-        : _replayed is not null ? ReplayedFrame() : Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame));
+    public StackFrame TopFrame() => _replayed is not null ? ReplayedFrame()
+        : _linkedStop is { } linked ? LinkedTopFrame(linked) : Frames!.ToFrame(CurrentFrame, Frames.Read(CurrentFrame));
 
     /// <summary>A local of the innermost frame of the current stop (read alone: stops in hot loops ask for one value).</summary>
     public WasmValue TopLocal(int index)
     {
-        if (_linkedStop is { } linked) return LinkedTopLocal(linked, index);
         if (_replayed is not null) return ValueAt(_replayer!.Locals, index, "local", "locals");
+        if (_linkedStop is { } linked) return LinkedTopLocal(linked, index);
         var record = Frames!.Read(CurrentFrame);
         var layout = _module.Layouts[record.Function]!;
         if ((uint)index >= (uint)layout.LocalTypes.Length)
@@ -427,8 +427,8 @@ internal sealed partial class GuestRun : IDisposable
     /// <summary>A value of the innermost frame's operand stack at the current stop; slot 0 is the bottom.</summary>
     public WasmValue TopStackSlot(int slot)
     {
-        if (_linkedStop is { } linked) return LinkedTopStackSlot(linked, slot);
         if (_replayed is not null) return ValueAt(_replayer!.Stack, slot, "stack slot", "stack values");
+        if (_linkedStop is { } linked) return LinkedTopStackSlot(linked, slot);
         var record = Frames!.Read(CurrentFrame);
         var site = _module.Sites[record.Site];
         if ((uint)slot >= (uint)site.StackTypes.Length)
@@ -438,14 +438,28 @@ internal sealed partial class GuestRun : IDisposable
 
     private WasmValue ValueAt(IReadOnlyList<WasmValue> values, int index, string what, string plural) =>
         (uint)index < (uint)values.Count ? values[index]
-            : throw new ArgumentOutOfRangeException(nameof(index), $"{what} {index} does not exist: {_names.Function(_replayed!.Value.Function)} has {values.Count} {plural} here");
+            : throw new ArgumentOutOfRangeException(nameof(index), $"{what} {index} does not exist: {FunctionName(Stopped, _replayed!.Value.Function)} has {values.Count} {plural} here");
+
+    /// <summary>A function as messages name it: <c>mathlib!gcd</c> in a linked module.</summary>
+    private static string FunctionName(RunModule module, int function) => module.Name is { } name ? $"{name}!{module.Names.Function(function)}" : module.Names.Function(function);
 
     /// <summary>The replayed stop's frame, copied: the replay goes on once the guest resumes.</summary>
     private StackFrame ReplayedFrame()
     {
         var replayed = _replayed!.Value;
         int function = replayed.Function;
-        return new StackFrame(new CodeLocation(function, replayed.Pc), _names.Function(function), [.. _replayer!.Locals], [.. _replayer.Stack], l => _names.Local(function, l));
+        var module = Stopped;
+        var names = module.Names;
+        var frame = new StackFrame(new CodeLocation(function, replayed.Pc), names.Function(function), [.. _replayer!.Locals], [.. _replayer.Stack], l => names.Local(function, l))
+        {
+            Module = module.Name,
+        };
+        if (module.Linked is { } linked)
+        {
+            frame.Sources = LinkedSources(linked);
+            frame.Guest = LinkedView(linked);
+        }
+        return frame;
     }
 
     /// <summary>Static builds: the call sites below the stopped frame, from the engine's backtrace (taken once per stop,
@@ -568,8 +582,9 @@ internal sealed partial class GuestRun : IDisposable
             {
                 if (EngineLocation(frame.Offset) is not null) frames.Add(guestFrames[next++]);
             }
-            else
+            else if (frame.Offset >= 0)
             {
+                // (Offsets of code the builds added, such as a linked build's export wrappers, map to none.)
                 frames.Add(LinkedFrame(frame));
             }
         }

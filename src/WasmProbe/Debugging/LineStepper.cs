@@ -42,6 +42,8 @@ internal sealed class LineStepper(IStopController inner, SourceMap sources, Func
 
     public ResumeAction Pause(StopEvent stop)
     {
+        // Line steps follow the guest's lines: an instruction step that entered a linked module leaves it again.
+        if (_step is not null && stop is StepStop { Module: not null }) return ResumeAction.StepOut;
         if (_step is { } step && stop is StepStop { At: var at })
         {
             var next = Decide(step, at, currentFrame());

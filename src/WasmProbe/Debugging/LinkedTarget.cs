@@ -9,8 +9,8 @@ using WasmProbe.Wasm.Resolution;
 namespace WasmProbe.Debugging;
 
 /// <summary>A linked module as a session debugs it: its decoded module, stack analyses and DWARF, resolved as the
-/// guest's are (every problem naming the module), and its breakpoints, which the linked module's static build is
-/// made with when the run starts.</summary>
+/// guest's are (every problem naming the module), and its breakpoints (in static sessions, what the linked module's
+/// static build is made with when the run starts).</summary>
 internal sealed class LinkedTarget(LinkedModule link, Module module)
 {
     private readonly StackAnalyzer _analyzer = new(module);
@@ -42,12 +42,15 @@ internal sealed class LinkedTarget(LinkedModule link, Module module)
     public LineResolution ResolveLine(string file, int line) =>
         Sources.Info.ResolveLine(file, line, location => PcResolver.CanStopAt(Analysis(location.Function), location.Pc));
 
-    /// <summary>The static build with this module's breakpoints, over its coverage build when coverage is on; null
-    /// without breakpoints (it runs as it is).</summary>
-    public InstrumentedModule? Build(ModuleCache cache, CoverageInstrumentation? coverage)
+    /// <summary>The build the module runs in a session of <paramref name="mode"/>, over its coverage build when coverage
+    /// is on: in debug sessions a debug build (breakpoints come and go, steps enter it; one build whatever its
+    /// breakpoints), in static ones the static build with its breakpoints, or null without any (it runs as it is).</summary>
+    public InstrumentedModule? Build(ModuleCache cache, CoverageInstrumentation? coverage, InstrumentationMode mode)
     {
-        if (Breakpoints.Count == 0) return null;
-        var options = new InstrumentationOptions { Mode = InstrumentationMode.Static, Probes = [.. Breakpoints.Select(b => b.Location)], ReportThrows = false };
+        if (mode == InstrumentationMode.Static && Breakpoints.Count == 0) return null;
+        var options = mode == InstrumentationMode.Debug
+            ? new InstrumentationOptions { Mode = InstrumentationMode.Debug, ReportThrows = false, Linked = true }
+            : new InstrumentationOptions { Mode = InstrumentationMode.Static, Probes = [.. Breakpoints.Select(b => b.Location)], ReportThrows = false };
         return cache.Instrument(Link.Bytes, coverage is not null, options, () => coverage?.Module ?? Module);
     }
 }

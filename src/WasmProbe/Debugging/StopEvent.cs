@@ -24,8 +24,8 @@ public abstract record StopEvent(StopKind Kind)
     public bool IsFinal => Kind is StopKind.Trap or StopKind.HostError or StopKind.Interrupted or StopKind.Finished;
 
     /// <summary>Where the guest is stopped (before the instruction at this pc executes), when known. A breakpoint stop's
-    /// is its breakpoint's (in a linked module when <see cref="Breakpoint.Module"/> says so); every other location is in
-    /// the guest's own module: a run that ended inside a linked module is located at the guest's innermost frame (the
+    /// is its breakpoint's (in a linked module when <see cref="Breakpoint.Module"/> says so), a step stop's is in its
+    /// <see cref="StepStop.Module"/>; every other location is in the guest's own module: a run that ended inside a linked module is located at the guest's innermost frame (the
     /// call into the linked module); <c>Frames</c> has the linked module's frames too.</summary>
     public abstract CodeLocation? Location { get; }
 
@@ -38,9 +38,15 @@ public sealed record BreakpointStop(Breakpoint Breakpoint, int Hit) : StopEvent(
     public override CodeLocation? Location => Breakpoint.Location;
 }
 
+/// <summary>A step stopped before the instruction at <see cref="At"/>, in the guest's module or in the linked module
+/// <see cref="Module"/> names (debug sessions step into and inside linked modules).</summary>
 public sealed record StepStop(CodeLocation At) : StopEvent(StopKind.Step)
 {
     public override CodeLocation? Location => At;
+
+    /// <summary>The linked module the step stopped in (its name in <see cref="Engine.GuestOptions.Links"/>), or null
+    /// for the guest's own module.</summary>
+    public string? Module { get; init; }
 }
 
 /// <summary>An exception is being thrown at <see cref="At"/> and has not unwound yet. <see cref="Tag"/> and

@@ -10,7 +10,7 @@ namespace WasmProbe.Engine;
 /// <summary>One instrumented module instantiated in its own Wasmtime store. Everything WasmProbe does with Wasmtime
 /// goes through here; callers see <see cref="IGuestMemory"/>, <see cref="IGuestGlobal"/>, <see cref="IGuestTable"/>
 /// and <see cref="GuestFaultException"/>. Not thread-safe: use it from one thread at a time.</summary>
-public sealed class GuestInstance : IDisposable
+public sealed class GuestInstance : IDisposable, IDebugState
 {
     private readonly InstrumentedModule _module;
     private readonly GuestOptions _options;
@@ -110,7 +110,7 @@ public sealed class GuestInstance : IDisposable
         _compiled ??= Compile();
         ResetDeadline();
         if (_links!.Instantiate(_linker, _store, _compiledModules, Run, _onLinkedStop ?? ((_, _, _) => { })))
-            _linker.DefineFunction(HostImports.ModuleName, HostImports.Stop.Name, _onStop);
+            LinkedInstances.DefineStop(_linker, _onStop);
         _instance = Run(() => _linker.Instantiate(_store, _compiled.Value.Module));
         var exports = _module.Exports;
         DebugMemory = new WasmtimeMemory(_instance.GetMemory(exports.DebugMemory)!);

@@ -28,8 +28,15 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
     /// <see cref="WriteWatch"/>); the host arms windows at run time.</summary>
     public bool WatchWrites { get; init; }
 
+    /// <summary>A module linked into a guest's session (<see cref="Engine.GuestOptions.Links"/>): each exported function
+    /// is entered through an added wrapper that restores the module's stack pointer and frame top when it returns, so
+    /// the frames of separate calls from the guest start at the same place and a frame top of 0 says no frame of the
+    /// module is on the stack (what a step that leaves another module compares with); debug builds get the backtrace
+    /// function too (the frames below a stop there come from the engine's backtrace).</summary>
+    public bool Linked { get; init; }
+
     public bool Equals(InstrumentationOptions? other) =>
-        other is not null && Mode == other.Mode && ReportThrows == other.ReportThrows && WatchWrites == other.WatchWrites
+        other is not null && Mode == other.Mode && ReportThrows == other.ReportThrows && WatchWrites == other.WatchWrites && Linked == other.Linked
         && (ReferenceEquals(Probes, other.Probes) || Probes.ToHashSet().SetEquals(other.Probes));
 
     public override bool Equals(object? obj) => Equals(obj as InstrumentationOptions);
@@ -39,13 +46,13 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
     internal string CanonicalText()
     {
         var probes = Probes.Distinct().OrderBy(p => p.Function).ThenBy(p => p.Pc).Select(p => $"{p.Function}@{p.Pc}");
-        return $"{Mode}\n{ReportThrows}\n{WatchWrites}\n{string.Join(",", probes)}";
+        return $"{Mode}\n{ReportThrows}\n{WatchWrites}\n{string.Join(",", probes)}" + (Linked ? "\nlinked" : "");
     }
 
     public override int GetHashCode()
     {
         int probes = 0;
         foreach (var probe in Probes.Distinct()) probes ^= probe.GetHashCode();
-        return HashCode.Combine(Mode, ReportThrows, WatchWrites, probes);
+        return HashCode.Combine(Mode, ReportThrows, WatchWrites, Linked, probes);
     }
 }

@@ -96,7 +96,8 @@ public static class Instrumenter
         }
 
         if (debug) builder.AddData(SiteBases(memory, debugMemory, sitesByFunction));
-        string? backtrace = debug ? null : AddBacktraceTrap(builder);
+        if (options.Linked) WrapExports(builder, module, stackPointer, frameTop);
+        string? backtrace = debug && !options.Linked ? null : AddBacktraceTrap(builder);
         var exports = AddExports(builder, module, debugMemory, armed, stepLimit, frameTop, stackPointer, resume, backtrace, watch, forcedThrow);
         var pcMap = new PcMap();
         var bytes = ModuleEncoder.Encode(builder.Build(), pcMap);
@@ -159,6 +160,34 @@ public static class Instrumenter
             }
         }
         return framed;
+    }
+
+    /// <summary>Linked modules: every exported function of the module's own is entered through a wrapper that saves the
+    /// stack pointer and frame top, calls it and restores them (see <see cref="InstrumentationOptions.Linked"/>).
+    /// Calls inside the module and through tables go to the function itself, at no cost.</summary>
+    private static void WrapExports(ModuleBuilder builder, Module module, int stackPointer, int frameTop)
+    {
+        var spaces = module.IndexSpaces;
+        foreach (var export in module.Exports.Where(e => e.Kind == ExternalKind.Function && e.Index >= spaces.ImportedFunctionCount).DistinctBy(e => e.Index).ToList())
+        {
+            var type = spaces.FunctionTypeOfFunction(export.Index);
+            int n = type.Parameters.Length;
+            var code = new List<Instruction>();
+            void Emit(Opcode opcode, long a = 0) => code.Add(new Instruction(opcode, -1, 0, a));
+            Emit(Opcode.GlobalGet, stackPointer);
+            Emit(Opcode.LocalSet, n);
+            Emit(Opcode.GlobalGet, frameTop);
+            Emit(Opcode.LocalSet, n + 1);
+            for (int p = 0; p < n; p++) Emit(Opcode.LocalGet, p);
+            Emit(Opcode.Call, builder.MapFunction(export.Index));
+            Emit(Opcode.LocalGet, n);
+            Emit(Opcode.GlobalSet, stackPointer);
+            Emit(Opcode.LocalGet, n + 1);
+            Emit(Opcode.GlobalSet, frameTop);
+            Emit(Opcode.End);
+            int wrapper = builder.AddFunction(type, [new LocalGroup(2, ValType.I32)], new Expression([.. code], []), $"wasmprobe.enter_{module.Names.FunctionOrIndex(export.Index)}");
+            foreach (var alias in module.Exports.Where(e => e.Kind == ExternalKind.Function && e.Index == export.Index)) builder.RedirectExport(alias.Name, wrapper);
+        }
     }
 
     /// <summary>A function that only traps: the host calls it from inside a stop, and the trap's backtrace, which

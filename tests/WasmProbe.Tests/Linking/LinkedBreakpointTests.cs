@@ -10,21 +10,10 @@ namespace WasmProbe.Tests.Linking;
 /// which calls gcd(2, 3), then gcd(5, 6) itself.</summary>
 public class LinkedBreakpointTests
 {
-    private static readonly string Fractions = CGuest.PathOf("fractions.wasm");
-    private static readonly LinkedModule MathLib = LinkedModule.FromFile("mathlib", CGuest.PathOf("mathlib.wasm"));
+    private static readonly string Fractions = FractionsGuest.Path;
+    private static readonly int LoopLine = FractionsGuest.LoopLine;
 
-    /// <summary>mathlib.c's <c>a = b;</c> in gcd's loop.</summary>
-    private static readonly int LoopLine = File.ReadLines(CGuest.PathOf("mathlib.c")).ToList().FindIndex(l => l.Trim() == "a = b;") + 1;
-
-    private static DebugSessionOptions Add(InstrumentationMode mode, bool coverage = false) => new()
-    {
-        Entry = "add",
-        Arguments = [1, 2, 1, 3],
-        Mode = mode,
-        Host = new() { Links = [MathLib] },
-        Coverage = coverage,
-        CoverageCollector = coverage ? new WasmProbe.Coverage.CoverageCollector() : null,
-    };
+    private static DebugSessionOptions Add(InstrumentationMode mode, bool coverage = false) => FractionsGuest.Add(mode, coverage);
 
     [Theory]
     [InlineData(InstrumentationMode.Static)]
@@ -63,7 +52,7 @@ public class LinkedBreakpointTests
     {
         using var session = DebugSession.Open(Fractions, Add(InstrumentationMode.Static));
         var gcd = session.AddBreakpointAtLine("mathlib", "mathlib.c", LoopLine).Breakpoints[0];
-        var call = session.AddBreakpoint("mathlib", "lcm", OffsetOfFirst(MathLib, "lcm"));
+        var call = session.AddBreakpoint("mathlib", "lcm", FractionsGuest.EntryOf("lcm"));
         session.AddBreakpoint("mathlib", "gcd", gcd.Location.Pc).ShouldBeSameAs(gcd);
         var seen = new List<string>();
 
@@ -96,16 +85,16 @@ public class LinkedBreakpointTests
     }
 
     [Fact]
-    public async Task Linked_breakpoints_are_fixed_once_the_run_starts_and_their_stops_do_not_step()
+    public async Task A_static_session_fixes_linked_breakpoints_once_it_runs()
     {
-        await using var session = DebugSession.Open(Fractions, Add(InstrumentationMode.Debug));
+        await using var session = DebugSession.Open(Fractions, Add(InstrumentationMode.Static));
         var gcd = session.AddBreakpointAtLine("mathlib.c", LoopLine).Breakpoints[0];
 
         await session.ContinueAsync();
 
-        Should.Throw<InvalidOperationException>(() => session.RemoveBreakpoint(gcd)).Message.ShouldContain("fixed once the session runs");
-        Should.Throw<InvalidOperationException>(() => session.AddBreakpoint("mathlib", "lcm", OffsetOfFirst(MathLib, "lcm")));
-        (await Should.ThrowAsync<InvalidOperationException>(() => session.StepIntoAsync())).Message.ShouldContain("stepping works in the guest's own module only");
+        Should.Throw<InvalidOperationException>(() => session.RemoveBreakpoint(gcd)).Message.ShouldContain("fixed once it runs");
+        Should.Throw<InvalidOperationException>(() => session.AddBreakpoint("mathlib", "lcm", FractionsGuest.EntryOf("lcm")));
+        (await Should.ThrowAsync<InvalidOperationException>(() => session.StepIntoAsync())).Message.ShouldContain("InstrumentationMode.Debug");
         Should.Throw<NotSupportedException>(() => session.SetLocal(0, 1));
     }
 
@@ -123,10 +112,4 @@ public class LinkedBreakpointTests
         options.CoverageCollector!.Modules.Single(m => m.Name == "mathlib.wasm").Function("gcd").Calls.ShouldBe(2);
     }
 
-    private static int OffsetOfFirst(LinkedModule link, string function)
-    {
-        var module = DebugSession.Decode(link.Bytes);
-        int index = module.Names.ResolveFunction(function);
-        return module.Bodies[index - module.IndexSpaces.ImportedFunctionCount].Code[0].Offset;
-    }
 }

@@ -165,8 +165,10 @@ public class LinkedModuleTests
             .Message.ShouldBe("the linked module io (io.wasm) imports WASI (wasi_snapshot_preview1::proc_exit) but GuestOptions.Wasi is off: turn it on (Wasi = true on [WasmModule], or on GuestOptions)");
     }
 
-    [Fact]
-    public async Task Stepping_into_a_call_to_a_linked_function_stops_next_in_the_guest()
+    [Theory]
+    [InlineData(ResumeAction.StepOver)]
+    [InlineData(ResumeAction.StepInto)]
+    public async Task Stepping_at_a_call_to_a_linked_function_enters_it_or_stops_next_in_the_guest(ResumeAction step)
     {
         await using var session = DebugSession.Open(Fractions, Run("whole", [7, 2]));
         var call = session.Module.Bodies[session.Module.Names.ResolveFunction("whole") - session.Module.IndexSpaces.ImportedFunctionCount].Code.Instructions
@@ -174,10 +176,18 @@ public class LinkedModuleTests
         session.AddBreakpoint("whole", call.Offset);
         (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
 
-        var step = (await session.StepIntoAsync()).ShouldBeOfType<StepStop>();
+        var stop = (await session.ResumeAsync(step)).ShouldBeOfType<StepStop>();
 
-        step.At.Function.ShouldBe(session.Module.Names.ResolveFunction("whole"));
-        step.At.Pc.ShouldBeGreaterThan(call.Offset);
+        if (step == ResumeAction.StepInto)
+        {
+            stop.Module.ShouldBe("mathlib");
+            session.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["mathlib!quotient", "!whole"]);
+            session.Frames[0].Locals.Take(2).Select(v => v.AsInt32()).ShouldBe([7, 2]);
+            stop = (await session.StepOutAsync()).ShouldBeOfType<StepStop>();
+        }
+        stop.Module.ShouldBeNull();
+        stop.At.Function.ShouldBe(session.Module.Names.ResolveFunction("whole"));
+        stop.At.Pc.ShouldBeGreaterThan(call.Offset);
         session.Frames[0].Stack[^1].AsInt32().ShouldBe(3);
     }
 

@@ -11,7 +11,7 @@ namespace WasmProbe.Engine.Linking;
 /// <summary>One linked module of a guest instance: what it is, what runs (tagged with its name, with coverage
 /// counters when coverage is on, statically instrumented when a breakpoint is set in it) and, once instantiated, its
 /// instance.</summary>
-internal sealed class LinkedInstance(LinkedModule link, Module original, CoverageInstrumentation? coverage, InstrumentedModule? probes)
+internal sealed class LinkedInstance(LinkedModule link, Module original, CoverageInstrumentation? coverage, InstrumentedModule? probes) : IDebugState
 {
     public LinkedModule Link { get; } = link;
     public string Name => Link.Name;
@@ -20,8 +20,8 @@ internal sealed class LinkedInstance(LinkedModule link, Module original, Coverag
     /// <summary>The module's coverage counters (null: coverage is off).</summary>
     public CoverageInstrumentation? Coverage { get; } = coverage;
 
-    /// <summary>The module's static build with its breakpoints (over its coverage build when coverage is on); null:
-    /// nothing stops in it.</summary>
+    /// <summary>The module's build that can stop (over its coverage build when coverage is on): in debug sessions a
+    /// debug build, in static ones a static build with its breakpoints; null: nothing stops in it.</summary>
     public InstrumentedModule? Probes { get; } = probes;
 
     public Wasmtime.Instance? Instance { get; set; }
@@ -44,6 +44,24 @@ internal sealed class LinkedInstance(LinkedModule link, Module original, Coverag
 
     public IGuestGlobal? Global(int index, GlobalType type) =>
         Probes?.Exports.Globals[index] is { } name ? new WasmtimeGlobal(Export(name, (i, n) => i.GetGlobal(n)), type) : null;
+
+    public int Armed
+    {
+        set => DebugGlobal(ref _armed, Probes!.Exports.Armed).SetValue(value);
+    }
+
+    public uint StepLimit
+    {
+        set => DebugGlobal(ref _stepLimit, Probes!.Exports.StepLimit).SetValue(unchecked((int)value));
+    }
+
+    /// <summary>The innermost frame of the module on the stack; 0 when none is (builds made
+    /// <see cref="InstrumentationOptions.Linked"/>).</summary>
+    public int FrameTop => (int)DebugGlobal(ref _frameTop, Probes!.Exports.FrameTop).GetValue()!;
+
+    private Wasmtime.Global? _armed, _stepLimit, _frameTop;
+
+    private Wasmtime.Global DebugGlobal(ref Wasmtime.Global? global, string export) => global ??= Export(export, (i, n) => i.GetGlobal(n));
 
     /// <summary>Invokes the probes' backtrace function, which traps: its frames are the stop's backtrace.</summary>
     public void InvokeBacktrace() => Export(Probes!.Exports.Backtrace!, (i, n) => i.GetFunction(n)).Invoke();
@@ -144,8 +162,8 @@ internal sealed class LinkedInstances : IDisposable
                 var compiled = linked.Compiled.Value.Module;
                 if (linked.Probes is not null)
                 {
-                    linker.AllowShadowing = shadowed = true;
-                    linker.DefineFunction(HostImports.ModuleName, HostImports.Stop.Name, (int site, int frame) => onStop(linked, site, frame));
+                    shadowed = true;
+                    DefineStop(linker, (int site, int frame) => onStop(linked, site, frame));
                 }
                 linked.Instance = run(() => linker.Instantiate(store, compiled));
                 linker.DefineInstance(store, linked.Name, linked.Instance);
@@ -156,6 +174,15 @@ internal sealed class LinkedInstances : IDisposable
             }
         }
         return shadowed;
+    }
+
+    /// <summary>Defines the stop import again, shadowing the one before; shadowing is off again afterwards, so that a
+    /// linked module's exports still cannot replace what the host defined.</summary>
+    public static void DefineStop(Wasmtime.Linker linker, Action<int, int> onStop)
+    {
+        linker.AllowShadowing = true;
+        linker.DefineFunction(HostImports.ModuleName, HostImports.Stop.Name, onStop);
+        linker.AllowShadowing = false;
     }
 
     private static Module Decode(LinkedModule link)

@@ -101,6 +101,16 @@ public sealed class ModuleBuilder
         _addedExports.Add(new Export(name, kind, index));
     }
 
+    /// <summary>Makes the module's own export <paramref name="name"/> refer to function <paramref name="function"/> (a
+    /// new index) instead of the function it exported.</summary>
+    public void RedirectExport(string name, int function)
+    {
+        if (!_source.Exports.Any(e => e.Name == name && e.Kind == ExternalKind.Function)) throw new ArgumentException($"the module exports no function named '{name}'", nameof(name));
+        _redirectedExports[name] = function;
+    }
+
+    private readonly Dictionary<string, int> _redirectedExports = [];
+
     /// <summary>An export name not used by the module or by earlier additions, derived from <paramref name="wanted"/>.</summary>
     public string UniqueExportName(string wanted)
     {
@@ -155,7 +165,8 @@ public sealed class ModuleBuilder
         m.Tags.AddRange(_source.Tags);
         m.Globals.AddRange(_source.Globals.Select(g => g with { Init = remap.Apply(g.Init) }));
         m.Globals.AddRange(_addedGlobals);
-        m.Exports.AddRange(_source.Exports.Select(e => e.Kind == ExternalKind.Function ? e with { Index = remap.Function(e.Index) } : e));
+        m.Exports.AddRange(_source.Exports.Select(e => e.Kind != ExternalKind.Function ? e
+            : e with { Index = _redirectedExports.TryGetValue(e.Name, out int redirected) ? redirected : remap.Function(e.Index) }));
         m.Exports.AddRange(_addedExports);
         m.Start = _source.Start is { } start ? remap.Function(start) : null;
         m.Elements.AddRange(_source.Elements.Select(e => RemapElement(e, remap)));
