@@ -101,6 +101,6 @@ internal sealed partial class GuestRun
     {
         if (_linkedViews.TryGetValue(linked.Name, out var view)) return view;
         var spaces = linked.Original.IndexSpaces;
-        return _linkedViews[linked.Name] = new GuestView(spaces.Memories.Length > 0 ? linked.Memory(0) : null, g => linked.Global(g, spaces.Globals[g])?.Get());
+        return _linkedViews[linked.Name] = new GuestView(spaces.Memories.Length > 0 && linked.Memory(0) is { } memory ? new ReplayGuardedMemory(memory, 0, linked.Name, this) : null, g => linked.Global(g, spaces.Globals[g])?.Get());
     }
 }

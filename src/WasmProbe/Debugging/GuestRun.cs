@@ -223,32 +223,38 @@ internal sealed partial class GuestRun : IDisposable
     private GuestView? _view;
 
     /// <summary>The guest's memory as a session shows it (see <see cref="CheckWrite"/>).</summary>
-    public IGuestMemory? Memory(int index) => Guest.Memory(index) is { } memory ? new ReplayGuardedMemory(memory, index, this) : null;
+    public IGuestMemory? Memory(int index) => Guest.Memory(index) is { } memory ? new ReplayGuardedMemory(memory, index, null, this) : null;
 
     public IGuestGlobal? Global(int index, GlobalType type) => Guest.Global(index, type) is { } global ? new ReplayGuardedGlobal(global, index, this) : null;
 
+    /// <summary>The replay of the current replayed stop if it runs in <paramref name="module"/> (null: the guest's).</summary>
+    private RunReplayer? ReplayIn(string? module) =>
+        _replayed is not null && _linkedStop?.Linked.Name == module ? _replayer : null;
+
     /// <summary>At a replayed stop the engine is still at the start of the run: a write to memory or a global that an
-    /// earlier instruction of the run read (or, for memory, stored to) would reach the guest before that instruction,
+    /// earlier instruction of the run read (or, for memory, stored to) would reach the module before that instruction,
     /// so it is refused.</summary>
-    private void CheckWrite(string what, Func<RunReplayer, bool> conflicts)
+    private void CheckWrite(string what, string? module, Func<RunReplayer, bool> conflicts)
     {
-        // A replay in a linked module reads that module's memories and globals, not the guest's.
-        if (_replayed is not { } replayed || _replayer is null || _linkedStop is not null || !conflicts(_replayer)) return;
-        var start = _module.Sites[replayed.RunStart];
+        if (ReplayIn(module) is not { } replayer || !conflicts(replayer)) return;
+        var replayed = _replayed!.Value;
+        var start = (module is null ? _module.Sites : _linkedStop!.Linked.Probes!.Sites)[replayed.RunStart];
         throw new InvalidOperationException(
             $"{what} is what the guest already read or stored between pc 0x{start.Pc:x} and this stop at pc 0x{replayed.Pc:x}, a straight-line run the "
             + $"debugger replays while the guest waits at its start; the write would reach the guest before those instructions. Write at pc 0x{start.Pc:x} or after the run");
     }
 
-    private sealed class ReplayGuardedMemory(IGuestMemory memory, int index, GuestRun run) : IGuestMemory
+    /// <summary>A memory of the guest or of a linked <paramref name="module"/>, as a stop shows it.</summary>
+    private sealed class ReplayGuardedMemory(IGuestMemory memory, int index, string? module, GuestRun run) : IGuestMemory
     {
         public bool Is64 => memory.Is64;
         public long Length => memory.Length;
-        /// <summary>With the stores of the run replayed up to a replayed stop, which the guest has not made yet.</summary>
+
+        /// <summary>With the stores of the run replayed up to a replayed stop, which the module has not made yet.</summary>
         public ReadOnlySpan<byte> Read(long address, int length)
         {
             var bytes = memory.Read(address, length);
-            if (run._replayed is null || run._replayer is not { } replayer || !replayer.HasStored(index)) return bytes;
+            if (run.ReplayIn(module) is not { } replayer || !replayer.HasStored(index)) return bytes;
             var shown = bytes.ToArray();
             replayer.Overlay(index, (ulong)address, shown);
             return shown;
@@ -257,13 +263,13 @@ internal sealed partial class GuestRun : IDisposable
         public void Write(long address, ReadOnlySpan<byte> bytes)
         {
             int length = bytes.Length;
-            run.CheckWrite($"memory {index} at 0x{address:x} ({length} bytes)", r => r.HasAccessed(index, (ulong)address, (ulong)length));
+            run.CheckWrite($"memory {index} at 0x{address:x} ({length} bytes)", module, r => r.HasAccessed(index, (ulong)address, (ulong)length));
             memory.Write(address, bytes);
         }
 
         public long Grow(long pages)
         {
-            run.CheckWrite($"the size of memory {index}", r => r.HasAccessed(index, 0, ulong.MaxValue / 2));
+            run.CheckWrite($"the size of memory {index}", module, r => r.HasAccessed(index, 0, ulong.MaxValue / 2));
             return memory.Grow(pages);
         }
     }
@@ -275,7 +281,7 @@ internal sealed partial class GuestRun : IDisposable
 
         public void Set(WasmValue value)
         {
-            run.CheckWrite($"global {index}", r => r.HasReadGlobal(index));
+            run.CheckWrite($"global {index}", null, r => r.HasReadGlobal(index));
             global.Set(value);
         }
     }
