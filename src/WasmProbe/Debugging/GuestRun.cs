@@ -228,8 +228,7 @@ internal sealed partial class GuestRun : IDisposable
     public IGuestGlobal? Global(int index, GlobalType type) => Guest.Global(index, type) is { } global ? new ReplayGuardedGlobal(global, index, this) : null;
 
     /// <summary>The replay of the current replayed stop if it runs in <paramref name="module"/> (null: the guest's).</summary>
-    private RunReplayer? ReplayIn(string? module) =>
-        _replayed is not null && _linkedStop?.Linked.Name == module ? _replayer : null;
+    private RunReplayer? ReplayIn(string? module) => _replayed is not null && Stopped.Name == module ? _replayer : null;
 
     /// <summary>At a replayed stop the engine is still at the start of the run: a write to memory or a global that an
     /// earlier instruction of the run read (or, for memory, stored to) would reach the module before that instruction,
@@ -238,7 +237,7 @@ internal sealed partial class GuestRun : IDisposable
     {
         if (ReplayIn(module) is not { } replayer || !conflicts(replayer)) return;
         var replayed = _replayed!.Value;
-        var start = (module is null ? _module.Sites : _linkedStop!.Linked.Probes!.Sites)[replayed.RunStart];
+        var start = Stopped.Build.Sites[replayed.RunStart];
         throw new InvalidOperationException(
             $"{what} is what the guest already read or stored between pc 0x{start.Pc:x} and this stop at pc 0x{replayed.Pc:x}, a straight-line run the "
             + $"debugger replays while the guest waits at its start; the write would reach the guest before those instructions. Write at pc 0x{start.Pc:x} or after the run");

@@ -106,11 +106,9 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
             Push(value);
             return false;
         }
-        var bytes = new byte[size];
-        Span<byte> all = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(all, value.Bits);
-        all[..size].CopyTo(bytes);
-        _stores.Add((ins.MemArg.MemoryIndex, start, bytes));
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, value.Bits);
+        _stores.Add((ins.MemArg.MemoryIndex, start, bytes[..size]));
         return true;
     }
 
