@@ -200,7 +200,7 @@ internal static class InstrumentedModuleFormat
             writer.Byte(layout is not null ? (byte)1 : (byte)0);
             if (layout is null) continue;
             writer.U32(layout.MaxSpilledStack);
-            writer.Byte(layout.WritesThrough ? (byte)1 : (byte)0);
+            writer.Byte((byte)((layout.WritesThrough ? 1 : 0) | (layout.ReturnsEarly ? 2 : 0)));
             WriteTypes(writer, layout.LocalTypes);
         }
     }
@@ -212,8 +212,8 @@ internal static class InstrumentedModuleFormat
         {
             if (!(reader.ReadByte() != 0)) continue;
             int maxSpilledStack = reader.ReadIndex();
-            bool writesThrough = (reader.ReadByte() != 0);
-            layouts[f] = new FrameLayout(f, ReadTypes(reader), maxSpilledStack, writesThrough);
+            byte flags = reader.ReadByte();
+            layouts[f] = new FrameLayout(f, ReadTypes(reader), maxSpilledStack, (flags & 1) != 0) { ReturnsEarly = (flags & 2) != 0 };
         }
         return layouts;
     }

@@ -6,10 +6,15 @@ namespace WasmProbe.Debugging;
 
 /// <summary>Changes a stop makes to the run: new values of the stopped frame's locals and stack, an early return, a
 /// trap or a throw. Static stops take every request (<see cref="ResumeCode"/>) when the guest resumes; debug stops
-/// only a throw (their probe helpers check for one); a trap is the host's own in both, which ends the run from the stop.</summary>
+/// a throw or an early return (their probe helpers check for them); a trap is the host's own in both, which ends the
+/// run from the stop.</summary>
 internal sealed partial class GuestRun
 {
     private ResumeCode _resume;
+
+    /// <summary>The guest returns or throws from the probe it waits in as it resumes: no later instruction of its run,
+    /// nor the throw at its site, is reached.</summary>
+    private bool _leavesProbe;
 
     /// <summary>The tag and payload of a pending throw request, written to the frame as the guest resumes (until then
     /// the frame shows its own values).</summary>
@@ -108,14 +113,28 @@ internal sealed partial class GuestRun
     {
         if (CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
         if (_linkedStop is { } linked) throw new NotSupportedException($"the stop is in the linked module {linked.Linked.Link}, whose frames cannot be changed (only the guest's can)");
-        if (_module.Mode == InstrumentationMode.Debug && request is ResumeCode.Reload or ResumeCode.Return)
-            throw new NotSupportedException((request == ResumeCode.Reload ? "changing locals or stack values" : "making a function return early")
-                + " needs a session in InstrumentationMode.Static (probe tests other than [StepFrom] use one): a debug build keeps them in the guest's own"
-                + " locals and stack, and taking them back at its stops would cost code at every instruction. Debug sessions can trap, throw and change globals and memory");
+        if (_module.Mode == InstrumentationMode.Debug && request == ResumeCode.Reload)
+            throw new NotSupportedException("changing locals or stack values needs a session in InstrumentationMode.Static (probe tests other than [StepFrom] use one):"
+                + " a debug build keeps them in the guest's own locals and stack, and taking them back at its stops would cost code at every instruction."
+                + " Debug sessions can return early, trap, throw and change globals and memory");
         if (_resume > ResumeCode.Reload && (request != _resume || request == ResumeCode.Trap))
             throw new InvalidOperationException($"this stop already makes the function {_resume.ToString().ToLowerInvariant()} when the guest resumes");
         var record = Frames!.Read(CurrentFrame);
-        return (record, _module.Layouts[record.Function]!);
+        var layout = _module.Layouts[record.Function]!;
+        if (_module.Mode == InstrumentationMode.Debug && request == ResumeCode.Return) CheckEarlyReturn(_module.Sites[record.Site], layout);
+        return (record, layout);
+    }
+
+    /// <summary>A debug build returns early by throwing from the site where the guest waits (<see cref="EarlyReturn"/>):
+    /// a <c>catch_all</c> of the function around it would take the exception instead.</summary>
+    private void CheckEarlyReturn(ProbeSite waiting, FrameLayout layout)
+    {
+        string function = _names.Function(waiting.Function);
+        if (!layout.ReturnsEarly && FrameLayout.CanForceReturn(_module.Original.IndexSpaces.FunctionTypeOfFunction(waiting.Function)))
+            throw new NotSupportedException($"{function} uses legacy exception handling (try), which a debug build cannot return early from; use a session in InstrumentationMode.Static");
+        if (ExceptionHandlers.Catches(_module.Original, waiting.Function, waiting.InstructionIndex, tag: null))
+            throw new NotSupportedException($"a try_table of {function} with catch_all encloses pc 0x{waiting.Pc:x} and would catch the early return (a debug build returns "
+                + "early by throwing out of the function's body); return at a stop outside it, or use a session in InstrumentationMode.Static");
     }
 
     private static void CheckValue(WasmValue value, ValType type, string what)
@@ -137,6 +156,9 @@ internal sealed partial class GuestRun
         var request = _resume;
         _resume = ResumeCode.Continue;
         if (request == ResumeCode.Trap) throw new ForcedTrapException(ForcedTrapFrames());
+        _leavesProbe = request is ResumeCode.Return or ResumeCode.Throw;
+        // The stops replayed since the guest's probe stored what the guest has not: it leaves from there, before those stores.
+        if (_leavesProbe) _replayer?.MakeStores();
         if (_thrown is var (tag, payload))
         {
             for (int k = 0; k < payload.Length; k++) Frames!.WriteStackSlot(CurrentFrame, k, payload[k]);

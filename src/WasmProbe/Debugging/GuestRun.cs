@@ -158,14 +158,15 @@ internal sealed partial class GuestRun : IDisposable
     {
         if (_runToCompletion || Frames is null || (uint)siteId >= (uint)module.Build.Sites.Count) return;
         _lastReplayed = null;
+        _leavesProbe = false;
         var site = module.Build.Sites[siteId];
         if ((site.Kinds & SiteKinds.Probe) != 0)
         {
             ConsiderStop(module, site, frame);
-            if (module.IsDebug) ReplayRun(module, site, frame);
+            if (module.IsDebug && !_leavesProbe) ReplayRun(module, site, frame);
         }
         // Linked modules' builds report no throws.
-        if ((site.Kinds & SiteKinds.Throw) != 0 && module == _guest && _exceptionStops != ExceptionStops.None && !_runToCompletion)
+        if ((site.Kinds & SiteKinds.Throw) != 0 && module == _guest && _exceptionStops != ExceptionStops.None && !_runToCompletion && !_leavesProbe)
         {
             var stop = ExceptionAt(site, frame);
             if (_exceptionStops == ExceptionStops.All || stop.Caught != true) Pause(stop, frame);
@@ -201,7 +202,7 @@ internal sealed partial class GuestRun : IDisposable
         RunReplayer? replayer = null;
         var original = module.Build.Original;
         var code = original.Bodies[start.Function - original.IndexSpaces.ImportedFunctionCount].Code;
-        for (int id = start.Id + 1; id < end && !_runToCompletion; id++)
+        for (int id = start.Id + 1; id < end && !_runToCompletion && !_leavesProbe; id++)
         {
             if (!WantsStep(module, frame) && !BreakpointBetween(module, id, end)) break;
             _replayer = replayer ??= StartReplay(module, frame);

@@ -47,6 +47,9 @@ public sealed class FrameLayout
 
     /// <summary>Locals are stored on every write (and zeroed on entry) rather than at stops and calls.</summary>
     public bool WritesThrough { get; }
+
+    /// <summary>Debug builds: the body is wrapped so that a stop can make the function return (see <see cref="EarlyReturn"/>).</summary>
+    public bool ReturnsEarly { get; init; }
     public ValType[] LocalTypes { get; }
     public int[] LocalOffsets { get; }
     public int LocalsEnd { get; }

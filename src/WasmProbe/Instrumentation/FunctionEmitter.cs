@@ -16,6 +16,9 @@ internal sealed record EmitContext(ModuleBuilder Builder, int StopFunction, int 
     /// <summary>What stops throw with; null in modules without a throwable tag.</summary>
     public ForcedThrow? Throw { get; init; }
 
+    /// <summary>What debug builds' stops return early with; null in static builds (their stops return inline).</summary>
+    public EarlyReturn? Return { get; init; }
+
     /// <summary>Stack shapes shared by every site and probe (a debug build asks at every instruction).</summary>
     public StackShapes Shapes { get; init; } = new();
 
@@ -76,6 +79,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     {
         _ownsFrameTop = IsDebug && !CatchesExceptions();
         EmitPrologue();
+        var earlyReturn = layout.ReturnsEarly ? context.Return : null;
+        if (earlyReturn is not null) OpenEarlyReturn(earlyReturn);
         for (int i = 0; i < analysis.InstructionCount; i++)
         {
             if (sites[i] is { } site && (site.Kinds & (SiteKinds.Probe | SiteKinds.Throw)) != 0)
@@ -85,6 +90,26 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             }
             EmitInstruction(i);
         }
+        if (earlyReturn is not null) CloseEarlyReturn();
+    }
+
+    /// <summary>Debug builds: the body goes inside <c>block</c> and <c>try_table (catch $return 0)</c>, so a stop's
+    /// helper can throw the function out of its body (see <see cref="EarlyReturn"/>).</summary>
+    private void OpenEarlyReturn(EarlyReturn earlyReturn)
+    {
+        body.Emit(Opcode.Block, Wasm.Types.BlockType.Empty.ToBits());
+        body.TryTableCatching(BlockType([], analysis.Type.Results), earlyReturn.Tag, 0);
+    }
+
+    /// <summary>The body's own <c>end</c> closed the <c>try_table</c>: return what it left, and below the block the
+    /// landing returns the results the host wrote into the frame.</summary>
+    private void CloseEarlyReturn()
+    {
+        body.Emit(Opcode.Return);
+        body.Emit(Opcode.End);
+        var results = analysis.Type.Results;
+        for (int k = 0; k < results.Length; k++) Load(results[k], FrameLayout.StackSlotOffset(k));
+        body.Emit(Opcode.End);
     }
 
     /// <summary>Whether an exception can land in this function, leaving the frame top at a frame it unwound.</summary>
@@ -128,7 +153,8 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             ? _writeCheck ??= new WriteCheckEmitter(watch, body, Temp)
             : null;
         writeCheck?.EmitBefore(analysis.Code[i], layout.Function, context.Shapes.Before(analysis, i)[^1]);
-        body.CopyOriginal(i);
+        if (layout.ReturnsEarly) body.CopyOriginalAround(i, analysis.ControlDepth(i) - 1, EarlyReturn.AddedLabels);
+        else body.CopyOriginal(i);
         writeCheck?.EmitAfter(analysis.Code[i], layout.Function);
         if (layout.WritesThrough && analysis.IsReachable(i) && info.Opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
         if (call && IsDebug && info.Control == ControlKind.Call)
@@ -235,6 +261,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             Emit(Opcode.LocalGet, frame);
             Emit(Opcode.GlobalSet, context.FrameTop);
             context.Throw?.EmitRequestCheck(context.Resume, frame, Emit);
+            context.Return?.EmitRequestCheck(context.Resume, Emit);
             Emit(Opcode.End);
         }
         else
@@ -265,6 +292,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
         body.LocalGet(_frame);
         body.Call(context.StopFunction);
         context.Throw?.EmitRequestCheck(context.Resume, _frame, _emitToBody ??= body.Emit);
+        if (layout.ReturnsEarly) context.Return?.EmitRequestCheck(context.Resume, _emitToBody ??= body.Emit);
         ReloadFunctionFlag();
     }
 

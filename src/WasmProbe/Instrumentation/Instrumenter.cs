@@ -71,9 +71,10 @@ public static class Instrumenter
 
         var watch = options.WatchWrites ? AddWriteWatch(builder, spaces) : null;
         var forcedThrow = ForcedThrow.Add(builder, spaces, debugMemory);
+        var earlyReturn = debug ? EarlyReturn.Add(builder) : null;
 
         var layouts = new FrameLayout?[spaces.FunctionCount];
-        var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, resume, options.Mode) { Shapes = shapes, Watch = watch, Throw = forcedThrow };
+        var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, resume, options.Mode) { Shapes = shapes, Watch = watch, Throw = forcedThrow, Return = earlyReturn };
         var perInstruction = Array.Empty<ProbeSite?>();
         foreach (var (f, (first, count)) in sitesByFunction)
         {
@@ -88,10 +89,11 @@ public static class Instrumenter
                 perInstruction[sites[k].InstructionIndex] = sites[k];
                 maxSpill = Math.Max(maxSpill, sites[k].StackTypes.Length);
             }
-            // A stop can throw (and a static one return) at once: the payload or results the host chose go into the first stack slots.
-            if (count > 0) maxSpill = Math.Max(maxSpill, Math.Max(debug ? 0 : analysis.Type.Results.Length, forcedThrow?.MaxPayload ?? 0));
+            // A stop can throw or return at once: the payload or results the host chose go into the first stack slots.
+            bool returnsEarly = count > 0 && (!debug || EarlyReturn.Wraps(analysis));
+            if (count > 0) maxSpill = Math.Max(maxSpill, Math.Max(returnsEarly ? analysis.Type.Results.Length : 0, forcedThrow?.MaxPayload ?? 0));
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
-            var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough);
+            var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough) { ReturnsEarly = debug && returnsEarly };
             ModuleTooLargeException.Guard(module, f, () => builder.RewriteBody(f, body => new FunctionEmitter(context, body, analysis, layout, perInstruction, first).Emit()));
         }
 

@@ -45,6 +45,13 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
         }
     }
 
+    /// <summary>Writes the run's stores into the memories, for a guest that leaves the run from its start.</summary>
+    public void MakeStores()
+    {
+        foreach (var (index, start, bytes) in _stores) memory(index)!.Write((long)start, bytes);
+        _stores.Clear();
+    }
+
     public bool HasReadGlobal(int index) => _globalReads.Contains(index);
 
     /// <summary>Executes <paramref name="ins"/>: true if the next instruction follows, false if it traps (state

@@ -4,7 +4,8 @@ using WasmProbe.Instrumentation;
 
 namespace WasmProbe.Tests.Debugging;
 
-/// <summary>Changing the run at a stop of a static session: early returns, traps, locals and stack values.</summary>
+/// <summary>Changing the run at a stop: early returns and traps (static and debug sessions), locals and stack values
+/// (static sessions).</summary>
 public class IntercessionTests
 {
     // run(n) = alloc(n) + classify(n) + scale(n) = (n + 1000) + (2n + 1) + trunc(n * 1.5)
@@ -51,13 +52,41 @@ public class IntercessionTests
             call $scale
             i32.add)
           (func (export "nested") (param $x i32) (result i32) local.get $x call $nested)
-          (func (export "null") (result i32) call $null ref.is_null))
+          (func (export "null") (result i32) call $null ref.is_null)
+          (memory 1)
+          (func $store_and_load (param $x i32) (result i32)
+            i32.const 16
+            local.get $x
+            i32.store
+            i32.const 16
+            i32.load
+            i32.const 1
+            i32.add)
+          (func (export "remember") (param $x i32) (result i32)
+            local.get $x
+            call $store_and_load
+            i32.const 16
+            i32.load
+            i32.add)
+          (func $catch_all_around (param $x i32) (result i32)
+            block
+              try_table (catch_all 0)
+                local.get $x
+                return
+              end
+            end
+            i32.const -1)
+          (func (export "guarded") (param $x i32) (result i32) local.get $x call $catch_all_around))
         """;
 
     private static DebugSession Static() => Static("run", 10);
 
-    private static DebugSession Static(string entry, params object?[] arguments) =>
-        Wat.Session(Guest, new DebugSessionOptions { Entry = entry, Arguments = arguments, Mode = InstrumentationMode.Static });
+    private static DebugSession Static(string entry, params object?[] arguments) => Session(InstrumentationMode.Static, entry, arguments);
+
+    private static DebugSession Session(InstrumentationMode mode) => Session(mode, "run", 10);
+
+    private static DebugSession Session(InstrumentationMode mode, string entry, params object?[] arguments) =>
+        Wat.Session(Guest, new DebugSessionOptions { Entry = entry, Arguments = arguments, Mode = mode });
 
     private static int Run(DebugSession session, Action<DebugSession> atStop) => session.Run(_ =>
     {
@@ -69,19 +98,23 @@ public class IntercessionTests
     public void An_unchanged_run_returns_what_the_guest_computes() =>
         Run(Static(), _ => { }).ShouldBe(1010 + 21 + 15);
 
-    [Fact]
-    public void ForceReturn_at_a_call_stop_returns_the_chosen_result_without_running_the_function()
+    [Theory]
+    [InlineData(InstrumentationMode.Static)]
+    [InlineData(InstrumentationMode.Debug)]
+    public void ForceReturn_at_a_call_stop_returns_the_chosen_result_without_running_the_function(InstrumentationMode mode)
     {
-        using var session = Static();
+        using var session = Session(mode);
         session.AddCallBreakpoint("alloc");
 
         Run(session, s => s.ForceReturn(0)).ShouldBe(0 + 21 + 15);
     }
 
-    [Fact]
-    public void A_second_ForceReturn_at_the_same_stop_replaces_the_results()
+    [Theory]
+    [InlineData(InstrumentationMode.Static)]
+    [InlineData(InstrumentationMode.Debug)]
+    public void A_second_ForceReturn_at_the_same_stop_replaces_the_results(InstrumentationMode mode)
     {
-        using var session = Static();
+        using var session = Session(mode);
         session.AddCallBreakpoint("alloc");
 
         Run(session, s =>
@@ -91,13 +124,53 @@ public class IntercessionTests
         }).ShouldBe(2 + 21 + 15);
     }
 
-    [Fact]
-    public void ForceReturn_in_the_middle_of_a_function_skips_its_rest()
+    [Theory]
+    [InlineData(InstrumentationMode.Static)]
+    [InlineData(InstrumentationMode.Debug)]
+    public void ForceReturn_in_the_middle_of_a_function_skips_its_rest(InstrumentationMode mode)
     {
-        using var session = Static();
-        session.AddBreakpoint("classify", Wat.Pcs(session, "classify")[4]);   // local.get $y
+        using var session = Session(mode);
+        session.AddBreakpoint("classify", Wat.Pcs(session, "classify")[4]);   // local.get $y, replayed in debug builds
 
         Run(session, s => s.ForceReturn(WasmValue.I32(-5))).ShouldBe(1010 - 5 + 15);
+    }
+
+    [Theory]
+    [InlineData(InstrumentationMode.Static)]
+    [InlineData(InstrumentationMode.Debug)]
+    public void A_function_made_to_return_after_a_store_has_made_the_store(InstrumentationMode mode)
+    {
+        using var session = Session(mode, "remember", 5);
+        session.AddBreakpoint("store_and_load", Wat.Pcs(session, "store_and_load")[3]);  // i32.const 16 after the store, replayed in debug builds
+
+        Run(session, s => s.ForceReturn(100)).ShouldBe(100 + 5);
+    }
+
+    [Fact]
+    public async Task A_step_after_an_early_return_at_a_replayed_stop_stops_in_the_caller()
+    {
+        await using var session = Session(InstrumentationMode.Debug);
+        var classify = Wat.Pcs(session, "classify");
+        session.AddBreakpoint("classify", classify[4]);
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+        session.ForceReturn(-5);
+
+        var next = (await session.StepIntoAsync()).ShouldBeOfType<StepStop>();
+
+        next.Location!.Value.Function.ShouldBe(session.Module.Names.ResolveFunction("run"));
+        session.StackSlot(session.Frames[0].Stack.Count - 1).AsInt32().ShouldBe(-5);
+        (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(1010 - 5 + 15);
+    }
+
+    [Fact]
+    public async Task A_debug_session_refuses_an_early_return_that_a_catch_all_of_the_function_would_catch()
+    {
+        await using var session = Session(InstrumentationMode.Debug, "guarded", 4);
+        session.AddBreakpoint("catch_all_around", Wat.Pcs(session, "catch_all_around")[2]);   // local.get $x inside try_table (catch_all)
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+
+        Should.Throw<NotSupportedException>(() => session.ForceReturn(9)).Message.ShouldStartWith("a try_table of catch_all_around with catch_all encloses pc 0x");
+        (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(4);
     }
 
     [Fact]
@@ -199,15 +272,14 @@ public class IntercessionTests
     }
 
     [Fact]
-    public async Task A_debug_session_says_that_changing_locals_stack_values_or_returns_needs_a_static_one()
+    public async Task A_debug_session_says_that_changing_locals_or_stack_values_needs_a_static_one()
     {
-        await using var session = Wat.Session(Guest, new DebugSessionOptions { Entry = "run", Arguments = [10] });
+        await using var session = Session(InstrumentationMode.Debug);
         session.AddBreakpoint("classify", Wat.Pcs(session, "classify")[6]);
         (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
 
-        Should.Throw<NotSupportedException>(() => session.ForceReturn(0)).Message.ShouldStartWith("making a function return early needs a session in InstrumentationMode.Static");
         Should.Throw<NotSupportedException>(() => session.SetLocal(0, 1)).Message.ShouldStartWith("changing locals or stack values needs a session in InstrumentationMode.Static");
-        Should.Throw<NotSupportedException>(() => session.SetStackSlot(1, 1)).Message.ShouldContain("Debug sessions can trap, throw and change globals and memory");
+        Should.Throw<NotSupportedException>(() => session.SetStackSlot(1, 1)).Message.ShouldContain("Debug sessions can return early, trap, throw and change globals and memory");
         (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(1010 + 21 + 15);
     }
 }

@@ -4,8 +4,9 @@ using WasmProbe.Instrumentation;
 
 namespace WasmProbe.Tests.RealGuests;
 
-/// <summary>Fault injection on SQLite (guests/sqlite, -O2): a static session stops at every call of wasi-libc's
-/// <c>malloc</c> and makes a chosen one return 0 without running it.</summary>
+/// <summary>Fault injection on SQLite (guests/sqlite, -O2): a session stops at every call of wasi-libc's
+/// <c>malloc</c> and makes a chosen one return 0 without running it, in a static build and in a debug build (whose
+/// stop returns by throwing out of malloc's body).</summary>
 public class SqliteFaultInjectionTests
 {
     private const int SqliteOk = 0, SqliteNoMem = 7;
@@ -14,12 +15,12 @@ public class SqliteFaultInjectionTests
 
     /// <summary>Runs sqlite_open_close (the result of sqlite3_open), failing the <paramref name="failing"/>-th malloc
     /// (1-based; 0: none); also returns the callers of every malloc, innermost first.</summary>
-    private static (int Result, List<string[]> Mallocs) OpenClose(int failing)
+    private static (int Result, List<string[]> Mallocs) OpenClose(int failing, InstrumentationMode mode)
     {
         using var session = DebugSession.Create(SqliteO2, new DebugSessionOptions
         {
             Entry = "sqlite_open_close",
-            Mode = InstrumentationMode.Static,
+            Mode = mode,
             ExceptionStops = ExceptionStops.None,
             Host = new GuestOptions { Wasi = true, Deadline = TimeSpan.FromMinutes(2) },
         });
@@ -34,10 +35,12 @@ public class SqliteFaultInjectionTests
         return (end.ShouldBeOfType<FinishedStop>().Results[0].AsInt32(), mallocs);
     }
 
-    [Fact]
-    public void Every_failing_malloc_of_sqlite3_open_but_the_optional_lookaside_buffer_makes_it_report_SQLITE_NOMEM()
+    [Theory]
+    [InlineData(InstrumentationMode.Static)]
+    [InlineData(InstrumentationMode.Debug)]
+    public void Every_failing_malloc_of_sqlite3_open_but_the_optional_lookaside_buffer_makes_it_report_SQLITE_NOMEM(InstrumentationMode mode)
     {
-        var (result, mallocs) = OpenClose(failing: 0);
+        var (result, mallocs) = OpenClose(failing: 0, mode);
         result.ShouldBe(SqliteOk);
         mallocs.Count.ShouldBeGreaterThan(10);
         mallocs.ShouldAllBe(callers => callers.Contains("sqlite3_open"));
@@ -46,7 +49,7 @@ public class SqliteFaultInjectionTests
         {
             // SQLite opens the connection without its lookaside allocator when that buffer cannot be had.
             bool optional = mallocs[k - 1].Contains("setupLookaside");
-            var failed = OpenClose(failing: k);
+            var failed = OpenClose(failing: k, mode);
             failed.Result.ShouldBe(optional ? SqliteOk : SqliteNoMem, $"malloc {k} of {mallocs.Count} failing, called by {string.Join(" < ", mallocs[k - 1])}");
             failed.Mallocs.Count.ShouldBeLessThanOrEqualTo(mallocs.Count, "a failed open allocates no more than a good one");
         }

@@ -43,6 +43,36 @@ public sealed class BodyBuilder
     /// <summary>Copies instruction <paramref name="index"/> of the original body.</summary>
     public void CopyOriginal(int index) => _instructions.Add(_remap.Apply(_source.WithPoolIn(_source.Instructions[index], _pool)));
 
+    /// <summary>Copies instruction <paramref name="index"/> of a body that the rewrite wraps in <paramref name="added"/>
+    /// blocks of its own: a branch (or catch clause) to the function's label, which is label
+    /// <paramref name="functionLabel"/> there, goes that many labels further out.</summary>
+    public void CopyOriginalAround(int index, int functionLabel, int added)
+    {
+        var ins = _remap.Apply(_source.WithPoolIn(_source.Instructions[index], _pool));
+        switch (ins.Info.Immediates)
+        {
+            case ImmediateKind.Label when ins.Index == functionLabel:
+            case ImmediateKind.BrOnCast when ins.CastLabel == functionLabel:
+                ins = new Instruction(ins.Opcode, ins.Offset, ins.Length, ins.A + added, ins.B, ins.C);
+                break;
+            case ImmediateKind.BrTable:
+                for (int i = ins.PoolStart; i < ins.PoolStart + ins.PoolCount; i++)
+                {
+                    if (_pool[i] == functionLabel) _pool[i] += added;
+                }
+                if (ins.A == functionLabel) ins = new Instruction(ins.Opcode, ins.Offset, ins.Length, ins.A + added, ins.B, ins.C);
+                break;
+            case ImmediateKind.TryTable:
+                for (int c = 0; c < ins.PoolCount; c++)
+                {
+                    int label = ins.PoolStart + 2 * c + 1;
+                    if (_pool[label] == functionLabel) _pool[label] += added;
+                }
+                break;
+        }
+        _instructions.Add(ins);
+    }
+
     /// <summary>Copies all original instructions from <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive).</summary>
     public void CopyOriginal(int start, int end)
     {
@@ -51,6 +81,14 @@ public sealed class BodyBuilder
 
     /// <summary>Emits a new instruction with no pool immediates, in the new index spaces.</summary>
     public void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => _instructions.Add(new Instruction(opcode, -1, 0, a, b, c));
+
+    /// <summary>Opens a new <c>try_table</c> of <paramref name="blockType"/> with one <c>catch tag label</c> clause.</summary>
+    public void TryTableCatching(long blockType, int tag, int label)
+    {
+        _instructions.Add(new Instruction(Opcode.TryTable, -1, 0, blockType, _pool.Count, 1));
+        _pool.Add((long)CatchKind.Catch << 32 | (uint)tag);
+        _pool.Add(label);
+    }
 
     /// <summary>Emits a new instruction that maps to original pc <paramref name="pc"/>: a trap in it is reported there.</summary>
     public void EmitAt(Opcode opcode, int pc, long a = 0) => _instructions.Add(new Instruction(opcode, pc, 0, a));

@@ -16,6 +16,7 @@ public sealed class ModuleBuilder
     private readonly List<(Import Import, string? Name)> _addedImports = [];
     private readonly List<GlobalDefinition> _addedGlobals = [];
     private readonly List<MemoryType> _addedMemories = [];
+    private readonly List<TagType> _addedTags = [];
     private readonly List<DataSegment> _addedData = [];
     private readonly List<Export> _addedExports = [];
 
@@ -92,6 +93,13 @@ public sealed class ModuleBuilder
         return _sourceSpaces.Memories.Length + _addedMemories.Count - 1;
     }
 
+    /// <summary>Defines an exception tag whose payload is <paramref name="type"/>'s parameters.</summary>
+    public int AddTag(FunctionType type)
+    {
+        _addedTags.Add(new TagType(AddFunctionType(type)));
+        return _sourceSpaces.TagTypes.Length + _addedTags.Count - 1;
+    }
+
     /// <summary>Appends a data segment (the module's own keep their indices).</summary>
     public void AddData(DataSegment segment) => _addedData.Add(segment);
 
@@ -163,6 +171,7 @@ public sealed class ModuleBuilder
         m.Memories.AddRange(_source.Memories);
         m.Memories.AddRange(_addedMemories);
         m.Tags.AddRange(_source.Tags);
+        m.Tags.AddRange(_addedTags);
         m.Globals.AddRange(_source.Globals.Select(g => g with { Init = remap.Apply(g.Init) }));
         m.Globals.AddRange(_addedGlobals);
         m.Exports.AddRange(_source.Exports.Select(e => e.Kind != ExternalKind.Function ? e

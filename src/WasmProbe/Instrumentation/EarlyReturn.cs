@@ -1,0 +1,47 @@
+using WasmProbe.Wasm.Analysis;
+using WasmProbe.Wasm.Rewriting;
+
+namespace WasmProbe.Instrumentation;
+
+/// <summary>How a debug build's stop returns early (<see cref="ResumeCode.Return"/>): its shared probe helper cannot
+/// return from the function that called it, so it throws an added tag without payload, which a <c>try_table</c>
+/// around the function's body catches; the landing returns the results the host wrote into the frame's first stack
+/// slots. Catching costs nothing until a return is forced; the wrapper is a few bytes a function.</summary>
+internal sealed class EarlyReturn
+{
+    /// <summary>The labels the wrapper puts between the body and the function's label: the landing's block and the
+    /// <c>try_table</c>.</summary>
+    public const int AddedLabels = 2;
+
+    private EarlyReturn(int tag) => Tag = tag;
+
+    public int Tag { get; }
+
+    public static EarlyReturn Add(ModuleBuilder builder) => new(builder.AddTag(new FunctionType([], [])));
+
+    /// <summary>Whether the function gets the wrapper: its results can be written by the host, and it uses no legacy
+    /// <c>try</c>, whose <c>delegate</c> to the function's label means "to the caller" and would not survive the
+    /// wrapper.</summary>
+    public static bool Wraps(FunctionAnalysis analysis)
+    {
+        if (!FrameLayout.CanForceReturn(analysis.Type)) return false;
+        for (int i = 0; i < analysis.InstructionCount; i++)
+        {
+            if (analysis.Code[i].Info.Control == ControlKind.Try) return false;
+        }
+        return true;
+    }
+
+    /// <summary>After a stop's call to the host: throws the tag if the host asked for an early return.</summary>
+    public void EmitRequestCheck(int resume, Action<Opcode, long, long, int> emit)
+    {
+        emit(Opcode.GlobalGet, resume, 0, 0);
+        emit(Opcode.I32Const, (int)ResumeCode.Return, 0, 0);
+        emit(Opcode.I32Eq, 0, 0, 0);
+        emit(Opcode.If, BlockType.Empty.ToBits(), 0, 0);
+        emit(Opcode.I32Const, 0, 0, 0);
+        emit(Opcode.GlobalSet, resume, 0, 0);
+        emit(Opcode.Throw, Tag, 0, 0);
+        emit(Opcode.End, 0, 0, 0);
+    }
+}
