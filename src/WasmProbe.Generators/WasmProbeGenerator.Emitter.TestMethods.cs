@@ -119,7 +119,8 @@ public sealed partial class WasmProbeGenerator
         string ending = (method.Ending is { } e ? ", Ending: " + Ending(e) : "")
             + (method.ImportCalls.Count > 0 ? $", ImportCalls: new {Probes}.ImportCallExpectation[] {{ {string.Join(", ", method.ImportCalls.Select(c => $"new {Probes}.ImportCallExpectation({Identifiers.Literal(c.Module)}, {Identifiers.Literal(c.Name)}, {Int(c.Count)})"))} }}" : "")
             + (method.NoWrites.Count > 0 ? $", NoWrites: new global::WasmProbe.Watchpoints.WriteWatchpoint[] {{ {string.Join(", ", method.NoWrites.Select(Watchpoint))} }}" : "")
-            + (method.Module is { } module ? ", Module: " + Identifiers.Literal(module) : "");
+            + (method.Module is { } module ? ", Module: " + Identifiers.Literal(module) : "")
+            + (method.EarlyReturns ? ", EarlyReturns: true" : "");
         if (method.Expectations.Count == 0)
         {
             w.Line(head + $"global::System.Array.Empty<{Probes}.Expectation>(){ending}),");

@@ -179,7 +179,7 @@ public sealed partial class WasmProbeGenerator
 
         var probeSyntax = probe?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
         int hit = kind == ProbeKind.Steps ? 1 : 0, steps = 1, mode = 0;
-        bool optional = false;
+        bool optional = false, earlyReturns = false;
         if (probe is not null)
         {
             foreach (var named in probe.NamedArguments)
@@ -188,6 +188,7 @@ public sealed partial class WasmProbeGenerator
                 {
                     case "Hit": hit = named.Value.Value is int h ? h : hit; break;
                     case "Optional": optional = named.Value.Value is true; break;
+                    case "EarlyReturns": earlyReturns = named.Value.Value is true; break;
                     case "Steps": steps = named.Value.Value is int s ? s : steps; break;
                     case "Mode": mode = named.Value.Value is int m ? m : 0; break;
                 }
@@ -233,7 +234,8 @@ public sealed partial class WasmProbeGenerator
             watch,
             noWrites.ToEquatableArray(),
             kind == ProbeKind.GlobalWrite ? first : null,
-            module);
+            module,
+            earlyReturns);
     }
 
     /// <summary>[BreakOnWrite] or [ExpectNoWrite]: address, length and Memory.</summary>

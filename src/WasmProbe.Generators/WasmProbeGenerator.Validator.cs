@@ -189,7 +189,7 @@ public sealed partial class WasmProbeGenerator
         memberNames.Add(testName);
         var methodSpec = new ProbeMethodSpec(method.Name, testName, request.FullName + "." + method.Name, kind, view.TypeName, parameter, method.IsStatic,
             view.Function, view.Pc, method.Hit, method.Optional, method.Steps, method.StepMode, expectations.ToEquatableArray(), view.Line, ending, importCalls,
-            site.Watch, noWrites, link?.Name);
+            site.Watch, noWrites, link?.Name, method.EarlyReturns);
         return new MethodResult(view, methodSpec);
     }
 

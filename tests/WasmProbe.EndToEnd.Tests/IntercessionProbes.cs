@@ -35,6 +35,14 @@ public partial class FibIntercessionProbes
         stop.Locals.n.ShouldBe(3);
     }
 
+    [StepFrom("add", 0x79, EarlyReturns = true)] // i32.add: a stop the debug build replays while the guest waits at add's entry
+    [ExpectFinish(3421)]
+    public void A_function_stepped_in_can_return_early(Add_0x79_Steps stop)
+    {
+        if (stop.Step == 0) stop.ForceReturn(100);
+        else stop.FunctionName.ShouldBe("fib");
+    }
+
     [OnCall("add", Hit = 3)]
     [ExpectTrap("unreachable")]
     public void A_forced_trap_ends_the_run_at_the_stop(Add_Call stop) => stop.ForceTrap();

@@ -98,7 +98,8 @@ internal sealed record ProbeMethodRequest(
     WatchRequest? Watch = null,
     EquatableArray<WatchRequest> NoWrites = default,
     ConstantArg? Global = null,
-    ConstantArg? Module = null);
+    ConstantArg? Module = null,
+    bool EarlyReturns = false);
 
 /// <summary>[ExpectFinish] (<paramref name="Trap"/> false: the results as written) or [ExpectTrap] (its code, if
 /// given), and where the attribute is.</summary>

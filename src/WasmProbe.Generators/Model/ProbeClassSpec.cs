@@ -131,7 +131,8 @@ internal sealed record ProbeMethodSpec(
     EquatableArray<ImportCallsSpec> ImportCalls = default,
     WatchSpec? Watch = null,
     EquatableArray<WatchSpec> NoWrites = default,
-    string? Module = null);
+    string? Module = null,
+    bool EarlyReturns = false);
 
 /// <summary>A validated memory range of [BreakOnWrite] or [ExpectNoWrite].</summary>
 internal sealed record WatchSpec(int Memory, long Address, long Length);

@@ -221,6 +221,7 @@ public sealed partial class DebugSession : IAsyncDisposable, IDisposable
                 : [.. _breakpoints.Select(b => b.Location)],
             ReportThrows = _options.ExceptionStops != ExceptionStops.None,
             WatchWrites = _options.WatchWrites,
+            EarlyReturns = _options.EarlyReturns && _options.Mode == InstrumentationMode.Debug,
         };
         return _instrumented = _cache.Instrument(_wasm, CollectsCoverage, options, () => CoverageInstrumentation?.Module ?? Module);
     }

@@ -25,6 +25,11 @@ public sealed class DebugSessionOptions
     /// <see cref="DebugSession.AddWatchpoint"/> can watch them (see <see cref="Instrumentation.WriteWatch"/>).</summary>
     public bool WatchWrites { get; init; }
 
+    /// <summary>Debug sessions: build the guest so that <see cref="DebugSession.ForceReturn"/> works at its stops (static
+    /// sessions always can). It costs run time while no stop returns: calls inside a function that can return early
+    /// are compiled as calls that catch exceptions (the debugger benchmark's debug build runs about 1.7x slower).</summary>
+    public bool EarlyReturns { get; init; }
+
     /// <summary>Static sessions: further locations compiled into the build although no breakpoint is set there, so
     /// that sessions over one module with different breakpoints among them share one instrumented, compiled module
     /// (as the probe tests of a class do). The guest passes through them without stopping.</summary>

@@ -131,7 +131,9 @@ internal sealed partial class GuestRun
     {
         string function = _names.Function(waiting.Function);
         if (!layout.ReturnsEarly && FrameLayout.CanForceReturn(_module.Original.IndexSpaces.FunctionTypeOfFunction(waiting.Function)))
-            throw new NotSupportedException($"{function} uses legacy exception handling (try), which a debug build cannot return early from; use a session in InstrumentationMode.Static");
+            throw new NotSupportedException(_module.Layouts.Any(l => l?.ReturnsEarly == true)
+                ? $"{function} uses legacy exception handling (try), which a debug build cannot return early from; use a session in InstrumentationMode.Static"
+                : "making a function return early in a debug session needs a build for it: DebugSessionOptions.EarlyReturns = true ([StepFrom(..., EarlyReturns = true)] in probe tests), or a session in InstrumentationMode.Static");
         if (ExceptionHandlers.Catches(_module.Original, waiting.Function, waiting.InstructionIndex, tag: null))
             throw new NotSupportedException($"a try_table of {function} with catch_all encloses pc 0x{waiting.Pc:x} and would catch the early return (a debug build returns "
                 + "early by throwing out of the function's body); return at a stop outside it, or use a session in InstrumentationMode.Static");

@@ -35,8 +35,14 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
     /// function too (the frames below a stop there come from the engine's backtrace).</summary>
     public bool Linked { get; init; }
 
+    /// <summary>Debug builds: wrap every function that stops so that a stop can make it return at once (see
+    /// <see cref="EarlyReturn"/>). Off by default: inside the wrapper every call is one that catches exceptions, which
+    /// Wasmtime compiles with every register saved around it.</summary>
+    public bool EarlyReturns { get; init; }
+
     public bool Equals(InstrumentationOptions? other) =>
         other is not null && Mode == other.Mode && ReportThrows == other.ReportThrows && WatchWrites == other.WatchWrites && Linked == other.Linked
+        && EarlyReturns == other.EarlyReturns
         && (ReferenceEquals(Probes, other.Probes) || Probes.ToHashSet().SetEquals(other.Probes));
 
     public override bool Equals(object? obj) => Equals(obj as InstrumentationOptions);
@@ -46,13 +52,13 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
     internal string CanonicalText()
     {
         var probes = Probes.Distinct().OrderBy(p => p.Function).ThenBy(p => p.Pc).Select(p => $"{p.Function}@{p.Pc}");
-        return $"{Mode}\n{ReportThrows}\n{WatchWrites}\n{string.Join(",", probes)}" + (Linked ? "\nlinked" : "");
+        return $"{Mode}\n{ReportThrows}\n{WatchWrites}\n{string.Join(",", probes)}" + (Linked ? "\nlinked" : "") + (EarlyReturns ? "\nearly-returns" : "");
     }
 
     public override int GetHashCode()
     {
         int probes = 0;
         foreach (var probe in Probes.Distinct()) probes ^= probe.GetHashCode();
-        return HashCode.Combine(Mode, ReportThrows, WatchWrites, Linked, probes);
+        return HashCode.Combine(Mode, ReportThrows, WatchWrites, Linked, EarlyReturns, probes);
     }
 }

@@ -71,7 +71,7 @@ public static class Instrumenter
 
         var watch = options.WatchWrites ? AddWriteWatch(builder, spaces) : null;
         var forcedThrow = ForcedThrow.Add(builder, spaces, debugMemory);
-        var earlyReturn = debug ? EarlyReturn.Add(builder) : null;
+        var earlyReturn = debug && options.EarlyReturns ? EarlyReturn.Add(builder) : null;
 
         var layouts = new FrameLayout?[spaces.FunctionCount];
         var context = new EmitContext(builder, stop, debugMemory, memory, armed, stepLimit, frameTop, stackPointer, resume, options.Mode) { Shapes = shapes, Watch = watch, Throw = forcedThrow, Return = earlyReturn };
@@ -90,7 +90,7 @@ public static class Instrumenter
                 maxSpill = Math.Max(maxSpill, sites[k].StackTypes.Length);
             }
             // A stop can throw or return at once: the payload or results the host chose go into the first stack slots.
-            bool returnsEarly = count > 0 && (!debug || EarlyReturn.Wraps(analysis));
+            bool returnsEarly = count > 0 && (!debug || (earlyReturn is not null && EarlyReturn.Wraps(analysis)));
             if (count > 0) maxSpill = Math.Max(maxSpill, Math.Max(returnsEarly ? analysis.Type.Results.Length : 0, forcedThrow?.MaxPayload ?? 0));
             bool writesThrough = options.Mode == InstrumentationMode.Debug || localTypes.Length > FrameLayout.MaxLocalsStoredAtStops;
             var layout = layouts[f] = new FrameLayout(f, localTypes, maxSpill, writesThrough) { ReturnsEarly = debug && returnsEarly };

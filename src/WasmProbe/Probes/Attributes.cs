@@ -256,6 +256,11 @@ public sealed class StepFromAttribute : Attribute
 
     /// <summary>Do not fail when the start is never reached or the guest finishes before all steps are taken.</summary>
     public bool Optional { get; set; }
+
+    /// <summary>Let the stops make their function return at once (the view's <c>Return(...)</c>/<c>ForceReturn</c>):
+    /// the probe's debug build then catches returns in every function, which makes the guest's calls slower until the
+    /// start is reached (see <see cref="Debugging.DebugSessionOptions.EarlyReturns"/>).</summary>
+    public bool EarlyReturns { get; set; }
 }
 
 /// <summary>At the probe's stop, a local (parameters first, then declared locals) must equal <c>value</c>. The value

@@ -90,10 +90,11 @@ public sealed class ProbeModule
 
     /// <summary>A paused session over the module's entry run (the caller disposes it).</summary>
     /// <param name="watchWrites">Build the guest with write checks (<see cref="DebugSessionOptions.WatchWrites"/>).</param>
-    public DebugSession CreateSession(InstrumentationMode mode, ExceptionStops exceptionStops = ExceptionStops.None, bool watchWrites = false) =>
+    public DebugSession CreateSession(InstrumentationMode mode, ExceptionStops exceptionStops = ExceptionStops.None, bool watchWrites = false, bool earlyReturns = false) =>
         DebugSession.Create(Bytes, new DebugSessionOptions
         {
             WatchWrites = watchWrites,
+            EarlyReturns = earlyReturns,
             Entry = Entry,
             Arguments = [.. Arguments.Select(a => (object?)a)],
             Mode = mode,

@@ -211,7 +211,7 @@ public static class ProbeRunner
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(probe);
         using var calls = ImportCallLog.Begin();
-        using var session = module.CreateSession(InstrumentationMode.Debug);
+        using var session = module.CreateSession(InstrumentationMode.Debug, earlyReturns: probe.EarlyReturns);
         var breakpoint = session.AddBreakpoint(probe.Function, probe.Pc);
         string start = $"{breakpoint.FunctionName}+0x{probe.Pc:x}";
         var report = new FailureReport();

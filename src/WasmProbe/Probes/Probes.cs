@@ -21,8 +21,9 @@ public sealed record ReturnProbe(string Name, int Function, int Hit, bool Option
 public sealed record FunctionReturn(Wasm.Resolution.FunctionExit Exit, IReadOnlyList<Inspection.WasmValue> Args, IReadOnlyList<Inspection.WasmValue> Results);
 
 /// <summary>A <see cref="StepFromAttribute"/> probe as generated code describes it.</summary>
+/// <param name="EarlyReturns">The session's build lets stops return early (<see cref="StepFromAttribute.EarlyReturns"/>).</param>
 public sealed record StepProbe(string Name, int Function, int Pc, int Hit, int Steps, StepMode Mode, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
-    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null);
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null, bool EarlyReturns = false);
 
 /// <summary>A <see cref="BreakAtLineAttribute"/> probe as generated code describes it: the line as written and the
 /// locations the generator resolved it to (every pc where the line starts, in pc order).</summary>

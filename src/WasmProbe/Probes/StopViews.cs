@@ -33,10 +33,15 @@ public abstract class StopView : IGuestState
     MemoryAccess IGuestState.Memory(int index) => Session.Memory(index);
 }
 
-/// <summary>A stop at an instruction of a frame (a breakpoint or a step), where the guest can be made to trap or throw.</summary>
+/// <summary>A stop at an instruction of a frame (a breakpoint or a step), where the guest can be made to return, trap or throw.</summary>
 public abstract class FrameStopView : StopView
 {
     private protected FrameStopView(DebugSession session) : base(session) { }
+
+    /// <summary>Makes the function stopped in return <paramref name="results"/> to its caller when the guest resumes,
+    /// without running the rest of it (a <c>malloc</c> that returns 0; at an [OnReturn] stop, other results), see
+    /// <see cref="DebugSession.ForceReturn"/>. A [StepFrom] probe needs <see cref="StepFromAttribute.EarlyReturns"/>.</summary>
+    public void ForceReturn(params object?[] results) => Session.ForceReturn(results);
 
     /// <summary>Makes the guest trap at this stop when it resumes, as a failing instruction here would.</summary>
     public void ForceTrap() => Session.ForceTrap();
@@ -67,11 +72,6 @@ public abstract class BreakpointView : FrameStopView
 
     /// <summary>How many times the breakpoint has been hit, this stop included (1-based).</summary>
     public int Hit { get; }
-
-    /// <summary>Makes the function return <paramref name="results"/> to its caller when the guest resumes, without
-    /// running the rest of it (a <c>malloc</c> that returns 0; at an [OnReturn] stop, other results), see
-    /// <see cref="DebugSession.ForceReturn"/>.</summary>
-    public void ForceReturn(params object?[] results) => Session.ForceReturn(results);
 
     public override string ToString() => $"{Session.Module.Names.FunctionOrIndex(Function)}+0x{Pc:x} hit {Hit}";
 }

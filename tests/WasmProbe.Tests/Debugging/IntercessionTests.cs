@@ -85,8 +85,9 @@ public class IntercessionTests
 
     private static DebugSession Session(InstrumentationMode mode) => Session(mode, "run", 10);
 
+    /// <summary>Debug sessions are built to return early.</summary>
     private static DebugSession Session(InstrumentationMode mode, string entry, params object?[] arguments) =>
-        Wat.Session(Guest, new DebugSessionOptions { Entry = entry, Arguments = arguments, Mode = mode });
+        Wat.Session(Guest, new DebugSessionOptions { Entry = entry, Arguments = arguments, Mode = mode, EarlyReturns = true });
 
     private static int Run(DebugSession session, Action<DebugSession> atStop) => session.Run(_ =>
     {
@@ -269,6 +270,17 @@ public class IntercessionTests
             Should.Throw<NotSupportedException>(() => session.ForceReturn([null])).Message.ShouldContain("references cannot be made up by the host");
             return ResumeAction.Continue;
         }).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_debug_session_not_built_for_early_returns_says_how_to_get_one()
+    {
+        await using var session = Wat.Session(Guest, new DebugSessionOptions { Entry = "run", Arguments = [10] });
+        session.AddBreakpoint("classify", Wat.Pcs(session, "classify")[6]);
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+
+        Should.Throw<NotSupportedException>(() => session.ForceReturn(0)).Message.ShouldStartWith("making a function return early in a debug session needs a build for it: DebugSessionOptions.EarlyReturns = true");
+        (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(1010 + 21 + 15);
     }
 
     [Fact]

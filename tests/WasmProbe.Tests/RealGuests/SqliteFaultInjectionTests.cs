@@ -21,6 +21,7 @@ public class SqliteFaultInjectionTests
         {
             Entry = "sqlite_open_close",
             Mode = mode,
+            EarlyReturns = true,
             ExceptionStops = ExceptionStops.None,
             Host = new GuestOptions { Wasi = true, Deadline = TimeSpan.FromMinutes(2) },
         });
