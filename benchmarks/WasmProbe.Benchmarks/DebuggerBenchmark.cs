@@ -62,6 +62,7 @@ public sealed class DebuggerBenchmark : IBenchmark
         double idleStatic = BestCopy(bytes, copy => TimeSession(copy, InstrumentationMode.Static, coldPc, "cold"));
         double idleDebug = BestCopy(bytes, copy => TimeSession(copy, InstrumentationMode.Debug, null, null));
         double armedDebug = BestCopy(bytes, copy => TimeSession(copy, InstrumentationMode.Debug, coldPc, "cold"));
+        double idleEarlyReturns = BestCopy(bytes, copy => TimeSession(copy, InstrumentationMode.Debug, null, null, earlyReturns: true));
         double hitsPerSecond = HotBreakpoint(bytes, hotPc);
         double inlineSteps = InlineSteps(bytes);
         double asyncSteps = AsyncSteps(bytes).GetAwaiter().GetResult();
@@ -72,6 +73,7 @@ public sealed class DebuggerBenchmark : IBenchmark
         output.WriteLine($"{"(a) static build, breakpoint set but never hit",-58} {idleStatic,8:F1}ms {idleStatic / plain,8:F2}");
         output.WriteLine($"{"(b) debug build, no breakpoint set",-58} {idleDebug,8:F1}ms {idleDebug / plain,8:F2}");
         output.WriteLine($"{"(b) debug build, armed by a breakpoint never hit",-58} {armedDebug,8:F1}ms {armedDebug / plain,8:F2}");
+        output.WriteLine($"{"(b) debug build with early returns, no breakpoint set",-58} {idleEarlyReturns,8:F1}ms {idleEarlyReturns / plain,8:F2}");
         output.WriteLine($"(c) breakpoint in the hot loop + expectation: {hitsPerSecond / 1e6:F2} M hits/s");
         output.WriteLine($"(d) single-step, controller inside the callback: {inlineSteps / 1e6:F2} M steps/s");
         output.WriteLine($"(d) single-step, async pause/resume API: {asyncSteps / 1e3:F0} k steps/s");
@@ -122,9 +124,12 @@ public sealed class DebuggerBenchmark : IBenchmark
         return clock.Elapsed.TotalMilliseconds;
     }
 
-    private static double TimeSession(byte[] bytes, InstrumentationMode mode, int? breakpointPc, string? function)
+    private static double TimeSession(byte[] bytes, InstrumentationMode mode, int? breakpointPc, string? function, bool earlyReturns = false)
     {
-        using var session = DebugSession.Create(bytes, new DebugSessionOptions { Entry = "work", Arguments = [Iterations], Mode = mode, Host = new GuestOptions { Deadline = TimeSpan.FromMinutes(1) } });
+        using var session = DebugSession.Create(bytes, new DebugSessionOptions
+        {
+            Entry = "work", Arguments = [Iterations], Mode = mode, EarlyReturns = earlyReturns, Host = new GuestOptions { Deadline = TimeSpan.FromMinutes(1) },
+        });
         if (breakpointPc is { } pc) session.AddBreakpoint(function!, pc);
         var clock = Stopwatch.StartNew();
         var final = session.Run(_ => ResumeAction.Continue);

@@ -25,6 +25,29 @@ public class ForcedThrowTests
             i32.const -1))
         """;
 
+    // The nop follows a store in a straight-line run the debugger replays; the caller's handler reads what was stored.
+    private const string Storing = """
+        (module
+          (tag $oops (export "oops") (param i32 i64))
+          (memory 1)
+          (func $store_then_nop (param $x i32)
+            i32.const 16
+            local.get $x
+            i32.store
+            nop)
+          (func (export "stored") (param $x i32) (result i32)
+            (block $handler (result i32 i64)
+              (try_table (catch $oops $handler)
+                local.get $x
+                call $store_then_nop)
+              i32.const -1
+              return)
+            drop
+            drop
+            i32.const 16
+            i32.load))
+        """;
+
     private static DebugSession Static(string entry, params object?[] arguments) =>
         Wat.Session(WatGuests.Exceptions, new DebugSessionOptions { Entry = entry, Arguments = arguments, Mode = InstrumentationMode.Static, ExceptionStops = ExceptionStops.None });
 
@@ -36,6 +59,17 @@ public class ForcedThrowTests
         atStop(session);
         return ResumeAction.Continue;
     });
+
+    [Theory]
+    [InlineData(InstrumentationMode.Static)]
+    [InlineData(InstrumentationMode.Debug)]
+    public void A_throw_after_a_store_leaves_the_store_made(InstrumentationMode mode)
+    {
+        using var session = Wat.Session(Storing, new DebugSessionOptions { Entry = "stored", Arguments = [77], Mode = mode, ExceptionStops = ExceptionStops.None });
+        session.AddBreakpoint("store_then_nop", Wat.Pcs(session, "store_then_nop")[3]);   // nop, replayed in debug builds
+
+        RunThrowing(session, s => s.ForceThrow("oops", 0, 0L)).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(77);
+    }
 
     [Fact]
     public void A_throw_at_a_call_stop_is_caught_by_the_callers_try_table_with_its_payload()
