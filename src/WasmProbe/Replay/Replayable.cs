@@ -27,7 +27,7 @@ public static class Replayable
             case Opcode.F32Min or Opcode.F32Max or Opcode.F64Min or Opcode.F64Max:
                 return false;
         }
-        if (opcode >= Opcode.I32Load && opcode <= Opcode.I64Load32U) return memoryReadable(ins.MemArg.MemoryIndex);
+        if (ins.Info.LoadSize > 0) return memoryReadable(ins.MemArg.MemoryIndex);
         if (opcode >= Opcode.I32Store && opcode <= Opcode.I64Store32) return memoryWritable(ins.MemArg.MemoryIndex);
         return (opcode >= Opcode.I32Eqz && opcode <= Opcode.F64ReinterpretI64)
             || (opcode >= Opcode.I32Extend8S && opcode <= Opcode.I64Extend32S)

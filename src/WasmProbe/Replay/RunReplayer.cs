@@ -82,7 +82,7 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
             case Opcode.F32Const: Push(WasmValue.F32Bits(ins.F32Bits)); return true;
             case Opcode.F64Const: Push(WasmValue.F64Bits(ins.F64Bits)); return true;
         }
-        if (opcode >= Opcode.I32Load && opcode <= Opcode.I64Load32U) return Load(ins);
+        if (ins.Info.LoadSize > 0) return Load(ins);
         if (opcode >= Opcode.I32Store && opcode <= Opcode.I64Store32) return Store(ins);
         return Numeric(opcode);
     }
@@ -121,13 +121,7 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
 
     private bool Load(in Instruction ins)
     {
-        int size = ins.Opcode switch
-        {
-            Opcode.I32Load or Opcode.F32Load or Opcode.I64Load32S or Opcode.I64Load32U => 4,
-            Opcode.I64Load or Opcode.F64Load => 8,
-            Opcode.I32Load8S or Opcode.I32Load8U or Opcode.I64Load8S or Opcode.I64Load8U => 1,
-            _ => 2,
-        };
+        int size = ins.Info.LoadSize;
         if (Address(ins, size) is not var (target, start)) return false;
         int memoryIndex = ins.MemArg.MemoryIndex;
         _memoryReads.Add((memoryIndex, start, start + (ulong)size));

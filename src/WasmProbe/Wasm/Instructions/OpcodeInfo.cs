@@ -11,10 +11,11 @@ namespace WasmProbe.Wasm.Instructions;
 /// <param name="Control">What the instruction does to control flow; every analysis and rewrite derives its
 /// predicates (block openers, branches, calls, what does not fall through) from it.</param>
 /// <param name="storeSize">The bytes a plain store writes (watchpoints compare its range).</param>
+/// <param name="loadSize">The bytes a plain scalar load reads (the replayer reads them).</param>
 /// <param name="bulkWrite">How a memory instruction other than a plain store writes a range (watchpoints check it).</param>
 /// <param name="branchCondition">For <see cref="ControlKind.BranchIf"/>: what makes it branch.</param>
 public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immediates, string? stackEffect, ControlKind control = ControlKind.None, int storeSize = 0,
-    MemoryWriteKind bulkWrite = MemoryWriteKind.None, BranchCondition branchCondition = BranchCondition.None)
+    MemoryWriteKind bulkWrite = MemoryWriteKind.None, BranchCondition branchCondition = BranchCondition.None, int loadSize = 0)
 {
     public Opcode Opcode { get; } = opcode;
     public string Name { get; } = name;
@@ -40,6 +41,9 @@ public sealed class OpcodeInfo(Opcode opcode, string name, ImmediateKind immedia
 
     /// <summary>Plain stores (scalar, vector lane, atomic): the bytes written at the effective address; 0 otherwise.</summary>
     public int StoreSize { get; } = storeSize;
+
+    /// <summary>Plain scalar loads: the bytes read at the effective address; 0 otherwise.</summary>
+    public int LoadSize { get; } = loadSize;
 
     /// <summary>A conditional branch's test of its top operand.</summary>
     public BranchCondition BranchCondition { get; } = branchCondition;
