@@ -10,8 +10,8 @@ namespace WasmProbe.Benchmarks;
 /// <summary>WasmProbe on real, compiler-produced guests (<see cref="RealGuest.All"/>: SQLite at -O0 and -O2, the
 /// 2,000-function C guest, the Rust order book at opt-level 0 and 2), issue 16. For each guest, side by side:
 /// (a) the debug build's code section against the original's; (b) run time of the static build with one breakpoint
-/// that is never hit, and of the coverage build, against the plain module (same engine, this process, each compiled
-/// once, alternating rounds, best time); (c) the CLI's <c>trace --step --max-stops 1000</c> against <c>trace</c>
+/// that is never hit, of the coverage build and of a debug session idle and armed by that breakpoint, against the plain
+/// module (same engine, this process, each compiled once, alternating rounds, best time); (c) the CLI's <c>trace --step --max-stops 1000</c> against <c>trace</c>
 /// without stops, as whole child processes (wall time, peak RSS), cold (first process, empty compiled-code cache) and
 /// warm (second process, same cache).
 /// Debug builds and CLI runs happen in child processes with capped memory (<see cref="ChildProcess"/>): today's debug
@@ -26,6 +26,7 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
     private const double DebugCodeTarget = 3.0;
     private const double StaticTarget = 1.1;
     private const double CoverageTarget = 1.3;
+    private const double DebugArmedTarget = 1.5;
     private const double ColdTraceTarget = 4.0;
     private const double WarmTraceTarget = 1.5;
     private const long TraceRssTarget = 1L << 30;
@@ -66,6 +67,15 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
         }
 
         output.WriteLine();
+        output.WriteLine("debug session (Debug mode, a new session per run: instantiation included), idle and armed by the same breakpoint, never hit");
+        output.WriteLine($"{"guest",-13} {"workload",-26} {"plain",9} {"debug, idle",24} {"ratio",7} {"debug, armed",24} {"ratio",7}");
+        foreach (var r in results)
+        {
+            output.WriteLine($"{r.Guest.Name,-13} {r.Guest.Timed,-26} {r.Plain.Cell(Milliseconds, 9)} {r.Times.DebugIdle.Cell(Milliseconds, 24)} {r.Times.DebugIdle.Over(r.Plain).RatioCell(7)} "
+                + $"{r.Times.DebugArmed.Cell(Milliseconds, 24)} {r.Times.DebugArmed.Over(r.Plain).RatioCell(7)}");
+        }
+
+        output.WriteLine();
         output.WriteLine($"CLI, whole process: trace (no stops) vs trace --step --max-stops {MaxStops}; cold = first process, warm = second");
         output.WriteLine($"{"guest",-13} {"workload",-22} {"trace",8} {"--step",24} {"ratio",7} {"trace",8} {"--step",24} {"ratio",7} {"peak RSS: trace",16} {"--step",9}");
         output.WriteLine($"{"",-13} {"",-22} {"cold",8} {"cold",24} {"",7} {"warm",8} {"warm",24}");
@@ -85,6 +95,7 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
             pass &= Verdict(output, r.Guest, $"debug build code <= {DebugCodeTarget}x the original", r.DebugCode.Over(Measurement.Of(r.Code)), DebugCodeTarget);
             pass &= Verdict(output, r.Guest, $"static build, breakpoint never hit <= {StaticTarget}x", r.Static.Over(r.Plain), StaticTarget);
             pass &= Verdict(output, r.Guest, $"coverage <= {CoverageTarget}x", r.Coverage.Over(r.Plain), CoverageTarget);
+            if (r.Guest.Timed.Calls == 1) pass &= Verdict(output, r.Guest, $"debug session armed, breakpoint never hit <= {DebugArmedTarget}x", r.Times.DebugArmed.Over(r.Plain), DebugArmedTarget);
             pass &= Verdict(output, r.Guest, $"trace --step --max-stops {MaxStops}, cold <= {ColdTraceTarget}x trace", t.StepCold.Wall.Over(t.PlainCold.Wall), ColdTraceTarget);
             pass &= Verdict(output, r.Guest, $"trace --step --max-stops {MaxStops}, warm <= {WarmTraceTarget}x trace", t.StepWarm.Wall.Over(t.PlainWarm.Wall), WarmTraceTarget);
             var rss = t.StepCold.Wall.Succeeded && t.StepWarm.Wall.Succeeded ? Measurement.Of(t.StepPeakRss) : Measurement.Failed("trace --step failed");
@@ -106,7 +117,12 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
     private static string Seconds(double ms) => string.Create(CultureInfo.InvariantCulture, $"{ms / 1000:F2}s");
     private static string Ratio(double ratio) => string.Create(CultureInfo.InvariantCulture, $"{ratio:F2}x");
 
-    private sealed record GuestFigures(RealGuest Guest, int Code, Measurement DebugCode, Measurement Plain, Measurement Static, Measurement Coverage, TraceFigures Trace);
+    private sealed record GuestFigures(RealGuest Guest, int Code, Measurement DebugCode, RunTimes Times, TraceFigures Trace)
+    {
+        public Measurement Plain => Times.Plain;
+        public Measurement Static => Times.Static;
+        public Measurement Coverage => Times.Coverage;
+    }
 
     private sealed record TraceRun(Measurement Wall, long PeakRss);
 
@@ -119,8 +135,7 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
     {
         string path = Path.Combine(WasmProbe.Tests.Repository.Root, guest.Path);
         var bytes = File.ReadAllBytes(path);
-        var (plain, idle, coverage) = MeasureRunTimes(guest, bytes);
-        return new GuestFigures(guest, CodeSection.Size(bytes), MeasureDebugBuild(path), plain, idle, coverage, MeasureTraces(guest, path));
+        return new GuestFigures(guest, CodeSection.Size(bytes), MeasureDebugBuild(path), MeasureRunTimes(guest, bytes), MeasureTraces(guest, path));
     }
 
     private static Measurement MeasureDebugBuild(string path)
@@ -147,26 +162,39 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
         return 0;
     }
 
+    private sealed record RunTimes(Measurement Plain, Measurement Static, Measurement Coverage, Measurement DebugIdle, Measurement DebugArmed);
+
     /// <summary>Best times of the plain module, the static build with a breakpoint at the entry of the guest's cold
-    /// function, and the coverage build, rounds alternating between them.</summary>
-    private static (Measurement Plain, Measurement Static, Measurement Coverage) MeasureRunTimes(RealGuest guest, byte[] bytes)
+    /// function, the coverage build, and a debug session idle and armed by that breakpoint, rounds alternating
+    /// between them.</summary>
+    private static RunTimes MeasureRunTimes(RealGuest guest, byte[] bytes)
     {
         var module = ModuleDecoder.Decode(bytes);
-        using var plain = Runner(() => bytes, guest);
-        if (!plain.Succeeded) return (plain.Measurement, Measurement.Failed("no plain run"), Measurement.Failed("no plain run"));
-        using var idle = Runner(() => Instrumenter.Instrument(module, new InstrumentationOptions
+        using var plain = Runner(() => new GuestRunner(bytes, guest, guest.Timed), guest);
+        if (!plain.Succeeded)
+        {
+            var none = Measurement.Failed("no plain run");
+            return new RunTimes(plain.Measurement, none, none, none, none);
+        }
+        var cold = ColdLocation(module, guest.ColdFunction);
+        using var idle = Runner(() => new GuestRunner(Instrumenter.Instrument(module, new InstrumentationOptions
         {
             Mode = InstrumentationMode.Static,
-            Probes = [ColdLocation(module, guest.ColdFunction)],
-        }).Bytes, guest, plain.Result);
-        using var coverage = Runner(() => CoverageInstrumenter.Instrument(bytes, module).Bytes, guest, plain.Result);
-        var runners = new[] { plain, idle, coverage };
+            Probes = [cold],
+        }).Bytes, guest, guest.Timed), guest, plain.Result);
+        using var coverage = Runner(() => new GuestRunner(CoverageInstrumenter.Instrument(bytes, module).Bytes, guest, guest.Timed), guest, plain.Result);
+        using var debugIdle = Runner(() => new DebugSessionRunner(bytes, guest, null), guest, plain.Result);
+        using var debugArmed = Runner(() => new DebugSessionRunner(bytes, guest, cold), guest, plain.Result);
+        var runners = new[] { plain, idle, coverage, debugIdle, debugArmed };
         for (int round = 0; round < Rounds; round++)
         {
             foreach (var runner in runners) runner.Time();
         }
-        if (idle.Succeeded && idle.Runner!.Stops > 0) idle.Fail($"the breakpoint in {guest.ColdFunction} was hit {idle.Runner.Stops} times");
-        return (plain.Measurement, idle.Measurement, coverage.Measurement);
+        foreach (var armed in new[] { idle, debugArmed })
+        {
+            if (armed.Succeeded && armed.Runner!.Stops > 0) armed.Fail($"the breakpoint in {guest.ColdFunction} was hit {armed.Runner.Stops} times");
+        }
+        return new RunTimes(plain.Measurement, idle.Measurement, coverage.Measurement, debugIdle.Measurement, debugArmed.Measurement);
     }
 
     private static CodeLocation ColdLocation(Module module, string function)
@@ -175,12 +203,12 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
         return new CodeLocation(index, module.Bodies[index - module.IndexSpaces.ImportedFunctionCount].Code[0].Offset);
     }
 
-    private static TimedRunner Runner(Func<byte[]> build, RealGuest guest, object? expected = null)
+    private static TimedRunner Runner(Func<ITimedGuest> build, RealGuest guest, object? expected = null)
     {
         var timed = new TimedRunner();
         try
         {
-            timed.Runner = new GuestRunner(build(), guest, guest.Timed);
+            timed.Runner = build();
             timed.Result = timed.Runner.Invoke();
             if (expected is not null && !Equals(expected, timed.Result)) timed.Fail($"the result changed ({timed.Result} instead of {expected})");
         }
@@ -197,7 +225,7 @@ public sealed class ScaleBenchmark(IReadOnlyList<string> guestNames) : IBenchmar
         private double _best = double.MaxValue;
         private string? _failure;
 
-        public GuestRunner? Runner { get; set; }
+        public ITimedGuest? Runner { get; set; }
         public object? Result { get; set; }
         public bool Succeeded => _failure is null;
         public Measurement Measurement => _failure is null ? Measurement.Of(_best) : Measurement.Failed(_failure);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using WasmProbe.Caching;
 using WasmProbe.Engine;
 using WasmProbe.Instrumentation;
@@ -8,7 +7,7 @@ namespace WasmProbe.Benchmarks.Scale;
 /// <summary>One instance of a module (plain or instrumented) in its own store on the sessions' engine, with WASI if
 /// the guest needs it and the <c>wasmprobe.stop</c> import an instrumented module calls at its probes (counted, so a
 /// breakpoint that should never be hit can be checked).</summary>
-public sealed class GuestRunner : IDisposable
+public sealed class GuestRunner : ITimedGuest
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);
     private readonly Wasmtime.Store _store;
@@ -45,13 +44,6 @@ public sealed class GuestRunner : IDisposable
         object? result = null;
         for (int call = 0; call < _workload.Calls; call++) result = _function.Invoke(_arguments);
         return result;
-    }
-
-    public double TimeMilliseconds()
-    {
-        var clock = Stopwatch.StartNew();
-        Invoke();
-        return clock.Elapsed.TotalMilliseconds;
     }
 
     public void Dispose()
