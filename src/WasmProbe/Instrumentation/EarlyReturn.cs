@@ -33,15 +33,6 @@ internal sealed class EarlyReturn
     }
 
     /// <summary>After a stop's call to the host: throws the tag if the host asked for an early return.</summary>
-    public void EmitRequestCheck(int resume, Action<Opcode, long, long, int> emit)
-    {
-        emit(Opcode.GlobalGet, resume, 0, 0);
-        emit(Opcode.I32Const, (int)ResumeCode.Return, 0, 0);
-        emit(Opcode.I32Eq, 0, 0, 0);
-        emit(Opcode.If, BlockType.Empty.ToBits(), 0, 0);
-        emit(Opcode.I32Const, 0, 0, 0);
-        emit(Opcode.GlobalSet, resume, 0, 0);
-        emit(Opcode.Throw, Tag, 0, 0);
-        emit(Opcode.End, 0, 0, 0);
-    }
+    public void EmitRequestCheck(int resume, Action<Opcode, long, long, int> emit) =>
+        ResumeRequest.EmitIf(resume, ResumeCode.Return, emit, () => emit(Opcode.Throw, Tag, 0, 0));
 }

@@ -22,18 +22,12 @@ internal sealed class ForcedThrow
     /// <summary>Debug builds, after a stop's call to the host: throws if the host asked for it. Emitted in the shared
     /// probe helpers and at throw instructions' stops only, and only in modules with a throwable tag, so that other
     /// code pays nothing; the exception leaves the helper through the call at the stopped site.</summary>
-    public void EmitRequestCheck(int resume, int frame, Action<Opcode, long, long, int> emit)
-    {
-        emit(Opcode.GlobalGet, resume, 0, 0);
-        emit(Opcode.I32Const, (int)ResumeCode.Throw, 0, 0);
-        emit(Opcode.I32Eq, 0, 0, 0);
-        emit(Opcode.If, BlockType.Empty.ToBits(), 0, 0);
-        emit(Opcode.I32Const, 0, 0, 0);
-        emit(Opcode.GlobalSet, resume, 0, 0);
-        emit(Opcode.LocalGet, frame, 0, 0);
-        emit(Opcode.Call, Function, 0, 0);
-        emit(Opcode.End, 0, 0, 0);
-    }
+    public void EmitRequestCheck(int resume, int frame, Action<Opcode, long, long, int> emit) =>
+        ResumeRequest.EmitIf(resume, ResumeCode.Throw, emit, () =>
+        {
+            emit(Opcode.LocalGet, frame, 0, 0);
+            emit(Opcode.Call, Function, 0, 0);
+        });
 
     /// <summary>Whether a stop can throw exceptions of a tag of this type: the host writes the payload through linear
     /// memory, where references cannot go.</summary>

@@ -22,3 +22,20 @@ public enum ResumeCode
     /// slots 0, 1, ...</summary>
     Throw = 4,
 }
+
+/// <summary>Code that acts on a request when the host returns to the guest.</summary>
+internal static class ResumeRequest
+{
+    /// <summary><c>if (resume == code) { resume = 0; then }</c>.</summary>
+    public static void EmitIf(int resume, ResumeCode code, Action<Opcode, long, long, int> emit, Action then)
+    {
+        emit(Opcode.GlobalGet, resume, 0, 0);
+        emit(Opcode.I32Const, (int)code, 0, 0);
+        emit(Opcode.I32Eq, 0, 0, 0);
+        emit(Opcode.If, BlockType.Empty.ToBits(), 0, 0);
+        emit(Opcode.I32Const, 0, 0, 0);
+        emit(Opcode.GlobalSet, resume, 0, 0);
+        then();
+        emit(Opcode.End, 0, 0, 0);
+    }
+}
