@@ -32,11 +32,18 @@ public partial class FractionsProbes
     {
         stop.Variables.b.ShouldBe(3);
         stop.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["mathlib!gcd", "mathlib!lcm", "!add"]);
+        (stop.Module, stop.FunctionName).ShouldBe(("mathlib", "gcd"));
+        stop.Source!.Position.ShouldStartWith("/cguest/mathlib.c:7:");
+        stop.ToString().ShouldBe($"mathlib.c:7 at mathlib!gcd+0x{stop.Pc:x} hit 1");
     }
 
     [BreakAt("lcm", 0x126, Module = "mathlib")]
     [ExpectLocal(0, 2)]
-    public void Enters_lcm(Mathlib_Lcm_0x126 stop) => stop.Frames[0].Module.ShouldBe("mathlib");
+    public void Enters_lcm(Mathlib_Lcm_0x126 stop)
+    {
+        stop.Frames[0].Module.ShouldBe("mathlib");
+        stop.ToString().ShouldBe("mathlib!lcm+0x126 hit 1");
+    }
 
     [OnReturn("add")]
     [ExpectResult(0, 5)]
