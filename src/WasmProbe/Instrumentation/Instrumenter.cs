@@ -215,12 +215,12 @@ public static class Instrumenter
         }
     }
 
-    /// <summary>Whether an exception can unwind out of the module: it throws, or it calls functions of other modules
-    /// (imported, or through an imported table), which can throw.</summary>
+    /// <summary>Whether an exception can unwind out of the module: it throws, or it can call functions of other modules,
+    /// which can throw (imported, or reached through a table or reference another module can fill).</summary>
     private static bool ExceptionsCanUnwindThrough(Module module) =>
-        module.IndexSpaces.ImportedFunctionCount > 0
-        || module.Imports.Any(i => i.Kind == ExternalKind.Table)
-        || module.Bodies.Any(b => b.Code.Instructions.Any(i => i.Opcode is Opcode.Throw or Opcode.ThrowRef));
+        module.Imports.Any(i => i.Kind is ExternalKind.Function or ExternalKind.Table or ExternalKind.Global)
+        || module.Exports.Any(e => e.Kind == ExternalKind.Table)
+        || module.Bodies.Any(b => b.Code.Instructions.Any(i => i.Opcode is Opcode.Throw or Opcode.ThrowRef or Opcode.CallRef or Opcode.ReturnCallRef));
 
     private static BlockType ResultsBlockType(ModuleBuilder builder, ValType[] results) => results.Length switch
     {

@@ -2,6 +2,7 @@ using WasmProbe.Debugging;
 using WasmProbe.Engine.Linking;
 using WasmProbe.Instrumentation;
 using WasmProbe.Tests.Debugging;
+using WasmProbe.Wasm.Instructions;
 
 namespace WasmProbe.Tests.Linking;
 
@@ -80,5 +81,18 @@ public class LinkedExceptionTests
     {
         await using var session = Session("halves", 7);
         (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results.Single().AsInt32().ShouldBe(3 + 1);
+    }
+
+    [Fact]
+    public void Only_a_module_an_exception_can_unwind_through_gets_wrappers_that_catch()
+    {
+        static bool Catches(byte[] linked)
+        {
+            var build = Instrumenter.Instrument(DebugSession.Decode(linked), new InstrumentationOptions { Mode = InstrumentationMode.Debug, ReportThrows = false, Linked = true });
+            return DebugSession.Decode(build.Bytes).Bodies.Any(b => b.Code.Instructions.Any(i => i.Opcode == Opcode.TryTable));
+        }
+
+        Catches(Wat.ToBinary(Library)).ShouldBeTrue();
+        Catches(FractionsGuest.MathLib.Bytes).ShouldBeFalse("mathlib neither throws nor calls out of itself");
     }
 }
