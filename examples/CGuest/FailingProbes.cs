@@ -18,6 +18,16 @@ public partial class FailingSortProbes
     }
 }
 
+// Fails on purpose: a failure while stepping inside the linked module names where it is in that module.
+[WasmModule("guest/fractions.wasm", Entry = "add", Args = new object[] { 1, 2, 1, 3 }, GenerateFacts = false)]
+[LinkModule("guest/mathlib.wasm")]
+public partial class FailingFractionsProbes
+{
+    // Wrong on purpose: the step into the call of gcd is in mathlib.
+    [StepFrom("add", 0x147, Mode = StepMode.Into)]
+    public void Stays_in_add(Add_0x147_Steps stop) => stop.InStartFunction.ShouldBeTrue();
+}
+
 public class FailureMessageTests
 {
     [Fact]
@@ -35,6 +45,13 @@ public class FailureMessageTests
         var error = Should.Throw<ProbeFailedException>(new FailingSortProbes().The_first_key_is_three_WasmProbe);
         error.Message.ShouldStartWith("sort.c:36 (insertion_sort+0x34b, hit 1 of 5): variable key expected 3 but was 2");
         error.Message.ShouldContain("source variables of insertion_sort+0x34b at /cguest/sort.c:36:20:\n  key = 2 (int)\n  j = -1 (int)\n  i = 1 (int)");
+    }
+
+    [Fact]
+    public void A_failure_while_stepping_in_the_linked_module_names_the_step_there()
+    {
+        var error = Should.Throw<ProbeFailedException>(new FailingFractionsProbes().Stays_in_add_WasmProbe);
+        error.Message.ShouldStartWith("add+0x147 (pc 0x147, hit 1), step 1 at mathlib!gcd+0x59: ");
     }
 }
 

@@ -32,11 +32,42 @@ public partial class FractionsProbes
     {
         stop.Variables.b.ShouldBe(3);
         stop.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["mathlib!gcd", "mathlib!lcm", "!add"]);
+        (stop.Module, stop.FunctionName).ShouldBe(("mathlib", "gcd"));
+        stop.Source!.Position.ShouldStartWith("/cguest/mathlib.c:7:");
+        stop.ToString().ShouldBe($"mathlib.c:7 at mathlib!gcd+0x{stop.Pc:x} hit 1");
     }
 
     [BreakAt("lcm", 0x126, Module = "mathlib")]
     [ExpectLocal(0, 2)]
-    public void Enters_lcm(Mathlib_Lcm_0x126 stop) => stop.Frames[0].Module.ShouldBe("mathlib");
+    public void Enters_lcm(Mathlib_Lcm_0x126 stop)
+    {
+        stop.Frames[0].Module.ShouldBe("mathlib");
+        stop.ToString().ShouldBe("mathlib!lcm+0x126 hit 1");
+    }
+
+    // int common = gcd(numerator, denominator);  stepping into the call enters mathlib's gcd(5, 6), whose prologue
+    // (the 14 instructions up to 0x7a) stores a and b in the library's own stack frame
+    [StepFrom("add", 0x147, Mode = StepMode.Into, Steps = 15)]
+    public void Steps_into_the_library_s_gcd(Add_0x147_Steps stop)
+    {
+        if (stop.Step == 0)
+        {
+            stop.InStartFunction.ShouldBeTrue();
+            (stop.Stack[1].AsInt32(), stop.Stack[0].AsInt32()).ShouldBe((5, 6));
+            return;
+        }
+        stop.InStartFunction.ShouldBeFalse();
+        stop.Module.ShouldBe("mathlib");
+        stop.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["mathlib!gcd", "!add"]);
+        stop.FunctionName.ShouldBe("gcd");
+        stop.ToString().ShouldBe($"mathlib!gcd+0x{stop.Pc:x} step {stop.Step}");
+        if (stop.Step == 1) stop.Frames[0].Locals.Take(2).Select(l => l.AsInt32()).ShouldBe([5, 6]);
+        if (stop.Step == 15)
+        {
+            stop.Pc.ShouldBe(0x7a);
+            (stop.Variable("a").AsInteger(), stop.Variable("b").AsInteger()).ShouldBe((5, 6));
+        }
+    }
 
     [OnReturn("add")]
     [ExpectResult(0, 5)]

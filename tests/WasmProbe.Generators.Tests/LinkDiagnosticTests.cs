@@ -74,6 +74,15 @@ public partial class DiagnosticTests
     }
 
     [Fact]
+    public void WP0048_a_line_of_a_file_in_several_linked_modules_is_reported_at_the_file()
+    {
+        AdditionalText[] modules = [Module("fractions.wasm", Guest("fractions.wasm")), Module("mathlib.wasm", Guest("mathlib.wasm"))];
+        string twice = "[WasmModule(\"fractions.wasm\", Entry = \"whole\", Args = new object[] { 7, 2 })][LinkModule(\"mathlib.wasm\")][LinkModule(\"mathlib.wasm\", As = \"copy\")]";
+        Diagnose("WP0048", Probe("[BreakAtLine([|\"mathlib.c\"|], 7)]", module: twice), modules)
+            .ShouldBe("'mathlib.c' is a source file of the linked modules mathlib and copy, not of the guest: name the module the line is in");
+    }
+
+    [Fact]
     public void A_probe_in_a_linked_module_is_checked_against_that_module()
     {
         Diagnose("WP0006", Probe("[BreakAt(\"add\", [|0|], Module = \"lib\")]", module: "[WasmModule(\"program.wasm\", Entry = \"run\")][LinkModule(\"lib.wasm\")]"), Linkable)

@@ -94,6 +94,18 @@ public sealed partial class DebugSession
         _ => null,
     };
 
+    /// <summary>The linked module the current stop is in, or null for the guest's (for views and messages of stops).</summary>
+    internal string? StoppedModuleName => StoppedModule;
+
+    /// <summary>A function of the module the current stop is in, by its own names (name section): a linked module's
+    /// function indices are not the guest's.</summary>
+    internal string StoppedFunctionName(int function) =>
+        (StoppedModule is { } module ? Linked(module).Module.Names : Module.Names).FunctionOrIndex(function);
+
+    /// <summary>A location of the current stop as stops and frames print it: <c>mathlib!gcd+0x59</c> in a linked module.</summary>
+    internal string StoppedWhere(int function, int pc) =>
+        $"{(StoppedModule is { } module ? module + "!" : "")}{StoppedFunctionName(function)}+0x{pc:x}";
+
     /// <summary>The module and function a stop's innermost frame is in: a linked module's, at a stop there.</summary>
     private (Module Module, Func<int, Wasm.Analysis.FunctionAnalysis> Analysis, int Function) StoppedFunction()
     {

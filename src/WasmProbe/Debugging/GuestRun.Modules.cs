@@ -50,7 +50,8 @@ internal sealed partial class GuestRun
         public bool FlagsStepping { get; set; }
 
         /// <summary>The innermost frame of this module on the stack, 0 when none is (a linked module's build restores its
-        /// frame top when a call into it returns; the guest is on the stack whenever a linked module runs).</summary>
+        /// frame top when a call into it returns or an exception unwinds out of it; the guest is on the stack whenever a
+        /// linked module runs).</summary>
         public uint FrameOnStack => (uint)State.FrameTop;
     }
 

@@ -29,7 +29,8 @@ public sealed class InstrumentationOptions : IEquatable<InstrumentationOptions>
     public bool WatchWrites { get; init; }
 
     /// <summary>A module linked into a guest's session (<see cref="Engine.GuestOptions.Links"/>): each exported function
-    /// is entered through an added wrapper that restores the module's stack pointer and frame top when it returns, so
+    /// is entered through an added wrapper that restores the module's stack pointer and frame top when it returns (and
+    /// when an exception unwinds out of it, in a module one can unwind through), so
     /// the frames of separate calls from the guest start at the same place and a frame top of 0 says no frame of the
     /// module is on the stack (what a step that leaves another module compares with); debug builds get the backtrace
     /// function too (the frames below a stop there come from the engine's backtrace).</summary>

@@ -165,32 +165,71 @@ public static class Instrumenter
     }
 
     /// <summary>Linked modules: every exported function of the module's own is entered through a wrapper that saves the
-    /// stack pointer and frame top, calls it and restores them (see <see cref="InstrumentationOptions.Linked"/>).
+    /// stack pointer and frame top, calls it and restores them (see <see cref="InstrumentationOptions.Linked"/>), also
+    /// when an exception unwinds out of it, if one can: the frames it unwound would otherwise stay this module's top.
     /// Calls inside the module and through tables go to the function itself, at no cost.</summary>
     private static void WrapExports(ModuleBuilder builder, Module module, int stackPointer, int frameTop)
     {
         var spaces = module.IndexSpaces;
+        bool unwinds = ExceptionsCanUnwindThrough(module);
         foreach (var export in module.Exports.Where(e => e.Kind == ExternalKind.Function && e.Index >= spaces.ImportedFunctionCount).DistinctBy(e => e.Index).ToList())
         {
             var type = spaces.FunctionTypeOfFunction(export.Index);
             int n = type.Parameters.Length;
             var code = new List<Instruction>();
-            void Emit(Opcode opcode, long a = 0) => code.Add(new Instruction(opcode, -1, 0, a));
+            void Emit(Opcode opcode, long a = 0, long b = 0, int c = 0) => code.Add(new Instruction(opcode, -1, 0, a, b, c));
+            void Restore()
+            {
+                Emit(Opcode.LocalGet, n);
+                Emit(Opcode.GlobalSet, stackPointer);
+                Emit(Opcode.LocalGet, n + 1);
+                Emit(Opcode.GlobalSet, frameTop);
+            }
             Emit(Opcode.GlobalGet, stackPointer);
             Emit(Opcode.LocalSet, n);
             Emit(Opcode.GlobalGet, frameTop);
             Emit(Opcode.LocalSet, n + 1);
+            if (unwinds)
+            {
+                // block (result exnref) (try_table (result ...) (catch_all_ref 0) call) restore return end restore throw_ref
+                Emit(Opcode.Block, BlockType.Value(ValType.ExnRef).ToBits());
+                Emit(Opcode.TryTable, ResultsBlockType(builder, type.Results).ToBits(), b: 0, c: 1);
+            }
             for (int p = 0; p < n; p++) Emit(Opcode.LocalGet, p);
             Emit(Opcode.Call, builder.MapFunction(export.Index));
-            Emit(Opcode.LocalGet, n);
-            Emit(Opcode.GlobalSet, stackPointer);
-            Emit(Opcode.LocalGet, n + 1);
-            Emit(Opcode.GlobalSet, frameTop);
+            if (unwinds)
+            {
+                Emit(Opcode.End);
+                Restore();
+                Emit(Opcode.Return);
+                Emit(Opcode.End);
+                Restore();
+                Emit(Opcode.ThrowRef);
+            }
+            else
+            {
+                Restore();
+            }
             Emit(Opcode.End);
-            int wrapper = builder.AddFunction(type, [new LocalGroup(2, ValType.I32)], new Expression([.. code], []), $"wasmprobe.enter_{module.Names.FunctionOrIndex(export.Index)}");
+            long[] catchAllRefToTheBlock = unwinds ? [(long)CatchKind.CatchAllRef << 32, 0] : [];
+            int wrapper = builder.AddFunction(type, [new LocalGroup(2, ValType.I32)], new Expression([.. code], catchAllRefToTheBlock), $"wasmprobe.enter_{module.Names.FunctionOrIndex(export.Index)}");
             foreach (var alias in module.Exports.Where(e => e.Kind == ExternalKind.Function && e.Index == export.Index)) builder.RedirectExport(alias.Name, wrapper);
         }
     }
+
+    /// <summary>Whether an exception can unwind out of the module: it throws, or it can call functions of other modules,
+    /// which can throw (imported, or reached through a table or reference another module can fill).</summary>
+    private static bool ExceptionsCanUnwindThrough(Module module) =>
+        module.Imports.Any(i => i.Kind is ExternalKind.Function or ExternalKind.Table or ExternalKind.Global)
+        || module.Exports.Any(e => e.Kind == ExternalKind.Table)
+        || module.Bodies.Any(b => b.Code.Instructions.Any(i => i.Opcode is Opcode.Throw or Opcode.ThrowRef or Opcode.CallRef or Opcode.ReturnCallRef));
+
+    private static BlockType ResultsBlockType(ModuleBuilder builder, ValType[] results) => results.Length switch
+    {
+        0 => BlockType.Empty,
+        1 => BlockType.Value(results[0]),
+        _ => BlockType.Function(builder.AddFunctionType(new FunctionType([], results))),
+    };
 
     /// <summary>A function that only traps: the host calls it from inside a stop, and the trap's backtrace, which
     /// Wasmtime takes across the host call, lists the guest frames below the stop.</summary>

@@ -277,5 +277,5 @@ public static class ProbeRunner
     }
 
     private static string Here(DebugSession session) =>
-        session.LastStop?.Location is { } at ? Where(session, at.Function, at.Pc) : "?";
+        session.LastStop?.Location is { } at ? session.StoppedWhere(at.Function, at.Pc) : "?";
 }

@@ -38,6 +38,10 @@ public abstract class FrameStopView : StopView
 {
     private protected FrameStopView(DebugSession session) : base(session) { }
 
+    /// <summary>The linked module the guest is stopped in (its name in <see cref="Engine.GuestOptions.Links"/>), or
+    /// null in the guest's own module. Function indices, pcs and names are that module's.</summary>
+    public string? Module => Session.StoppedModuleName;
+
     /// <summary>Makes the function stopped in return <paramref name="results"/> to its caller when the guest resumes,
     /// without running the rest of it (a <c>malloc</c> that returns 0; at an [OnReturn] stop, other results), see
     /// <see cref="DebugSession.ForceReturn"/>. A [StepFrom] probe needs <see cref="StepFromAttribute.EarlyReturns"/>.</summary>
@@ -73,7 +77,7 @@ public abstract class BreakpointView : FrameStopView
     /// <summary>How many times the breakpoint has been hit, this stop included (1-based).</summary>
     public int Hit { get; }
 
-    public override string ToString() => $"{Session.Module.Names.FunctionOrIndex(Function)}+0x{Pc:x} hit {Hit}";
+    public override string ToString() => $"{Session.StoppedWhere(Function, Pc)} hit {Hit}";
 }
 
 /// <summary>Base of the generated view of an <see cref="OnReturnAttribute"/> stop (<c>Class.Func_Return</c>), which
@@ -127,16 +131,16 @@ public abstract class LineView : BreakpointView
     public int Line { get; }
 
     /// <summary>The name of the wasm function the guest stopped in (for inlined code, the function it was inlined into).</summary>
-    public string FunctionName => Session.Module.Names.FunctionOrIndex(Function);
+    public string FunctionName => Session.StoppedFunctionName(Function);
 
-    /// <summary>The source position of the stop from the module's DWARF: full path, line, column and the DWARF function
+    /// <summary>The source position of the stop from its module's DWARF: full path, line, column and the DWARF function
     /// (for inlined code, the inlined one); null only if the DWARF is unusable at run time.</summary>
-    public SourceLocation? Source => Session.Locate(Pc);
+    public SourceLocation? Source => Session.TopFrame?.Source;
 
     private static CodeLocation At(DebugSession session) =>
         session.LastStop?.Location ?? throw new InvalidOperationException("the guest is not stopped at an instruction");
 
-    public override string ToString() => $"{File}:{Line} at {FunctionName}+0x{Pc:x} hit {Hit}";
+    public override string ToString() => $"{File}:{Line} at {Session.StoppedWhere(Function, Pc)} hit {Hit}";
 }
 
 /// <summary>Base of the generated view of a <see cref="StepFromAttribute"/> stop (<c>Class.Func_0xPC_Step</c>). Its
@@ -158,13 +162,13 @@ public abstract class StepView : FrameStopView
     /// <summary>The function the guest is stopped in now.</summary>
     public int Function => Session.LastStop?.Location?.Function ?? -1;
 
-    public string FunctionName => Session.Module.Names.FunctionOrIndex(Function);
+    public string FunctionName => Session.StoppedFunctionName(Function);
 
     /// <summary>The pc the guest is stopped before now.</summary>
     public int Pc => Session.LastStop?.Location?.Pc ?? -1;
 
     /// <summary>True while the guest is stopped in the start function (where the typed <c>Locals</c> apply).</summary>
-    public bool InStartFunction => Function == StartFunction;
+    public bool InStartFunction => Module is null && Function == StartFunction;
 
     /// <summary>The innermost frame's operand stack; <c>Stack[0]</c> is the top, as in <see cref="ExpectStackAttribute"/>.</summary>
     public OperandStack Stack => new(Session.Frames[0].Stack);
@@ -173,10 +177,10 @@ public abstract class StepView : FrameStopView
     protected void RequireStartFunction(string local)
     {
         if (!InStartFunction)
-            throw new InvalidOperationException($"step {Step} is in {FunctionName}+0x{Pc:x}, not in {Session.Module.Names.FunctionOrIndex(StartFunction)}: local {local} of the start function is not in scope; use Frames for other functions' locals");
+            throw new InvalidOperationException($"step {Step} is in {Session.StoppedWhere(Function, Pc)}, not in {Session.Module.Names.FunctionOrIndex(StartFunction)}: local {local} of the start function is not in scope; use Frames for other functions' locals");
     }
 
-    public override string ToString() => $"{FunctionName}+0x{Pc:x} step {Step}";
+    public override string ToString() => $"{Session.StoppedWhere(Function, Pc)} step {Step}";
 }
 
 /// <summary>A stop before a watched write: the writing instruction and the hit. The guest is inside the check before

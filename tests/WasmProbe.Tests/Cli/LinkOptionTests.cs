@@ -1,6 +1,9 @@
+using System.Text.Json;
 using System.Xml.Linq;
 using WasmProbe.Cli;
+using WasmProbe.Debugging;
 using WasmProbe.Tests.Dwarf;
+using WasmProbe.Tests.Linking;
 using static WasmProbe.Tests.Cli.CliRun;
 
 namespace WasmProbe.Tests.Cli;
@@ -56,6 +59,27 @@ public sealed class LinkOptionTests : IDisposable
         (code, _, error) = Run("trace", Fractions, "--invoke", "add", "1", "2", "1", "3", "--link", MathLib, "--break", "mathlib!gcd@0x10");
         code.ShouldBe(1);
         error.ShouldStartWith("error: --break mathlib!gcd@0x10: in the linked module mathlib (mathlib.wasm): pc 0x10 is outside gcd");
+    }
+
+    [Fact]
+    public void Stepping_enters_the_linked_module_s_functions_with_stops_naming_it_and_returns_to_the_guest()
+    {
+        var (code, output, error) = Run("trace", Fractions, "--invoke", "add", "1", "2", "1", "3", "--link", MathLib, "--step");
+        code.ShouldBe(0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var steps = lines.Where(l => l.GetProperty("event").GetString() == "step").ToList();
+        var guest = DebugSession.Decode(File.ReadAllBytes(Fractions)).Names;
+        var mathlib = DebugSession.Decode(FractionsGuest.MathLib.Bytes).Names;
+        string FunctionOf(JsonElement frame) => frame.TryGetProperty("module", out var module)
+            ? module.GetString() + "!" + mathlib.FunctionOrIndex(frame.GetProperty("func").GetInt32())
+            : guest.FunctionOrIndex(frame.GetProperty("func").GetInt32());
+
+        var functions = steps.Select(FunctionOf).ToList();
+        functions.Where((f, i) => i == 0 || functions[i - 1] != f).ShouldBe(["add", "mathlib!lcm", "mathlib!gcd", "mathlib!lcm", "add", "mathlib!gcd", "add"]);
+        var gcdInLcm = steps.First(s => FunctionOf(s) == "mathlib!gcd");
+        gcdInLcm.GetProperty("frames").EnumerateArray().Select(FunctionOf).ShouldBe(["mathlib!gcd", "mathlib!lcm", "add"]);
+        gcdInLcm.GetProperty("locals").EnumerateArray().Take(2).Select(l => l.GetProperty("value").GetInt32()).ShouldBe([2, 3]);
+        lines[^1].GetRawText().ShouldBe("{\"event\":\"finished\",\"results\":[{\"type\":\"i32\",\"value\":5}]}");
     }
 
     [Fact]
