@@ -45,6 +45,17 @@ public partial class FractionsProbes
         stop.ToString().ShouldBe("mathlib!lcm+0x126 hit 1");
     }
 
+    // Stepping from inside the library: gcd's entry (its first call, gcd(2, 3) from lcm), over its prologue.
+    [StepFrom("gcd", 0x59, Module = "mathlib", Steps = 3)]
+    public void Steps_from_the_library_s_gcd(Mathlib_Gcd_0x59_Steps stop)
+    {
+        stop.Module.ShouldBe("mathlib");
+        stop.InStartFunction.ShouldBeTrue();
+        stop.FunctionName.ShouldBe("gcd");
+        stop.ToString().ShouldStartWith("mathlib!gcd+0x");
+        (stop.Frames[0].Locals[0].AsInt32(), stop.Frames[0].Locals[1].AsInt32()).ShouldBe((2, 3));
+    }
+
     // int common = gcd(numerator, denominator);  stepping into the call enters mathlib's gcd(5, 6), whose prologue
     // (the 14 instructions up to 0x7a) stores a and b in the library's own stack frame
     [StepFrom("add", 0x147, Mode = StepMode.Into, Steps = 15)]

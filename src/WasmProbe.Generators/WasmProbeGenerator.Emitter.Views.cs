@@ -28,7 +28,8 @@ public sealed partial class WasmProbeGenerator
             ? $"/// <summary>A stop while stepping from {where}: typed locals of {Identifiers.Xml(view.FunctionName)}, globals, memory, the untyped operand stack.</summary>"
             : $"/// <summary>The guest stopped before {where}: typed locals, operand stack (S0 = top), globals and memory.</summary>");
         w.Open($"public sealed class {view.TypeName} : {Probes}.{(steps ? "StepView" : returns ? "ReturnView" : "BreakpointView")}");
-        w.Line(steps ? $"internal {view.TypeName}({Session} session, int step) : base(session, {function}, step) {{ }}"
+        string startModule = view.Module is { } module ? ", " + Identifiers.Literal(module) : "";
+        w.Line(steps ? $"internal {view.TypeName}({Session} session, int step) : base(session, {function}, step{startModule}) {{ }}"
             : returns ? $"internal {view.TypeName}({Session} session, int hit, {Probes}.FunctionReturn @return) : base(session, {function}, hit, @return) {{ }}"
             : $"internal {view.TypeName}({Session} session, int hit) : base(session, {function}, {pc}, hit) {{ }}");
         w.Line();

@@ -163,7 +163,7 @@ public sealed partial class WasmProbeGenerator
             _ => PcSite(method, kind, probed, diagnostics),
         };
         if (site is null) return null;
-        var view = link is null ? site.View : site.View with { TypeName = Identifiers.TypePart(link.Name, 0) + "_" + site.View.TypeName };
+        var view = link is null ? site.View : site.View with { TypeName = Identifiers.TypePart(link.Name, 0) + "_" + site.View.TypeName, Module = link.Name };
 
         if (method.Hit < (kind == ProbeKind.Steps ? 1 : 0))
             diagnostics.Add(DiagnosticInfo.Create(D.InvalidCount, method.HitLocation, "Hit", kind == ProbeKind.Steps ? "at least 1" : "0 (every hit) or a hit number from 1", method.Hit.ToString(CultureInfo.InvariantCulture)));

@@ -90,7 +90,8 @@ internal sealed record ViewSpec(
     EquatableArray<int> ExitPcs = default,
     TypedSlot? Global = null,
     EquatableArray<TypedSlot>? Returns = null,
-    SourceVariablesSpec? Variables = null);
+    SourceVariablesSpec? Variables = null,
+    string? Module = null);
 
 /// <summary>A view's typed source variables (DWARF): those in scope, with one type, at every location of the stop (the
 /// structure views and enums their types need are the class's <see cref="ProbeClassSpec.SourceTypes"/>).</summary>

@@ -257,6 +257,10 @@ public sealed class StepFromAttribute : Attribute
     /// <summary>Do not fail when the start is never reached or the guest finishes before all steps are taken.</summary>
     public bool Optional { get; set; }
 
+    /// <summary>The linked module (<see cref="LinkModuleAttribute.As"/>) the start function and pc are in; null
+    /// (default): the class's own module.</summary>
+    public string? Module { get; set; }
+
     /// <summary>Let the stops make their function return at once (the view's <c>Return(...)</c>/<c>ForceReturn</c>):
     /// the probe's debug build then catches returns in every function, which makes the guest's calls slower until the
     /// start is reached (see <see cref="Debugging.DebugSessionOptions.EarlyReturns"/>).</summary>

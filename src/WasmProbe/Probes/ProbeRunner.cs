@@ -212,8 +212,8 @@ public static class ProbeRunner
         ArgumentNullException.ThrowIfNull(probe);
         using var calls = ImportCallLog.Begin();
         using var session = module.CreateSession(InstrumentationMode.Debug, earlyReturns: probe.EarlyReturns);
-        var breakpoint = session.AddBreakpoint(probe.Function, probe.Pc);
-        string start = $"{breakpoint.FunctionName}+0x{probe.Pc:x}";
+        var breakpoint = probe.Module is { } linked ? session.AddBreakpoint(linked, probe.Function, probe.Pc) : session.AddBreakpoint(probe.Function, probe.Pc);
+        string start = breakpoint.ToString();
         var report = new FailureReport();
         var action = probe.Mode == StepMode.Into ? ResumeAction.StepInto : ResumeAction.StepOver;
         int step = -1;

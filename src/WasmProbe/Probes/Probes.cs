@@ -22,8 +22,9 @@ public sealed record FunctionReturn(Wasm.Resolution.FunctionExit Exit, IReadOnly
 
 /// <summary>A <see cref="StepFromAttribute"/> probe as generated code describes it.</summary>
 /// <param name="EarlyReturns">The session's build lets stops return early (<see cref="StepFromAttribute.EarlyReturns"/>).</param>
+/// <param name="Module">The linked module the start is in; null: the guest's.</param>
 public sealed record StepProbe(string Name, int Function, int Pc, int Hit, int Steps, StepMode Mode, bool Optional, IReadOnlyList<Expectation> Expectations, ExpectedEnding? Ending = null,
-    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null, bool EarlyReturns = false);
+    IReadOnlyList<ImportCallExpectation>? ImportCalls = null, IReadOnlyList<WriteWatchpoint>? NoWrites = null, bool EarlyReturns = false, string? Module = null);
 
 /// <summary>A <see cref="BreakAtLineAttribute"/> probe as generated code describes it: the line as written and the
 /// locations the generator resolved it to (every pc where the line starts, in pc order).</summary>

@@ -148,9 +148,11 @@ public abstract class LineView : BreakpointView
 /// stack is untyped (<see cref="Stack"/>) because its shape changes from step to step.</summary>
 public abstract class StepView : FrameStopView
 {
-    protected StepView(DebugSession session, int startFunction, int step) : base(session)
+    /// <param name="startModule">The linked module the start is in; null: the guest's own.</param>
+    protected StepView(DebugSession session, int startFunction, int step, string? startModule = null) : base(session)
     {
         StartFunction = startFunction;
+        StartModule = startModule;
         Step = step;
     }
 
@@ -158,6 +160,9 @@ public abstract class StepView : FrameStopView
     public int Step { get; }
 
     public int StartFunction { get; }
+
+    /// <summary>The linked module <see cref="StartFunction"/> is in (<see cref="StepFromAttribute.Module"/>); null: the guest's own.</summary>
+    public string? StartModule { get; }
 
     /// <summary>The function the guest is stopped in now.</summary>
     public int Function => Session.LastStop?.Location?.Function ?? -1;
@@ -168,7 +173,7 @@ public abstract class StepView : FrameStopView
     public int Pc => Session.LastStop?.Location?.Pc ?? -1;
 
     /// <summary>True while the guest is stopped in the start function (where the typed <c>Locals</c> apply).</summary>
-    public bool InStartFunction => Module is null && Function == StartFunction;
+    public bool InStartFunction => Module == StartModule && Function == StartFunction;
 
     /// <summary>The innermost frame's operand stack; <c>Stack[0]</c> is the top, as in <see cref="ExpectStackAttribute"/>.</summary>
     public OperandStack Stack => new(Session.Frames[0].Stack);
