@@ -594,6 +594,7 @@ internal sealed partial class GuestRun : IDisposable
                 frames.Add(LinkedFrame(frame));
             }
         }
+        foreach (var module in frames.Select(f => f.Module).OfType<string>().Distinct().ToList()) AddLinkedValues(frames, module);
         return frames;
     }
 
@@ -608,6 +609,29 @@ internal sealed partial class GuestRun : IDisposable
             Module = linked.Name,
             Sources = LinkedSources(linked),
         };
+    }
+
+    /// <summary>A linked module's frames of a fault, with the values its debug build's shadow frames hold: matched
+    /// from the outermost one up (the chain is the module's frames on the stack), a frame's values only where its
+    /// record is of the very instruction the backtrace has (a call below the fault).</summary>
+    private void AddLinkedValues(List<StackFrame> frames, string name)
+    {
+        if (!_linkedModules.TryGetValue(name, out var module) || !module.IsDebug) return;
+        var shadow = module.Frames.ReadChain(module.State.FrameTop);
+        int s = shadow.Count - 1;
+        for (int i = frames.Count - 1; i >= 0 && s >= 0; i--)
+        {
+            var frame = frames[i];
+            if (frame.Module != name || shadow[s].Function != frame.Location.Function) continue;
+            var match = shadow[s--];
+            if (match.Pc != frame.Location.Pc) continue;
+            frames[i] = new StackFrame(frame.Location, frame.FunctionName, match.LocalsOrNull, match.StackOrNull, l => module.Names.Local(frame.Location.Function, l))
+            {
+                Module = name,
+                Sources = frame.Sources,
+                Guest = LinkedView(module.Linked!),
+            };
+        }
     }
 
     /// <summary>The shadow frames a fault's backtrace can be matched with: debug builds keep the whole chain; static

@@ -2,6 +2,7 @@ using WasmProbe.Coverage;
 using WasmProbe.Debugging;
 using WasmProbe.Engine;
 using WasmProbe.Engine.Linking;
+using WasmProbe.Instrumentation;
 using WasmProbe.Tests.Debugging;
 using WasmProbe.Tests.Dwarf;
 
@@ -74,6 +75,33 @@ public class LinkedModuleTests
         library.Function("gcd").Calls.ShouldBe(2);
         library.Function("quotient").Calls.ShouldBe(1);
         collector.Modules.Single(m => m.Name == "fractions.wasm").Function("whole").Calls.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(InstrumentationMode.Debug)]
+    [InlineData(InstrumentationMode.Static)]
+    public async Task A_trap_deep_in_a_linked_module_shows_the_locals_of_its_frames_at_their_calls_in_debug_sessions(InstrumentationMode mode)
+    {
+        var library = new LinkedModule("lib", Wat.ToBinary("""
+            (module
+              (func $divide (param $x i32) (result i32) local.get $x i32.const 0 i32.div_s)
+              (func (export "outer") (param $x i32) (result i32) (local $y i32)
+                local.get $x
+                i32.const 3
+                i32.add
+                local.set $y
+                local.get $y
+                call $divide))
+            """));
+        await using var session = Wat.Session("""(module (import "lib" "outer" (func $outer (param i32) (result i32))) (func (export "run") (param i32) (result i32) local.get 0 call $outer))""",
+            new() { Entry = "run", Arguments = [4], Mode = mode, Host = new() { Links = [library] } });
+
+        var trap = (await session.ContinueAsync()).ShouldBeOfType<TrapStop>();
+
+        trap.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["lib!divide", "lib!outer", "!run"]);
+        trap.Frames[0].LocalsOrNull.ShouldBeNull();
+        if (mode == InstrumentationMode.Debug) trap.Frames[1].Locals.Select(v => v.AsInt32()).ShouldBe([4, 7]);
+        else trap.Frames[1].LocalsOrNull.ShouldBeNull();
     }
 
     [Fact]
