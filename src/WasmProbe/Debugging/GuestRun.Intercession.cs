@@ -102,23 +102,23 @@ internal sealed partial class GuestRun
         return Frames.ReadCastMatch(CurrentFrame, _module.Sites[record.Site].StackTypes.Length - 1);
     }
 
-    /// <summary>Makes the run end with an unreachable trap at the stop when the guest resumes.</summary>
+    /// <summary>Makes the run end with an unreachable trap at the stop when the guest resumes (also at a stop in a
+    /// linked module: the host ends the run, no frame changes).</summary>
     public void ForceTrap()
     {
-        ChangeableFrame(ResumeCode.Trap);
+        if (_linkedStop is null) ChangeableFrame(ResumeCode.Trap);
+        else CheckRequest(ResumeCode.Trap);
         Request(ResumeCode.Trap);
     }
 
     private (FrameReader.Record Record, FrameLayout Layout) ChangeableFrame(ResumeCode request)
     {
-        if (CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
-        if (_linkedStop is { } linked) throw new NotSupportedException($"the stop is in the linked module {linked.Linked.Link}, whose frames cannot be changed (only the guest's can)");
+        if (_linkedStop is { } linked) throw new NotSupportedException($"the stop is in the linked module {linked.Linked.Link}, whose frames cannot be changed (only the guest's can; it can be made to trap)");
+        CheckRequest(request);
         if (_module.Mode == InstrumentationMode.Debug && request == ResumeCode.Reload)
             throw new NotSupportedException("changing locals or stack values needs a session in InstrumentationMode.Static (probe tests other than [StepFrom] use one):"
                 + " a debug build keeps them in the guest's own locals and stack, and taking them back at its stops would cost code at every instruction."
                 + " Debug sessions can return early, trap, throw and change globals and memory");
-        if (_resume > ResumeCode.Reload && (request != _resume || request == ResumeCode.Trap))
-            throw new InvalidOperationException($"this stop already makes the function {_resume.ToString().ToLowerInvariant()} when the guest resumes");
         var record = Frames!.Read(CurrentFrame);
         var layout = _module.Layouts[record.Function]!;
         if (_module.Mode == InstrumentationMode.Debug && request == ResumeCode.Return) CheckEarlyReturn(_module.Sites[record.Site], layout);
@@ -137,6 +137,14 @@ internal sealed partial class GuestRun
         if (ExceptionHandlers.Catches(_module.Original, waiting.Function, waiting.InstructionIndex, tag: null))
             throw new NotSupportedException($"a try_table of {function} with catch_all encloses pc 0x{waiting.Pc:x} and would catch the early return (a debug build returns "
                 + "early by throwing out of the function's body); return at a stop outside it, or use a session in InstrumentationMode.Static");
+    }
+
+    /// <summary>The guest is paused at an instruction, and no other early ending is asked for already.</summary>
+    private void CheckRequest(ResumeCode request)
+    {
+        if (CurrentFrame < 0) throw new InvalidOperationException("the guest is not paused at an instruction");
+        if (_resume > ResumeCode.Reload && (request != _resume || request == ResumeCode.Trap))
+            throw new InvalidOperationException($"this stop already makes the function {_resume.ToString().ToLowerInvariant()} when the guest resumes");
     }
 
     private static void CheckValue(WasmValue value, ValType type, string what)

@@ -113,7 +113,7 @@ internal sealed partial class GuestRun : IDisposable
         {
             _linkedCoverage?.AddEnding(fault);
             Final = new TrapStop(TrapCodes.Unreachable, forced.Message, forced.Frames);
-            forcedPcs = [.. forced.Frames.Select(f => f.Pc)];
+            forcedPcs = [.. forced.Frames.Where(f => f.Module is null).Select(f => f.Pc)];
         }
         catch (GuestFaultException fault) when (_aborting)
         {

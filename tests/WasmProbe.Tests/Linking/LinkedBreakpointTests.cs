@@ -98,6 +98,24 @@ public class LinkedBreakpointTests
         Should.Throw<NotSupportedException>(() => session.SetLocal(0, 1));
     }
 
+    [Theory]
+    [InlineData(InstrumentationMode.Static)]
+    [InlineData(InstrumentationMode.Debug)]
+    public async Task A_stop_in_a_linked_module_can_end_the_run_with_a_trap_there_but_not_change_its_frame(InstrumentationMode mode)
+    {
+        await using var session = DebugSession.Open(Fractions, Add(mode));
+        session.AddBreakpoint("mathlib", "gcd", FractionsGuest.EntryOf("gcd"));
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+
+        Should.Throw<NotSupportedException>(() => session.ForceReturn(1)).Message.ShouldContain("the stop is in the linked module mathlib");
+        session.ForceTrap();
+        var trap = (await session.ContinueAsync()).ShouldBeOfType<TrapStop>();
+
+        trap.Code.ShouldBe("unreachable");
+        trap.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["mathlib!gcd", "mathlib!lcm", "!add"]);
+        trap.Frames[0].Locals.ShouldNotBeEmpty();
+    }
+
     [Fact]
     public async Task With_coverage_on_the_linked_module_stops_and_is_counted()
     {
