@@ -9,10 +9,6 @@ namespace WasmProbe.Instrumentation;
 /// slots. Catching costs nothing until a return is forced; the wrapper is a few bytes a function.</summary>
 internal sealed class EarlyReturn
 {
-    /// <summary>The labels the wrapper puts between the body and the function's label: the landing's block and the
-    /// <c>try_table</c>.</summary>
-    public const int AddedLabels = 2;
-
     private EarlyReturn(int tag) => Tag = tag;
 
     public int Tag { get; }

@@ -94,7 +94,9 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
     }
 
     /// <summary>Debug builds: the body goes inside <c>block</c> and <c>try_table (catch $return 0)</c>, so a stop's
-    /// helper can throw the function out of its body (see <see cref="EarlyReturn"/>).</summary>
+    /// helper can throw the function out of its body (see <see cref="EarlyReturn"/>). The body's branches to the
+    /// function's label (and catch clauses) now reach the <c>try_table</c>'s end, whose results are the function's,
+    /// and return from there: they need no renumbering.</summary>
     private void OpenEarlyReturn(EarlyReturn earlyReturn)
     {
         body.Emit(Opcode.Block, Wasm.Types.BlockType.Empty.ToBits());
@@ -153,8 +155,7 @@ internal sealed class FunctionEmitter(EmitContext context, BodyBuilder body, Fun
             ? _writeCheck ??= new WriteCheckEmitter(watch, body, Temp)
             : null;
         writeCheck?.EmitBefore(analysis.Code[i], layout.Function, context.Shapes.Before(analysis, i)[^1]);
-        if (layout.ReturnsEarly) body.CopyOriginalAround(i, analysis.ControlDepth(i) - 1, EarlyReturn.AddedLabels);
-        else body.CopyOriginal(i);
+        body.CopyOriginal(i);
         writeCheck?.EmitAfter(analysis.Code[i], layout.Function);
         if (layout.WritesThrough && analysis.IsReachable(i) && info.Opcode is Opcode.LocalSet or Opcode.LocalTee) EmitLocalWrite(analysis.Code[i].Index);
         if (call && IsDebug && info.Control == ControlKind.Call)

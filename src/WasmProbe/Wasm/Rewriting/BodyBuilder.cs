@@ -43,36 +43,6 @@ public sealed class BodyBuilder
     /// <summary>Copies instruction <paramref name="index"/> of the original body.</summary>
     public void CopyOriginal(int index) => _instructions.Add(_remap.Apply(_source.WithPoolIn(_source.Instructions[index], _pool)));
 
-    /// <summary>Copies instruction <paramref name="index"/> of a body that the rewrite wraps in <paramref name="added"/>
-    /// blocks of its own: a branch (or catch clause) to the function's label, which is label
-    /// <paramref name="functionLabel"/> there, goes that many labels further out.</summary>
-    public void CopyOriginalAround(int index, int functionLabel, int added)
-    {
-        var ins = _remap.Apply(_source.WithPoolIn(_source.Instructions[index], _pool));
-        switch (ins.Info.Immediates)
-        {
-            case ImmediateKind.Label when ins.Index == functionLabel:
-            case ImmediateKind.BrOnCast when ins.CastLabel == functionLabel:
-                ins = new Instruction(ins.Opcode, ins.Offset, ins.Length, ins.A + added, ins.B, ins.C);
-                break;
-            case ImmediateKind.BrTable:
-                for (int i = ins.PoolStart; i < ins.PoolStart + ins.PoolCount; i++)
-                {
-                    if (_pool[i] == functionLabel) _pool[i] += added;
-                }
-                if (ins.A == functionLabel) ins = new Instruction(ins.Opcode, ins.Offset, ins.Length, ins.A + added, ins.B, ins.C);
-                break;
-            case ImmediateKind.TryTable:
-                for (int c = 0; c < ins.PoolCount; c++)
-                {
-                    int label = ins.PoolStart + 2 * c + 1;
-                    if (_pool[label] == functionLabel) _pool[label] += added;
-                }
-                break;
-        }
-        _instructions.Add(ins);
-    }
-
     /// <summary>Copies all original instructions from <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive).</summary>
     public void CopyOriginal(int start, int end)
     {
