@@ -99,8 +99,11 @@ public sealed partial class DebugSession
 
     /// <summary>A function of the module the current stop is in, by its own names (name section): a linked module's
     /// function indices are not the guest's.</summary>
-    internal string StoppedFunctionName(int function) =>
-        (StoppedModule is { } module ? Linked(module).Module.Names : Module.Names).FunctionOrIndex(function);
+    internal string StoppedFunctionName(int function) => FunctionNameIn(StoppedModule, function);
+
+    /// <summary>A function of a linked <paramref name="module"/> (null: the guest) by that module's own names.</summary>
+    internal string FunctionNameIn(string? module, int function) =>
+        (module is not null ? Linked(module).Module.Names : Module.Names).FunctionOrIndex(function);
 
     /// <summary>A location of the current stop as stops and frames print it: <c>mathlib!gcd+0x59</c> in a linked module.</summary>
     internal string StoppedWhere(int function, int pc) =>

@@ -182,7 +182,7 @@ public abstract class StepView : FrameStopView
     protected void RequireStartFunction(string local)
     {
         if (!InStartFunction)
-            throw new InvalidOperationException($"step {Step} is in {Session.StoppedWhere(Function, Pc)}, not in {Session.Module.Names.FunctionOrIndex(StartFunction)}: local {local} of the start function is not in scope; use Frames for other functions' locals");
+            throw new InvalidOperationException($"step {Step} is in {Session.StoppedWhere(Function, Pc)}, not in {(StartModule is null ? "" : StartModule + "!")}{Session.FunctionNameIn(StartModule, StartFunction)}: local {local} of the start function is not in scope; use Frames for other functions' locals");
     }
 
     public override string ToString() => $"{Session.StoppedWhere(Function, Pc)} step {Step}";
