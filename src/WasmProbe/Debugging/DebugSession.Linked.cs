@@ -72,8 +72,8 @@ public sealed partial class DebugSession
     /// <summary>The build a linked module runs for the run: a debug build in debug sessions, the static build with its
     /// breakpoints in static ones (null without).</summary>
     private InstrumentedModule? LinkedBuild(LinkedModule link, Coverage.CoverageInstrumentation? coverage) =>
-        _options.Mode == InstrumentationMode.Debug ? Linked(link.Name).Build(_cache, coverage, InstrumentationMode.Debug)
-        : _linked.TryGetValue(link.Name, out var target) ? target.Build(_cache, coverage, InstrumentationMode.Static) : null;
+        _options.Mode == InstrumentationMode.Debug ? Linked(link.Name).Build(_cache, coverage, InstrumentationMode.Debug, _options.ExceptionStops != ExceptionStops.None)
+        : _linked.TryGetValue(link.Name, out var target) ? target.Build(_cache, coverage, InstrumentationMode.Static, reportThrows: false) : null;
 
     private IEnumerable<Breakpoint> LinkedBreakpoints => _linked.Values.SelectMany(t => t.Breakpoints);
 

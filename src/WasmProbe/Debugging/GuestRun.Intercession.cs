@@ -196,7 +196,7 @@ internal sealed partial class GuestRun
         if (_thrown is not var (tag, payload) || _exceptionStops == ExceptionStops.None || _runToCompletion || action == ResumeAction.RunToCompletion) return null;
         var record = Frames!.Read(CurrentFrame);
         var site = _replayed ?? _module.Sites[record.Site];
-        var stop = new ExceptionStop(new CodeLocation(site.Function, site.Pc), tag, payload, CaughtAlongChain(site, CurrentFrame, tag));
+        var stop = new ExceptionStop(new CodeLocation(site.Function, site.Pc), tag, payload, CaughtAlongChain(_guest, site, CurrentFrame, tag));
         return _exceptionStops == ExceptionStops.All || stop.Caught != true ? stop : null;
     }
 

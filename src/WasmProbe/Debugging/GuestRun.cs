@@ -165,10 +165,9 @@ internal sealed partial class GuestRun : IDisposable
             ConsiderStop(module, site, frame);
             if (module.IsDebug && !_leavesProbe) ReplayRun(module, site, frame);
         }
-        // Linked modules' builds report no throws.
-        if ((site.Kinds & SiteKinds.Throw) != 0 && module == _guest && _exceptionStops != ExceptionStops.None && !_runToCompletion && !_leavesProbe)
+        if ((site.Kinds & SiteKinds.Throw) != 0 && _exceptionStops != ExceptionStops.None && !_runToCompletion && !_leavesProbe)
         {
-            var stop = ExceptionAt(site, frame);
+            var stop = ExceptionAt(module, site, frame);
             if (_exceptionStops == ExceptionStops.All || stop.Caught != true) Pause(stop, frame);
         }
     }
@@ -498,34 +497,39 @@ internal sealed partial class GuestRun : IDisposable
         return function >= 0 ? new CodeLocation(function, pc) : null;
     }
 
-    private ExceptionStop ExceptionAt(ProbeSite site, int frame)
+    /// <summary>The throw at <paramref name="site"/> of <paramref name="module"/>, about to leave its frame.</summary>
+    private ExceptionStop ExceptionAt(RunModule module, ProbeSite site, int frame)
     {
         var location = new CodeLocation(site.Function, site.Pc);
-        var spaces = _module.Original.IndexSpaces;
-        var thrower = _module.Original.Bodies[site.Function - spaces.ImportedFunctionCount].Code[site.InstructionIndex];
-        if (thrower.Opcode != Wasm.Instructions.Opcode.Throw) return new ExceptionStop(location, null, [], CaughtAlongChain(site, frame, null));
+        var original = module.Build.Original;
+        var spaces = original.IndexSpaces;
+        var thrower = original.Bodies[site.Function - spaces.ImportedFunctionCount].Code[site.InstructionIndex];
+        if (thrower.Opcode != Wasm.Instructions.Opcode.Throw) return new ExceptionStop(location, null, [], CaughtAlongChain(module, site, frame, null)) { Module = module.Name };
         int tag = thrower.Index;
         int count = spaces.TagFunctionType(tag).Parameters.Length;
-        var stack = Frames!.ToFrame(frame, Frames.Read(frame)).Stack;
+        var stack = module.Frames.ToFrame(frame, module.Frames.Read(frame)).Stack;
         var payload = stack.Skip(Math.Max(0, stack.Count - count)).ToArray();
-        return new ExceptionStop(location, tag, payload, CaughtAlongChain(site, frame, tag));
+        return new ExceptionStop(location, tag, payload, CaughtAlongChain(module, site, frame, tag)) { Module = module.Name };
     }
 
-    private bool? CaughtAlongChain(ProbeSite site, int frame, int? tag)
+    /// <summary>Whether a try_table of the throwing frame or of a frame below it in the same module catches the
+    /// exception. Past a linked module's frames the guest (or another module) may still catch it: unknown.</summary>
+    private bool? CaughtAlongChain(RunModule module, ProbeSite site, int frame, int? tag)
     {
-        if (ExceptionHandlers.Catches(_module.Original, site.Function, site.InstructionIndex, tag)) return true;
-        if (_module.Mode == InstrumentationMode.Static) return CaughtByCallers(tag);
-        int parent = Frames!.Read(frame).Parent;
-        while (parent >= _module.Memory.FramesBase)
+        var build = module.Build;
+        if (ExceptionHandlers.Catches(build.Original, site.Function, site.InstructionIndex, tag)) return true;
+        if (build.Mode == InstrumentationMode.Static) return CaughtByCallers(tag);
+        int parent = module.Frames.Read(frame).Parent;
+        while (parent >= build.Memory.FramesBase)
         {
-            var record = Frames.Read(parent);
-            if ((uint)record.Site >= (uint)_module.Sites.Count) return null;
-            var call = _module.Sites[record.Site];
-            if (ExceptionHandlers.Catches(_module.Original, call.Function, call.InstructionIndex, tag)) return true;
+            var record = module.Frames.Read(parent);
+            if ((uint)record.Site >= (uint)build.Sites.Count) return null;
+            var call = build.Sites[record.Site];
+            if (ExceptionHandlers.Catches(build.Original, call.Function, call.InstructionIndex, tag)) return true;
             if (record.Parent >= parent) break;
             parent = record.Parent;
         }
-        return tag is null ? null : false;
+        return tag is null || module != _guest ? null : false;
     }
 
     /// <summary>Static builds: whether a caller in the engine's backtrace catches; unknown when the backtrace may be

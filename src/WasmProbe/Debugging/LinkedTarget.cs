@@ -44,12 +44,13 @@ internal sealed class LinkedTarget(LinkedModule link, Module module)
 
     /// <summary>The build the module runs in a session of <paramref name="mode"/>, over its coverage build when coverage
     /// is on: in debug sessions a debug build (breakpoints come and go, steps enter it; one build whatever its
-    /// breakpoints), in static ones the static build with its breakpoints, or null without any (it runs as it is).</summary>
-    public InstrumentedModule? Build(ModuleCache cache, CoverageInstrumentation? coverage, InstrumentationMode mode)
+    /// breakpoints; its throws stop as the guest's do when <paramref name="reportThrows"/>), in static ones the static
+    /// build with its breakpoints, or null without any (it runs as it is).</summary>
+    public InstrumentedModule? Build(ModuleCache cache, CoverageInstrumentation? coverage, InstrumentationMode mode, bool reportThrows)
     {
         if (mode == InstrumentationMode.Static && Breakpoints.Count == 0) return null;
         var options = mode == InstrumentationMode.Debug
-            ? new InstrumentationOptions { Mode = InstrumentationMode.Debug, ReportThrows = false, Linked = true }
+            ? new InstrumentationOptions { Mode = InstrumentationMode.Debug, ReportThrows = reportThrows, Linked = true }
             : new InstrumentationOptions { Mode = InstrumentationMode.Static, Probes = [.. Breakpoints.Select(b => b.Location)], ReportThrows = false };
         return cache.Instrument(Link.Bytes, coverage is not null, options, () => coverage?.Module ?? Module);
     }

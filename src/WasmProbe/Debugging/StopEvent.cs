@@ -55,6 +55,10 @@ public sealed record StepStop(CodeLocation At) : StopEvent(StopKind.Step)
 public sealed record ExceptionStop(CodeLocation At, int? Tag, IReadOnlyList<WasmValue> Payload, bool? Caught) : StopEvent(StopKind.Exception)
 {
     public override CodeLocation? Location => At;
+
+    /// <summary>The linked module the throw is in (debug sessions), whose function, pc and tag indices <see cref="At"/>
+    /// and <see cref="Tag"/> are; null for the guest's own module.</summary>
+    public string? Module { get; init; }
 }
 
 /// <summary>The instruction at <see cref="At"/> is about to write bytes of a watched range (<see cref="Write"/>
