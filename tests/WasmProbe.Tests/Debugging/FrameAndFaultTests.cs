@@ -34,6 +34,48 @@ public class FrameAndFaultTests
           (func $spin (export "spin") (loop $l br $l)))
         """;
 
+    // maybe(1) sets $x, maybe(0) does not: both activations have the same frame address.
+    private const string Reused = """
+        (module
+          (func $maybe (param $p i32) (result i32) (local $x i32) (local $wide i64) (local $v v128)
+            local.get $p
+            if
+              i32.const 42
+              local.set $x
+              i64.const -1
+              local.set $wide
+              v128.const i32x4 1 2 3 4
+              local.set $v
+            end
+            local.get $x)
+          (func (export "run") (result i32)
+            i32.const 1
+            call $maybe
+            drop
+            i32.const 0
+            call $maybe))
+        """;
+
+    [Theory]
+    [InlineData(InstrumentationMode.Debug)]
+    [InlineData(InstrumentationMode.Static)]
+    public async Task A_local_not_yet_set_reads_zero_though_an_earlier_call_at_the_same_frame_address_set_it(InstrumentationMode mode)
+    {
+        await using var session = Wat.Session(Reused, new DebugSessionOptions { Entry = "run", Mode = mode });
+        var maybe = Wat.Pcs(session, "maybe");
+        session.AddBreakpoint("maybe", maybe[^2]);   // local.get $x, after the if
+
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+        session.Local(1).AsInt32().ShouldBe(42);
+        (await session.ContinueAsync()).ShouldBeOfType<BreakpointStop>();
+
+        session.Local(0).AsInt32().ShouldBe(0);
+        session.Local(1).AsInt32().ShouldBe(0);
+        session.Local(2).AsInt64().ShouldBe(0L);
+        session.Local(3).ShouldBe(Inspection.WasmValue.V128(0, 0));
+        (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results[0].AsInt32().ShouldBe(0);
+    }
+
     [Fact]
     public async Task Parent_frame_shows_its_call_pc_locals_and_stack()
     {
