@@ -69,12 +69,12 @@ public class CorpusExecutionTests
         foreach (var export in NoArgumentExports(module))
         {
             string plain = RunPlain(bytes, export, Deadline);
-            foreach (bool step in new[] { false, true })
+            foreach (var (step, earlyReturns) in new[] { (false, false), (true, false), (false, true) })
             {
-                string debug = RunDebug(bytes, export, step, Deadline);
+                string debug = RunDebug(bytes, export, step, earlyReturns, Deadline);
                 if (debug != plain && (debug == "interrupted" || plain == "interrupted"))
-                    (plain, debug) = (RunPlain(bytes, export, LongDeadline), RunDebug(bytes, export, step, LongDeadline));
-                debug.ShouldBe(plain, step ? $"{export} single-stepped" : $"{export} with nothing armed");
+                    (plain, debug) = (RunPlain(bytes, export, LongDeadline), RunDebug(bytes, export, step, earlyReturns, LongDeadline));
+                debug.ShouldBe(plain, step ? $"{export} single-stepped" : earlyReturns ? $"{export} built for early returns" : $"{export} with nothing armed");
             }
         }
     }
@@ -189,12 +189,13 @@ public class CorpusExecutionTests
         }
     }
 
-    private static string RunDebug(byte[] bytes, string export, bool step, TimeSpan deadline)
+    private static string RunDebug(byte[] bytes, string export, bool step, bool earlyReturns, TimeSpan deadline)
     {
         using var session = DebugSession.Create(bytes, new DebugSessionOptions
         {
             Entry = export,
             ExceptionStops = ExceptionStops.None,
+            EarlyReturns = earlyReturns,
             Host = new GuestOptions { ConfigureLinker = Spectest.Define, Deadline = deadline },
         });
         int steps = 0;
