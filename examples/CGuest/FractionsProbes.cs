@@ -37,6 +37,15 @@ public partial class FractionsProbes
         stop.ToString().ShouldBe($"mathlib.c:7 at mathlib!gcd+0x{stop.Pc:x} hit 1");
     }
 
+    // lcm(2, 3) calls gcd(2, 3), then add calls gcd(5, 6) itself
+    [OnCall("gcd", Module = "mathlib", Hit = 2)]
+    public void The_library_s_gcd_is_called_with_the_sum_s_numerator_and_denominator(Mathlib_Gcd_Call stop)
+    {
+        (stop.Args.p0, stop.Args.p1).ShouldBe((5, 6));
+        stop.Module.ShouldBe("mathlib");
+        stop.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["mathlib!gcd", "!add"]);
+    }
+
     [BreakAt("lcm", 0x126, Module = "mathlib")]
     [ExpectLocal(0, 2)]
     public void Enters_lcm(Mathlib_Lcm_0x126 stop)

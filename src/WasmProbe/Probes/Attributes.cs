@@ -123,6 +123,10 @@ public sealed class OnCallAttribute : Attribute
 
     /// <summary>Do not fail when the function (or the call given by <see cref="Hit"/>) is never called.</summary>
     public bool Optional { get; set; }
+
+    /// <summary>The linked module (<see cref="LinkModuleAttribute.As"/>) the function is in; null (default): the
+    /// class's own module.</summary>
+    public string? Module { get; set; }
 }
 
 /// <summary>Stops the module's entry run at every return of a function: before each <c>return</c>, the body's final
