@@ -86,16 +86,8 @@ public sealed partial class DebugSession
         }
     }
 
-    /// <summary>The linked module the current stop is in, or null (the guest's, or not paused).</summary>
-    private string? StoppedModule => IsFinished ? null : LastStop switch
-    {
-        BreakpointStop { Breakpoint.Module: { } module } => module,
-        StepStop { Module: { } module } => module,
-        _ => null,
-    };
-
-    /// <summary>The linked module the current stop is in, or null for the guest's (for views and messages of stops).</summary>
-    internal string? StoppedModuleName => StoppedModule;
+    /// <summary>The linked module the current stop is in (whatever kind of stop), or null: the guest's, or not paused.</summary>
+    internal string? StoppedModule => IsFinished ? null : _run?.StoppedModule;
 
     /// <summary>A function of the module the current stop is in, by its own names (name section): a linked module's
     /// function indices are not the guest's.</summary>

@@ -14,6 +14,9 @@ internal sealed partial class GuestRun
     private readonly Dictionary<string, GuestView> _linkedViews = [];
     private LinkedStop? _linkedStop;
 
+    /// <summary>The linked module the guest is paused in, or null: the guest's own, or not paused there.</summary>
+    public string? StoppedModule => Stopped.Name;
+
     /// <summary>The stop being made in a linked module: which, its shadow frame, and its backtrace once taken.</summary>
     private sealed class LinkedStop(RunModule module, int frame)
     {

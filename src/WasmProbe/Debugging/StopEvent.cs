@@ -24,8 +24,8 @@ public abstract record StopEvent(StopKind Kind)
     public bool IsFinal => Kind is StopKind.Trap or StopKind.HostError or StopKind.Interrupted or StopKind.Finished;
 
     /// <summary>Where the guest is stopped (before the instruction at this pc executes), when known. A breakpoint stop's
-    /// is its breakpoint's (in a linked module when <see cref="Breakpoint.Module"/> says so), a step stop's is in its
-    /// <see cref="StepStop.Module"/>; every other location is in the guest's own module: a run that ended inside a linked module is located at the guest's innermost frame (the
+    /// is its breakpoint's (in a linked module when <see cref="Breakpoint.Module"/> says so), a step or exception stop's is in
+    /// its <see cref="StepStop.Module"/> or <see cref="ExceptionStop.Module"/>; every other location is in the guest's own module: a run that ended inside a linked module is located at the guest's innermost frame (the
     /// call into the linked module); <c>Frames</c> has the linked module's frames too.</summary>
     public abstract CodeLocation? Location { get; }
 

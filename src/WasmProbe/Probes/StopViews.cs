@@ -40,7 +40,7 @@ public abstract class FrameStopView : StopView
 
     /// <summary>The linked module the guest is stopped in (its name in <see cref="Engine.GuestOptions.Links"/>), or
     /// null in the guest's own module. Function indices, pcs and names are that module's.</summary>
-    public string? Module => Session.StoppedModuleName;
+    public string? Module => Session.StoppedModule;
 
     /// <summary>Makes the function stopped in return <paramref name="results"/> to its caller when the guest resumes,
     /// without running the rest of it (a <c>malloc</c> that returns 0; at an [OnReturn] stop, other results), see

@@ -30,8 +30,8 @@ public class LinkedExceptionTests
     private const string Library = """
         (module
           (tag $boom)
-          (func $inner (param i32) (result i32)
-            (if (local.get 0) (then (throw $boom)))
+          (func $inner (param $fail i32) (result i32)
+            (if (local.get $fail) (then (throw $boom)))
             (i32.const 7))
           (func $risky (export "risky") (param i32) (result i32)
             (call $inner (local.get 0)))
@@ -71,6 +71,7 @@ public class LinkedExceptionTests
         thrown.Caught.ShouldBeNull();
         session.Frames.Select(f => $"{f.Module}!{f.FunctionName}").ShouldBe(["lib!inner", "lib!risky", "!run"]);
         session.Local(0).AsInt32().ShouldBe(1);
+        session.Local("fail").AsInt32().ShouldBe(1);
 
         (await session.ContinueAsync()).ShouldBeOfType<FinishedStop>().Results.Single().AsInt32().ShouldBe(7);
     }
