@@ -28,12 +28,16 @@ public static class Replayable
                 return false;
         }
         if (ins.Info.LoadSize > 0) return memoryReadable(ins.MemArg.MemoryIndex);
-        if (opcode >= Opcode.I32Store && opcode <= Opcode.I64Store32) return memoryWritable(ins.MemArg.MemoryIndex);
+        if (IsScalarStore(opcode)) return memoryWritable(ins.MemArg.MemoryIndex);
         return (opcode >= Opcode.I32Eqz && opcode <= Opcode.F64ReinterpretI64)
             || (opcode >= Opcode.I32Extend8S && opcode <= Opcode.I64Extend32S)
             || (opcode >= Opcode.I32TruncSatF32S && opcode <= Opcode.I64TruncSatF64U)
             || opcode == Opcode.Select;
     }
+
+    /// <summary>i32/i64/f32/f64 stores of every width (not v128, lane or atomic stores, whose values the replay does
+    /// not write).</summary>
+    internal static bool IsScalarStore(Opcode opcode) => opcode >= Opcode.I32Store && opcode <= Opcode.I64Store32;
 
     private static bool IsPlain(ValType type) => type.Kind is ValueKind.I32 or ValueKind.I64 or ValueKind.F32 or ValueKind.F64 or ValueKind.V128;
 }

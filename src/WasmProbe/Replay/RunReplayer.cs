@@ -83,7 +83,7 @@ public sealed class RunReplayer(WasmValue[] locals, List<WasmValue> stack, Func<
             case Opcode.F64Const: Push(WasmValue.F64Bits(ins.F64Bits)); return true;
         }
         if (ins.Info.LoadSize > 0) return Load(ins);
-        if (opcode >= Opcode.I32Store && opcode <= Opcode.I64Store32) return Store(ins);
+        if (Replayable.IsScalarStore(opcode)) return Store(ins);
         return Numeric(opcode);
     }
 
