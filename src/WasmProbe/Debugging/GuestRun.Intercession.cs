@@ -27,7 +27,7 @@ internal sealed partial class GuestRun
     public void SetTopLocal(int index, WasmValue value)
     {
         var (record, layout) = ChangeableFrame(ResumeCode.Reload);
-        CheckValue(value, layout.LocalTypes[index], $"local {index} of {_names.Function(record.Function)}");
+        CheckValue(value, layout.LocalTypes[index], $"local {index} of {_guest.Names.Function(record.Function)}");
         Frames!.WriteLocal(CurrentFrame, layout, index, value);
         Request(ResumeCode.Reload);
     }
@@ -51,7 +51,7 @@ internal sealed partial class GuestRun
     {
         var (record, _) = ChangeableFrame(ResumeCode.Return);
         var type = _module.Original.IndexSpaces.FunctionTypeOfFunction(record.Function);
-        string function = _names.Function(record.Function);
+        string function = _guest.Names.Function(record.Function);
         if (!FrameLayout.CanForceReturn(type))
             throw new NotSupportedException($"{function} returns {type}: references cannot be made up by the host, so it cannot be made to return early");
         for (int k = 0; k < results.Count; k++)
@@ -87,7 +87,7 @@ internal sealed partial class GuestRun
         if (atStart.SequenceEqual(_replayer!.Locals)) return;
         int start = _module.Sites[replayed.RunStart].Pc;
         throw new InvalidOperationException(
-            $"a try_table of {_names.Function(replayed.Function)} catches this throw, and the instructions between pc 0x{start:x} and this stop at pc 0x{replayed.Pc:x} "
+            $"a try_table of {_guest.Names.Function(replayed.Function)} catches this throw, and the instructions between pc 0x{start:x} and this stop at pc 0x{replayed.Pc:x} "
             + $"(a straight-line run the debugger replays while the guest waits at its start) changed locals its handler may read; the throw would leave from pc 0x{start:x} "
             + $"without those changes. Throw at pc 0x{start:x}, or use a session in InstrumentationMode.Static");
     }
@@ -129,7 +129,7 @@ internal sealed partial class GuestRun
     /// a <c>catch_all</c> of the function around it would take the exception instead.</summary>
     private void CheckEarlyReturn(ProbeSite waiting, FrameLayout layout)
     {
-        string function = _names.Function(waiting.Function);
+        string function = _guest.Names.Function(waiting.Function);
         if (!layout.ReturnsEarly && FrameLayout.CanForceReturn(_module.Original.IndexSpaces.FunctionTypeOfFunction(waiting.Function)))
             throw new NotSupportedException(_module.Layouts.Any(l => l?.ReturnsEarly == true)
                 ? $"{function} uses legacy exception handling (try), which a debug build cannot return early from; use a session in InstrumentationMode.Static"

@@ -22,7 +22,6 @@ internal sealed partial class GuestRun : IDisposable
     private ProbeSite? _replayed;
     private RunReplayer? _replayer;
     private StackFrame? _lastReplayed;
-    private readonly ModuleNamesCache _names;
     private bool _paused;
     private IReadOnlyList<CodeLocation>? _callers;
     private bool _callersCut;
@@ -40,7 +39,6 @@ internal sealed partial class GuestRun : IDisposable
         _controller = controller;
         _exceptionStops = exceptionStops;
         _deadline = host.Deadline;
-        _names = new ModuleNamesCache(module.Original);
         Guest = new GuestInstance(module, host, OnStop, compiledModules, coverLinks: linkedCoverage is not null, linkedProbes, OnLinkedStop);
         _guest = new RunModule(module, Guest, null, this);
         foreach (var linked in Guest.Links.Where(l => l.Probes is not null)) _linkedModules[linked.Name] = new RunModule(linked.Probes!, linked, linked, this);
@@ -385,7 +383,7 @@ internal sealed partial class GuestRun : IDisposable
         }
         var frames = new List<StackFrame> { TopFrame() };
         foreach (var caller in Callers())
-            frames.Add(new StackFrame(caller, _names.Function(caller.Function), null, null, l => _names.Local(caller.Function, l)));
+            frames.Add(new StackFrame(caller, _guest.Names.Function(caller.Function), null, null, l => _guest.Names.Local(caller.Function, l)));
         return frames;
     }
 
@@ -425,7 +423,7 @@ internal sealed partial class GuestRun : IDisposable
         var record = Frames!.Read(CurrentFrame);
         var layout = _module.Layouts[record.Function]!;
         if ((uint)index >= (uint)layout.LocalTypes.Length)
-            throw new ArgumentOutOfRangeException(nameof(index), $"local {index} does not exist: {_names.Function(record.Function)} has {layout.LocalTypes.Length} locals");
+            throw new ArgumentOutOfRangeException(nameof(index), $"local {index} does not exist: {_guest.Names.Function(record.Function)} has {layout.LocalTypes.Length} locals");
         return Frames.ReadLocal(CurrentFrame, layout, index);
     }
 
@@ -565,19 +563,37 @@ internal sealed partial class GuestRun : IDisposable
     {
         var locations = EngineLocations(moduleOffsets);
         var shadow = Frames is null || moduleOffsets.Count >= EngineBacktraceLimit ? [] : ShadowFramesAtFault();
+        var matches = MatchShadows(locations, shadow);
         var frames = new StackFrame[locations.Count];
-        int s = shadow.Count - 1;
-        for (int i = locations.Count - 1; i >= 0; i--)
+        for (int i = 0; i < locations.Count; i++)
         {
             var location = locations[i];
-            var match = s >= 0 && shadow[s].Function == location.Function ? shadow[s--] : null;
+            var match = matches[i];
             if (i == 0 && _lastReplayed is { } replayed && replayed.Function == location.Function && replayed.Pc == location.Pc)
                 match = replayed;
-            bool atThisCall = match is not null && match.Pc == location.Pc;
-            frames[i] = new StackFrame(location, _names.Function(location.Function), atThisCall ? match!.LocalsOrNull : null,
-                atThisCall ? match!.StackOrNull : null, l => _names.Local(location.Function, l)) { Sources = Sources, Guest = Guest.IsInstantiated ? View : null };
+            frames[i] = new StackFrame(location, _guest.Names.Function(location.Function), match?.LocalsOrNull, match?.StackOrNull, l => _guest.Names.Local(location.Function, l))
+            {
+                Sources = Sources,
+                Guest = Guest.IsInstantiated ? View : null,
+            };
         }
         return [.. frames];
+    }
+
+    /// <summary>The shadow frame whose values each engine frame (innermost first) has: a module's shadow chain is its
+    /// frames on the stack, so they are matched from the outermost one up, by function; a frame has its match's
+    /// values only where the record is of the very instruction the engine shows (a call below the fault).</summary>
+    private static StackFrame?[] MatchShadows(IReadOnlyList<CodeLocation> engine, List<StackFrame> shadow)
+    {
+        var matches = new StackFrame?[engine.Count];
+        int s = shadow.Count - 1;
+        for (int i = engine.Count - 1; i >= 0 && s >= 0; i--)
+        {
+            if (shadow[s].Function != engine[i].Function) continue;
+            var match = shadow[s--];
+            if (match.Pc == engine[i].Pc) matches[i] = match;
+        }
+        return matches;
     }
 
     /// <summary>The guest's frames of a fault with the linked modules' frames put back where the backtrace has them.</summary>
@@ -615,21 +631,18 @@ internal sealed partial class GuestRun : IDisposable
         };
     }
 
-    /// <summary>A linked module's frames of a fault, with the values its debug build's shadow frames hold: matched
-    /// from the outermost one up (the chain is the module's frames on the stack), a frame's values only where its
-    /// record is of the very instruction the backtrace has (a call below the fault).</summary>
+    /// <summary>A linked module's frames of a fault, with the values its debug build's shadow frames hold
+    /// (<see cref="MatchShadows"/>).</summary>
     private void AddLinkedValues(List<StackFrame> frames, string name)
     {
         if (!_linkedModules.TryGetValue(name, out var module) || !module.IsDebug) return;
-        var shadow = module.Frames.ReadChain(module.State.FrameTop);
-        int s = shadow.Count - 1;
-        for (int i = frames.Count - 1; i >= 0 && s >= 0; i--)
+        var positions = Enumerable.Range(0, frames.Count).Where(i => frames[i].Module == name).ToList();
+        var matches = MatchShadows([.. positions.Select(i => frames[i].Location)], module.Frames.ReadChain(module.State.FrameTop));
+        for (int k = 0; k < positions.Count; k++)
         {
-            var frame = frames[i];
-            if (frame.Module != name || shadow[s].Function != frame.Location.Function) continue;
-            var match = shadow[s--];
-            if (match.Pc != frame.Location.Pc) continue;
-            frames[i] = new StackFrame(frame.Location, frame.FunctionName, match.LocalsOrNull, match.StackOrNull, l => module.Names.Local(frame.Location.Function, l))
+            if (matches[k] is not { } match) continue;
+            var frame = frames[positions[k]];
+            frames[positions[k]] = new StackFrame(frame.Location, frame.FunctionName, match.LocalsOrNull, match.StackOrNull, l => module.Names.Local(frame.Location.Function, l))
             {
                 Module = name,
                 Sources = frame.Sources,
