@@ -17,7 +17,7 @@ public static class ProbeRunner
         ArgumentNullException.ThrowIfNull(probe);
         // fib+0xa1 (pc 0xa1, hit 3 of 10): ...
         using var session = module.CreateSession(InstrumentationMode.Static, watchWrites: probe.NoWrites is { Count: > 0 });
-        var breakpoint = probe.Module is { } linked ? session.AddBreakpoint(linked, probe.Function, probe.Pc) : session.AddBreakpoint(probe.Function, probe.Pc);
+        var breakpoint = AddBreakpoint(session, probe.Module, probe.Function, probe.Pc);
         RunStops(module, session, new RunChecks(probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, probe.NoWrites),
             stop => stop is BreakpointStop hit && hit.Breakpoint == breakpoint, onStop, e => e.Check(session),
             hit => total => $"{breakpoint} (pc 0x{probe.Pc:x}, hit {hit} of {total})",
@@ -35,7 +35,7 @@ public static class ProbeRunner
         // sort.c:33 (insertion_sort+0x2d5, hit 3 of 8): ...
         string line = $"{probe.File}:{probe.Line}";
         using var session = module.CreateSession(InstrumentationMode.Static, watchWrites: probe.NoWrites is { Count: > 0 });
-        var breakpoints = probe.Locations.Select(l => probe.Module is { } linked ? session.AddBreakpoint(linked, l.Function, l.Pc) : session.AddBreakpoint(l.Function, l.Pc)).ToArray();
+        var breakpoints = probe.Locations.Select(l => AddBreakpoint(session, probe.Module, l.Function, l.Pc)).ToArray();
         Breakpoint? at = null;
         RunStops(module, session, new RunChecks(probe.Hit, probe.Optional, probe.Expectations, probe.Ending, probe.ImportCalls, probe.NoWrites),
             stop => (at = (stop as BreakpointStop)?.Breakpoint) is { } b && Array.IndexOf(breakpoints, b) >= 0, onStop, e => e.Check(session),
@@ -196,6 +196,10 @@ public static class ProbeRunner
         $"{Where(session, write.Function, write.Pc)}, {write.Length} {(write.Length == 1 ? "byte" : "bytes")} at 0x{write.Address:x}";
 
     /// <summary>fib+0xa1.</summary>
+    /// <param name="module">The linked module the location is in; null: the guest's.</param>
+    private static Breakpoint AddBreakpoint(DebugSession session, string? module, int function, int pc) =>
+        module is null ? session.AddBreakpoint(function, pc) : session.AddBreakpoint(module, function, pc);
+
     private static string Where(DebugSession session, int function, int pc) => $"{session.Module.Names.FunctionOrIndex(function)}+0x{pc:x}";
 
     /// <summary>A write stop's context: the bytes (the guest is in the write check, with no frame to show).</summary>
@@ -212,7 +216,7 @@ public static class ProbeRunner
         ArgumentNullException.ThrowIfNull(probe);
         using var calls = ImportCallLog.Begin();
         using var session = module.CreateSession(InstrumentationMode.Debug, earlyReturns: probe.EarlyReturns);
-        var breakpoint = probe.Module is { } linked ? session.AddBreakpoint(linked, probe.Function, probe.Pc) : session.AddBreakpoint(probe.Function, probe.Pc);
+        var breakpoint = AddBreakpoint(session, probe.Module, probe.Function, probe.Pc);
         string start = breakpoint.ToString();
         var report = new FailureReport();
         var action = probe.Mode == StepMode.Into ? ResumeAction.StepInto : ResumeAction.StepOver;
