@@ -131,7 +131,7 @@ internal sealed partial class GuestRun
     {
         string function = _guest.Names.Function(waiting.Function);
         if (!layout.ReturnsEarly && FrameLayout.CanForceReturn(_module.Original.IndexSpaces.FunctionTypeOfFunction(waiting.Function)))
-            throw new NotSupportedException(_module.Layouts.Any(l => l?.ReturnsEarly == true)
+            throw new NotSupportedException(!EarlyReturn.Wraps(Analyses(waiting.Function))
                 ? $"{function} uses legacy exception handling (try), which a debug build cannot return early from; use a session in InstrumentationMode.Static"
                 : "making a function return early in a debug session needs a build for it: DebugSessionOptions.EarlyReturns = true ([StepFrom(..., EarlyReturns = true)] in probe tests), or a session in InstrumentationMode.Static");
         if (ExceptionHandlers.Catches(_module.Original, waiting.Function, waiting.InstructionIndex, tag: null))
